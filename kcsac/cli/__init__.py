@@ -19,7 +19,7 @@ EXIT_RULE = 3
 EXIT_DATA = 4
 
 # Command modules, in the order `kcsac --help` lists them. Each owns its own file.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("fee_cmd", "schedule_cmd", "records_cmd", "documents_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

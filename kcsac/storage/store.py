@@ -67,8 +67,7 @@ def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return (
-            f"{path}: the database is locked by another program; close it (or wait) and try "
-            "again"
+            f"{path}: the database is locked by another program; close it (or wait) and try again"
         )
     if "readonly" in text or "read-only" in text:
         return (
