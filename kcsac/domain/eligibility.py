@@ -1,0 +1,87 @@
+"""Who may take part: commercial and industrial accounts, not the storm sewer, fee paid."""
+
+from kcsac.domain import ordinance as o
+from kcsac.domain.customer_class import AccountClass, CustomerClass
+from kcsac.domain.money import format_usd
+from kcsac.domain.problems import Problem
+
+# A diverted-water adjustment lowers a bill based on water purchased. Bulk flow through a
+# metered interconnection (60-3(a)(1)) and the flat charge per dwelling unit (60-3(a)(3))
+# are not such bills.
+_NOT_ADJUSTABLE = {
+    CustomerClass.NONRESIDENT_METERED: (
+        "bulk flow through a metered municipal interconnection is billed on the metered flow",
+        o.SEC_60_3_A_1,
+    ),
+    CustomerClass.NONRESIDENT_FLAT: (
+        "the flat charge per dwelling unit is not based on water purchased",
+        o.SEC_60_3_A_3,
+    ),
+}
+
+
+def adjustment_applies(customer_class: CustomerClass) -> bool:
+    """Whether a diverted-water volume adjustment can change this class's sewer bill."""
+    return customer_class not in _NOT_ADJUSTABLE
+
+
+def adjustment_problem(customer_class: CustomerClass) -> Problem | None:
+    """Why a volume adjustment does not apply to the class, or None when it does."""
+    if customer_class not in _NOT_ADJUSTABLE:
+        return None
+    why, citation = _NOT_ADJUSTABLE[customer_class]
+    return Problem(
+        "customer_class",
+        f"A diverted-water sewer volume adjustment does not apply to the class "
+        f"{customer_class.value} ({customer_class.label.lower()}): {why}.",
+        citation,
+    )
+
+
+def check_eligibility(
+    *,
+    account_class: AccountClass,
+    customer_class: CustomerClass,
+    discharges_to_storm_sewer: bool,
+) -> list[Problem]:
+    """Every reason the ordinance refuses this account; empty when it may apply."""
+    problems: list[Problem] = []
+    if account_class is AccountClass.RESIDENTIAL:
+        problems.append(
+            Problem(
+                "account_class",
+                "A one- or two-family residential account may not apply: the Sewer Allowance "
+                "Credit is for commercial and industrial water accounts only.",
+                o.cites(o.SEC_60_2_2_C, o.SEC_60_2_2_B),
+            )
+        )
+    if discharges_to_storm_sewer:
+        problems.append(
+            Problem(
+                "discharges_to_storm_sewer",
+                "Water discharged to the storm sewer may not take part in the diverted water "
+                "sewer use volume adjustment program.",
+                o.cites(o.SEC_60_2_2_C, o.SEC_60_3_A_6),
+            )
+        )
+    not_adjustable = adjustment_problem(customer_class)
+    if not_adjustable is not None:
+        problems.append(not_adjustable)
+    return problems
+
+
+def fee_problems(
+    balance_cents: int, *, customer_class: CustomerClass | None = None
+) -> list[Problem]:
+    """A balance owed blocks any volume adjustment (the full fee comes first)."""
+    if balance_cents <= 0:
+        return []
+    resident = customer_class is None or customer_class.is_resident
+    return [
+        Problem(
+            "fee",
+            f"A fee balance of {format_usd(balance_cents)} is owed: the application and its "
+            "full fee must be received before any sewer use volume adjustment.",
+            o.SEC_60_2_2_C if resident else o.SEC_60_3_A_6,
+        )
+    ]

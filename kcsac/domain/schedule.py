@@ -1,0 +1,548 @@
+"""The adjusted volume schedule: diverted, credited and billed volume and charges per period.
+
+RULES.md, "The adjusted volume": for each billing period with water purchased P, the share
+f of its days on or after the effective date, the diverted volume D by the director's
+method, credited = D x f, billed B = P - D x f; volume charge = price(B), unadjusted =
+price(P), credit = the difference. Every charge is rounded once, half-up, to the cent.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from kcsac.domain import ordinance as o
+from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.eligibility import adjustment_problem
+from kcsac.domain.fees import no_table_reason
+from kcsac.domain.method import Method
+from kcsac.domain.pricing import (
+    Segment,
+    cents,
+    segments,
+    service_dollars,
+    surcharge_on_segments,
+    volume_dollars,
+)
+from kcsac.domain.problems import InputError, Problem, RuleRefused
+from kcsac.domain.rates import (
+    RATE_TABLES,
+    Figure,
+    RateTable,
+    VolumeRounding,
+    first_effective_on,
+    rate_table_on,
+)
+from kcsac.domain.surcharge import Concentrations, SurchargeLimits, check_limits
+from kcsac.domain.volume import format_ccf, round_half_up, to_decimal
+
+_HUNDRED = Fraction(100)
+
+
+@dataclass(frozen=True)
+class PeriodInput:
+    """One billing period's readings. Volumes in ccf (Decimal, or an exact Fraction).
+
+    `diverted_ccf` is the deduct meter's use; for evaporation give `makeup_ccf` and
+    `blowdown_ccf` instead. `sewer_ccf` is the sewer meter's volume. bod/ss/og in mg/L.
+    """
+
+    start: date
+    end: date
+    purchased_ccf: Decimal
+    diverted_ccf: Decimal | None = None
+    sewer_ccf: Decimal | None = None
+    bod: Decimal | None = None
+    ss: Decimal | None = None
+    og: Decimal | None = None
+    makeup_ccf: Decimal | None = None
+    blowdown_ccf: Decimal | None = None
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+@dataclass(frozen=True)
+class DeterminationTerms:
+    """The director's determination: the method and its parameter."""
+
+    method: Method
+    percent: Decimal | None = None  # percentage method: 0 < p < 100
+    fixed_ccf: Decimal | None = None  # fixed method: ccf per 30 days
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One billing period of the schedule. Volumes are shown to 6 places; *_exact are exact."""
+
+    start: date
+    end: date
+    days: int
+    days_credited: int
+    factor: Fraction
+    purchased_ccf: Decimal
+    diverted_ccf: Decimal | None
+    credited_ccf: Decimal
+    billed_ccf: Decimal
+    service_charge_cents: int
+    volume_charge_unadjusted_cents: int
+    volume_charge_cents: int
+    credit_cents: int
+    surcharge_cents: int | None
+    sewer_ccf: Decimal | None = None
+    diverted_exact: Fraction = Fraction(0)
+    credited_exact: Fraction = Fraction(0)
+    billed_exact: Fraction = Fraction(0)
+    flags: tuple[str, ...] = ()
+
+    @property
+    def factor_text(self) -> str:
+        """`20/31`: days on or after the effective date over the period's days."""
+        return f"{self.days_credited}/{self.days}"
+
+
+@dataclass(frozen=True)
+class ScheduleTotals:
+    days: int
+    purchased_ccf: Decimal
+    credited_ccf: Decimal
+    billed_ccf: Decimal
+    service_charge_cents: int
+    volume_charge_unadjusted_cents: int
+    volume_charge_cents: int
+    credit_cents: int
+    surcharge_cents: int | None
+
+
+@dataclass(frozen=True)
+class RateUsed:
+    """A figure the schedule applied, with the ordinance and date it took effect."""
+
+    label: str
+    figure: Figure
+    ordinance: str
+    effective_on: date
+
+
+@dataclass(frozen=True)
+class AdjustedSchedule:
+    customer_class: CustomerClass
+    terms: DeterminationTerms
+    effective_on: date
+    volume_rounding: VolumeRounding
+    rows: tuple[ScheduleRow, ...]
+    totals: ScheduleTotals
+    rates_used: tuple[RateUsed, ...]
+    notes: tuple[str, ...]
+    limits: SurchargeLimits | None = None
+    ordinances: tuple[str, ...] = field(default=())
+
+    @property
+    def method(self) -> Method:
+        return self.terms.method
+
+
+def period_field(index: int, column: str) -> str:
+    """The Problem.field for a period's value: `periods[3].diverted_ccf` (0-based index)."""
+    return f"periods[{index}].{column}"
+
+
+def parse_period_field(name: str) -> tuple[int, str] | None:
+    """(index, column) from a `periods[i].column` field; None for other fields."""
+    if not name.startswith("periods["):
+        return None
+    index, _, column = name.removeprefix("periods[").partition("].")
+    return (int(index), column) if index.isdigit() else None
+
+
+def check_terms(terms: DeterminationTerms) -> list[Problem]:
+    """The method's parameter is present, in range, and only where it belongs."""
+    problems: list[Problem] = []
+    if terms.method is Method.PERCENTAGE:
+        if terms.percent is None:
+            problems.append(Problem("percent", "the percentage method needs a percent p"))
+        elif not Decimal(0) < terms.percent < Decimal(100):
+            problems.append(Problem("percent", f"percent {terms.percent} is outside 0 < p < 100"))
+    elif terms.percent is not None:
+        problems.append(Problem("percent", "a percent applies only to the percentage method"))
+    if terms.method is Method.FIXED:
+        if terms.fixed_ccf is None:
+            problems.append(Problem("fixed_ccf", "the fixed method needs a volume per 30 days"))
+        elif terms.fixed_ccf <= 0:
+            problems.append(
+                Problem("fixed_ccf", f"fixed volume {terms.fixed_ccf} ccf must be above 0")
+            )
+    elif terms.fixed_ccf is not None:
+        problems.append(Problem("fixed_ccf", "a fixed volume applies only to the fixed method"))
+    return problems
+
+
+_VOLUME_COLUMNS = ("purchased_ccf", "diverted_ccf", "sewer_ccf", "makeup_ccf", "blowdown_ccf")
+_CONCENTRATIONS = ("bod", "ss", "og")
+
+
+def _fixed_diversion(terms: DeterminationTerms, days: int, month: Decimal) -> Fraction:
+    return Fraction(terms.fixed_ccf or 0) * days / Fraction(month)
+
+
+def _month_days(periods_table: RateTable | None, customer_class: CustomerClass) -> Decimal:
+    table = periods_table or RATE_TABLES[0]
+    return table.month_for(customer_class).amount
+
+
+def check_periods(
+    periods: Sequence[PeriodInput],
+    terms: DeterminationTerms,
+    *,
+    customer_class: CustomerClass = CustomerClass.RESIDENT,
+    tables: Sequence[RateTable] = RATE_TABLES,
+) -> list[Problem]:
+    """Every problem with the periods; each field is `periods[i].column`."""
+    problems: list[Problem] = []
+    first = first_effective_on(tables)
+    for i, p in enumerate(periods):
+        problems += [
+            Problem(period_field(i, column), f"{message} ({p.label})")
+            for column, message in _period_value_problems(p, first)
+        ]
+        problems += _method_problems(i, p, terms, customer_class, tables)
+    problems += _overlap_problems(periods)
+    return problems
+
+
+def _period_value_problems(p: PeriodInput, first: date) -> list[tuple[str, str]]:
+    """(column, message) for dates out of order or out of range and negative values."""
+    found: list[tuple[str, str]] = []
+    if p.end < p.start:
+        found.append(("end", f"end {p.end.isoformat()} is before start {p.start.isoformat()}"))
+    if p.start < first:
+        found.append(
+            (
+                "start",
+                f"start {p.start.isoformat()} is before {first.isoformat()}, the first day "
+                "kcsac holds rates for",
+            )
+        )
+    for column in _VOLUME_COLUMNS:
+        value = getattr(p, column)
+        if value is not None and value < 0:
+            found.append((column, f"{column} {value} is negative"))
+    given = [c for c in _CONCENTRATIONS if getattr(p, c) is not None]
+    if given and len(given) < len(_CONCENTRATIONS):
+        missing = [c for c in _CONCENTRATIONS if c not in given]
+        found.append((missing[0], f"bod, ss and og go together: {', '.join(missing)} missing"))
+    found += [(c, f"{c} {getattr(p, c)} is negative") for c in given if getattr(p, c) < 0]
+    return found
+
+
+def _method_problems(
+    i: int,
+    p: PeriodInput,
+    terms: DeterminationTerms,
+    customer_class: CustomerClass,
+    tables: Sequence[RateTable],
+) -> list[Problem]:
+    found: list[Problem] = []
+
+    def add(column: str, message: str) -> None:
+        found.append(Problem(period_field(i, column), f"{message} ({p.label})"))
+
+    method = terms.method
+    if method is Method.DEDUCT_METER:
+        pair = (p.makeup_ccf, p.blowdown_ccf)
+        if p.diverted_ccf is None and pair == (None, None):
+            add("diverted_ccf", "diverted_ccf is missing (the deduct meter's use in the period)")
+        elif p.diverted_ccf is not None and pair != (None, None):
+            add("diverted_ccf", "give diverted_ccf or makeup_ccf and blowdown_ccf, not both")
+        elif p.diverted_ccf is None and None in pair:
+            column = "makeup_ccf" if p.makeup_ccf is None else "blowdown_ccf"
+            add(column, f"{column} is missing (make-up minus blow-down needs both)")
+        elif p.diverted_ccf is not None and p.diverted_ccf > p.purchased_ccf:
+            add(
+                "diverted_ccf",
+                f"diverted_ccf {p.diverted_ccf} exceeds purchased_ccf {p.purchased_ccf}",
+            )
+        elif p.makeup_ccf is not None and p.blowdown_ccf is not None:
+            evaporated = p.makeup_ccf - p.blowdown_ccf
+            if evaporated > p.purchased_ccf:
+                add(
+                    "makeup_ccf",
+                    f"make-up minus blow-down {evaporated} exceeds purchased_ccf {p.purchased_ccf}",
+                )
+    elif method is Method.SEWER_METER:
+        if p.sewer_ccf is None:
+            add("sewer_ccf", "sewer_ccf is missing (the sewer meter's volume in the period)")
+    elif method is Method.FIXED and terms.fixed_ccf is not None and p.end >= p.start:
+        month = _month_days(rate_table_on(p.start, tables), customer_class)
+        diverted = _fixed_diversion(terms, p.days, month)
+        if diverted > Fraction(p.purchased_ccf):
+            add(
+                "purchased_ccf",
+                f"the fixed diversion {format_ccf(diverted)} ccf ({terms.fixed_ccf} x "
+                f"{p.days}/{month}) exceeds purchased_ccf {p.purchased_ccf}",
+            )
+    return found
+
+
+def _overlap_problems(periods: Sequence[PeriodInput]) -> list[Problem]:
+    found: list[Problem] = []
+    order = sorted(range(len(periods)), key=lambda j: (periods[j].start, j))
+    reach: int | None = None  # the period seen so far that ends last
+    for j in order:
+        if reach is not None and periods[j].start <= periods[reach].end:
+            later, earlier = max(reach, j), min(reach, j)  # report it further down the file
+            found.append(
+                Problem(
+                    period_field(later, "start"),
+                    f"period {periods[later].label} overlaps period {periods[earlier].label}",
+                )
+            )
+        if reach is None or periods[j].end > periods[reach].end:
+            reach = j
+    return found
+
+
+def _diversion(
+    p: PeriodInput, terms: DeterminationTerms, month: Decimal
+) -> tuple[Fraction, list[str]]:
+    """The diverted volume D for the whole period (before f), and flags."""
+    purchased = Fraction(p.purchased_ccf)
+    match terms.method:
+        case Method.PERCENTAGE:
+            return purchased * Fraction(terms.percent or 0) / _HUNDRED, []
+        case Method.FIXED:
+            return _fixed_diversion(terms, p.days, month), []
+        case Method.SEWER_METER:
+            measured = Fraction(p.sewer_ccf or 0)
+            flags = (
+                ["sewer meter above purchase: billed as measured"] if measured > purchased else []
+            )
+            return purchased - measured, flags
+        case Method.DEDUCT_METER:
+            if p.diverted_ccf is not None:
+                return Fraction(p.diverted_ccf), []
+            makeup, blowdown = Fraction(p.makeup_ccf or 0), Fraction(p.blowdown_ccf or 0)
+            if blowdown > makeup:
+                return Fraction(0), ["meter error: blow-down above make-up; no credit"]
+            return makeup - blowdown, []
+    raise ValueError(terms.method)  # pragma: no cover - Method is exhaustive
+
+
+def _shown(value: Fraction) -> Decimal:
+    """Exact when it terminates within 6 places, else rounded half-up to 6."""
+    exact = to_decimal(value)
+    rounded = round_half_up(value)
+    return exact if exact == rounded else rounded
+
+
+def _row(
+    p: PeriodInput,
+    parts: list[Segment],
+    terms: DeterminationTerms,
+    customer_class: CustomerClass,
+    rounding: VolumeRounding,
+    limits: SurchargeLimits | None,
+) -> ScheduleRow:
+    month = parts[0].table.month_for(customer_class).amount
+    purchased = Fraction(p.purchased_ccf)
+    diverted, flags = _diversion(p, terms, month)
+    credited_days = sum(s.days for s in parts if s.credited)
+    factor = Fraction(credited_days, p.days)
+    credited = diverted * factor
+    billed = purchased - credited
+    daily_purchased = {False: purchased / p.days, True: purchased / p.days}
+    daily_billed = {False: purchased / p.days, True: (purchased - diverted) / p.days}
+    unadjusted = cents(volume_dollars(customer_class, parts, daily_purchased, rounding))
+    adjusted = cents(volume_dollars(customer_class, parts, daily_billed, rounding))
+    surcharge: int | None = None
+    if limits is not None and None not in (p.bod, p.ss, p.og):
+        found = Concentrations(p.bod, p.ss, p.og)  # type: ignore[arg-type]
+        surcharge = cents(surcharge_on_segments(customer_class, parts, daily_billed, limits, found))
+    elif limits is not None:
+        flags.append("no concentrations: surcharge not computed")
+    if credited_days == 0:
+        flags.append("before the effective date: no credit")
+    if len({id(s.table) for s in parts}) > 1:
+        flags.append("spans two rate tables: priced day by day")
+    credited_shown = _shown(credited)
+    return ScheduleRow(
+        start=p.start,
+        end=p.end,
+        days=p.days,
+        days_credited=credited_days,
+        factor=factor,
+        purchased_ccf=p.purchased_ccf,
+        diverted_ccf=_shown(diverted),
+        credited_ccf=credited_shown,
+        billed_ccf=p.purchased_ccf - credited_shown,  # so billed + credited = purchased
+        service_charge_cents=cents(service_dollars(customer_class, parts)),
+        volume_charge_unadjusted_cents=unadjusted,
+        volume_charge_cents=adjusted,
+        credit_cents=unadjusted - adjusted,
+        surcharge_cents=surcharge,
+        sewer_ccf=p.sewer_ccf,
+        diverted_exact=diverted,
+        credited_exact=credited,
+        billed_exact=billed,
+        flags=tuple(flags),
+    )
+
+
+def build_schedule(
+    *,
+    customer_class: CustomerClass,
+    effective_on: date,
+    terms: DeterminationTerms,
+    periods: Sequence[PeriodInput],
+    rounding: VolumeRounding | None = None,
+    limits: SurchargeLimits | None = None,
+    tables: Sequence[RateTable] = RATE_TABLES,
+) -> AdjustedSchedule:
+    """The adjusted volume schedule. Raises RuleRefused for what the rules forbid and
+    InputError for input that check_terms/check_periods would report."""
+    not_adjustable = adjustment_problem(customer_class)
+    if not_adjustable is not None:
+        raise RuleRefused(not_adjustable.message, not_adjustable.citation)
+    table = rate_table_on(effective_on, tables)
+    if table is None:
+        raise RuleRefused(
+            f"the credit cannot take effect: {no_table_reason(effective_on, tuple(tables))}"
+        )
+    problems = check_terms(terms) + check_periods(
+        periods, terms, customer_class=customer_class, tables=tables
+    )
+    if limits is not None:
+        problems += check_limits(limits)
+    if problems:
+        raise InputError(problems)
+    mode = rounding or table.volume_rounding
+    rows: list[ScheduleRow] = []
+    used_tables: list[RateTable] = []
+    for p in periods:
+        parts = segments(p.start, p.end, effective_on, tables)
+        assert parts is not None  # check_periods refused days without a table
+        rows.append(_row(p, parts, terms, customer_class, mode, limits))
+        for s in parts:
+            if s.table not in used_tables:
+                used_tables.append(s.table)
+    if not used_tables:
+        used_tables.append(table)
+    used_tables.sort(key=lambda t: t.effective_on)
+    return AdjustedSchedule(
+        customer_class=customer_class,
+        terms=terms,
+        effective_on=effective_on,
+        volume_rounding=mode,
+        rows=tuple(rows),
+        totals=_totals(rows),
+        rates_used=_rates_used(used_tables, customer_class, limits),
+        notes=_notes(table, used_tables, terms, effective_on, mode, limits, rows),
+        limits=limits,
+        ordinances=tuple(t.ordinance for t in used_tables),
+    )
+
+
+def _totals(rows: Sequence[ScheduleRow]) -> ScheduleTotals:
+    surcharges = [r.surcharge_cents for r in rows]
+    return ScheduleTotals(
+        days=sum(r.days for r in rows),
+        purchased_ccf=sum((r.purchased_ccf for r in rows), Decimal(0)),
+        credited_ccf=sum((r.credited_ccf for r in rows), Decimal(0)),
+        billed_ccf=sum((r.billed_ccf for r in rows), Decimal(0)),
+        service_charge_cents=sum(r.service_charge_cents for r in rows),
+        volume_charge_unadjusted_cents=sum(r.volume_charge_unadjusted_cents for r in rows),
+        volume_charge_cents=sum(r.volume_charge_cents for r in rows),
+        credit_cents=sum(r.credit_cents for r in rows),
+        surcharge_cents=None if None in surcharges else sum(surcharges),  # type: ignore[arg-type]
+    )
+
+
+def _rates_used(
+    tables: Sequence[RateTable], customer_class: CustomerClass, limits: SurchargeLimits | None
+) -> tuple[RateUsed, ...]:
+    used: list[RateUsed] = []
+    for t in tables:
+        charges = t.charges_for(customer_class)
+        pairs: list[tuple[str, Figure | None]] = [
+            ("service charge", charges.service_charge),
+            ("volume charge", charges.volume_charge),
+            ("month", t.month_for(customer_class)),
+        ]
+        if limits is not None:
+            rates = t.surcharge_for(customer_class)
+            pairs += [
+                ("surcharge RB", rates.bod),
+                ("surcharge RS", rates.ss),
+                ("surcharge RG", rates.og),
+            ]
+        used += [RateUsed(label, f, t.ordinance, t.effective_on) for label, f in pairs if f]
+    return tuple(used)
+
+
+def _method_note(terms: DeterminationTerms) -> str:
+    match terms.method:
+        case Method.PERCENTAGE:
+            return f"Method: percentage, D = P x {terms.percent}% (set by the director)."
+        case Method.FIXED:
+            return f"Method: fixed, D = {terms.fixed_ccf} ccf x days / 30 (set by the director)."
+        case Method.DEDUCT_METER:
+            return (
+                "Method: deduct meter, D = the deduct meter's use in the period (evaporation: "
+                "make-up minus blow-down; blow-down above make-up is a meter error, no credit)."
+            )
+        case _:
+            return (
+                "Method: sewer meter, the sewer meter's volume S replaces the purchase "
+                "(D = P - S); a sewer meter above the purchase is billed as measured."
+            )
+
+
+def _notes(
+    table: RateTable,
+    used: Sequence[RateTable],
+    terms: DeterminationTerms,
+    effective_on: date,
+    mode: VolumeRounding,
+    limits: SurchargeLimits | None,
+    rows: Sequence[ScheduleRow],
+) -> tuple[str, ...]:
+    if mode is table.volume_rounding is VolumeRounding.PRO_RATA:
+        rounding = f"Volume rounding: pro-rata, {mode.label} ({table.volume_rounding_basis})."
+    else:
+        rounding = (
+            f"Volume rounding: {mode.value}, {mode.label} (chosen for this schedule; the "
+            f"table's setting is {table.volume_rounding.value})."
+        )
+    notes = [
+        rounding,
+        "Each charge is rounded half-up to the cent once, at the end of its own calculation "
+        "(reading).",
+        f"Effective {effective_on.isoformat()}, the date of the director's signature "
+        f"({o.cites(o.SEC_60_2_2_C, o.SEC_60_3_A_6)}): the credit is prospective only; f is the "
+        "share of each period's days on or after that date.",
+        _method_note(terms),
+        "Charges are prorated per day: a month is 30 days "
+        f"({o.cites(o.SEC_60_2_4, o.SEC_60_3_B)}).",
+    ]
+    if limits is None:
+        notes.append(
+            f"Surcharge not computed: the normal-sewage limits of {o.ART_IV} are not set "
+            "(limits not set)."
+        )
+    else:
+        notes.append(
+            f"Surcharge on the adjusted billed volume with normal-sewage limits BOD {limits.bod}, "
+            f"SS {limits.ss}, O&G {limits.og} mg/L ({limits.citation or 'no citation given'})."
+        )
+    if len(used) > 1:
+        names = ", ".join(f"{t.ordinance} from {t.effective_on.isoformat()}" for t in used)
+        notes.append(f"Periods spanning two rate tables are priced day by day ({names}).")
+    if any("meter error" in f for r in rows for f in r.flags):
+        notes.append("A period flagged with a meter error gets no credit.")
+    return tuple(notes)
