@@ -1,0 +1,149 @@
+"""The page every kcsac document shares: letterhead, footer, "Page X of Y", and the build step."""
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Frame, PageTemplate
+from reportlab.platypus.doctemplate import BaseDocTemplate
+
+from kcsac.domain.documents import AUTHOR, ISSUER, PROGRAM
+from kcsac.pdf import styles
+from kcsac.pdf.letterhead import draw_mark
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """What the page furniture prints: the document's title, reference and fingerprint."""
+
+    title: str  # PDF metadata title and the running head on later pages
+    subject: str  # PDF metadata subject
+    reference: str  # e.g. "Application SAC-2026-0001", top right of every page
+    fingerprint: str  # the snapshot's sha256, shortened in the footer
+    footer_note: str  # e.g. "Ordinance 260209"
+    pagesize: tuple[float, float] = styles.LETTER_PORTRAIT
+    side_margin: float = styles.MARGIN_LEFT
+    top_margin: float = styles.MARGIN_TOP
+
+
+def build_pdf(setup: PageSetup, story: Sequence[Flowable]) -> bytes:
+    """Lay `story` out on US Letter pages with kcsac's letterhead; return the PDF bytes.
+
+    `invariant=1` fixes the creation date and document id, so the same story gives the same
+    bytes every time (the sha256 of an issued PDF can be checked later by re-rendering).
+    """
+    styles.register_fonts()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=setup.pagesize,
+        leftMargin=setup.side_margin,
+        rightMargin=setup.side_margin,
+        topMargin=setup.top_margin,
+        bottomMargin=styles.MARGIN_BOTTOM,
+        title=setup.title,
+        subject=setup.subject,
+        author=AUTHOR,
+        creator=styles.PDF_CREATOR,
+        producer=styles.PDF_CREATOR,
+        invariant=1,
+        lang="en-US",
+        initialFontName=styles.FONT,
+    )
+    frame = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    doc.addPageTemplates(
+        [PageTemplate(id="page", frames=[frame], onPage=lambda c, d: _draw_letterhead(c, setup))]
+    )
+
+    def canvas_maker(*args, **kwargs) -> "_NumberedCanvas":
+        return _NumberedCanvas(setup, *args, **kwargs)
+
+    doc.build(list(story), canvasmaker=canvas_maker)
+    return buffer.getvalue()
+
+
+def _draw_letterhead(canvas: Canvas, setup: PageSetup) -> None:
+    """The band, mark and issuer name at the top; the reference at the right."""
+    width, height = setup.pagesize
+    left = setup.side_margin
+    right = width - setup.side_margin
+    canvas.saveState()
+    canvas.setFillColor(styles.BRAND)
+    canvas.rect(
+        0,
+        height - styles.LETTERHEAD_BAND_HEIGHT,
+        width,
+        styles.LETTERHEAD_BAND_HEIGHT,
+        stroke=0,
+        fill=1,
+    )
+    mark_top = height - styles.LETTERHEAD_BAND_HEIGHT - 0.22 * inch
+    draw_mark(canvas, left, mark_top - styles.MARK_SIZE, styles.MARK_SIZE)
+    text_x = left + styles.MARK_SIZE + 0.14 * inch
+    canvas.setFillColor(styles.BRAND)
+    canvas.setFont(styles.FONT_BOLD, 15)
+    canvas.drawString(text_x, mark_top - 0.27 * inch, ISSUER)
+    canvas.setFillColor(styles.GREY)
+    canvas.setFont(styles.FONT, 9)
+    canvas.drawString(text_x, mark_top - 0.47 * inch, PROGRAM)
+    canvas.setFont(styles.FONT, 8)
+    canvas.drawRightString(right, mark_top - 0.27 * inch, setup.reference)
+    canvas.drawRightString(right, mark_top - 0.47 * inch, setup.title)
+    canvas.setStrokeColor(styles.RULE)
+    canvas.setLineWidth(0.6)
+    rule_y = mark_top - styles.MARK_SIZE - 0.08 * inch
+    canvas.line(left, rule_y, right, rule_y)
+    canvas.restoreState()
+
+
+class _NumberedCanvas(Canvas):
+    """Holds each page until the end so the footer can say "Page X of Y" (pretix's pattern)."""
+
+    def __init__(self, setup: PageSetup, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._setup = setup
+        self._saved_pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._saved_pages)
+        for number, state in enumerate(self._saved_pages, start=1):
+            self.__dict__.update(state)
+            self._draw_footer(number, total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, number: int, total: int) -> None:
+        setup = self._setup
+        width, _height = setup.pagesize
+        left = setup.side_margin
+        right = width - setup.side_margin
+        y = 0.5 * inch
+        self.saveState()
+        self.setStrokeColor(styles.RULE)
+        self.setLineWidth(0.5)
+        self.line(left, y + 0.17 * inch, right, y + 0.17 * inch)
+        self.setFillColor(styles.GREY)
+        self.setFont(styles.FONT, 7)
+        self.drawString(left, y, f"{ISSUER} · {PROGRAM} · {setup.footer_note}")
+        self.drawString(
+            left, y - 0.14 * inch, f"Document fingerprint (sha256): {setup.fingerprint[:16]}…"
+        )
+        self.setFont(styles.FONT_BOLD, 8)
+        self.drawRightString(right, y, f"Page {number} of {total}")
+        self.restoreState()

@@ -1,0 +1,154 @@
+"""Pieces the letters share: address block, reference table, lists, signature block."""
+
+from collections.abc import Iterable, Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from kcsac.domain.documents import Addressee, Signature, format_date_long
+from kcsac.pdf import styles
+
+REFERENCE_LABEL_WIDTH = 1.75 * inch
+GRID_PADDING = 3
+
+
+def fitting(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
+    """Plain text when it fits on one line (fast to lay out), else a wrapping paragraph."""
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width:
+        return text
+    return Paragraph(esc(text), style)
+
+
+def esc(text: str) -> str:
+    """Text as safe paragraph markup (names may hold "&" or "<")."""
+    return escape(text)
+
+
+def para(text: str, style: str = "body") -> Paragraph:
+    """A paragraph of plain text (escaped)."""
+    return Paragraph(esc(text), styles.paragraph_styles()[style])
+
+
+def markup(text: str, style: str = "body") -> Paragraph:
+    """A paragraph of markup the renderer composed itself (its inserts already escaped)."""
+    return Paragraph(text, styles.paragraph_styles()[style])
+
+
+def date_and_address(letter_on_text: str, addressee: Addressee) -> list[Flowable]:
+    """The letter's date, then the customer's name and postal address."""
+    lines = [esc(addressee.customer_name), *(esc(line) for line in addressee.mailing_lines)]
+    return [
+        para(letter_on_text, "body"),
+        Spacer(1, 6),
+        markup("<br/>".join(lines), "body"),
+        Spacer(1, 6),
+    ]
+
+
+def reference_table(rows: Sequence[tuple[str, str]], width: float) -> Table:
+    """Label/value pairs in two columns (application, account, service address, ...)."""
+    st = styles.paragraph_styles()
+    value_width = width - REFERENCE_LABEL_WIDTH - 4
+    data = [[label, fitting(value, st["body-tight"], value_width)] for label, value in rows]
+    table = Table(
+        data, colWidths=[REFERENCE_LABEL_WIDTH, width - REFERENCE_LABEL_WIDTH], hAlign="LEFT"
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (0, -1), styles.FONT_BOLD, styles.BODY_SIZE, styles.BODY_LEADING),
+                ("TEXTCOLOR", (0, 0), (0, -1), styles.GREY),
+                ("FONT", (1, 0), (1, -1), styles.FONT, styles.BODY_SIZE, styles.BODY_LEADING),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table
+
+
+def bullets(items: Iterable[str]) -> list[Flowable]:
+    """A bulleted list of plain-text items."""
+    style = styles.paragraph_styles()["bullet"]
+    return [Paragraph(esc(item), style, bulletText="•") for item in items]
+
+
+def grid(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    col_widths: Sequence[float],
+    *,
+    right_columns: Iterable[int] = (),
+    bold_last_row: bool = False,
+    repeat_header: bool = True,
+) -> Table:
+    """A ruled table of text cells with a shaded header row (repeated across pages)."""
+    st = styles.paragraph_styles()
+    right = set(right_columns)
+    pad = 2 * GRID_PADDING
+
+    def cell(text: str, col: int, *, bold: bool = False) -> str | Paragraph:
+        if col in right:  # figures: short, never wrapped
+            return text
+        return fitting(text, st["cell-bold" if bold else "cell"], col_widths[col] - pad)
+
+    head = [
+        Paragraph(esc(text), st["head-cell-right" if i in right else "head-cell"])
+        for i, text in enumerate(header)
+    ]
+    last = len(rows) - 1
+    data: list[list] = [head]
+    for r, row in enumerate(rows):
+        data.append([cell(text, i, bold=bold_last_row and r == last) for i, text in enumerate(row)])
+    table = Table(
+        data, colWidths=list(col_widths), repeatRows=1 if repeat_header else 0, hAlign="LEFT"
+    )
+    commands = [
+        ("FONT", (0, 1), (-1, -1), styles.FONT, styles.TABLE_SIZE, styles.TABLE_LEADING),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), styles.BRAND_LIGHT),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, styles.BRAND),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, styles.RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), GRID_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), GRID_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    commands += [("ALIGN", (c, 1), (c, -1), "RIGHT") for c in sorted(right)]
+    if bold_last_row and rows:
+        commands.append(
+            ("FONT", (0, -1), (-1, -1), styles.FONT_BOLD, styles.TABLE_SIZE, styles.TABLE_LEADING)
+        )
+    if bold_last_row and rows:
+        commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, styles.BRAND))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def signature_block(
+    closing: str, signature: Signature, fingerprint: str, *, signed_label: str
+) -> Flowable:
+    """Closing, signer, title, signature date and the snapshot's sha256, kept on one page."""
+    st = styles.paragraph_styles()
+    parts: list[Flowable] = [
+        Spacer(1, 8),
+        para(closing, "body-tight"),
+        Spacer(1, 20),
+        markup(f"<b>{esc(signature.signer_name)}</b>", "body-tight"),
+        para(signature.signer_title, "body-tight"),
+        para("Kansas City Water Services", "body-tight"),
+        para(f"{signed_label} {format_date_long(signature.signed_on)}", "body-tight"),
+        Spacer(1, 8),
+        Paragraph(
+            "This letter was rendered from the record kept at signing. Its fingerprint "
+            f"(sha256 of that record) is:<br/>{esc(fingerprint)}",
+            st["small"],
+        ),
+    ]
+    return KeepTogether(parts)

@@ -1,0 +1,165 @@
+"""The adjusted volume schedule: one row per billing period, totals, rates, a worked example."""
+
+from reportlab.lib.units import inch
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from kcsac.domain.documents import ScheduleDocument, ScheduleRow, format_date_long
+from kcsac.domain.money import format_usd
+from kcsac.pdf import styles
+from kcsac.pdf.page import PageSetup, build_pdf
+from kcsac.pdf.parts import bullets, esc, grid, markup, para, reference_table
+
+TITLE = "Sewer Allowance Credit: adjusted volume schedule"
+
+HEADER = (
+    "Period",
+    "Days",
+    "Purchased P (ccf)",
+    "Diverted D (ccf)",
+    "Share f",
+    "Credited D×f (ccf)",
+    "Billed B (ccf)",
+    "Service charge",
+    "Volume charge, unadjusted",
+    "Volume charge, adjusted",
+    "Sewer Allowance Credit",
+)
+SURCHARGE_HEADER = "Surcharge"
+# Column widths in inches, in HEADER order; the period column takes what is left.
+_WIDTHS = (0.0, 0.42, 0.76, 0.74, 0.55, 0.78, 0.74, 0.74, 0.86, 0.86, 0.86)
+_SURCHARGE_WIDTH = 0.78
+_RIGHT = range(1, 12)
+
+
+def render_schedule(snapshot: ScheduleDocument) -> bytes:
+    """The schedule as PDF bytes (US Letter, landscape); same snapshot, same bytes."""
+    fingerprint = snapshot.sha256()
+    setup = PageSetup(
+        title=TITLE,
+        subject=f"Adjusted volume schedule for application {snapshot.application_no}, "
+        f"account {snapshot.addressee.account_no}",
+        reference=f"Application {snapshot.application_no} · account "
+        f"{snapshot.addressee.account_no}",
+        fingerprint=fingerprint,
+        footer_note=snapshot.ordinance,
+        pagesize=styles.LETTER_LANDSCAPE,
+        side_margin=styles.SCHEDULE_MARGIN_SIDE,
+        top_margin=styles.SCHEDULE_MARGIN_TOP,
+    )
+    return build_pdf(setup, _story(snapshot, fingerprint))
+
+
+def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
+    width = styles.LETTER_LANDSCAPE[0] - 2 * styles.SCHEDULE_MARGIN_SIDE
+    half = (width - 0.3 * inch) / 2
+    story: list[Flowable] = [
+        para("Adjusted volume schedule", "heading"),
+        reference_table(
+            [
+                ("Customer", s.addressee.customer_name),
+                ("Service address", s.addressee.service_address),
+                ("Application / account", f"{s.application_no} / {s.addressee.account_no}"),
+                ("Category", s.category_label),
+                ("Customer class", s.customer_class_label),
+                ("Method", s.method_label),
+                *((p.label, p.value) for p in s.method_parameters),
+                ("Effective date", f"{format_date_long(s.effective_on)} (signature date)"),
+                ("Prepared on", format_date_long(s.prepared_on)),
+            ],
+            half,
+        ),
+        Spacer(1, 6),
+        para("Rates and rounding used", "subheading"),
+        grid(
+            ["Rate or rule", "Value", "Section", "In force from"],
+            [
+                [
+                    r.label,
+                    r.value,
+                    r.citation,
+                    r.effective_on.isoformat() if r.effective_on else "",
+                ]
+                for r in s.rates
+            ],
+            [2.4 * inch, 2.2 * inch, width - 5.8 * inch, 1.2 * inch],
+        ),
+        Spacer(1, 3),
+        para(s.volume_rounding_label, "small"),
+        para("Billing periods", "subheading"),
+        _table(s, width),
+    ]
+    if not s.has_surcharge and s.surcharge_note:
+        story.append(para(s.surcharge_note, "small"))
+    flagged = [row for row in s.rows if row.note]
+    if flagged:
+        story += [
+            para("Period notes", "subheading"),
+            *bullets(f"{_period(row)}: {row.note}" for row in flagged),
+        ]
+    if s.worked_example:
+        story.append(
+            KeepTogether(
+                [
+                    para("Worked example", "subheading"),
+                    *(para(line, "body-tight") for line in s.worked_example),
+                ]
+            )
+        )
+    if s.notes:
+        story += [para("Notes", "subheading"), *bullets(s.notes)]
+    story += [
+        para("Sections cited", "subheading"),
+        *bullets(s.citations),
+        Spacer(1, 6),
+        markup("Fingerprint of this schedule's record (sha256): " + esc(fingerprint), "small"),
+    ]
+    return story
+
+
+def _period(row: ScheduleRow) -> str:
+    return f"{row.start.isoformat()} – {row.end.isoformat()}"
+
+
+def _table(s: ScheduleDocument, width: float):
+    surcharge = s.has_surcharge
+    header = [*HEADER, SURCHARGE_HEADER] if surcharge else list(HEADER)
+    widths = [w * inch for w in _WIDTHS] + ([_SURCHARGE_WIDTH * inch] if surcharge else [])
+    widths[0] = width - sum(widths)
+    rows = []
+    for row in s.rows:
+        cells = [
+            _period(row) + (" *" if row.note else ""),
+            str(row.days),
+            row.purchased_ccf,
+            row.diverted_ccf,
+            row.credited_share,
+            row.credited_ccf,
+            row.billed_ccf,
+            format_usd(row.service_charge_cents),
+            format_usd(row.volume_charge_unadjusted_cents),
+            format_usd(row.volume_charge_cents),
+            format_usd(row.credit_cents),
+        ]
+        if surcharge:
+            cells.append(
+                format_usd(row.surcharge_cents) if row.surcharge_cents is not None else "n/a"
+            )
+        rows.append(cells)
+    t = s.totals
+    totals = [
+        "Totals",
+        str(t.days),
+        t.purchased_ccf,
+        t.diverted_ccf,
+        "",
+        t.credited_ccf,
+        t.billed_ccf,
+        format_usd(t.service_charge_cents),
+        format_usd(t.volume_charge_unadjusted_cents),
+        format_usd(t.volume_charge_cents),
+        format_usd(t.credit_cents),
+    ]
+    if surcharge:
+        totals.append(format_usd(t.surcharge_cents) if t.surcharge_cents is not None else "n/a")
+    rows.append(totals)
+    return grid(header, rows, widths, right_columns=_RIGHT, bold_last_row=True)

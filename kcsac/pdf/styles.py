@@ -1,0 +1,159 @@
+"""Every layout constant of kcsac's PDFs: page, margins, fonts, colours, paragraph styles."""
+
+from functools import cache
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import landscape, letter
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from kcsac.paths import FONTS_DIR
+
+# US Letter; letters portrait, the schedule landscape so its twelve columns stay readable.
+LETTER_PORTRAIT = letter
+LETTER_LANDSCAPE = landscape(letter)
+
+MARGIN_LEFT = 0.9 * inch
+MARGIN_RIGHT = 0.9 * inch
+MARGIN_TOP = 1.45 * inch  # room for the letterhead band
+MARGIN_BOTTOM = 0.85 * inch  # room for the footer and "Page X of Y"
+SCHEDULE_MARGIN_SIDE = 0.55 * inch
+SCHEDULE_MARGIN_TOP = 1.25 * inch
+
+# Embedded TrueType fonts (DejaVu, see resources/fonts/LICENSE-DejaVu.txt) so that names such
+# as "Peña" or "Nguyễn" print; the standard-14 PDF fonts lack most of those glyphs.
+FONT = "KcsacSans"
+FONT_BOLD = "KcsacSans-Bold"
+FONT_ITALIC = "KcsacSans-Oblique"
+FONT_FILES = {
+    FONT: "DejaVuSans.ttf",
+    FONT_BOLD: "DejaVuSans-Bold.ttf",
+    FONT_ITALIC: "DejaVuSans-Oblique.ttf",
+}
+
+BODY_SIZE = 9.5
+BODY_LEADING = 13
+SMALL_SIZE = 7.5
+SMALL_LEADING = 9.5
+TABLE_SIZE = 7.6
+TABLE_LEADING = 9.2
+HEADING_SIZE = 12.5
+SUBHEADING_SIZE = 10
+
+# A calm blue for the mark and rules; grey for secondary text; a light band for table headers.
+BRAND = colors.HexColor("#1F4E79")
+BRAND_LIGHT = colors.HexColor("#DCE6F0")
+WATER = colors.HexColor("#3C8DBC")
+GREY = colors.HexColor("#555555")
+RULE = colors.HexColor("#9AA7B4")
+ZEBRA = colors.HexColor("#F4F6F8")
+
+LETTERHEAD_BAND_HEIGHT = 0.16 * inch
+MARK_SIZE = 0.62 * inch
+
+PDF_CREATOR = "kcsac"
+
+
+@cache
+def register_fonts() -> None:
+    """Register the embedded fonts with reportlab once per process."""
+    for name, filename in FONT_FILES.items():
+        path = FONTS_DIR / filename
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{path}: font file missing; kcsac's PDFs need it (reinstall kcsac)"
+            )
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC)
+
+
+@cache
+def paragraph_styles() -> dict[str, ParagraphStyle]:
+    """The named paragraph styles the renderers use."""
+    register_fonts()
+    body = ParagraphStyle(
+        "body",
+        fontName=FONT,
+        fontSize=BODY_SIZE,
+        leading=BODY_LEADING,
+        spaceAfter=5,
+        alignment=TA_LEFT,
+    )
+    return {
+        "body": body,
+        "body-tight": ParagraphStyle("body-tight", parent=body, spaceAfter=0),
+        "bullet": ParagraphStyle(
+            "bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=2
+        ),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=HEADING_SIZE,
+            leading=HEADING_SIZE + 4,
+            textColor=BRAND,
+            spaceBefore=2,
+            spaceAfter=6,
+        ),
+        "subheading": ParagraphStyle(
+            "subheading",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=SUBHEADING_SIZE,
+            leading=SUBHEADING_SIZE + 3,
+            textColor=BRAND,
+            spaceBefore=7,
+            spaceAfter=3,
+            keepWithNext=1,  # never leave a heading alone at the foot of a page
+        ),
+        "small": ParagraphStyle(
+            "small", parent=body, fontSize=SMALL_SIZE, leading=SMALL_LEADING, textColor=GREY
+        ),
+        "mono-small": ParagraphStyle(
+            "mono-small", parent=body, fontSize=SMALL_SIZE, leading=SMALL_LEADING, textColor=GREY
+        ),
+        "cell": ParagraphStyle(
+            "cell", parent=body, fontSize=TABLE_SIZE, leading=TABLE_LEADING, spaceAfter=0
+        ),
+        "cell-bold": ParagraphStyle(
+            "cell-bold",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=TABLE_SIZE,
+            leading=TABLE_LEADING,
+            spaceAfter=0,
+        ),
+        "cell-right": ParagraphStyle(
+            "cell-right",
+            parent=body,
+            fontSize=TABLE_SIZE,
+            leading=TABLE_LEADING,
+            spaceAfter=0,
+            alignment=TA_RIGHT,
+        ),
+        "head-cell": ParagraphStyle(
+            "head-cell",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=TABLE_SIZE,
+            leading=TABLE_LEADING,
+            spaceAfter=0,
+            textColor=BRAND,
+        ),
+        "head-cell-right": ParagraphStyle(
+            "head-cell-right",
+            parent=body,
+            fontName=FONT_BOLD,
+            fontSize=TABLE_SIZE,
+            leading=TABLE_LEADING,
+            spaceAfter=0,
+            textColor=BRAND,
+            alignment=TA_RIGHT,
+        ),
+        "label": ParagraphStyle(
+            "label", parent=body, fontName=FONT_BOLD, spaceAfter=0, textColor=GREY
+        ),
+    }
