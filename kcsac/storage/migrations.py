@@ -9,3 +9,248 @@ MIGRATIONS = Migrations("kcsac")
 @MIGRATIONS()
 def m001_meta(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
+
+
+# Money is integer cents, dates ISO text, volumes exact decimal text. Every editable record has
+# a `version` (optimistic locking) and who/when changed it last.
+_M002 = """
+CREATE TABLE users (
+    login TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL CHECK (role IN ('clerk','reviewer','director','administrator')),
+    active INTEGER NOT NULL DEFAULT 1,
+    password_hash TEXT NOT NULL DEFAULT '',
+    version INTEGER NOT NULL DEFAULT 1,
+    updated_by TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    updated_by TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE accounts (
+    number TEXT PRIMARY KEY,
+    customer TEXT NOT NULL,
+    service_address TEXT NOT NULL,
+    account_class TEXT NOT NULL CHECK (account_class IN ('residential','commercial','industrial')),
+    customer_class TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    updated_by TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE applications (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL UNIQUE,
+    category TEXT NOT NULL,
+    status TEXT NOT NULL,
+    account TEXT NOT NULL REFERENCES accounts(number),
+    received_on TEXT,
+    storm_sewer INTEGER NOT NULL DEFAULT 0,
+    details TEXT NOT NULL DEFAULT '{}',
+    documents TEXT NOT NULL DEFAULT '{}',
+    fee_cents INTEGER,
+    fee_note TEXT NOT NULL DEFAULT '',
+    paid_cents INTEGER NOT NULL DEFAULT 0,
+    effective_on TEXT,
+    ended_on TEXT,
+    version INTEGER NOT NULL DEFAULT 1,
+    created_by TEXT NOT NULL DEFAULT '',
+    updated_by TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX applications_status ON applications(status, received_on);
+CREATE INDEX applications_account ON applications(account);
+CREATE INDEX applications_received ON applications(received_on);
+
+CREATE TABLE payments (
+    id INTEGER PRIMARY KEY,
+    application TEXT NOT NULL REFERENCES applications(number),
+    receipt_no TEXT NOT NULL UNIQUE,
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    paid_on TEXT NOT NULL,
+    method TEXT NOT NULL,
+    recorded_by TEXT NOT NULL
+) STRICT;
+CREATE INDEX payments_application ON payments(application);
+
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    application TEXT NOT NULL REFERENCES applications(number),
+    kind TEXT NOT NULL CHECK (kind IN ('site','plan','installation')),
+    reviewed_on TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    result TEXT NOT NULL CHECK (result IN ('passed','failed')),
+    notes TEXT NOT NULL DEFAULT '',
+    attachments TEXT NOT NULL DEFAULT '[]'
+) STRICT;
+CREATE INDEX reviews_application ON reviews(application);
+
+CREATE TABLE meters (
+    id INTEGER PRIMARY KEY,
+    application TEXT NOT NULL REFERENCES applications(number),
+    role TEXT NOT NULL,
+    serial TEXT NOT NULL,
+    make_model TEXT NOT NULL DEFAULT '',
+    size TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL CHECK (unit IN ('ft3','gal')),
+    location TEXT NOT NULL DEFAULT '',
+    installed_on TEXT,
+    sealed_on TEXT,
+    activation_reading TEXT,
+    last_tested_on TEXT
+) STRICT;
+CREATE INDEX meters_application ON meters(application);
+
+CREATE TABLE readings (
+    id INTEGER PRIMARY KEY,
+    meter_id INTEGER NOT NULL REFERENCES meters(id),
+    read_on TEXT NOT NULL,
+    value TEXT NOT NULL,
+    replacement INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    recorded_by TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX readings_meter ON readings(meter_id, read_on);
+
+CREATE TABLE consumption (
+    account TEXT NOT NULL REFERENCES accounts(number),
+    period_start TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    ccf TEXT NOT NULL,
+    PRIMARY KEY (account, period_start)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE determinations (
+    id INTEGER PRIMARY KEY,
+    application TEXT NOT NULL REFERENCES applications(number),
+    method TEXT NOT NULL,
+    percent TEXT,
+    fixed_ccf TEXT,
+    justification TEXT NOT NULL DEFAULT '',
+    entered_by TEXT NOT NULL,
+    entered_on TEXT NOT NULL,
+    locked INTEGER NOT NULL DEFAULT 0,
+    amends INTEGER REFERENCES determinations(id),
+    version INTEGER NOT NULL DEFAULT 1
+) STRICT;
+CREATE INDEX determinations_application ON determinations(application);
+
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    application TEXT NOT NULL REFERENCES applications(number),
+    kind TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    role TEXT NOT NULL,
+    decided_on TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    determination_id INTEGER REFERENCES determinations(id),
+    effective_on TEXT,
+    backdated_reason TEXT NOT NULL DEFAULT '',
+    snapshot_sha256 TEXT NOT NULL DEFAULT '',
+    snapshot_json TEXT NOT NULL DEFAULT '',
+    reasons TEXT NOT NULL DEFAULT '[]',
+    note TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX decisions_application ON decisions(application);
+
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    application TEXT NOT NULL REFERENCES applications(number),
+    kind TEXT NOT NULL,
+    issued_on TEXT NOT NULL,
+    issued_by TEXT NOT NULL,
+    snapshot_json TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    decision_id INTEGER REFERENCES decisions(id)
+) STRICT;
+CREATE INDEX documents_application ON documents(application);
+
+-- A signed determination and every decision are frozen: the database itself refuses edits.
+CREATE TRIGGER determinations_locked BEFORE UPDATE ON determinations
+WHEN OLD.locked = 1 BEGIN
+    SELECT RAISE(ABORT, 'a signed determination cannot be changed; enter an amendment');
+END;
+CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions BEGIN
+    SELECT RAISE(ABORT, 'decisions are permanent records and cannot be changed');
+END;
+CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions BEGIN
+    SELECT RAISE(ABORT, 'decisions are permanent records and cannot be deleted');
+END;
+CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents BEGIN
+    SELECT RAISE(ABORT, 'issued documents cannot be changed');
+END;
+
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    application TEXT,
+    before TEXT NOT NULL DEFAULT '',
+    after TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_application ON audit(application, seq);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot be changed');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only: rows cannot be deleted');
+END;
+
+-- Search-as-you-type over number, account, customer and address (prefix tokens).
+CREATE VIRTUAL TABLE application_search USING fts5(
+    number, account, customer, address, prefix = '2 3'
+);
+CREATE TRIGGER applications_search_insert AFTER INSERT ON applications BEGIN
+    INSERT INTO application_search (rowid, number, account, customer, address)
+    SELECT NEW.id, NEW.number, NEW.account, a.customer, a.service_address
+    FROM accounts a WHERE a.number = NEW.account;
+END;
+CREATE TRIGGER applications_search_update AFTER UPDATE OF account ON applications BEGIN
+    DELETE FROM application_search WHERE rowid = NEW.id;
+    INSERT INTO application_search (rowid, number, account, customer, address)
+    SELECT NEW.id, NEW.number, NEW.account, a.customer, a.service_address
+    FROM accounts a WHERE a.number = NEW.account;
+END;
+CREATE TRIGGER accounts_search_update AFTER UPDATE OF customer, service_address ON accounts
+BEGIN
+    DELETE FROM application_search
+    WHERE rowid IN (SELECT id FROM applications WHERE account = NEW.number);
+    INSERT INTO application_search (rowid, number, account, customer, address)
+    SELECT id, number, account, NEW.customer, NEW.service_address
+    FROM applications WHERE account = NEW.number;
+END;
+"""
+
+
+@MIGRATIONS()
+def m002_records(db: sqlite_utils.Database) -> None:
+    for statement in _split(_M002):
+        db.execute(statement)
+
+
+def _split(script: str) -> list[str]:
+    """Split a script into statements; a trigger body's `;` stays inside its statement."""
+    import sqlite3
+
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--") and not buffer.strip():
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    return statements

@@ -1,0 +1,183 @@
+"""The life of an application: allowed status changes, the next step, what blocks signing."""
+
+from collections.abc import Iterable, Sequence
+
+from kcsac.domain.category import Category
+from kcsac.domain.records import (
+    Blocker,
+    Determination,
+    Review,
+    ReviewKind,
+    ReviewResult,
+    SacApplication,
+)
+from kcsac.domain.roles import Permission, can
+from kcsac.domain.status import Status
+
+# Statuses a file moves through on its own as facts are recorded (fee paid, reviews passed).
+OPEN_STATUSES = frozenset(
+    {Status.DRAFT, Status.AWAITING_FEE, Status.IN_REVIEW, Status.AWAITING_DECISION}
+)
+FINAL_STATUSES = frozenset(
+    {Status.APPROVED, Status.DENIED, Status.WITHDRAWN, Status.REVOKED, Status.ENDED}
+)
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.DRAFT: frozenset({Status.AWAITING_FEE, Status.WITHDRAWN}),
+    Status.AWAITING_FEE: frozenset(
+        {Status.IN_REVIEW, Status.AWAITING_DECISION, Status.DENIED, Status.WITHDRAWN}
+    ),
+    Status.IN_REVIEW: frozenset(
+        {Status.AWAITING_FEE, Status.AWAITING_DECISION, Status.DENIED, Status.WITHDRAWN}
+    ),
+    Status.AWAITING_DECISION: frozenset(
+        {Status.AWAITING_FEE, Status.IN_REVIEW, Status.APPROVED, Status.DENIED, Status.WITHDRAWN}
+    ),
+    Status.APPROVED: frozenset({Status.REVOKED, Status.ENDED}),
+    # Reopening (director only, with a reason) puts a denied file back into the flow.
+    Status.DENIED: frozenset({Status.AWAITING_FEE, Status.IN_REVIEW, Status.AWAITING_DECISION}),
+    Status.WITHDRAWN: frozenset(),
+    Status.REVOKED: frozenset(),
+    Status.ENDED: frozenset(),
+}
+
+
+def can_transition(old: Status, new: Status) -> bool:
+    return old == new or new in TRANSITIONS[old]
+
+
+def required_reviews(category: Category) -> tuple[ReviewKind, ...]:
+    """An ownership change moves an already reviewed credit: no new reviews (reading)."""
+    if category is Category.OWNERSHIP_CHANGE:
+        return ()
+    return (ReviewKind.SITE, ReviewKind.PLAN, ReviewKind.INSTALLATION)
+
+
+def latest_reviews(reviews: Iterable[Review]) -> dict[ReviewKind, Review]:
+    """The latest review of each kind (a re-review after a failure replaces it)."""
+    latest: dict[ReviewKind, Review] = {}
+    for review in sorted(reviews, key=lambda r: (r.reviewed_on, r.id)):
+        latest[review.kind] = review
+    return latest
+
+
+def review_blockers(category: Category, reviews: Iterable[Review]) -> list[Blocker]:
+    latest = latest_reviews(reviews)
+    blockers = []
+    for kind in required_reviews(category):
+        review = latest.get(kind)
+        if review is None:
+            blockers.append(Blocker(f"{kind.label} not recorded yet", field=f"review.{kind}"))
+        elif review.result is ReviewResult.FAILED:
+            blockers.append(
+                Blocker(
+                    f"{kind.label} failed on {review.reviewed_on.isoformat()}: record a passing "
+                    "re-review, or deny the application",
+                    field=f"review.{kind}",
+                )
+            )
+    return blockers
+
+
+def fee_blockers(app: SacApplication) -> list[Blocker]:
+    cite = "Code sec. 60-2(2)(c)"  # "an application and its full fee" before any adjustment
+    if app.fee_cents is None:
+        reason = app.fee_note or "no fee assessed"
+        return [Blocker(f"Fee not set: {reason}; a director must decide the fee", cite, "fee")]
+    if app.paid_cents < app.fee_cents:
+        owed = app.fee_cents - app.paid_cents
+        return [
+            Blocker(
+                f"Fee balance of ${owed // 100:,}.{owed % 100:02d} is owed; the full fee must be "
+                "received before a credit",
+                cite,
+                "fee",
+            )
+        ]
+    return []
+
+
+def progress_status(
+    app: SacApplication, reviews: Sequence[Review], determination: Determination | None
+) -> Status:
+    """Where an open (submitted, undecided) file stands once the recorded facts are counted."""
+    if app.status not in OPEN_STATUSES or app.status is Status.DRAFT:
+        return app.status
+    if fee_blockers(app):
+        return Status.AWAITING_FEE
+    if app.category is Category.OWNERSHIP_CHANGE:
+        return Status.AWAITING_DECISION
+    if review_blockers(app.category, reviews) or determination is None:
+        return Status.IN_REVIEW
+    return Status.AWAITING_DECISION
+
+
+def signing_blockers(
+    *,
+    app: SacApplication,
+    reviews: Sequence[Review],
+    determination: Determination | None,
+    eligibility: Iterable[object] = (),
+    signer_login: str | None = None,
+    signer_role: str | None = None,
+) -> list[Blocker]:
+    """Everything that keeps this file from being approved by this signer, in plain words.
+
+    `eligibility` holds the engine's Problems (field, message, citation).
+    """
+    blockers: list[Blocker] = []
+    if signer_role is not None and not can(signer_role, Permission.SIGN):
+        blockers.append(
+            Blocker("Only a reviewer (the director's representative) or the director may sign")
+        )
+    amending = app.status is Status.APPROVED
+    if app.status not in (Status.AWAITING_DECISION, Status.IN_REVIEW, Status.AWAITING_FEE) and not (
+        amending and determination is not None and not determination.locked
+    ):
+        blockers.append(Blocker(f"The application is {app.status.label.lower()}; nothing to sign"))
+    blockers.extend(fee_blockers(app))
+    blockers.extend(review_blockers(app.category, reviews))
+    for problem in eligibility:
+        blockers.append(
+            Blocker(
+                getattr(problem, "message", str(problem)),
+                getattr(problem, "citation", ""),
+                getattr(problem, "field", ""),
+            )
+        )
+    if app.category is not Category.OWNERSHIP_CHANGE:
+        if determination is None:
+            blockers.append(Blocker("No determination entered (method and parameters)"))
+        elif determination.locked:
+            blockers.append(Blocker("The determination is already signed; enter an amendment"))
+        elif signer_login is not None and determination.entered_by == signer_login:
+            blockers.append(
+                Blocker(
+                    "You entered this determination; another reviewer or the director must "
+                    "sign it (separation of duties)"
+                )
+            )
+    return blockers
+
+
+def next_step(
+    app: SacApplication, reviews: Sequence[Review], determination: Determination | None
+) -> str:
+    """The one next thing the desk should do with this file."""
+    if app.status is Status.DRAFT:
+        return "Complete the application and submit it"
+    if app.status is Status.AWAITING_FEE:
+        return "Director: set the fee" if app.fee_cents is None else "Record the fee payment"
+    if app.status is Status.IN_REVIEW:
+        if review_blockers(app.category, reviews):
+            return "Record the site review, plan review and installation inspection"
+        return "Enter the determination (method and parameters)"
+    if app.status is Status.AWAITING_DECISION:
+        return "Approve (sign) or deny"
+    if app.status is Status.APPROVED:
+        if determination is not None and not determination.locked:
+            return "Sign the amendment"
+        return "Record readings each billing period"
+    if app.status is Status.DENIED:
+        return "Nothing (a director may reopen it, with a reason)"
+    return "Nothing: the file is closed"

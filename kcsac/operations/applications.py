@@ -1,0 +1,471 @@
+"""Keying a file: accounts, applications, submission (fee assessed), payments, reviews,
+determinations, withdrawal. Each call checks the role, writes one transaction, audits it."""
+
+import dataclasses
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from kcsac.domain.category import Category
+from kcsac.domain.customer_class import AccountClass, CustomerClass
+from kcsac.domain.fees import application_fee
+from kcsac.domain.method import Method
+from kcsac.domain.problems import Problem
+from kcsac.domain.records import (
+    Account,
+    Determination,
+    Payment,
+    Review,
+    ReviewKind,
+    ReviewResult,
+    SacApplication,
+    User,
+)
+from kcsac.domain.roles import Permission
+from kcsac.domain.schedule import DeterminationTerms, check_terms
+from kcsac.domain.status import Status
+from kcsac.domain.workflow import OPEN_STATUSES, progress_status
+from kcsac.operations.errors import InvalidInput, Refused
+from kcsac.operations.users import require
+from kcsac.storage import Store
+
+ACCOUNT_NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{2,29}$")
+PAYMENT_METHODS = ("cash", "check", "card", "transfer", "money order")
+
+
+def check_account(
+    number: str, customer: str, service_address: str, account_class: str, customer_class: str
+) -> list[Problem]:
+    """Problems with an account's fields (also used by the import)."""
+    problems = []
+    if not ACCOUNT_NUMBER.match(number or ""):
+        problems.append(
+            Problem("account", f"account number {number!r} must be 3-30 letters, digits or '-'")
+        )
+    if not (customer or "").strip():
+        problems.append(Problem("customer", "the customer name is empty"))
+    if not (service_address or "").strip():
+        problems.append(Problem("service_address", "the service address is empty"))
+    if account_class not in {c.value for c in AccountClass}:
+        problems.append(
+            Problem(
+                "account_class",
+                f"account class {account_class!r} is not one of "
+                + ", ".join(c.value for c in AccountClass),
+            )
+        )
+    if customer_class not in {c.value for c in CustomerClass}:
+        problems.append(
+            Problem(
+                "customer_class",
+                f"customer class {customer_class!r} is not one of "
+                + ", ".join(c.value for c in CustomerClass),
+            )
+        )
+    return problems
+
+
+def add_account(
+    store: Store,
+    actor: User | None,
+    *,
+    number: str,
+    customer: str,
+    service_address: str,
+    account_class: AccountClass | str,
+    customer_class: CustomerClass | str,
+    today: dt.date,
+) -> Account:
+    require(actor, Permission.EDIT_RECORDS, "add accounts")
+    problems = check_account(
+        number, customer, service_address, str(account_class), str(customer_class)
+    )
+    if problems:
+        raise InvalidInput(problems)
+    return store.insert_account(
+        Account(
+            number.strip(),
+            customer.strip(),
+            service_address.strip(),
+            AccountClass(account_class),
+            CustomerClass(customer_class),
+        ),
+        actor.login,
+    )
+
+
+def update_account(
+    store: Store, actor: User | None, account: Account, *, reason: str = "", today: dt.date
+) -> Account:
+    """Save an edited account (as read, with its version)."""
+    require(actor, Permission.EDIT_RECORDS, "change accounts")
+    problems = check_account(
+        account.number,
+        account.customer,
+        account.service_address,
+        str(account.account_class),
+        str(account.customer_class),
+    )
+    if problems:
+        raise InvalidInput(problems)
+    return store.save_account(
+        account, expected_version=account.version, actor=actor.login, reason=reason
+    )
+
+
+def create_application(
+    store: Store,
+    actor: User | None,
+    *,
+    account: str,
+    category: Category | str,
+    today: dt.date,
+    discharges_to_storm_sewer: bool = False,
+    details: dict[str, str] | None = None,
+    documents: dict[str, bool] | None = None,
+    number: str = "",
+) -> SacApplication:
+    """A new draft application on an existing account (numbered SAC-<year>-NNNN)."""
+    require(actor, Permission.EDIT_RECORDS, "create applications")
+    try:
+        category = Category(category)
+    except ValueError as exc:
+        raise InvalidInput([Problem("category", f"{category!r} is not a category")]) from exc
+    store.get_account(account)  # NotFound with a clear message
+    app = SacApplication(
+        number=number,
+        category=category,
+        status=Status.DRAFT,
+        account=account,
+        received_on=None,
+        discharges_to_storm_sewer=discharges_to_storm_sewer,
+        details=dict(details or {}),
+        documents=dict(documents or {}),
+    )
+    if not number:
+        app = dataclasses.replace(app, number=store.next_application_number(today.year))
+    return store.insert_application(app, actor.login)
+
+
+def update_application(
+    store: Store, actor: User | None, app: SacApplication, *, reason: str = "", today: dt.date
+) -> SacApplication:
+    """Save the editable fields of `app` (as read, with its version).
+
+    After submission a correction needs a reason; the category and received date are fixed
+    then (the fee depends on them), and decided files cannot be edited.
+    """
+    require(actor, Permission.EDIT_RECORDS, "change applications")
+    with store.write():
+        current = store.get_application(app.number)
+        if current.status not in OPEN_STATUSES:
+            raise Refused(
+                f"Application {app.number} is {current.status.label.lower()}; it can no longer "
+                "be edited (a decided file changes only by amendment, reopening or revocation)"
+            )
+        submitted = current.status is not Status.DRAFT
+        if submitted and not reason.strip():
+            raise InvalidInput(
+                [Problem("reason", "A reason is required to correct a submitted application")]
+            )
+        if submitted and (app.category, app.account) != (current.category, current.account):
+            raise Refused(
+                "The category and account of a submitted application cannot change (the fee "
+                "was assessed on them); withdraw it and file a new one"
+            )
+        new = dataclasses.replace(
+            current,
+            category=app.category,
+            account=app.account,
+            discharges_to_storm_sewer=app.discharges_to_storm_sewer,
+            details=dict(app.details),
+            documents=dict(app.documents),
+        )
+        store.get_account(new.account)
+        return store.save_application(
+            new,
+            expected_version=app.version,
+            actor=actor.login,
+            action="application corrected" if submitted else "application edited",
+            reason=reason,
+        )
+
+
+def _refresh(
+    store: Store,
+    app: SacApplication,
+    actor: str,
+    action: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> SacApplication:
+    """Save `app` with its status recomputed from the recorded facts."""
+    determination = _open_or_current_determination(store, app.number)
+    status = progress_status(app, store.reviews(app.number), determination)
+    new = dataclasses.replace(app, status=status)
+    return store.save_application(
+        new,
+        expected_version=expected_version if expected_version is not None else app.version,
+        actor=actor,
+        action=action,
+        reason=reason,
+    )
+
+
+def _open_or_current_determination(store: Store, number: str) -> Determination | None:
+    found = store.determinations(number)
+    return found[-1] if found else None
+
+
+def submit_application(
+    store: Store,
+    actor: User | None,
+    number: str,
+    *,
+    received_on: dt.date,
+    today: dt.date,
+    expected_version: int | None = None,
+) -> SacApplication:
+    """Record the application as received: the fee in force on `received_on` is assessed."""
+    require(actor, Permission.EDIT_RECORDS, "submit applications")
+    if received_on > today:
+        raise InvalidInput([Problem("received_on", "The received date is in the future")])
+    with store.write():
+        app = store.get_application(number)
+        if expected_version is not None and app.version != expected_version:
+            raise store._stale("applications", "number", number, f"Application {number}")
+        if app.status is not Status.DRAFT:
+            raise Refused(f"Application {number} is already submitted ({app.status.label})")
+        account = store.get_account(app.account)
+        quote = application_fee(app.category, account.customer_class, received_on)
+        note = quote.citation if quote.cents is not None else (quote.not_set_reason or "")
+        app = dataclasses.replace(
+            app,
+            status=Status.AWAITING_FEE,
+            received_on=received_on,
+            fee_cents=quote.cents,
+            fee_note=note,
+        )
+        return _refresh(store, app, actor.login, "application submitted")
+
+
+def set_fee(
+    store: Store, actor: User | None, number: str, *, cents: int, reason: str, today: dt.date
+) -> SacApplication:
+    """A director decides a fee the ordinance does not set (nonresident ownership change)."""
+    require(actor, Permission.SET_FEE, "set a fee")
+    if not reason.strip():
+        raise InvalidInput([Problem("reason", "Say why this fee was decided (required)")])
+    if cents < 0:
+        raise InvalidInput([Problem("fee", "The fee cannot be negative")])
+    with store.write():
+        app = store.get_application(number)
+        if app.status not in OPEN_STATUSES or app.status is Status.DRAFT:
+            raise Refused(f"Application {number} is not awaiting its fee")
+        if app.fee_cents is not None:
+            raise Refused(
+                f"The fee of application {number} is set by the ordinance ({app.fee_note})"
+            )
+        app = dataclasses.replace(
+            app, fee_cents=cents, fee_note=f"decided by {actor.name or actor.login}: {reason}"
+        )
+        return _refresh(store, app, actor.login, "fee decided by the director", reason)
+
+
+def record_payment(
+    store: Store,
+    actor: User | None,
+    number: str,
+    *,
+    amount_cents: int,
+    paid_on: dt.date,
+    receipt_no: str,
+    method: str,
+    today: dt.date,
+) -> SacApplication:
+    """Record a fee payment (receipt); the file moves to review once paid in full."""
+    require(actor, Permission.EDIT_RECORDS, "record payments")
+    problems = []
+    if amount_cents <= 0:
+        problems.append(Problem("amount", "The amount must be more than $0.00"))
+    if paid_on > today:
+        problems.append(Problem("paid_on", "The payment date is in the future"))
+    if not receipt_no.strip():
+        problems.append(Problem("receipt_no", "The receipt number is empty"))
+    if not method.strip():
+        problems.append(Problem("method", "Say how it was paid (cash, check, card ...)"))
+    if problems:
+        raise InvalidInput(problems)
+    with store.write():
+        app = store.get_application(number)
+        if app.status is Status.DRAFT:
+            raise Refused(f"Application {number} is not submitted yet; submit it first")
+        if app.fee_cents is None:
+            raise Refused(f"No fee is set for application {number}: {app.fee_note}")
+        owed = app.fee_cents - app.paid_cents
+        if amount_cents > owed:
+            raise InvalidInput(
+                [
+                    Problem(
+                        "amount",
+                        f"The amount is more than the balance owed "
+                        f"(${owed // 100:,}.{owed % 100:02d})",
+                    )
+                ]
+            )
+        store.add_payment(
+            Payment(0, number, receipt_no.strip(), amount_cents, paid_on, method.strip()),
+            actor.login,
+        )
+        app = dataclasses.replace(app, paid_cents=app.paid_cents + amount_cents)
+        return _refresh(store, app, actor.login, "fee payment recorded")
+
+
+def record_review(
+    store: Store,
+    actor: User | None,
+    number: str,
+    *,
+    kind: ReviewKind | str,
+    reviewed_on: dt.date,
+    result: ReviewResult | str,
+    notes: str = "",
+    attachments: tuple[str, ...] = (),
+    reviewer: str = "",
+    today: dt.date,
+) -> SacApplication:
+    """Record a site review, plan review or installation inspection (date, who, result)."""
+    require(actor, Permission.RECORD_REVIEW, "record reviews")
+    if reviewed_on > today:
+        raise InvalidInput([Problem("reviewed_on", "The review date is in the future")])
+    kind, result = ReviewKind(kind), ReviewResult(result)
+    if result is ReviewResult.FAILED and not notes.strip():
+        raise InvalidInput([Problem("notes", "Say why the review failed (notes are required)")])
+    with store.write():
+        app = store.get_application(number)
+        if app.status not in (Status.IN_REVIEW, Status.AWAITING_DECISION, Status.AWAITING_FEE):
+            raise Refused(
+                f"Application {number} is {app.status.label.lower()}; reviews are recorded "
+                "once it is submitted and before it is decided"
+            )
+        store.add_review(
+            Review(
+                0,
+                number,
+                kind,
+                reviewed_on,
+                reviewer.strip() or actor.name or actor.login,
+                result,
+                notes.strip(),
+                tuple(attachments),
+            ),
+            actor.login,
+        )
+        return _refresh(store, app, actor.login, f"{kind.label.lower()} recorded")
+
+
+def _decimal(text: object, field: str, problems: list[Problem]) -> Decimal | None:
+    if text is None or text == "":
+        return None
+    try:
+        value = Decimal(str(text))
+    except InvalidOperation:
+        problems.append(Problem(field, f"{text!r} is not a number"))
+        return None
+    if not value.is_finite():
+        problems.append(Problem(field, f"{text!r} is not a number"))
+        return None
+    return value
+
+
+def enter_determination(
+    store: Store,
+    actor: User | None,
+    number: str,
+    *,
+    method: Method | str,
+    percent: Decimal | str | None = None,
+    fixed_ccf: Decimal | str | None = None,
+    justification: str = "",
+    today: dt.date,
+    expected_version: int | None = None,
+) -> Determination:
+    """Enter (or revise, while unsigned) the determination. On an approved credit this starts
+    an amendment: a new determination that needs its own signature."""
+    require(actor, Permission.ENTER_DETERMINATION, "enter determinations")
+    problems: list[Problem] = []
+    try:
+        method = Method(method)
+    except ValueError:
+        raise InvalidInput([Problem("method", f"{method!r} is not a method")]) from None
+    terms = DeterminationTerms(
+        method, _decimal(percent, "percent", problems), _decimal(fixed_ccf, "fixed_ccf", problems)
+    )
+    problems.extend(check_terms(terms))
+    if method is Method.PERCENTAGE and not justification.strip():
+        problems.append(Problem("justification", "The director's justification for p is required"))
+    if problems:
+        raise InvalidInput(problems)
+    with store.write():
+        app = store.get_application(number)
+        if app.category is Category.OWNERSHIP_CHANGE:
+            raise Refused("An ownership change carries over the prior credit's determination")
+        if app.status not in (
+            Status.IN_REVIEW,
+            Status.AWAITING_DECISION,
+            Status.APPROVED,
+            Status.AWAITING_FEE,
+        ):
+            raise Refused(
+                f"Application {number} is {app.status.label.lower()}; no determination "
+                "can be entered now"
+            )
+        existing = store.determinations(number)
+        current = existing[-1] if existing else None
+        values = Determination(
+            0,
+            number,
+            method,
+            terms.percent,
+            terms.fixed_ccf,
+            justification.strip(),
+            actor.login,
+            today,
+        )
+        if current is not None and not current.locked:
+            version = expected_version if expected_version is not None else current.version
+            saved = store.save_determination(
+                dataclasses.replace(values, id=current.id),
+                expected_version=version,
+                actor=actor.login,
+            )
+        else:
+            if app.status is not Status.APPROVED and current is not None:
+                raise Refused("The determination is signed; it changes only by amendment")
+            amends = current.id if current is not None else None
+            saved = store.add_determination(dataclasses.replace(values, amends=amends), actor.login)
+        if app.status is not Status.APPROVED:
+            _refresh(store, store.get_application(number), actor.login, "determination entered")
+        return saved
+
+
+def withdraw(
+    store: Store, actor: User | None, number: str, *, reason: str, today: dt.date
+) -> SacApplication:
+    """The applicant withdrew an undecided application."""
+    require(actor, Permission.EDIT_RECORDS, "withdraw applications")
+    if not reason.strip():
+        raise InvalidInput([Problem("reason", "Say why the application is withdrawn")])
+    with store.write():
+        app = store.get_application(number)
+        if app.status not in OPEN_STATUSES:
+            raise Refused(
+                f"Application {number} is {app.status.label.lower()}; it cannot be withdrawn"
+            )
+        return store.save_application(
+            dataclasses.replace(app, status=Status.WITHDRAWN),
+            expected_version=app.version,
+            actor=actor.login,
+            action="application withdrawn",
+            reason=reason.strip(),
+        )

@@ -1,0 +1,452 @@
+"""The director's acts: sign (approve or amend), deny, reopen, revoke, ownership change."""
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+
+from kcsac.domain import ordinance as o
+from kcsac.domain.category import Category
+from kcsac.domain.eligibility import check_eligibility
+from kcsac.domain.problems import Problem
+from kcsac.domain.records import (
+    Blocker,
+    Decision,
+    DecisionKind,
+    Determination,
+    SacApplication,
+    User,
+)
+from kcsac.domain.roles import Permission
+from kcsac.domain.status import Status
+from kcsac.domain.workflow import signing_blockers
+from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
+from kcsac.operations.users import check_password, require
+from kcsac.storage import Store
+from kcsac.storage.convert import plain
+
+# Denial reasons offered as a list (key -> wording, citation); free text may be added.
+DENIAL_REASONS: dict[str, tuple[str, str]] = {
+    "residential": (
+        "The account is a one- or two-family residence; only commercial and industrial "
+        "accounts may take part",
+        o.cites(o.SEC_60_2_2_C, o.SEC_60_2_2_B),
+    ),
+    "storm-sewer": (
+        "The diverted water is discharged to the storm sewer, which may not take part",
+        o.cites(o.SEC_60_2_2_C, o.SEC_60_3_A_6),
+    ),
+    "fee-unpaid": (
+        "The application fee was not received in full",
+        o.SEC_60_2_2_C,
+    ),
+    "review-failed": (
+        "The site review, plan review or installation inspection did not pass",
+        o.SEC_60_2_2_C,
+    ),
+    "not-adjustable": (
+        "The customer class is not billed on water purchased, so no volume adjustment applies",
+        o.cites(o.SEC_60_3_A_1, o.SEC_60_3_A_3),
+    ),
+    "no-diversion": (
+        "The water is not shown to be diverted from the sanitary sewer",
+        o.SEC_60_2_2_C,
+    ),
+}
+
+
+def eligibility_problems(store: Store, app: SacApplication) -> list[Problem]:
+    account = store.get_account(app.account)
+    return check_eligibility(
+        account_class=account.account_class,
+        customer_class=account.customer_class,
+        discharges_to_storm_sewer=app.discharges_to_storm_sewer,
+    )
+
+
+def _pending_determination(store: Store, number: str) -> Determination | None:
+    found = store.determinations(number)
+    return found[-1] if found else None
+
+
+def blockers_to_sign(store: Store, number: str, signer: User | None = None) -> list[Blocker]:
+    """Everything that keeps `signer` (or anyone, if None) from approving this file now."""
+    app = store.get_application(number)
+    blockers = signing_blockers(
+        app=app,
+        reviews=store.reviews(number),
+        determination=_pending_determination(store, number),
+        eligibility=eligibility_problems(store, app),
+        signer_login=signer.login if signer else None,
+        signer_role=signer.role if signer else None,
+    )
+    if app.category is Category.OWNERSHIP_CHANGE:
+        blockers.extend(_ownership_blockers(store, app))
+    return blockers
+
+
+def _ownership_blockers(store: Store, app: SacApplication) -> list[Blocker]:
+    prior_number = app.details.get("prior_application", "")
+    transfer = app.details.get("transfer_on", "")
+    out = []
+    if not prior_number:
+        return [
+            Blocker(
+                "Name the prior approved application (prior_application)", field="prior_application"
+            )
+        ]
+    try:
+        prior = store.get_application(prior_number)
+    except Exception:
+        return [
+            Blocker(
+                f"The prior application {prior_number} does not exist", field="prior_application"
+            )
+        ]
+    if prior.status is not Status.APPROVED:
+        out.append(
+            Blocker(
+                f"The prior application {prior_number} is "
+                f"{prior.status.label.lower()}, not an approved credit",
+                field="prior_application",
+            )
+        )
+    try:
+        transfer_on = dt.date.fromisoformat(transfer)
+    except ValueError:
+        out.append(
+            Blocker("Enter the transfer date (transfer_on, YYYY-MM-DD)", field="transfer_on")
+        )
+    else:
+        if prior.effective_on and transfer_on <= prior.effective_on:
+            out.append(
+                Blocker(
+                    f"The transfer date must be after the prior credit's effective "
+                    f"date {prior.effective_on.isoformat()}",
+                    field="transfer_on",
+                )
+            )
+    return out
+
+
+def snapshot(
+    store: Store,
+    app: SacApplication,
+    determination: Determination | None,
+    signed_on: dt.date,
+    signer: User,
+) -> tuple[str, str]:
+    """The frozen determination as signed (canonical JSON) and its sha256."""
+    account = store.get_account(app.account)
+    data = {
+        "application": plain(dataclasses.replace(app, version=0, updated_by="", updated_at="")),
+        "account": plain(dataclasses.replace(account, version=0)),
+        "determination": plain(dataclasses.replace(determination, version=0))
+        if determination
+        else None,
+        "reviews": [plain(r) for r in store.reviews(app.number)],
+        "payments": [plain(p) for p in store.payments(app.number)],
+        "signed_on": signed_on.isoformat(),
+        "signer": {
+            "login": signer.login,
+            "name": signer.name,
+            "title": signer.title,
+            "role": signer.role,
+        },
+    }
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _check_signature_date(signed_on: dt.date, today: dt.date, backdated_reason: str) -> None:
+    if signed_on > today:
+        raise Refused(
+            f"The signature date {signed_on.isoformat()} is in the future; a credit "
+            "is effective on the date the director actually signs",
+            citation=o.SEC_60_2_2_C,
+        )
+    if signed_on < today and not backdated_reason.strip():
+        raise InvalidInput(
+            [
+                Problem(
+                    "backdated_reason",
+                    "A past signature date (recording a paper signature) needs a reason",
+                )
+            ]
+        )
+
+
+def approve(
+    store: Store,
+    actor: User | None,
+    number: str,
+    *,
+    password: str,
+    today: dt.date,
+    signed_on: dt.date | None = None,
+    backdated_reason: str = "",
+) -> Decision:
+    """Sign the approval (or a pending amendment). Effective date = the signature date;
+    for an ownership change, the credit moves to the new owner from the transfer date."""
+    require(actor, Permission.SIGN, "sign approvals")
+    signed_on = signed_on or today
+    _check_signature_date(signed_on, today, backdated_reason)
+    blockers = blockers_to_sign(store, number, actor)
+    if blockers:
+        raise Refused(f"Application {number} cannot be signed yet", blockers)
+    check_password(store, actor, password)
+    with store.write():
+        app = store.get_application(number)
+        if app.category is Category.OWNERSHIP_CHANGE:
+            return _approve_ownership_change(store, actor, app, signed_on, backdated_reason)
+        determination = store.determinations(number)[-1]
+        amending = app.status is Status.APPROVED
+        text, digest = snapshot(store, app, determination, signed_on, actor)
+        store.lock_determination(determination.id)
+        decision = store.add_decision(
+            Decision(
+                0,
+                number,
+                DecisionKind.AMENDMENT if amending else DecisionKind.APPROVAL,
+                actor.login,
+                actor.role,
+                signed_on,
+                store.clock(),
+                determination.id,
+                signed_on,
+                backdated_reason.strip(),
+                digest,
+                text,
+            ),
+            actor.login,
+            reason=backdated_reason.strip(),
+        )
+        if not amending:
+            store.save_application(
+                dataclasses.replace(app, status=Status.APPROVED, effective_on=signed_on),
+                expected_version=app.version,
+                actor=actor.login,
+                action="approved (signed)",
+                reason=backdated_reason.strip(),
+            )
+        return decision
+
+
+def _approve_ownership_change(
+    store: Store, actor: User, app: SacApplication, signed_on: dt.date, backdated_reason: str
+) -> Decision:
+    prior = store.get_application(app.details["prior_application"])
+    transfer_on = dt.date.fromisoformat(app.details["transfer_on"])
+    terms = store.determinations(prior.number)[-1]
+    carried = store.add_determination(
+        dataclasses.replace(
+            terms,
+            id=0,
+            application=app.number,
+            amends=None,
+            justification=f"carried over from {prior.number}: {terms.justification}",
+            entered_on=signed_on,
+        ),
+        actor.login,
+    )
+    text, digest = snapshot(store, app, carried, signed_on, actor)
+    store.lock_determination(carried.id)
+    decision = store.add_decision(
+        Decision(
+            0,
+            app.number,
+            DecisionKind.APPROVAL,
+            actor.login,
+            actor.role,
+            signed_on,
+            store.clock(),
+            carried.id,
+            transfer_on,
+            backdated_reason.strip(),
+            digest,
+            text,
+            note=f"ownership change from {prior.number}",
+        ),
+        actor.login,
+        reason=backdated_reason.strip(),
+    )
+    store.save_application(
+        dataclasses.replace(app, status=Status.APPROVED, effective_on=transfer_on),
+        expected_version=app.version,
+        actor=actor.login,
+        action="ownership change approved",
+        reason=backdated_reason.strip(),
+    )
+    ended_on = transfer_on - dt.timedelta(days=1)
+    store.add_decision(
+        Decision(
+            0,
+            prior.number,
+            DecisionKind.OWNERSHIP_CHANGE,
+            actor.login,
+            actor.role,
+            signed_on,
+            store.clock(),
+            None,
+            None,
+            note=f"credit moved to {app.number} from {transfer_on.isoformat()}",
+        ),
+        actor.login,
+    )
+    store.save_application(
+        dataclasses.replace(prior, status=Status.ENDED, ended_on=ended_on),
+        expected_version=prior.version,
+        actor=actor.login,
+        action=f"credit ended: ownership changed ({app.number})",
+        reason=f"ownership change {app.number} from {transfer_on.isoformat()}",
+    )
+    return decision
+
+
+def deny(
+    store: Store,
+    actor: User | None,
+    number: str,
+    *,
+    reasons: list[str],
+    note: str = "",
+    today: dt.date,
+    decided_on: dt.date | None = None,
+) -> Decision:
+    """Deny with reasons: keys of DENIAL_REASONS (worded with citations) and/or free text."""
+    require(actor, Permission.SIGN, "deny applications")
+    decided_on = decided_on or today
+    if decided_on > today:
+        raise Refused("The decision date is in the future")
+    worded = []
+    for reason in reasons:
+        if reason in DENIAL_REASONS:
+            text, citation = DENIAL_REASONS[reason]
+            worded.append(f"{text} ({citation})")
+        elif reason.strip():
+            worded.append(reason.strip())
+    if note.strip():
+        worded.append(note.strip())
+    if not worded:
+        raise InvalidInput([Problem("reasons", "Give at least one reason for the denial")])
+    with store.write():
+        app = store.get_application(number)
+        if app.status not in (Status.AWAITING_FEE, Status.IN_REVIEW, Status.AWAITING_DECISION):
+            raise Refused(
+                f"Application {number} is {app.status.label.lower()}; only a "
+                "submitted, undecided application can be denied"
+            )
+        decision = store.add_decision(
+            Decision(
+                0,
+                number,
+                DecisionKind.DENIAL,
+                actor.login,
+                actor.role,
+                decided_on,
+                store.clock(),
+                reasons=tuple(worded),
+                note=note.strip(),
+            ),
+            actor.login,
+        )
+        store.save_application(
+            dataclasses.replace(app, status=Status.DENIED),
+            expected_version=app.version,
+            actor=actor.login,
+            action="denied",
+            reason="; ".join(worded),
+        )
+        return decision
+
+
+def reopen(
+    store: Store, actor: User | None, number: str, *, reason: str, today: dt.date
+) -> SacApplication:
+    """A director reopens a denied file, with a reason; it goes back where its facts put it."""
+    require(actor, Permission.REOPEN, "reopen denied applications")
+    if not reason.strip():
+        raise InvalidInput([Problem("reason", "A reason is required to reopen")])
+    from kcsac.operations.applications import _refresh
+
+    with store.write():
+        app = store.get_application(number)
+        if app.status is not Status.DENIED:
+            raise Refused(f"Application {number} is {app.status.label.lower()}, not denied")
+        store.add_decision(
+            Decision(
+                0,
+                number,
+                DecisionKind.REOPEN,
+                actor.login,
+                actor.role,
+                today,
+                store.clock(),
+                note=reason.strip(),
+            ),
+            actor.login,
+            reason=reason.strip(),
+        )
+        return _refresh(
+            store,
+            dataclasses.replace(app, status=Status.AWAITING_FEE),
+            actor.login,
+            "reopened",
+            reason.strip(),
+        )
+
+
+def revoke(
+    store: Store, actor: User | None, number: str, *, from_on: dt.date, reason: str, today: dt.date
+) -> SacApplication:
+    """End an approved credit from `from_on` (its last day is the day before), with a reason."""
+    require(actor, Permission.REVOKE, "revoke credits")
+    if not reason.strip():
+        raise InvalidInput([Problem("reason", "A reason is required to revoke a credit")])
+    with store.write():
+        app = store.get_application(number)
+        if app.status is not Status.APPROVED:
+            raise Refused(
+                f"Application {number} is {app.status.label.lower()}, not an approved credit"
+            )
+        if app.effective_on and from_on <= app.effective_on:
+            raise InvalidInput(
+                [
+                    Problem(
+                        "from_on",
+                        "The revocation date must be after the "
+                        f"effective date {app.effective_on.isoformat()}",
+                    )
+                ]
+            )
+        store.add_decision(
+            Decision(
+                0,
+                number,
+                DecisionKind.REVOCATION,
+                actor.login,
+                actor.role,
+                today,
+                store.clock(),
+                effective_on=from_on,
+                note=reason.strip(),
+            ),
+            actor.login,
+            reason=reason.strip(),
+        )
+        return store.save_application(
+            dataclasses.replace(
+                app, status=Status.REVOKED, ended_on=from_on - dt.timedelta(days=1)
+            ),
+            expected_version=app.version,
+            actor=actor.login,
+            action=f"credit revoked from {from_on.isoformat()}",
+            reason=reason.strip(),
+        )
+
+
+def ensure_can_sign(actor: User | None) -> User:
+    """For the desk: raise NotPermitted before even opening the signing dialog."""
+    if actor is None:
+        raise NotPermitted("You are not a kcsac user; kcsac is read-only for you")
+    return require(actor, Permission.SIGN, "sign approvals")

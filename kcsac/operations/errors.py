@@ -1,0 +1,41 @@
+"""Refusals the operations raise; all are RecordError, so the desk catches one type."""
+
+from kcsac.domain.records import RecordError
+from kcsac.storage.errors import Duplicate, NotFound, StaleRecord
+
+
+class NotPermitted(RecordError):
+    """The user's role does not allow this (or the login is not a kcsac user: read-only)."""
+
+
+class InvalidInput(RecordError):
+    """The input has problems; `problems` lists each (field, message, citation)."""
+
+    def __init__(self, problems: list) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(str(getattr(p, "message", p)) for p in self.problems))
+
+
+class Refused(RecordError):
+    """The rules forbid this now; `blockers` says what stands in the way."""
+
+    def __init__(self, message: str, blockers: list | tuple = (), citation: str = "") -> None:
+        self.blockers = tuple(blockers)
+        self.citation = citation
+        detail = "; ".join(getattr(b, "message", str(b)) for b in self.blockers)
+        super().__init__(f"{message}: {detail}" if detail else message)
+
+
+class WrongPassword(RecordError):
+    """The password did not match; nothing was signed or changed."""
+
+
+__all__ = [
+    "Duplicate",
+    "InvalidInput",
+    "NotFound",
+    "NotPermitted",
+    "Refused",
+    "StaleRecord",
+    "WrongPassword",
+]

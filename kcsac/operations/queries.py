@@ -1,0 +1,95 @@
+"""What the desk reads: queues and counts, search-as-you-type, one file's full detail."""
+
+import datetime as dt
+
+from kcsac.domain.records import ApplicationDetail, ApplicationSummary, Blocker, User
+from kcsac.domain.status import Status
+from kcsac.domain.workflow import fee_blockers, next_step, review_blockers
+from kcsac.operations.approvals import blockers_to_sign, eligibility_problems
+from kcsac.storage import Store
+
+ALL = "all"
+OPEN = "open"
+SORT_KEYS = (
+    "number",
+    "account",
+    "customer",
+    "service_address",
+    "category",
+    "customer_class",
+    "received_on",
+    "fee_balance",
+    "status",
+    "effective_on",
+)
+
+
+def list_applications(
+    store: Store,
+    queue: str | Status | None = None,
+    search: str = "",
+    sort: str = "number",
+    *,
+    descending: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[ApplicationSummary]:
+    """One page of the list: queue is a Status value, "open" or "all"/None; search matches
+    the start of any word of the number, account, customer or address."""
+    return store.list_summaries(
+        queue=str(queue) if queue is not None else None,
+        search=search,
+        sort=sort,
+        descending=descending,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def count_applications(store: Store, queue: str | Status | None = None, search: str = "") -> int:
+    return store.count_summaries(queue=str(queue) if queue is not None else None, search=search)
+
+
+def queue_counts(store: Store) -> dict[str, int]:
+    """{status value: n, "open": n, "all": n} in one query."""
+    return store.queue_counts()
+
+
+def application_detail(
+    store: Store, number: str, viewer: User | None = None, *, today: dt.date | None = None
+) -> ApplicationDetail:
+    """Everything about one file, what to do next, and what blocks it (for `viewer`)."""
+    app = store.get_application(number)
+    account = store.get_account(app.account)
+    reviews = store.reviews(number)
+    determinations = store.determinations(number)
+    meters = store.meters(number)
+    readings = tuple(r for m in meters for r in store.readings(m.id))
+    current = determinations[-1] if determinations else None
+    blockers: list[Blocker] = []
+    if app.status is Status.AWAITING_FEE:
+        blockers = fee_blockers(app)
+    elif app.status is Status.IN_REVIEW:
+        blockers = review_blockers(app.category, reviews)
+        if current is None:
+            blockers.append(Blocker("No determination entered (method and parameters)"))
+    elif app.status is Status.AWAITING_DECISION or (
+        app.status is Status.APPROVED and current is not None and not current.locked
+    ):
+        blockers = blockers_to_sign(store, number, viewer)
+    if app.status in (Status.DRAFT, Status.AWAITING_FEE, Status.IN_REVIEW):
+        for problem in eligibility_problems(store, app):
+            blockers.append(Blocker(problem.message, problem.citation, problem.field))
+    return ApplicationDetail(
+        application=app,
+        account=account,
+        payments=tuple(store.payments(number)),
+        reviews=tuple(reviews),
+        determinations=tuple(determinations),
+        decisions=tuple(store.decisions(number)),
+        meters=tuple(meters),
+        readings=readings,
+        next_step=next_step(app, reviews, current),
+        blockers=tuple(blockers),
+        timeline=tuple(store.timeline(number)),
+    )

@@ -1,0 +1,81 @@
+"""The append-only, hash-chained audit trail: appending a row and checking the chain."""
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+
+GENESIS = "0" * 64
+_FIELDS = (
+    "at",
+    "actor",
+    "action",
+    "entity",
+    "entity_id",
+    "application",
+    "before",
+    "after",
+    "reason",
+)
+
+
+def row_hash(prev_hash: str, fields: dict) -> str:
+    """sha256 over the previous row's hash and this row's fields (canonical JSON)."""
+    payload = json.dumps([prev_hash, *[fields[name] for name in _FIELDS]], separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def append(conn: sqlite3.Connection, fields: dict) -> int:
+    """Append one row; call inside a write transaction (BEGIN IMMEDIATE) so the chain is serial."""
+    last = conn.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    prev_hash = last[0] if last else GENESIS
+    values = {name: fields.get(name) or ("" if name != "application" else None) for name in _FIELDS}
+    values["prev_hash"] = prev_hash
+    values["hash"] = row_hash(prev_hash, values)
+    cursor = conn.execute(
+        "INSERT INTO audit (at, actor, action, entity, entity_id, application, before, after, "
+        "reason, prev_hash, hash) VALUES (:at, :actor, :action, :entity, :entity_id, "
+        ":application, :before, :after, :reason, :prev_hash, :hash)",
+        values,
+    )
+    return int(cursor.lastrowid)
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    """The result of walking the chain: ok, or the first broken link and what is wrong."""
+
+    ok: bool
+    rows: int
+    broken_seq: int | None = None
+    problem: str = ""
+
+    def __str__(self) -> str:
+        if self.ok:
+            return "ok"
+        return f"broken at audit row {self.broken_seq}: {self.problem}"
+
+
+def verify(conn: sqlite3.Connection) -> AuditCheck:
+    prev_hash = GENESIS
+    prev_seq = 0
+    count = 0
+    cursor = conn.execute(
+        "SELECT seq, at, actor, action, entity, entity_id, application, before, after, reason, "
+        "prev_hash, hash FROM audit ORDER BY seq"
+    )
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        row = dict(zip(names, values, strict=True))
+        count += 1
+        seq = row["seq"]
+        if seq != prev_seq + 1:
+            return AuditCheck(False, count, seq, f"rows {prev_seq + 1}..{seq - 1} are missing")
+        if row["prev_hash"] != prev_hash:
+            return AuditCheck(False, count, seq, "it does not link to the row before it")
+        fields = {name: row[name] for name in _FIELDS}
+        if row_hash(prev_hash, fields) != row["hash"]:
+            return AuditCheck(False, count, seq, "its contents were changed after it was written")
+        prev_hash = row["hash"]
+        prev_seq = seq
+    return AuditCheck(True, count)

@@ -1,0 +1,234 @@
+"""Rows to domain objects and back; the one place that knows column types."""
+
+import dataclasses
+import datetime as dt
+import json
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from kcsac.domain.category import Category
+from kcsac.domain.customer_class import AccountClass, CustomerClass
+from kcsac.domain.method import Method
+from kcsac.domain.records import (
+    Account,
+    AuditEvent,
+    Decision,
+    DecisionKind,
+    Determination,
+    Meter,
+    MeterRole,
+    MeterUnit,
+    Payment,
+    Reading,
+    Review,
+    ReviewKind,
+    ReviewResult,
+    SacApplication,
+    User,
+)
+from kcsac.domain.status import Status
+
+
+def day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def dec(text: str | None) -> Decimal | None:
+    return Decimal(text) if text not in (None, "") else None
+
+
+def dec_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of a dataclass, enum, date or Decimal (for the audit trail)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def to_json(value: Any) -> str:
+    if value is None:
+        return ""
+    return json.dumps(plain(value), sort_keys=True, separators=(",", ":"))
+
+
+def account(row: dict) -> Account:
+    return Account(
+        number=row["number"],
+        customer=row["customer"],
+        service_address=row["service_address"],
+        account_class=AccountClass(row["account_class"]),
+        customer_class=CustomerClass(row["customer_class"]),
+        version=row["version"],
+    )
+
+
+def application(row: dict) -> SacApplication:
+    return SacApplication(
+        number=row["number"],
+        category=Category(row["category"]),
+        status=Status(row["status"]),
+        account=row["account"],
+        received_on=day(row["received_on"]),
+        discharges_to_storm_sewer=bool(row["storm_sewer"]),
+        details=json.loads(row["details"]),
+        documents=json.loads(row["documents"]),
+        fee_cents=row["fee_cents"],
+        fee_note=row["fee_note"],
+        paid_cents=row["paid_cents"],
+        effective_on=day(row["effective_on"]),
+        ended_on=day(row["ended_on"]),
+        version=row["version"],
+        updated_by=row["updated_by"],
+        updated_at=row["updated_at"],
+    )
+
+
+def application_row(app: SacApplication) -> dict:
+    return {
+        "number": app.number,
+        "category": app.category.value,
+        "status": app.status.value,
+        "account": app.account,
+        "received_on": iso(app.received_on),
+        "storm_sewer": int(app.discharges_to_storm_sewer),
+        "details": json.dumps(app.details, sort_keys=True),
+        "documents": json.dumps(app.documents, sort_keys=True),
+        "fee_cents": app.fee_cents,
+        "fee_note": app.fee_note,
+        "paid_cents": app.paid_cents,
+        "effective_on": iso(app.effective_on),
+        "ended_on": iso(app.ended_on),
+    }
+
+
+def payment(row: dict) -> Payment:
+    return Payment(
+        id=row["id"],
+        application=row["application"],
+        receipt_no=row["receipt_no"],
+        amount_cents=row["amount_cents"],
+        paid_on=day(row["paid_on"]),
+        method=row["method"],
+        recorded_by=row["recorded_by"],
+    )
+
+
+def review(row: dict) -> Review:
+    return Review(
+        id=row["id"],
+        application=row["application"],
+        kind=ReviewKind(row["kind"]),
+        reviewed_on=day(row["reviewed_on"]),
+        reviewer=row["reviewer"],
+        result=ReviewResult(row["result"]),
+        notes=row["notes"],
+        attachments=tuple(json.loads(row["attachments"])),
+    )
+
+
+def meter(row: dict) -> Meter:
+    return Meter(
+        id=row["id"],
+        application=row["application"],
+        role=MeterRole(row["role"]),
+        serial=row["serial"],
+        make_model=row["make_model"],
+        size=row["size"],
+        unit=MeterUnit(row["unit"]),
+        location=row["location"],
+        installed_on=day(row["installed_on"]),
+        sealed_on=day(row["sealed_on"]),
+        activation_reading=dec(row["activation_reading"]),
+        last_tested_on=day(row["last_tested_on"]),
+    )
+
+
+def reading(row: dict) -> Reading:
+    return Reading(
+        id=row["id"],
+        meter_id=row["meter_id"],
+        read_on=day(row["read_on"]),
+        value=Decimal(row["value"]),
+        replacement=bool(row["replacement"]),
+        note=row["note"],
+        recorded_by=row["recorded_by"],
+    )
+
+
+def determination(row: dict) -> Determination:
+    return Determination(
+        id=row["id"],
+        application=row["application"],
+        method=Method(row["method"]),
+        percent=dec(row["percent"]),
+        fixed_ccf=dec(row["fixed_ccf"]),
+        justification=row["justification"],
+        entered_by=row["entered_by"],
+        entered_on=day(row["entered_on"]),
+        locked=bool(row["locked"]),
+        amends=row["amends"],
+        version=row["version"],
+    )
+
+
+def decision(row: dict) -> Decision:
+    return Decision(
+        id=row["id"],
+        application=row["application"],
+        kind=DecisionKind(row["kind"]),
+        decided_by=row["decided_by"],
+        role=row["role"],
+        decided_on=day(row["decided_on"]),
+        recorded_at=row["recorded_at"],
+        determination_id=row["determination_id"],
+        effective_on=day(row["effective_on"]),
+        backdated_reason=row["backdated_reason"],
+        snapshot_sha256=row["snapshot_sha256"],
+        snapshot_json=row["snapshot_json"],
+        reasons=tuple(json.loads(row["reasons"])),
+        note=row["note"],
+    )
+
+
+def user(row: dict) -> User:
+    return User(
+        login=row["login"],
+        name=row["name"],
+        title=row["title"],
+        role=row["role"],
+        active=bool(row["active"]),
+        has_password=bool(row["password_hash"]),
+        version=row["version"],
+    )
+
+
+def audit_event(row: dict) -> AuditEvent:
+    return AuditEvent(
+        seq=row["seq"],
+        at=row["at"],
+        actor=row["actor"],
+        action=row["action"],
+        entity=row["entity"],
+        entity_id=row["entity_id"],
+        before=row["before"],
+        after=row["after"],
+        reason=row["reason"],
+    )
