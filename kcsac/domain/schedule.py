@@ -300,7 +300,8 @@ def _overlap_problems(periods: Sequence[PeriodInput]) -> list[Problem]:
             found.append(
                 Problem(
                     period_field(later, "start"),
-                    f"period {periods[later].label} overlaps period {periods[earlier].label}",
+                    f"start {periods[later].start.isoformat()} overlaps the period "
+                    f"{periods[earlier].label} ({periods[later].label})",
                 )
             )
         if reach is None or periods[j].end > periods[reach].end:

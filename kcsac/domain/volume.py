@@ -28,8 +28,9 @@ def gal_to_ccf(gallons: Volume) -> Fraction:
     return Fraction(gallons) / Fraction(GAL_PER_CCF)
 
 
-def round_half_up(value: Fraction, places: int = VOLUME_PLACES) -> Decimal:
-    """An exact fraction as a Decimal with `places` decimals, ties away from zero."""
+def round_half_up(value: Volume, places: int = VOLUME_PLACES) -> Decimal:
+    """A volume as a Decimal with `places` decimals, ties away from zero."""
+    value = Fraction(value)
     scale = 10**places
     magnitude = abs(value) * scale
     whole = int(magnitude + Fraction(1, 2))  # floor(x + 1/2) for x >= 0 is half-up
