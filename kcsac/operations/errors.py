@@ -4,11 +4,11 @@ from kcsac.domain.records import RecordError
 from kcsac.storage.errors import Duplicate, NotFound, StaleRecord
 
 
-class NotPermitted(RecordError):
+class NotPermitted(RecordError):  # noqa: N818 - domain words read better
     """The user's role does not allow this (or the login is not a kcsac user: read-only)."""
 
 
-class InvalidInput(RecordError):
+class InvalidInput(RecordError):  # noqa: N818 - domain words read better
     """The input has problems; `problems` lists each (field, message, citation)."""
 
     def __init__(self, problems: list) -> None:
@@ -16,7 +16,7 @@ class InvalidInput(RecordError):
         super().__init__("; ".join(str(getattr(p, "message", p)) for p in self.problems))
 
 
-class Refused(RecordError):
+class Refused(RecordError):  # noqa: N818 - domain words read better
     """The rules forbid this now; `blockers` says what stands in the way."""
 
     def __init__(self, message: str, blockers: list | tuple = (), citation: str = "") -> None:
@@ -26,7 +26,7 @@ class Refused(RecordError):
         super().__init__(f"{message}: {detail}" if detail else message)
 
 
-class WrongPassword(RecordError):
+class WrongPassword(RecordError):  # noqa: N818 - domain words read better
     """The password did not match; nothing was signed or changed."""
 
 

@@ -7,7 +7,7 @@ class StoreError(Exception):
     """A database file kcsac cannot use: the message says which file, what, and what to do."""
 
 
-class StaleRecord(RecordError):
+class StaleRecord(RecordError):  # noqa: N818 - domain words read better
     """Someone saved the record after this copy was read; this save was refused."""
 
     def __init__(self, what: str, changed_by: str, changed_at: str) -> None:
@@ -21,9 +21,9 @@ class StaleRecord(RecordError):
         )
 
 
-class NotFound(RecordError):
+class NotFound(RecordError):  # noqa: N818 - domain words read better
     """No record with that key."""
 
 
-class Duplicate(RecordError):
+class Duplicate(RecordError):  # noqa: N818 - domain words read better
     """A record with that key already exists."""

@@ -458,7 +458,8 @@ class Store(QueriesMixin):
         with self.write():
             for p in periods:
                 old = self._row(
-                    "SELECT period_end, ccf FROM consumption WHERE account = ? AND period_start = ?",
+                    "SELECT period_end, ccf FROM consumption "
+                    "WHERE account = ? AND period_start = ?",
                     (p.account, p.start.isoformat()),
                 )
                 if old is not None and (old["period_end"], old["ccf"]) == (
