@@ -110,7 +110,7 @@ def grid(
         data, colWidths=list(col_widths), repeatRows=1 if repeat_header else 0, hAlign="LEFT"
     )
     commands = [
-        ("FONT", (0, 1), (-1, -1), styles.FONT, styles.TABLE_SIZE, styles.TABLE_LEADING),
+        ("FONT", (0, 0), (-1, -1), styles.FONT, styles.TABLE_SIZE, styles.TABLE_LEADING),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), styles.BRAND_LIGHT),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, styles.BRAND),

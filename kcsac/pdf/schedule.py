@@ -107,12 +107,18 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
         )
     if s.notes:
         story += [para("Notes", "subheading"), *bullets(s.notes)]
-    story += [
-        para("Sections cited", "subheading"),
-        *bullets(s.citations),
-        Spacer(1, 6),
-        markup("Fingerprint of this schedule's record (sha256): " + esc(fingerprint), "small"),
-    ]
+    story.append(
+        KeepTogether(
+            [
+                para("Sections cited", "subheading"),
+                para("; ".join(s.citations) + ".", "body-tight"),
+                Spacer(1, 6),
+                markup(
+                    "Fingerprint of this schedule's record (sha256): " + esc(fingerprint), "small"
+                ),
+            ]
+        )
+    )
     return story
 
 

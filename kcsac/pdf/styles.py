@@ -86,7 +86,12 @@ def paragraph_styles() -> dict[str, ParagraphStyle]:
         "body": body,
         "body-tight": ParagraphStyle("body-tight", parent=body, spaceAfter=0),
         "bullet": ParagraphStyle(
-            "bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=2
+            "bullet",
+            parent=body,
+            leftIndent=14,
+            bulletIndent=3,
+            spaceAfter=2,
+            bulletFontName=FONT,  # the default is Helvetica, which would not be embedded
         ),
         "heading": ParagraphStyle(
             "heading",

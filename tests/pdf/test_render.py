@@ -1,0 +1,252 @@
+"""The PDFs: every figure, date and citation in the text; fonts, metadata, pages, same bytes."""
+
+import io
+from dataclasses import replace
+
+import pytest
+from pypdf import PdfReader
+
+from kcsac.domain.documents import Addressee
+from kcsac.domain.money import format_usd
+from kcsac.pdf import (
+    render_approval_letter,
+    render_denial_letter,
+    render_document,
+    render_schedule,
+    samples,
+)
+from tests.pdf.pdftools import all_text, ink_share, missing, page_texts
+
+
+def test_approval_letter_states_every_figure_date_and_citation() -> None:
+    letter = samples.approval_letter()
+    pdf = render_approval_letter(letter)
+    text = all_text(pdf)
+    wanted = [
+        "Kansas City Water Services",
+        "Sewer Allowance Credit",
+        "August 12, 2026",  # letter date, effective date, signature date
+        "Peña Family Car Wash LLC",
+        "Attn: José Peña",
+        "1200 Grand Blvd",
+        "4410 Troost Ave, Kansas City, MO 64110",
+        "SAC-2026-0001",
+        "100-204-3317",
+        "Car wash",
+        "Resident (inside the city)",
+        "approved",
+        "effective August 12, 2026",
+        "$250.00",
+        "$100.00",
+        "$150.00",
+        "R-2026-00412",
+        "R-2026-00477",
+        "June 3, 2026",
+        "June 24, 2026",
+        "balance $0.00",
+        "Percentage of water purchased",
+        "15% of the water purchased in each billing period",
+        "Evaporation and carry-out on vehicles",
+        "Code sec. 60-2(2)(c)",
+        "Code sec. 60-2(1)a",
+        "Code sec. 60-2(4)",
+        "Ordinance 260209",
+        "Renée Okafor-Nguyễn",
+        "Director of Water Services",
+        "Signed on August 12, 2026",
+        letter.sha256(),
+    ]
+    wanted += list(letter.duties)
+    assert missing(text, wanted) == []
+    pages = page_texts(pdf)
+    assert all(f"Page {i} of {len(pages)}" in p for i, p in enumerate(pages, start=1))
+
+
+def test_metered_approval_letter_lists_meters_and_activation_readings() -> None:
+    letter = samples.metered_approval_letter()
+    text = all_text(render_approval_letter(letter))
+    wanted = [
+        "Deduct (sub)meter",
+        "make-up meter use minus blow-down meter use",
+        "Make-up meter",
+        "MU-88412",
+        "Neptune T-10",
+        "1,204,330 gal on 2026-05-01",
+        "2026-03-18",
+        "Blow-down meter",
+        "BD-55120",
+        "310,005 gal on 2026-05-01",
+        "not recorded",
+        "Code sec. 60-3(a)(6)",
+        "Code sec. 60-3(a)(4)",
+        "$600.00",
+        "R-2026-00103",
+        "Nguyễn Precision Cooling Inc.",
+        "effective May 1, 2026",
+    ]
+    assert missing(text, wanted) == []
+
+
+def test_denial_letter_gives_reasons_citations_and_next_steps() -> None:
+    letter = samples.denial_letter()
+    text = all_text(render_denial_letter(letter))
+    wanted = [
+        "denied",
+        "September 2, 2026",
+        "SAC-2026-0007",
+        "Irrigation",
+        "What you can do next",
+        "Code sec. 60-2(2)(c)",
+        "Application fee assessed: $600.00; paid: $250.00.",
+        letter.sha256(),
+        *(r.message for r in letter.reasons),
+        *letter.next_steps,
+    ]
+    assert missing(text, wanted) == []
+
+
+def test_schedule_shows_rows_totals_rates_rounding_and_worked_example() -> None:
+    doc = samples.schedule(4)
+    text = all_text(render_schedule(doc))
+    wanted = [
+        "Adjusted volume schedule",
+        "Sewer Allowance Credit",
+        "August 12, 2026 (signature date)",
+        "$32.02 per month of 30 days",
+        "$12.90 per ccf",
+        "Code sec. 60-2(1)a",
+        "Code sec. 60-2(2)",
+        "Code sec. 78-4.1 (Ord. 190167)",
+        "pro-rata",
+        "2026-08-01 – 2026-08-31",
+        "20/31",
+        "96.00",
+        "14.40",
+        "9.29",
+        "86.71",
+        "$33.09",
+        "$1,238.40",
+        "$1,118.55",
+        "$119.85",
+        "Totals",
+        format_usd(doc.totals.credit_cents),
+        format_usd(doc.totals.volume_charge_cents),
+        format_usd(doc.totals.volume_charge_unadjusted_cents),
+        format_usd(doc.totals.service_charge_cents),
+        doc.totals.billed_ccf,
+        "Sewer Allowance Credit = $1,238.40 − $1,118.55 = $119.85.",
+        "ends before the effective date: no credit",
+        "(a reading)",
+        "normal-sewage limits",
+        doc.sha256(),
+    ]
+    wanted += list(doc.worked_example)
+    assert missing(text, wanted) == []
+    for row in doc.rows:
+        assert f"{row.start.isoformat()} – {row.end.isoformat()}" in text
+
+
+def test_surcharge_column_appears_only_when_set() -> None:
+    doc = samples.schedule(2)
+    assert "Surcharge" not in all_text(render_schedule(doc)).replace("surcharge", "")
+    rows = (replace(doc.rows[0], surcharge_cents=24_773), doc.rows[1])
+    totals = replace(doc.totals, surcharge_cents=24_773)
+    text = all_text(render_schedule(replace(doc, rows=rows, totals=totals)))
+    assert "Surcharge" in text
+    assert "$247.73" in text
+    assert "n/a" in text  # the period without a surcharge says so
+
+
+def test_forty_period_schedule_repeats_headers_on_every_page() -> None:
+    doc = samples.schedule(40)
+    pdf = render_schedule(doc)
+    pages = page_texts(pdf)
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page
+    table_pages = [p for p in pages if "2027-" in p or "2026-07-01 –" in p]
+    assert len(table_pages) >= 2
+    for page in table_pages:
+        assert "Purchased P (ccf)" in page
+        assert "Billed B (ccf)" in page
+        assert "Sewer Allowance Credit" in page
+    text = " ".join(pages)
+    for row in doc.rows:
+        assert f"{row.start.isoformat()} – {row.end.isoformat()}" in text
+    assert format_usd(doc.totals.credit_cents) in text
+
+
+@pytest.mark.parametrize(
+    "snapshot",
+    [samples.approval_letter(), samples.denial_letter(), samples.schedule(40)],
+    ids=["approval", "denial", "schedule"],
+)
+def test_same_snapshot_gives_identical_bytes(snapshot) -> None:
+    first = render_document(snapshot)
+    render_document(samples.metered_approval_letter())  # other work in between changes nothing
+    second = render_document(type(snapshot).from_json(snapshot.to_json()))
+    assert first == second
+
+
+def test_metadata_and_page_size() -> None:
+    letter = samples.approval_letter()
+    reader = PdfReader(io.BytesIO(render_approval_letter(letter)))
+    meta = reader.metadata
+    assert meta.author == "Kansas City Water Services"
+    assert meta.title == "Sewer Allowance Credit: approval"
+    assert "SAC-2026-0001" in meta.subject
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)  # US Letter
+    schedule = PdfReader(io.BytesIO(render_schedule(samples.schedule(2))))
+    box = schedule.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (792, 612)  # landscape
+    assert schedule.metadata.author == "Kansas City Water Services"
+
+
+def test_every_font_is_embedded() -> None:
+    reader = PdfReader(io.BytesIO(render_approval_letter(samples.metered_approval_letter())))
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts[font["/BaseFont"]] = font
+    assert fonts
+    for name, font in fonts.items():
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is None:  # Type0 composite: look at the descendant
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        assert "/FontFile2" in descriptor.get_object(), f"{name} is not embedded"
+        assert "DejaVu" in name or "KcsacSans" in name
+
+
+def test_unicode_names_survive_and_markup_is_escaped() -> None:
+    letter = samples.approval_letter()
+    odd = Addressee(
+        customer_name="Nguyễn & Peña <Laundry> Ltd",
+        mailing_lines=("Łódź Street 5", "Kansas City, MO 64105"),
+        service_address="12 Müller Ave",
+        account_no="100-1",
+    )
+    text = all_text(render_approval_letter(replace(letter, addressee=odd)))
+    assert missing(text, ["Nguyễn & Peña <Laundry> Ltd", "Łódź Street 5", "12 Müller Ave"]) == []
+    assert "Renée Okafor-Nguyễn" in text
+
+
+@pytest.mark.parametrize(
+    "snapshot",
+    [samples.approval_letter(), samples.denial_letter(), samples.schedule(40)],
+    ids=["approval", "denial", "schedule"],
+)
+def test_pages_render_with_ink(snapshot, render_pngs) -> None:
+    pdf = render_document(snapshot)
+    pngs = render_pngs(pdf, snapshot.kind)
+    assert len(pngs) == len(PdfReader(io.BytesIO(pdf)).pages)
+    for png in pngs:
+        assert ink_share(png, (0, 0, 1, 0.12)) > 0.02  # letterhead band and mark
+        assert ink_share(png, (0, 0.15, 1, 0.9)) > 0.001  # body text, not blank
+        assert ink_share(png, (0, 0.92, 1, 1)) > 0.001  # footer with the page number
+
+
+def test_render_document_refuses_other_objects() -> None:
+    with pytest.raises(TypeError, match="not a document snapshot"):
+        render_document("letter")
