@@ -1,0 +1,1 @@
+"""The new-application wizard and its pages."""

@@ -1,0 +1,190 @@
+"""CategoryDetailsPage: the facts each category needs (bays, tonnage, meters, prior credit...)."""
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from kcsac.domain.problems import Problem
+from kcsac.ui.wizard.application_draft import ApplicationDraft
+from kcsac.ui.wizard.category_fields import CATEGORY_FIELDS, DetailField, FieldKind, check_value
+
+# check_prior(number) -> "" when `number` is an approved credit that may change owner
+CheckPrior = Callable[[str], str]
+
+
+class CategoryDetailsPage(QWizardPage):
+    """Built in code: its fields depend on the category chosen on the previous page."""
+
+    help_topic = "details"
+
+    def __init__(self, draft: ApplicationDraft, check_prior: CheckPrior) -> None:
+        super().__init__()
+        self.setObjectName("category_details_page")
+        self._draft = draft
+        self._check_prior = check_prior
+        self._inputs: dict[str, QWidget] = {}
+        self._messages: dict[str, QLabel] = {}
+        self._specs: tuple[DetailField, ...] = ()
+        self._touched: set[str] = set()
+        self._form_widget = QWidget(self)
+        self._form_widget.setObjectName("category_details_form")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._form_widget)
+        self._built_for = None
+
+    # -- QWizardPage ----------------------------------------------------------------------
+    def initializePage(self) -> None:
+        category = self._draft.category
+        self.setTitle(category.label)
+        self.setSubTitle("What the water is used for, so the diverted amount can be determined.")
+        if self._built_for is not category:
+            self._build(CATEGORY_FIELDS[category])
+            self._built_for = category
+        for spec in self._specs:
+            self._set_text(spec.key, self._draft.details.get(spec.key, ""))
+            if self._draft.details.get(spec.key):
+                self._touched.add(spec.key)
+        self._validate()
+
+    def isComplete(self) -> bool:
+        return not self.problems()
+
+    def validatePage(self) -> bool:
+        self._touched.update(s.key for s in self._specs)
+        if not self._validate():
+            return False
+        self.write_draft()
+        return True
+
+    def write_draft(self) -> None:
+        if self._built_for is not self._draft.category:
+            return  # the page was never shown for this category; nothing typed here
+        # Facts of another category are dropped: a category change replaces them.
+        self._draft.details = {s.key: self.text(s.key).strip() for s in self._specs}
+
+    # -- fields ---------------------------------------------------------------------------
+    def input(self, key: str) -> QWidget:
+        return self._inputs[key]
+
+    def text(self, key: str) -> str:
+        widget = self._inputs[key]
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        if isinstance(widget, QComboBox):
+            return widget.currentText() if widget.currentIndex() > 0 else ""
+        assert isinstance(widget, QLineEdit)
+        return widget.text()
+
+    def message(self, key: str) -> str:
+        return self._messages[key].text()
+
+    def problems(self) -> list[Problem]:
+        problems = []
+        for spec in self._specs:
+            text = self.text(spec.key)
+            message = check_value(spec, text)
+            if not message and spec.kind is FieldKind.APPLICATION:
+                message = self._check_prior(text.strip().upper())
+            if message:
+                problems.append(Problem(spec.key, message))
+        return problems
+
+    def _validate(self) -> bool:
+        problems = {p.field: p.message for p in self.problems()}
+        for key, label in self._messages.items():
+            text = problems.get(key, "") if key in self._touched else ""
+            label.setText(text)
+            label.setVisible(bool(text))
+            label.setAccessibleDescription(text)
+        self.completeChanged.emit()
+        return not problems
+
+    @Slot()
+    def _on_input_changed(self) -> None:
+        key = self.sender().property("detail_key")
+        if key:
+            self._touched.add(str(key))
+        self._validate()
+
+    def _set_text(self, key: str, value: str) -> None:
+        widget = self._inputs[key]
+        if isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(value)
+        elif isinstance(widget, QComboBox):
+            index = widget.findText(value)
+            widget.setCurrentIndex(max(index, 0))
+        else:
+            assert isinstance(widget, QLineEdit)
+            widget.setText(value)
+
+    def _build(self, specs: tuple[DetailField, ...]) -> None:
+        old = self._form_widget.layout()
+        if old is not None:
+            QWidget().setLayout(old)  # reparent the old layout and its widgets to a temp
+        for widget in self._inputs.values():
+            widget.deleteLater()
+        for label in self._messages.values():
+            label.deleteLater()
+        self._inputs, self._messages, self._touched = {}, {}, set()
+        self._specs = specs
+        form = QFormLayout(self._form_widget)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        previous: QWidget | None = None
+        for spec in specs:
+            widget = self._make_input(spec)
+            caption = QLabel(spec.label + ":", self._form_widget)
+            caption.setBuddy(widget)
+            caption.setObjectName(f"{spec.key}_caption_label")
+            message = QLabel("", self._form_widget)
+            message.setObjectName(f"{spec.key}_message")
+            message.setProperty("role", "message")
+            message.setWordWrap(True)
+            message.setVisible(False)
+            message.setAccessibleName(f"{spec.plain_label} message")
+            form.addRow(caption, widget)
+            form.addRow("", message)
+            self._inputs[spec.key] = widget
+            self._messages[spec.key] = message
+            if previous is not None:
+                QWidget.setTabOrder(previous, widget)
+            previous = widget
+
+    def _make_input(self, spec: DetailField) -> QWidget:
+        parent = self._form_widget
+        widget: QWidget
+        if spec.kind is FieldKind.CHOICE:
+            combo = QComboBox(parent)
+            combo.addItem("(choose)")
+            combo.addItems(list(spec.choices))
+            combo.currentIndexChanged.connect(self._on_input_changed)
+            widget = combo
+        elif spec.kind is FieldKind.LONG_TEXT:
+            text = QPlainTextEdit(parent)
+            text.setTabChangesFocus(True)
+            text.setMaximumHeight(110)
+            text.textChanged.connect(self._on_input_changed)
+            widget = text
+        else:
+            edit = QLineEdit(parent)
+            if spec.kind is FieldKind.APPLICATION:
+                edit.setPlaceholderText("SAC-2026-0001")
+            edit.textEdited.connect(self._on_input_changed)
+            widget = edit
+        widget.setObjectName(f"{spec.key}_input")
+        widget.setProperty("detail_key", spec.key)
+        widget.setAccessibleName(spec.plain_label)
+        if spec.hint:
+            widget.setToolTip(spec.hint)
+            widget.setAccessibleDescription(spec.hint)
+        return widget

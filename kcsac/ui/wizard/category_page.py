@@ -1,0 +1,101 @@
+"""CategoryPage: the category and received date, with the fee the engine quotes for them."""
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, Slot
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel
+
+from kcsac.domain.category import Category
+from kcsac.domain.fees import FeeQuote, application_fee
+from kcsac.domain.money import format_usd
+from kcsac.domain.problems import Problem
+from kcsac.ui.field_messages import FieldMessages
+from kcsac.ui.forms import child
+from kcsac.ui.qt_convert import from_qdate, to_qdate
+from kcsac.ui.wizard.application_draft import ApplicationDraft
+from kcsac.ui.wizard.form_page import FormPage
+
+NOT_SET = "Not set by ordinance"
+
+
+def fee_text(quote: FeeQuote) -> tuple[str, str]:
+    """(amount line, citation line) for a fee quote, as the page and the summary show it."""
+    if quote.cents is None:
+        return NOT_SET, quote.not_set_reason or ""
+    since = f", in force from {quote.effective_on.isoformat()}" if quote.effective_on else ""
+    return format_usd(quote.cents), f"{quote.citation}, {quote.ordinance}{since}"
+
+
+class CategoryPage(FormPage):
+    """Pick what the water is used for; the fee follows from category, class and date."""
+
+    help_topic = "category"
+
+    def __init__(self, draft: ApplicationDraft, today: Callable[[], dt.date]) -> None:
+        super().__init__(
+            "category_page", "Category and fee", "What the diverted water is used for."
+        )
+        self._draft = draft
+        self._today = today
+        form = self.form
+        self.category_combo = child(form, QComboBox, "category_combo")
+        self.received_on_edit = child(form, QDateEdit, "received_on_edit")
+        self.fee_label = child(form, QLabel, "fee_label")
+        self.fee_citation_label = child(form, QLabel, "fee_citation_label")
+        for category in Category:
+            self.category_combo.addItem(category.label, category)
+        self.received_on_edit.setMinimumDate(QDate(2000, 1, 1))
+        self.messages = FieldMessages(form, ("category", "received_on"))
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.category_combo.currentIndexChanged.connect(self._on_input_changed)
+        self.received_on_edit.dateChanged.connect(self._on_input_changed)
+
+    def initializePage(self) -> None:
+        draft = self._draft
+        index = self.category_combo.findData(draft.category)
+        self.category_combo.setCurrentIndex(max(index, 0))
+        self.received_on_edit.setMaximumDate(to_qdate(self._today()))
+        self.received_on_edit.setDate(to_qdate(draft.received_on or self._today()))
+        self._refresh()
+
+    def isComplete(self) -> bool:
+        return not self.problems()
+
+    def validatePage(self) -> bool:
+        if not self._refresh():
+            return False
+        self.write_draft()
+        return True
+
+    def write_draft(self) -> None:
+        self._draft.category = Category(self.category_combo.currentData())
+        self._draft.received_on = from_qdate(self.received_on_edit.date())
+
+    def problems(self) -> list[Problem]:
+        received = from_qdate(self.received_on_edit.date())
+        if received > self._today():
+            return [Problem("received_on", "The received date cannot be in the future")]
+        return []
+
+    def quote(self) -> FeeQuote:
+        return application_fee(
+            Category(self.category_combo.currentData()),
+            self._draft.customer_class,
+            from_qdate(self.received_on_edit.date()),
+        )
+
+    @Slot()
+    def _on_input_changed(self) -> None:
+        self._refresh()
+
+    def _refresh(self) -> bool:
+        amount, citation = fee_text(self.quote())
+        self.fee_label.setText(amount)
+        self.fee_label.setAccessibleDescription(citation)
+        self.fee_citation_label.setText(citation)
+        ok = self.messages.show(self.problems())
+        self.completeChanged.emit()
+        return ok

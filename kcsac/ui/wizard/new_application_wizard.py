@@ -1,0 +1,231 @@
+"""NewApplicationWizard: one intake from account to submission, saved as a draft as it goes."""
+
+import dataclasses
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QWidget, QWizard
+
+from kcsac.domain.records import Account, RecordError, SacApplication
+from kcsac.domain.status import Status
+from kcsac.operations import applications as ops
+from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.help_dialog import install_help_shortcut
+from kcsac.ui.wizard.account_page import AccountPage
+from kcsac.ui.wizard.application_draft import ApplicationDraft
+from kcsac.ui.wizard.category_details_page import CategoryDetailsPage
+from kcsac.ui.wizard.category_page import CategoryPage
+from kcsac.ui.wizard.documents_page import DocumentsPage
+from kcsac.ui.wizard.submit_page import SubmitPage
+
+WIZARD_TITLE = "New Sewer Allowance Credit application"
+
+
+class NewApplicationWizard(QWizard):
+    """Pages: account, category and fee, the category's facts, documents, review and submit.
+
+    The draft is stored when the clerk leaves the account page and saved again on every page
+    change and when the wizard is closed, so closing it (or the app) loses nothing.
+    """
+
+    # Signals:
+    draft_saved = Signal(str)  # application number, after each save of the draft
+    application_submitted = Signal(str)  # application number, once submitted
+
+    def __init__(
+        self, context: DeskContext, *, resume: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.draft = ApplicationDraft()
+        self._stored: SacApplication | None = None
+        self.submitted = False
+        self.setObjectName("new_application_wizard")
+        self.setWindowTitle(WIZARD_TITLE)
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setOption(QWizard.WizardOption.HaveHelpButton, True)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Submit")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Close (&keep draft)")
+        self.resize(720, 560)
+        if resume:
+            self._load(resume)
+
+        self.account_page = AccountPage(self.draft, self._find_account)
+        self.category_page = CategoryPage(self.draft, context.today)
+        self.details_page = CategoryDetailsPage(self.draft, self._check_prior)
+        self.documents_page = DocumentsPage(self.draft)
+        self.submit_page = SubmitPage(self.draft, self._submit)
+        self._pages = (
+            self.account_page,
+            self.category_page,
+            self.details_page,
+            self.documents_page,
+            self.submit_page,
+        )
+        for page in self._pages:
+            self.addPage(page)
+        self.save_message = ""  # why the last save failed ("" when it did not)
+        self._help = install_help_shortcut(self, "account")
+        self._connect_signals()
+        self._show_status()
+
+    def _connect_signals(self) -> None:
+        self.currentIdChanged.connect(self._on_current_id_changed)
+        self.helpRequested.connect(self._on_help_requested)
+        for page in self._pages:
+            for button in (QWizard.WizardButton.NextButton, QWizard.WizardButton.BackButton):
+                self.button(button).setAccessibleName(self.buttonText(button).replace("&", ""))
+        self.button(QWizard.WizardButton.FinishButton).setAccessibleName("Submit")
+        self.button(QWizard.WizardButton.CancelButton).setAccessibleName("Close, keep draft")
+        self.button(QWizard.WizardButton.HelpButton).setAccessibleName("Help")
+
+    # -- what the pages ask ---------------------------------------------------------------
+    def _find_account(self, number: str) -> Account | None:
+        return self._context.store.find_account(number)
+
+    def _check_prior(self, number: str) -> str:
+        """ "" when `number` is an approved credit whose owner may change, else why not."""
+        try:
+            prior = self._context.store.get_application(number)
+        except RecordError:
+            return f"There is no application {number}"
+        if prior.status is not Status.APPROVED:
+            return f"{number} is {prior.status.label.lower()}, not an approved credit"
+        return ""
+
+    # -- storing --------------------------------------------------------------------------
+    @property
+    def number(self) -> str:
+        return self.draft.number
+
+    def save_draft(self) -> str:
+        """Store what the pages hold now; "" when saved, else the message why not."""
+        if self._context.read_only or self.submitted:
+            return ""
+        for page in self._pages[: self.currentId() + 1]:
+            page.write_draft()
+        draft = self.draft
+        if self.account_page.problems():
+            return ""  # nothing worth keeping yet: no usable account
+        store, user, today = self._context.store, self._context.user, self._context.today()
+        try:
+            if store.find_account(draft.account_number) is None:
+                ops.add_account(
+                    store,
+                    user,
+                    number=draft.account_number,
+                    customer=draft.customer,
+                    service_address=draft.service_address,
+                    account_class=draft.account_class,
+                    customer_class=draft.customer_class,
+                    today=today,
+                )
+            if self._stored is None:
+                self._stored = ops.create_application(
+                    store,
+                    user,
+                    account=draft.account_number,
+                    category=draft.category,
+                    today=today,
+                    discharges_to_storm_sewer=draft.discharges_to_storm_sewer,
+                    details=draft.details,
+                    documents=draft.documents,
+                )
+            else:
+                wanted = dataclasses.replace(
+                    self._stored,
+                    account=draft.account_number,
+                    category=draft.category,
+                    discharges_to_storm_sewer=draft.discharges_to_storm_sewer,
+                    details=dict(draft.details),
+                    documents=dict(draft.documents),
+                )
+                if wanted != self._stored:
+                    self._stored = ops.update_application(store, user, wanted, today=today)
+        except RecordError as exc:
+            self._show_status(f"Not saved: {exc}")
+            return str(exc)
+        draft.number, draft.version = self._stored.number, self._stored.version
+        self._show_status()
+        self.draft_saved.emit(draft.number)
+        return ""
+
+    def _submit(self) -> str:
+        problem = self.save_draft()
+        if problem:
+            return problem
+        if self._stored is None:
+            return "The application could not be stored; check the account page"
+        try:
+            self._stored = ops.submit_application(
+                self._context.store,
+                self._context.user,
+                self._stored.number,
+                received_on=self.draft.received_on or self._context.today(),
+                today=self._context.today(),
+                expected_version=self._stored.version,
+            )
+        except RecordError as exc:
+            return str(exc)
+        self.submitted = True
+        self.application_submitted.emit(self._stored.number)
+        return ""
+
+    def _load(self, number: str) -> None:
+        store = self._context.store
+        app = store.get_application(number)
+        account = store.get_account(app.account)
+        self._stored = app
+        self.draft = ApplicationDraft(
+            account_number=account.number,
+            customer=account.customer,
+            service_address=account.service_address,
+            account_class=account.account_class,
+            customer_class=account.customer_class,
+            account_known=True,
+            discharges_to_storm_sewer=app.discharges_to_storm_sewer,
+            category=app.category,
+            received_on=app.received_on,
+            details=dict(app.details),
+            documents=dict(app.documents),
+            number=app.number,
+            version=app.version,
+        )
+
+    def _show_status(self, message: str = "") -> None:
+        """The draft's number in the title; a failed save in the current page's subtitle."""
+        self.save_message = message
+        title = WIZARD_TITLE + (f" - draft {self.draft.number}" if self.draft.number else "")
+        self.setWindowTitle(title)
+        page = self.currentPage()
+        if page is not None:
+            if page.property("plain_subtitle") is None:
+                page.setProperty("plain_subtitle", page.subTitle())
+            page.setSubTitle(message or str(page.property("plain_subtitle")))
+
+    # -- closing keeps the draft ------------------------------------------------------------
+    def reject(self) -> None:
+        problem = self.save_draft()
+        if problem:
+            return  # stay open: the message says what to fix; nothing typed is thrown away
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.result() == 0 and not self.submitted and self.save_draft():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    # -- slots ------------------------------------------------------------------------------
+    @Slot(int)
+    def _on_current_id_changed(self, page_id: int) -> None:
+        page = self.page(page_id)
+        if page is not None:
+            self.setProperty("help_topic", getattr(page, "help_topic", "desk"))
+        if page_id > 0:
+            self.save_draft()
+
+    @Slot()
+    def _on_help_requested(self) -> None:
+        self._help.activated.emit()
