@@ -1,0 +1,325 @@
+"""Signing, denial, reopening, amendment, revocation and ownership change (issue 6)."""
+
+import datetime as dt
+import hashlib
+import sqlite3
+
+import pytest
+
+from kcsac.domain.records import DecisionKind
+from kcsac.domain.status import Status
+from kcsac.operations import applications as apps
+from kcsac.operations import approvals
+from kcsac.operations.errors import InvalidInput, NotPermitted, Refused, WrongPassword
+from kcsac.operations.queries import application_detail
+from tests.operations.conftest import PASSWORD, make_file
+
+
+def test_director_signs_and_the_credit_is_effective_on_the_signature_date(
+    store, people, ready, today
+):
+    decision = approvals.approve(
+        store, people.director, ready.number, password=PASSWORD, today=today
+    )
+    app = store.get_application(ready.number)
+    assert app.status is Status.APPROVED
+    assert app.effective_on == today == decision.effective_on == decision.decided_on
+    assert decision.kind is DecisionKind.APPROVAL
+    assert decision.decided_by == "dora" and decision.role == "director"
+    assert decision.snapshot_sha256 == hashlib.sha256(decision.snapshot_json.encode()).hexdigest()
+    assert store.determinations(ready.number)[-1].locked
+    actions = [e.action for e in store.timeline(ready.number)]
+    assert "approval recorded" in actions and "approved (signed)" in actions
+    assert store.verify_audit().ok
+
+
+def test_a_clerk_cannot_approve(store, people, ready, today):
+    with pytest.raises(NotPermitted, match="clerk"):
+        approvals.approve(store, people.clerk, ready.number, password=PASSWORD, today=today)
+    assert store.get_application(ready.number).status is Status.AWAITING_DECISION
+
+
+def test_an_unknown_login_is_read_only(store, people, ready, today):
+    with pytest.raises(NotPermitted, match="read-only"):
+        apps.record_payment(
+            store,
+            None,
+            ready.number,
+            amount_cents=1,
+            paid_on=today,
+            receipt_no="X",
+            method="cash",
+            today=today,
+        )
+
+
+def test_who_entered_the_determination_cannot_sign_it(store, people, ready, today):
+    with pytest.raises(Refused, match="separation of duties"):
+        approvals.approve(store, people.reviewer, ready.number, password=PASSWORD, today=today)
+    assert store.decisions(ready.number) == []
+
+
+def test_no_approval_with_a_fee_balance(store, people, today):
+    app = make_file(store, people, today, pay=False, reviews=False, determination=False)
+    apps.record_payment(
+        store,
+        people.clerk,
+        app.number,
+        amount_cents=10000,
+        paid_on=dt.date(2026, 6, 2),
+        receipt_no="R-part",
+        method="cash",
+        today=today,
+    )
+    with pytest.raises(Refused, match=r"balance of \$150.00"):
+        approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
+
+
+def test_no_approval_with_a_missing_or_failed_review(store, people, today):
+    app = make_file(store, people, today, reviews=False, determination=False)
+    apps.record_review(
+        store,
+        people.reviewer,
+        app.number,
+        kind="site",
+        reviewed_on=dt.date(2026, 7, 1),
+        result="failed",
+        notes="no separator",
+        today=today,
+    )
+    apps.enter_determination(
+        store,
+        people.reviewer,
+        app.number,
+        method="percentage",
+        percent="10",
+        justification="estimate",
+        today=today,
+    )
+    blockers = approvals.blockers_to_sign(store, app.number, people.director)
+    messages = " | ".join(b.message for b in blockers)
+    assert "Site review failed" in messages
+    assert "Plan review not recorded" in messages
+    assert "Installation inspection not recorded" in messages
+    with pytest.raises(Refused):
+        approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
+
+
+def test_eligibility_problems_block_signing(store, people, today):
+    app = make_file(store, people, today, account="2000-01", storm=True)
+    with pytest.raises(Refused, match="storm sewer"):
+        approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
+
+
+def test_a_wrong_password_signs_nothing(store, people, ready, today):
+    audit_rows = len(store.audit_events(limit=10_000))
+    with pytest.raises(WrongPassword):
+        approvals.approve(store, people.director, ready.number, password="wrong", today=today)
+    assert store.decisions(ready.number) == []
+    assert not store.determinations(ready.number)[-1].locked
+    assert len(store.audit_events(limit=10_000)) == audit_rows
+
+
+def test_a_future_signature_date_is_refused(store, people, ready, today):
+    with pytest.raises(Refused, match="future"):
+        approvals.approve(
+            store,
+            people.director,
+            ready.number,
+            password=PASSWORD,
+            today=today,
+            signed_on=today + dt.timedelta(days=1),
+        )
+
+
+def test_a_past_signature_date_needs_a_reason_and_is_marked(store, people, ready, today):
+    past = today - dt.timedelta(days=3)
+    with pytest.raises(InvalidInput, match="reason"):
+        approvals.approve(
+            store, people.director, ready.number, password=PASSWORD, today=today, signed_on=past
+        )
+    decision = approvals.approve(
+        store,
+        people.director,
+        ready.number,
+        password=PASSWORD,
+        today=today,
+        signed_on=past,
+        backdated_reason="paper signature of Aug 17",
+    )
+    assert decision.backdated_reason == "paper signature of Aug 17"
+    assert store.get_application(ready.number).effective_on == past
+
+
+def test_a_signed_determination_cannot_be_edited(store, people, ready, today):
+    approvals.approve(store, people.director, ready.number, password=PASSWORD, today=today)
+    signed = store.determinations(ready.number)[-1]
+    with pytest.raises(sqlite3.IntegrityError, match="signed determination"):
+        store.conn.execute("UPDATE determinations SET percent = '50' WHERE id = ?", (signed.id,))
+    with pytest.raises(sqlite3.IntegrityError, match="permanent"):
+        store.conn.execute("DELETE FROM decisions")
+
+
+def test_an_amendment_is_a_new_decision_with_its_own_signature(store, people, ready, today):
+    approvals.approve(store, people.director, ready.number, password=PASSWORD, today=today)
+    later = today + dt.timedelta(days=30)
+    new = apps.enter_determination(
+        store,
+        people.reviewer,
+        ready.number,
+        method="percentage",
+        percent="20",
+        justification="new bays",
+        today=later,
+    )
+    first = store.determinations(ready.number)[0]
+    assert new.amends == first.id and not new.locked
+    assert first.percent == 15  # the signed one is untouched
+    detail = application_detail(store, ready.number, people.director)
+    assert detail.next_step == "Sign the amendment"
+    decision = approvals.approve(
+        store, people.director, ready.number, password=PASSWORD, today=later
+    )
+    assert decision.kind is DecisionKind.AMENDMENT
+    assert decision.effective_on == later
+    app = store.get_application(ready.number)
+    assert app.status is Status.APPROVED and app.effective_on == today  # credit start stays
+    assert [d.kind for d in store.decisions(ready.number)] == [
+        DecisionKind.APPROVAL,
+        DecisionKind.AMENDMENT,
+    ]
+
+
+def test_denial_records_reasons_with_citations_and_reopen_is_director_only(store, people, today):
+    app = make_file(store, people, today, account="3000-01", account_class="residential")
+    decision = approvals.deny(
+        store,
+        people.reviewer,
+        app.number,
+        reasons=["residential", "Applicant asked for too much"],
+        today=today,
+    )
+    assert decision.kind is DecisionKind.DENIAL
+    assert "60-2(2)(c)" in decision.reasons[0]
+    assert decision.reasons[1] == "Applicant asked for too much"
+    assert store.get_application(app.number).status is Status.DENIED
+    with pytest.raises(NotPermitted):
+        approvals.reopen(store, people.reviewer, app.number, reason="new facts", today=today)
+    with pytest.raises(InvalidInput):
+        approvals.reopen(store, people.director, app.number, reason=" ", today=today)
+    reopened = approvals.reopen(
+        store, people.director, app.number, reason="account reclassed", today=today
+    )
+    assert reopened.status is Status.AWAITING_DECISION
+    assert store.decisions(app.number)[-1].kind is DecisionKind.REOPEN
+    assert store.timeline(app.number)[-1].reason == "account reclassed"
+
+
+def test_revocation_ends_the_credit_the_day_before(store, people, ready, today):
+    approvals.approve(store, people.director, ready.number, password=PASSWORD, today=today)
+    with pytest.raises(NotPermitted):
+        approvals.revoke(
+            store,
+            people.reviewer,
+            ready.number,
+            from_on=dt.date(2026, 10, 1),
+            reason="no readings",
+            today=today,
+        )
+    app = approvals.revoke(
+        store,
+        people.director,
+        ready.number,
+        from_on=dt.date(2026, 10, 1),
+        reason="failed to report readings",
+        today=today,
+    )
+    assert app.status is Status.REVOKED and app.ended_on == dt.date(2026, 9, 30)
+    assert store.decisions(ready.number)[-1].kind is DecisionKind.REVOCATION
+
+
+def _ownership_file(store, people, today, prior, customer_class="resident"):
+    apps.add_account(
+        store,
+        people.clerk,
+        number="9000-01",
+        customer="New Owner LLC",
+        service_address="01 Main St",
+        account_class="commercial",
+        customer_class=customer_class,
+        today=today,
+    )
+    app = apps.create_application(
+        store,
+        people.clerk,
+        account="9000-01",
+        category="ownership-change",
+        today=today,
+        details={"prior_application": prior, "transfer_on": "2026-09-15"},
+    )
+    return apps.submit_application(
+        store, people.clerk, app.number, received_on=dt.date(2026, 8, 20), today=today
+    )
+
+
+def test_ownership_change_moves_the_credit_from_the_transfer_date(store, people, ready, today):
+    approvals.approve(
+        store,
+        people.director,
+        ready.number,
+        password=PASSWORD,
+        today=dt.date(2026, 8, 1),
+        signed_on=dt.date(2026, 8, 1),
+    )
+    change = _ownership_file(store, people, today, ready.number)
+    assert change.fee_cents == 60000  # resident ownership change
+    apps.record_payment(
+        store,
+        people.clerk,
+        change.number,
+        amount_cents=60000,
+        paid_on=today,
+        receipt_no="R-own",
+        method="check",
+        today=today,
+    )
+    assert store.get_application(change.number).status is Status.AWAITING_DECISION
+    approvals.approve(store, people.director, change.number, password=PASSWORD, today=today)
+    new, old = store.get_application(change.number), store.get_application(ready.number)
+    assert new.status is Status.APPROVED and new.effective_on == dt.date(2026, 9, 15)
+    assert old.status is Status.ENDED and old.ended_on == dt.date(2026, 9, 14)
+    carried = store.determinations(change.number)[-1]
+    assert carried.locked and carried.percent == 15
+    assert store.decisions(ready.number)[-1].kind is DecisionKind.OWNERSHIP_CHANGE
+    assert store.verify_audit().ok
+
+
+def test_nonresident_ownership_change_is_flagged_fee_not_set(store, people, ready, today):
+    approvals.approve(
+        store,
+        people.director,
+        ready.number,
+        password=PASSWORD,
+        today=dt.date(2026, 8, 1),
+        signed_on=dt.date(2026, 8, 1),
+    )
+    change = _ownership_file(
+        store, people, today, ready.number, customer_class="nonresident-direct"
+    )
+    assert change.fee_cents is None
+    assert "sets no" in change.fee_note and "fee" in change.fee_note
+    blockers = approvals.blockers_to_sign(store, change.number, people.director)
+    assert any("director must decide the fee" in b.message for b in blockers)
+    with pytest.raises(NotPermitted):
+        apps.set_fee(store, people.clerk, change.number, cents=0, reason="x", today=today)
+    decided = apps.set_fee(
+        store,
+        people.director,
+        change.number,
+        cents=0,
+        reason="no fee: ordinance sets none",
+        today=today,
+    )
+    assert decided.status is Status.AWAITING_DECISION
+    approvals.approve(store, people.director, change.number, password=PASSWORD, today=today)
+    assert store.get_application(ready.number).status is Status.ENDED

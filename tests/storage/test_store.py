@@ -1,0 +1,170 @@
+"""The store on real SQLite files: schema, migrations, audit chain, concurrent edits, bad files."""
+
+import dataclasses
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from kcsac.domain.customer_class import AccountClass, CustomerClass
+from kcsac.domain.records import Account
+from kcsac.storage import StoreError, open_store
+from kcsac.storage.errors import StaleRecord
+from kcsac.storage.migrations import MIGRATIONS
+
+ACME = Account(
+    "1000-01", "Acme Car Wash", "1200 Main St", AccountClass.COMMERCIAL, CustomerClass.RESIDENT
+)
+
+
+def test_schema_is_strict_with_foreign_keys_and_wal(store):
+    tables = {
+        r[0]: r[1]
+        for r in store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+    }
+    for name in (
+        "accounts",
+        "applications",
+        "payments",
+        "reviews",
+        "meters",
+        "readings",
+        "determinations",
+        "decisions",
+        "documents",
+        "users",
+        "audit",
+        "consumption",
+    ):
+        assert "STRICT" in tables[name], name
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with pytest.raises(sqlite3.IntegrityError):
+        store.conn.execute(
+            "INSERT INTO payments (application, receipt_no, amount_cents, "
+            "paid_on, method, recorded_by) VALUES ('nope','r',1,'2026-01-01',"
+            "'cash','x')"
+        )
+
+
+def test_reopening_applies_nothing_twice(db_path):
+    open_store(db_path).close()
+    store = open_store(db_path)
+    names = [m.name for m in MIGRATIONS.applied(store.db)]
+    assert names == [m.name for m in MIGRATIONS._migrations]
+    store.close()
+
+
+def test_a_database_from_a_newer_kcsac_is_refused_and_not_modified(db_path):
+    store = open_store(db_path)
+    store.conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('kcsac', 'm999_from_the_future', '2030-01-01')"
+    )
+    store.close()
+    before = db_path.read_bytes()
+    with pytest.raises(StoreError, match="newer version of kcsac.*m999_from_the_future"):
+        open_store(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(store):
+    store.insert_account(ACME, "carl")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.conn.execute("UPDATE audit SET actor = 'mallory'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.conn.execute("DELETE FROM audit")
+    assert store.verify_audit().ok
+
+
+def test_audit_verify_finds_the_first_broken_link(store):
+    for i in range(5):
+        store.insert_account(dataclasses.replace(ACME, number=f"1000-0{i}"), "carl")
+    assert str(store.verify_audit()) == "ok"
+    # Someone with the file drops the trigger and edits history: the chain shows it.
+    store.conn.execute("DROP TRIGGER audit_no_update")
+    store.conn.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 3")
+    check = store.verify_audit()
+    assert not check.ok and check.broken_seq == 3
+    assert "changed after it was written" in str(check)
+
+
+def test_audit_verify_finds_a_deleted_row(store):
+    for i in range(4):
+        store.insert_account(dataclasses.replace(ACME, number=f"1000-0{i}"), "carl")
+    store.conn.execute("DROP TRIGGER audit_no_delete")
+    store.conn.execute("DELETE FROM audit WHERE seq = 2")
+    check = store.verify_audit()
+    assert check.broken_seq == 3 and "missing" in check.problem
+
+
+def test_a_stale_save_is_refused_naming_who_and_when(db_path):
+    first = open_store(db_path, clock=lambda: "2026-08-20T09:00:00+00:00")
+    second = open_store(db_path, clock=lambda: "2026-08-20T09:05:00+00:00")
+    first.insert_account(ACME, "carl")
+    mine = first.get_account("1000-01")
+    theirs = second.get_account("1000-01")
+    second.save_account(
+        dataclasses.replace(theirs, customer="Acme Wash LLC"),
+        expected_version=theirs.version,
+        actor="rita",
+    )
+    with pytest.raises(StaleRecord) as caught:
+        first.save_account(
+            dataclasses.replace(mine, service_address="1300 Main St"),
+            expected_version=mine.version,
+            actor="carl",
+        )
+    assert "rita" in str(caught.value) and "2026-08-20T09:05:00" in str(caught.value)
+    kept = first.get_account("1000-01")
+    assert kept.customer == "Acme Wash LLC" and kept.service_address == "1200 Main St"
+    assert first.verify_audit().ok
+    first.close()
+    second.close()
+
+
+def test_a_corrupt_file_is_one_clear_message_and_unchanged(tmp_path):
+    path = tmp_path / "broken.db"
+    open_store(path).close()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page, keep the header
+    path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"broken.db{suffix}").unlink(missing_ok=True)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="damaged") as caught:
+        open_store(path)
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == before
+
+
+def test_a_read_only_file_is_one_clear_message(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root can write read-only files")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "kcsac.db"
+    sqlite3.connect(path).close()  # an empty (new) database file
+    os.chmod(path, stat.S_IRUSR)
+    os.chmod(folder, stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        with pytest.raises(StoreError, match="read-only"):
+            open_store(path)
+    finally:
+        os.chmod(folder, stat.S_IRWXU)
+        os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_a_locked_database_is_one_clear_message(db_path, monkeypatch):
+    open_store(db_path).close()
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode = DELETE")
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr("kcsac.storage.store.BUSY_TIMEOUT_MS", 100)
+    try:
+        with pytest.raises(StoreError, match="locked"):
+            open_store(db_path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
