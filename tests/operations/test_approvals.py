@@ -25,11 +25,13 @@ def test_director_signs_and_the_credit_is_effective_on_the_signature_date(
     assert app.status is Status.APPROVED
     assert app.effective_on == today == decision.effective_on == decision.decided_on
     assert decision.kind is DecisionKind.APPROVAL
-    assert decision.decided_by == "dora" and decision.role == "director"
+    assert decision.decided_by == "dora"
+    assert decision.role == "director"
     assert decision.snapshot_sha256 == hashlib.sha256(decision.snapshot_json.encode()).hexdigest()
     assert store.determinations(ready.number)[-1].locked
     actions = [e.action for e in store.timeline(ready.number)]
-    assert "approval recorded" in actions and "approved (signed)" in actions
+    assert "approval recorded" in actions
+    assert "approved (signed)" in actions
     assert store.verify_audit().ok
 
 
@@ -173,7 +175,8 @@ def test_an_amendment_is_a_new_decision_with_its_own_signature(store, people, re
         today=later,
     )
     first = store.determinations(ready.number)[0]
-    assert new.amends == first.id and not new.locked
+    assert new.amends == first.id
+    assert not new.locked
     assert first.percent == 15  # the signed one is untouched
     detail = application_detail(store, ready.number, people.director)
     assert detail.next_step == "Sign the amendment"
@@ -183,7 +186,8 @@ def test_an_amendment_is_a_new_decision_with_its_own_signature(store, people, re
     assert decision.kind is DecisionKind.AMENDMENT
     assert decision.effective_on == later
     app = store.get_application(ready.number)
-    assert app.status is Status.APPROVED and app.effective_on == today  # credit start stays
+    assert app.status is Status.APPROVED
+    assert app.effective_on == today
     assert [d.kind for d in store.decisions(ready.number)] == [
         DecisionKind.APPROVAL,
         DecisionKind.AMENDMENT,
@@ -234,7 +238,8 @@ def test_revocation_ends_the_credit_the_day_before(store, people, ready, today):
         reason="failed to report readings",
         today=today,
     )
-    assert app.status is Status.REVOKED and app.ended_on == dt.date(2026, 9, 30)
+    assert app.status is Status.REVOKED
+    assert app.ended_on == dt.date(2026, 9, 30)
     assert store.decisions(ready.number)[-1].kind is DecisionKind.REVOCATION
 
 
@@ -286,10 +291,13 @@ def test_ownership_change_moves_the_credit_from_the_transfer_date(store, people,
     assert store.get_application(change.number).status is Status.AWAITING_DECISION
     approvals.approve(store, people.director, change.number, password=PASSWORD, today=today)
     new, old = store.get_application(change.number), store.get_application(ready.number)
-    assert new.status is Status.APPROVED and new.effective_on == dt.date(2026, 9, 15)
-    assert old.status is Status.ENDED and old.ended_on == dt.date(2026, 9, 14)
+    assert new.status is Status.APPROVED
+    assert new.effective_on == dt.date(2026, 9, 15)
+    assert old.status is Status.ENDED
+    assert old.ended_on == dt.date(2026, 9, 14)
     carried = store.determinations(change.number)[-1]
-    assert carried.locked and carried.percent == 15
+    assert carried.locked
+    assert carried.percent == 15
     assert store.decisions(ready.number)[-1].kind is DecisionKind.OWNERSHIP_CHANGE
     assert store.verify_audit().ok
 
@@ -307,7 +315,8 @@ def test_nonresident_ownership_change_is_flagged_fee_not_set(store, people, read
         store, people, today, ready.number, customer_class="nonresident-direct"
     )
     assert change.fee_cents is None
-    assert "sets no" in change.fee_note and "fee" in change.fee_note
+    assert "sets no" in change.fee_note
+    assert "fee" in change.fee_note
     blockers = approvals.blockers_to_sign(store, change.number, people.director)
     assert any("director must decide the fee" in b.message for b in blockers)
     with pytest.raises(NotPermitted):

@@ -64,7 +64,7 @@ def test_a_database_from_a_newer_kcsac_is_refused_and_not_modified(db_path):
     )
     store.close()
     before = db_path.read_bytes()
-    with pytest.raises(StoreError, match="newer version of kcsac.*m999_from_the_future"):
+    with pytest.raises(StoreError, match=r"newer version of kcsac.*m999_from_the_future"):
         open_store(db_path)
     assert db_path.read_bytes() == before
 
@@ -86,7 +86,8 @@ def test_audit_verify_finds_the_first_broken_link(store):
     store.conn.execute("DROP TRIGGER audit_no_update")
     store.conn.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 3")
     check = store.verify_audit()
-    assert not check.ok and check.broken_seq == 3
+    assert not check.ok
+    assert check.broken_seq == 3
     assert "changed after it was written" in str(check)
 
 
@@ -96,7 +97,8 @@ def test_audit_verify_finds_a_deleted_row(store):
     store.conn.execute("DROP TRIGGER audit_no_delete")
     store.conn.execute("DELETE FROM audit WHERE seq = 2")
     check = store.verify_audit()
-    assert check.broken_seq == 3 and "missing" in check.problem
+    assert check.broken_seq == 3
+    assert "missing" in check.problem
 
 
 def test_a_stale_save_is_refused_naming_who_and_when(db_path):
@@ -116,9 +118,11 @@ def test_a_stale_save_is_refused_naming_who_and_when(db_path):
             expected_version=mine.version,
             actor="carl",
         )
-    assert "rita" in str(caught.value) and "2026-08-20T09:05:00" in str(caught.value)
+    assert "rita" in str(caught.value)
+    assert "2026-08-20T09:05:00" in str(caught.value)
     kept = first.get_account("1000-01")
-    assert kept.customer == "Acme Wash LLC" and kept.service_address == "1200 Main St"
+    assert kept.customer == "Acme Wash LLC"
+    assert kept.service_address == "1200 Main St"
     assert first.verify_audit().ok
     first.close()
     second.close()
