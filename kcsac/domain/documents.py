@@ -151,6 +151,8 @@ class ApprovalLetter(_Snapshot):
     citations: tuple[str, ...]  # every section the letter rests on, in print order
     signature: Signature
     notes: tuple[str, ...] = ()
+    # Why the credit starts on `effective_on` (an ownership change starts on the transfer date).
+    effective_basis: str = "the date the director signed this determination"
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def _story(s: ApprovalLetter, fingerprint: str) -> list[Flowable]:
             f"Kansas City Water Services has <b>approved</b> application "
             f"{esc(s.application_no)} for a Sewer Allowance Credit under "
             f"{esc(s.section)} ({esc(s.ordinance)}). The credit is <b>effective "
-            f"{esc(effective)}</b>, the date the director signed this determination. It "
+            f"{esc(effective)}</b>, {esc(s.effective_basis)}. It "
             "applies to water used on or after that date only; bills for earlier periods do "
             "not change."
         ),
