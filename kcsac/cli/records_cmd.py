@@ -1,7 +1,210 @@
-"""Placeholder until its owner lands the command; registers nothing."""
+"""Records commands: import, export, backup, restore, audit verify, demo."""
 
 import argparse
+import datetime as dt
+import getpass
+import sys
+from pathlib import Path
+
+from kcsac.cli import EXIT_DATA, EXIT_FILE, EXIT_OK, EXIT_RULE
+from kcsac.cli.database import open_or_explain, resolve_db_path
+from kcsac.domain.records import RecordError
+from kcsac.storage import Store, StoreError
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    return None
+    imp = subparsers.add_parser("import", help="import a billing-system CSV file")
+    imp_sub = imp.add_subparsers(dest="what", metavar="WHAT", required=True)
+    for what, helptext in (
+        ("accounts", "accounts: account,customer,service_address,account_class,customer_class"),
+        ("consumption", "water purchased: account,period_start,period_end,ccf"),
+    ):
+        p = imp_sub.add_parser(what, parents=[common], help=helptext, description=helptext)
+        p.add_argument("file", type=Path, metavar="FILE")
+        p.add_argument(
+            "--skip-bad",
+            action="store_true",
+            help="import the good rows and write the bad ones to a reject file",
+        )
+        p.add_argument(
+            "--rejects",
+            type=Path,
+            metavar="PATH",
+            help="reject file for --skip-bad (default FILE.rejects.csv)",
+        )
+        p.set_defaults(func=_import, what=what)
+
+    exp = subparsers.add_parser("export", help="export applications or the billing hand-off")
+    exp_sub = exp.add_subparsers(dest="what", metavar="WHAT", required=True)
+    p = exp_sub.add_parser("applications", parents=[common], help="every application, as CSV")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(func=_export, what="applications")
+    p = exp_sub.add_parser(
+        "billing", parents=[common], help="one row per approved credit and billing period, as CSV"
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "--through",
+        type=dt.date.fromisoformat,
+        metavar="DATE",
+        help="only periods starting on or before DATE",
+    )
+    p.set_defaults(func=_export, what="billing")
+
+    p = subparsers.add_parser(
+        "backup", parents=[common], help="copy the database (safe while the app is open)"
+    )
+    p.add_argument("dest", type=Path, metavar="DEST", help="new file, or a folder")
+    p.set_defaults(func=_backup)
+
+    p = subparsers.add_parser(
+        "restore", parents=[common], help="replace the database with a backup (checked first)"
+    )
+    p.add_argument("src", type=Path, metavar="SRC")
+    p.add_argument("--force", action="store_true", help="replace an existing database")
+    p.set_defaults(func=_restore)
+
+    aud = subparsers.add_parser("audit", help="the audit trail")
+    aud_sub = aud.add_subparsers(dest="what", metavar="WHAT", required=True)
+    p = aud_sub.add_parser(
+        "verify",
+        parents=[common],
+        help='check the hash chain: prints "ok" or the first broken link',
+    )
+    p.set_defaults(func=_audit_verify)
+
+    p = subparsers.add_parser(
+        "demo", parents=[common], help="fill a new database with a realistic demo data set"
+    )
+    p.set_defaults(func=_demo)
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _actor(store: Store):
+    """The OS login's kcsac user; on a database with no users it becomes the administrator."""
+    from kcsac.operations.users import current_user, ensure_first_admin
+
+    login = getpass.getuser()
+    return current_user(store, login) or ensure_first_admin(store, login, _today())
+
+
+def _import(args: argparse.Namespace) -> int:
+    from kcsac.operations import imports
+
+    store = open_or_explain(getattr(args, "db", None))
+    if store is None:
+        return EXIT_FILE
+    try:
+        run = imports.import_accounts if args.what == "accounts" else imports.import_consumption
+        result = run(store, _actor(store), args.file, today=_today(), skip_bad=args.skip_bad)
+    except imports.ImportFileError as exc:
+        print(f"kcsac: {exc}", file=sys.stderr)
+        return EXIT_FILE
+    except RecordError as exc:
+        print(f"kcsac: {exc}", file=sys.stderr)
+        return EXIT_RULE
+    finally:
+        store.close()
+    for bad in result.bad:
+        print(f"{args.file}:{bad}", file=sys.stderr)
+    if not result.imported:
+        print(
+            f"kcsac: {result.rows_bad} bad row(s) in {args.file}; nothing was imported. "
+            "Fix them, or use --skip-bad to import the good rows",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
+    print(
+        f"{args.what}: {result.added} added, {result.changed} changed, {result.unchanged} unchanged"
+    )
+    if result.bad:
+        rejects = args.rejects or args.file.with_name(args.file.stem + ".rejects.csv")
+        imports.write_rejects(result, rejects)
+        print(f"{result.rows_bad} bad row(s) written to {rejects}")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from kcsac.operations import exports
+
+    store = open_or_explain(getattr(args, "db", None))
+    if store is None:
+        return EXIT_FILE
+    try:
+        if args.what == "applications":
+            count = exports.export_to_file(
+                args.file, lambda fh: exports.export_applications(store, fh)
+            )
+        else:
+            count = exports.export_to_file(
+                args.file, lambda fh: exports.export_billing(store, fh, through=args.through)
+            )
+    except OSError as exc:
+        print(f"kcsac: {args.file}: cannot write ({exc.strerror})", file=sys.stderr)
+        return EXIT_FILE
+    finally:
+        store.close()
+    print(f"{count} row(s) written to {args.file}")
+    return EXIT_OK
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from kcsac.operations import backups
+
+    store = open_or_explain(getattr(args, "db", None))
+    if store is None:
+        return EXIT_FILE
+    try:
+        made = backups.backup(store, args.dest)
+    except StoreError as exc:
+        print(f"kcsac: {exc}", file=sys.stderr)
+        return EXIT_FILE
+    finally:
+        store.close()
+    print(f"backup written to {made}")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from kcsac.operations import backups
+
+    dest = resolve_db_path(getattr(args, "db", None))
+    try:
+        backups.restore(args.src, dest, force=args.force)
+    except StoreError as exc:
+        print(f"kcsac: {exc}", file=sys.stderr)
+        return EXIT_FILE
+    print(f"restored {args.src} to {dest}")
+    return EXIT_OK
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    store = open_or_explain(getattr(args, "db", None))
+    if store is None:
+        return EXIT_FILE
+    try:
+        check = store.verify_audit()
+    finally:
+        store.close()
+    print(str(check))
+    return EXIT_OK if check.ok else EXIT_DATA
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from kcsac.operations import demo
+
+    store = open_or_explain(getattr(args, "db", None))
+    if store is None:
+        return EXIT_FILE
+    try:
+        summary = demo.load_demo(store)
+    except RecordError as exc:
+        print(f"kcsac: {exc}", file=sys.stderr)
+        return EXIT_RULE
+    finally:
+        store.close()
+    print(summary)
+    return EXIT_OK

@@ -116,3 +116,25 @@ class QueriesMixin:
         counts[OPEN] = sum(counts[s] for s in _OPEN_STATUSES)
         counts[ALL] = sum(counts[s.value] for s in Status)
         return counts
+
+    def export_rows(self):
+        """Every application with its account, for the CSV export (a streaming cursor)."""
+        cursor = self.conn.execute(
+            "SELECT a.number, a.account, c.customer, a.category, c.customer_class, a.status, "
+            "a.received_on, a.fee_cents, a.paid_cents, a.effective_on, a.ended_on, "
+            "c.service_address FROM applications a JOIN accounts c ON c.number = a.account "
+            "ORDER BY a.id"
+        )
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
+
+    def credited_numbers(self) -> list[str]:
+        """Applications that carry (or carried) an approved credit."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT number FROM applications WHERE effective_on IS NOT NULL "
+                "AND status IN ('approved', 'revoked', 'ended') ORDER BY id"
+            )
+        ]

@@ -1,0 +1,47 @@
+"""Backups for the desk and the CLI: on demand, automatic at start, and restore."""
+
+import datetime as dt
+from pathlib import Path
+
+from kcsac.operations.admin import backup_settings
+from kcsac.storage import Store
+from kcsac.storage import backup as sqlite_backup
+
+
+def backup(store: Store, dest: Path) -> Path:
+    """A consistent copy of the open database (works while other windows use it)."""
+    return sqlite_backup.backup(store.conn, Path(dest).expanduser())
+
+
+def default_backup_folder(store: Store) -> Path | None:
+    if store.path is None:
+        return None
+    return store.path.parent / "backups"
+
+
+def auto_backup(
+    store: Store,
+    folder: Path | None = None,
+    keep: int | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> Path | None:
+    """The start-up backup: into `folder` (else the setting, else backups/ beside the
+    database), keeping the last `keep` (else the setting). None for an in-memory store or
+    when the administrator turned it off."""
+    settings = backup_settings(store)
+    if folder is None and not settings.on_start:
+        return None
+    folder = folder or settings.folder or default_backup_folder(store)
+    if folder is None:
+        return None
+    return sqlite_backup.auto_backup(
+        store.conn, Path(folder), keep or settings.keep, now or dt.datetime.now(dt.UTC)
+    )
+
+
+def restore(src: Path, dest: Path, *, force: bool = False) -> None:
+    sqlite_backup.restore(Path(src).expanduser(), Path(dest).expanduser(), force=force)
+
+
+check_database = sqlite_backup.check_database

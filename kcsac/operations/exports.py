@@ -1,0 +1,267 @@
+"""Exports: the applications list, and the billing hand-off (one row per credit and period)."""
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.method import Method
+from kcsac.domain.money import format_plain
+from kcsac.domain.problems import InputError, RuleRefused
+from kcsac.domain.records import DecisionKind, Determination, MeterRole, MeterUnit, SacApplication
+from kcsac.domain.schedule import DeterminationTerms, PeriodInput, build_schedule
+from kcsac.domain.volume import ft3_to_ccf, gal_to_ccf, to_decimal
+from kcsac.storage import Store
+
+APPLICATION_COLUMNS = (
+    "number",
+    "account",
+    "customer",
+    "service_address",
+    "category",
+    "customer_class",
+    "status",
+    "received",
+    "fee",
+    "paid",
+    "balance",
+    "effective",
+    "ended",
+)
+BILLING_COLUMNS = (
+    "application",
+    "account",
+    "customer_class",
+    "determination",
+    "method",
+    "credit_from",
+    "credit_to",
+    "period_start",
+    "period_end",
+    "days",
+    "factor",
+    "purchased_ccf",
+    "diverted_ccf",
+    "credited_ccf",
+    "billed_ccf",
+    "volume_charge_unadjusted",
+    "volume_charge",
+    "credit",
+    "volume_rounding",
+    "notes",
+)
+
+
+def _money(cents: int | None) -> str:
+    return "" if cents is None else format_plain(cents)
+
+
+def export_applications(store: Store, out: TextIO) -> int:
+    """Write the applications CSV (money with two decimals, dates ISO); returns the row count."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(APPLICATION_COLUMNS)
+    count = 0
+    for r in store.export_rows():
+        fee, paid = r["fee_cents"], r["paid_cents"]
+        writer.writerow(
+            [
+                r["number"],
+                r["account"],
+                r["customer"],
+                r["service_address"],
+                r["category"],
+                r["customer_class"],
+                r["status"],
+                r["received_on"] or "",
+                _money(fee),
+                _money(paid),
+                _money(None if fee is None else fee - paid),
+                r["effective_on"] or "",
+                r["ended_on"] or "",
+            ]
+        )
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class CreditSpan:
+    """One determination in force over [start, end] (end None: still in force)."""
+
+    determination: Determination
+    start: dt.date
+    end: dt.date | None
+
+
+def credit_spans(store: Store, app: SacApplication) -> list[CreditSpan]:
+    """The signed determinations of a credit and the days each was in force."""
+    signed = [
+        d
+        for d in store.decisions(app.number)
+        if d.kind in (DecisionKind.APPROVAL, DecisionKind.AMENDMENT) and d.effective_on
+    ]
+    spans = []
+    for i, decision in enumerate(signed):
+        end = app.ended_on
+        if i + 1 < len(signed):
+            end = signed[i + 1].effective_on - dt.timedelta(days=1)
+        spans.append(
+            CreditSpan(
+                store.get_determination(decision.determination_id), decision.effective_on, end
+            )
+        )
+    return spans
+
+
+def _meter_use(
+    store: Store, number: str, start: dt.date, end: dt.date
+) -> dict[MeterRole, Decimal | None]:
+    """Use per meter role over the period, in ccf: reading at the end minus the one before."""
+    uses: dict[MeterRole, Decimal | None] = {}
+    for meter in store.meters(number):
+        readings = store.readings(meter.id)
+        at_end = [r for r in readings if r.read_on <= end]
+        before = [r for r in readings if r.read_on < start]
+        if not at_end or (at_end[-1].read_on < start and not before):
+            uses[meter.role] = None
+            continue
+        opening = before[-1].value if before else meter.activation_reading
+        if opening is None or any(r.replacement for r in at_end if r.read_on >= start):
+            uses[meter.role] = None  # a replacement inside the period: needs a person
+            continue
+        raw = at_end[-1].value - opening
+        ccf = ft3_to_ccf(raw) if meter.unit is MeterUnit.FT3 else gal_to_ccf(raw)
+        uses[meter.role] = to_decimal(ccf).quantize(Decimal("0.000001"))
+    return uses
+
+
+def _period_input(
+    store: Store,
+    app: SacApplication,
+    terms: DeterminationTerms,
+    start: dt.date,
+    end: dt.date,
+    ccf: Decimal,
+) -> PeriodInput:
+    if terms.method is Method.DEDUCT_METER:
+        use = _meter_use(store, app.number, start, end)
+        if MeterRole.MAKE_UP in use or MeterRole.BLOW_DOWN in use:
+            return PeriodInput(
+                start,
+                end,
+                ccf,
+                makeup_ccf=use.get(MeterRole.MAKE_UP),
+                blowdown_ccf=use.get(MeterRole.BLOW_DOWN),
+            )
+        diverted = use.get(MeterRole.DEDUCT, use.get(MeterRole.IRRIGATION))
+        return PeriodInput(start, end, ccf, diverted_ccf=diverted)
+    if terms.method is Method.SEWER_METER:
+        return PeriodInput(
+            start,
+            end,
+            ccf,
+            sewer_ccf=_meter_use(store, app.number, start, end).get(MeterRole.SEWER),
+        )
+    return PeriodInput(start, end, ccf)
+
+
+def billing_rows(store: Store, *, through: dt.date | None = None) -> Iterator[dict[str, str]]:
+    """One row per approved credit, determination in force, and billing period it touches."""
+    for number in store.credited_numbers():
+        app = store.get_application(number)
+        account = store.get_account(app.account)
+        periods = store.consumption(app.account)
+        for span in credit_spans(store, app):
+            d = span.determination
+            terms = DeterminationTerms(d.method, d.percent, d.fixed_ccf)
+            for p in periods:
+                if p.end < span.start or (span.end and p.start > span.end):
+                    continue
+                if through and p.start > through:
+                    continue
+                yield _billing_row(store, app, account.customer_class, span, terms, p)
+
+
+def _billing_row(
+    store, app, customer_class: CustomerClass, span: CreditSpan, terms, p
+) -> dict[str, str]:
+    row = {
+        "application": app.number,
+        "account": app.account,
+        "customer_class": customer_class.value,
+        "determination": str(span.determination.id),
+        "method": terms.method.value,
+        "credit_from": span.start.isoformat(),
+        "credit_to": span.end.isoformat() if span.end else "",
+        "period_start": p.start.isoformat(),
+        "period_end": p.end.isoformat(),
+        "days": str((p.end - p.start).days + 1),
+        "purchased_ccf": str(p.ccf),
+    }
+    try:
+        period = _period_input(store, app, terms, p.start, p.end, p.ccf)
+        schedule = build_schedule(
+            customer_class=customer_class, effective_on=span.start, terms=terms, periods=[period]
+        )
+        s = schedule.rows[0]
+        notes = list(s.flags)
+        credited, billed, credit = s.credited_ccf, s.billed_ccf, s.credit_cents
+        volume = s.volume_charge_cents
+        factor = s.factor
+        if span.end is not None and span.end < p.end:
+            # The credit ends inside the period: credit for [start, end] is the credit from
+            # `start` less the credit from the day after `end` (same terms, same period).
+            after = build_schedule(
+                customer_class=customer_class,
+                effective_on=span.end + dt.timedelta(days=1),
+                terms=terms,
+                periods=[period],
+            ).rows[0]
+            credited = s.credited_ccf - after.credited_ccf
+            billed = s.purchased_ccf - credited
+            credit = s.credit_cents - after.credit_cents
+            volume = s.volume_charge_unadjusted_cents - credit
+            factor = s.factor - after.factor
+            notes.append(
+                f"credit ends {span.end.isoformat()} inside this period: the two "
+                "partial credits are subtracted (reading)"
+            )
+        row.update(
+            factor=f"{factor.numerator}/{factor.denominator}"
+            if factor.denominator != 1
+            else str(factor.numerator),
+            diverted_ccf="" if s.diverted_ccf is None else str(s.diverted_ccf),
+            credited_ccf=str(credited),
+            billed_ccf=str(billed),
+            volume_charge_unadjusted=format_plain(s.volume_charge_unadjusted_cents),
+            volume_charge=format_plain(volume),
+            credit=format_plain(credit),
+            volume_rounding=str(schedule.volume_rounding),
+            notes="; ".join(notes),
+        )
+    except (InputError, RuleRefused) as exc:
+        row["notes"] = f"not computed: {exc}"
+    return {c: row.get(c, "") for c in BILLING_COLUMNS}
+
+
+def export_billing(store: Store, out: TextIO, *, through: dt.date | None = None) -> int:
+    writer = csv.DictWriter(out, fieldnames=BILLING_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in billing_rows(store, through=through):
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def export_to_file(path: Path, write) -> int:
+    """Write through a temporary file and rename, so a failed export leaves no half file."""
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", newline="", encoding="utf-8") as fh:
+        count = write(fh)
+    tmp.replace(path)
+    return count

@@ -1,0 +1,373 @@
+"""Imports from the billing system: accounts and consumption CSV files.
+
+Every row is checked first; with any bad row nothing is imported (unless skip_bad, which
+imports the good rows and hands back the bad ones). Re-importing the same file changes nothing.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from kcsac.domain.customer_class import AccountClass, CustomerClass
+from kcsac.domain.records import Account, ConsumptionPeriod, RecordError, User
+from kcsac.domain.roles import Permission
+from kcsac.operations.applications import check_account
+from kcsac.operations.users import require
+from kcsac.storage import Store
+
+ACCOUNT_COLUMNS = ("account", "customer", "service_address", "account_class", "customer_class")
+CONSUMPTION_COLUMNS = ("account", "period_start", "period_end", "ccf")
+
+
+class ImportFileError(RecordError):
+    """The file itself cannot be read (missing, not UTF-8 text, no header)."""
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """One problem in one row; line counts as an editor does (the header is line 1)."""
+
+    line: int
+    column: str  # column name, "" for the whole row
+    column_number: int  # 1-based, 0 for the whole row
+    message: str
+    cells: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        where = f"line {self.line}"
+        if self.column:
+            where += f", column {self.column_number} ({self.column})"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    header: tuple[str, ...] = ()
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    bad: list[BadRow] = field(default_factory=list)
+    imported: bool = False  # False when bad rows stopped the whole import
+
+    @property
+    def rows_bad(self) -> int:
+        return len({b.line for b in self.bad})
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ImportFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportFileError(f"{path}: is a folder, not a CSV file") from None
+    except PermissionError:
+        raise ImportFileError(f"{path}: cannot be read (permission denied)") from None
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"{path}: is not UTF-8 text (byte {exc.start}); save it as CSV (UTF-8) and retry"
+        ) from None
+
+
+def _rows(
+    path: Path, text: str, columns: tuple[str, ...], result: "ImportResult"
+) -> Iterator[tuple[int, dict, tuple]]:
+    """(first line of the row, {column: cell}, cells) for each data row; checks the header."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError(
+            f"{path}: is empty; expected the header {','.join(columns)}"
+        ) from None
+    except csv.Error as exc:
+        raise ImportFileError(f"{path}: line 1: {exc}") from None
+    result.header = tuple(header)
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise ImportFileError(
+            f"{path}: line 1: the header lacks {', '.join(missing)}; expected "
+            f"{','.join(columns)} (found {','.join(header)})"
+        )
+    index = {c: names.index(c) for c in columns}
+    line = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportFileError(f"{path}: line {line}: {exc}") from None
+        first_line, line = line, reader.line_num + 1
+        if not any(c.strip() for c in cells):
+            continue  # blank lines are not rows
+        if len(cells) != len(header):
+            yield first_line, {}, tuple(cells)
+            continue
+        yield first_line, {c: cells[i].strip() for c, i in index.items()}, tuple(cells)
+
+
+def _bad(line: int, columns: tuple[str, ...], column: str, message: str, cells) -> BadRow:
+    number = columns.index(column) + 1 if column in columns else 0
+    return BadRow(line, column if number else "", number, message, tuple(cells))
+
+
+def _width_problem(line, columns, cells, header_width) -> BadRow:
+    return BadRow(
+        line, "", 0, f"has {len(cells)} cells; the header has {header_width}", tuple(cells)
+    )
+
+
+def import_accounts(
+    store: Store, actor: User | None, path: Path, *, today: dt.date, skip_bad: bool = False
+) -> ImportResult:
+    """Add or update accounts from the billing system's CSV."""
+    require(actor, Permission.IMPORT, "import files")
+    text = _read(path)
+    result = ImportResult(header=ACCOUNT_COLUMNS)
+    good: dict[str, tuple[int, Account]] = {}
+    for line, row, cells in _rows(path, text, ACCOUNT_COLUMNS, result):
+        if not row:
+            result.bad.append(_width_problem(line, ACCOUNT_COLUMNS, cells, len(ACCOUNT_COLUMNS)))
+            continue
+        problems = check_account(
+            row["account"],
+            row["customer"],
+            row["service_address"],
+            row["account_class"],
+            row["customer_class"],
+        )
+        for p in problems:
+            result.bad.append(_bad(line, ACCOUNT_COLUMNS, p.field, p.message, cells))
+        if problems:
+            continue
+        acct = Account(
+            row["account"],
+            row["customer"],
+            row["service_address"],
+            AccountClass(row["account_class"]),
+            CustomerClass(row["customer_class"]),
+        )
+        if acct.number in good and good[acct.number][1] != acct:
+            result.bad.append(
+                _bad(
+                    line,
+                    ACCOUNT_COLUMNS,
+                    "account",
+                    f"account {acct.number} is also on line "
+                    f"{good[acct.number][0]} with different values",
+                    cells,
+                )
+            )
+            continue
+        good.setdefault(acct.number, (line, acct))
+    if result.bad and not skip_bad:
+        return result
+    reason = f"imported from {path.name} (sha256 {_digest(text)[:12]})"
+    with store.write():
+        for _line, acct in good.values():
+            current = store.find_account(acct.number)
+            if current is None:
+                store.insert_account(acct, actor.login, reason=reason)
+                result.added += 1
+            elif _same_account(current, acct):
+                result.unchanged += 1
+            else:
+                store.save_account(
+                    acct, expected_version=current.version, actor=actor.login, reason=reason
+                )
+                result.changed += 1
+    result.imported = True
+    return result
+
+
+def _same_account(a: Account, b: Account) -> bool:
+    return (a.customer, a.service_address, a.account_class, a.customer_class) == (
+        b.customer,
+        b.service_address,
+        b.account_class,
+        b.customer_class,
+    )
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def import_consumption(
+    store: Store, actor: User | None, path: Path, *, today: dt.date, skip_bad: bool = False
+) -> ImportResult:
+    """Water purchased per account and billing period (ccf), keyed by account + start."""
+    require(actor, Permission.IMPORT, "import files")
+    text = _read(path)
+    cols = CONSUMPTION_COLUMNS
+    result = ImportResult(header=cols)
+    good: dict[tuple[str, dt.date], tuple[int, ConsumptionPeriod]] = {}
+    known: dict[str, bool] = {}
+    cells_of: dict[int, tuple] = {}
+    for line, row, cells in _rows(path, text, cols, result):
+        if not row:
+            result.bad.append(_width_problem(line, cols, cells, len(cols)))
+            continue
+        bad_before = len(result.bad)
+        account = row["account"]
+        if account not in known:
+            known[account] = store.find_account(account) is not None
+        if not known[account]:
+            result.bad.append(
+                _bad(
+                    line,
+                    cols,
+                    "account",
+                    f"account {account!r} is not in kcsac; "
+                    "import it with `kcsac import accounts` first",
+                    cells,
+                )
+            )
+        start, end = _date(row["period_start"]), _date(row["period_end"])
+        if start is None:
+            result.bad.append(
+                _bad(
+                    line,
+                    cols,
+                    "period_start",
+                    f"{row['period_start']!r} is not a date (YYYY-MM-DD)",
+                    cells,
+                )
+            )
+        if end is None:
+            result.bad.append(
+                _bad(
+                    line,
+                    cols,
+                    "period_end",
+                    f"{row['period_end']!r} is not a date (YYYY-MM-DD)",
+                    cells,
+                )
+            )
+        if start and end and end < start:
+            result.bad.append(
+                _bad(
+                    line,
+                    cols,
+                    "period_end",
+                    f"the period ends ({end}) before it starts ({start})",
+                    cells,
+                )
+            )
+        if start and end and end > today:
+            result.bad.append(
+                _bad(line, cols, "period_end", f"the period ends in the future ({end})", cells)
+            )
+        try:
+            ccf = Decimal(row["ccf"])
+            if not ccf.is_finite() or ccf < 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            ccf = None
+            result.bad.append(
+                _bad(
+                    line,
+                    cols,
+                    "ccf",
+                    f"{row['ccf']!r} is not a volume in ccf (a number, 0 or more)",
+                    cells,
+                )
+            )
+        if len(result.bad) > bad_before:
+            continue
+        period = ConsumptionPeriod(account, start, end, ccf)
+        key = (account, start)
+        if key in good and good[key][1] != period:
+            result.bad.append(
+                _bad(
+                    line,
+                    cols,
+                    "period_start",
+                    f"this period of {account} is also"
+                    f" on line {good[key][0]} with different values",
+                    cells,
+                )
+            )
+            continue
+        good.setdefault(key, (line, period))
+        cells_of[line] = cells
+    _overlaps(store, good, result, cells_of)
+    if result.bad and not skip_bad:
+        return result
+    bad_lines = {b.line for b in result.bad}
+    periods = [p for line, p in good.values() if line not in bad_lines]
+    with store.write():
+        new, changed = store.put_consumption(periods)
+        result.added, result.changed = new, changed
+        result.unchanged = len(periods) - new - changed
+        if new or changed:
+            store.audit(
+                actor.login,
+                "consumption imported",
+                "consumption",
+                path.name,
+                after={
+                    "added": new,
+                    "changed": changed,
+                    "file": path.name,
+                    "sha256": _digest(text),
+                },
+            )
+    result.imported = True
+    return result
+
+
+def _overlaps(store: Store, good: dict, result: ImportResult, cells_of: dict) -> None:
+    """A period overlapping another of the same account (in the file or stored) is an error."""
+    by_account: dict[str, list[tuple[int, ConsumptionPeriod]]] = {}
+    for line, p in good.values():
+        by_account.setdefault(p.account, []).append((line, p))
+    for account, items in by_account.items():
+        stored = [(0, p) for p in store.consumption(account)]
+        incoming = {p.start for _, p in items}
+        pool = sorted(
+            items + [s for s in stored if s[1].start not in incoming], key=lambda x: x[1].start
+        )
+        for (l1, a), (l2, b) in itertools.pairwise(pool):
+            if b.start > a.end:
+                continue
+            line, other = (l2, l1) if l2 else (l1, l2)
+            where = "already stored" if other == 0 else f"on line {other}"
+            result.bad.append(
+                BadRow(
+                    line,
+                    "period_start",
+                    2,
+                    f"the period {b.start}..{b.end} overlaps {a.start}.."
+                    f"{a.end} of account {account} ({where})",
+                    cells_of.get(line, ()),
+                )
+            )
+
+
+def write_rejects(result: ImportResult, path: Path) -> None:
+    """The bad rows, as they were, plus the line and what is wrong (for fixing and re-import)."""
+    by_line: dict[int, list[BadRow]] = {}
+    for bad in result.bad:
+        by_line.setdefault(bad.line, []).append(bad)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([*result.header, "line", "problem"])
+        for line in sorted(by_line):
+            cells = next((b.cells for b in by_line[line] if b.cells), ())
+            writer.writerow([*cells, line, "; ".join(str(b) for b in by_line[line])])
