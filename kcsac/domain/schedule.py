@@ -263,14 +263,14 @@ def _method_problems(
         elif p.diverted_ccf is None and None in pair:
             column = "makeup_ccf" if p.makeup_ccf is None else "blowdown_ccf"
             add(column, f"{column} is missing (make-up minus blow-down needs both)")
-        elif p.diverted_ccf is not None and p.diverted_ccf > p.purchased_ccf:
+        elif p.diverted_ccf is not None and 0 <= p.purchased_ccf < p.diverted_ccf:
             add(
                 "diverted_ccf",
                 f"diverted_ccf {p.diverted_ccf} exceeds purchased_ccf {p.purchased_ccf}",
             )
         elif p.makeup_ccf is not None and p.blowdown_ccf is not None:
             evaporated = p.makeup_ccf - p.blowdown_ccf
-            if evaporated > p.purchased_ccf:
+            if 0 <= p.purchased_ccf < evaporated and p.blowdown_ccf >= 0:
                 add(
                     "makeup_ccf",
                     f"make-up minus blow-down {evaporated} exceeds purchased_ccf {p.purchased_ccf}",
@@ -281,7 +281,7 @@ def _method_problems(
     elif method is Method.FIXED and terms.fixed_ccf is not None and p.end >= p.start:
         month = _month_days(rate_table_on(p.start, tables), customer_class)
         diverted = _fixed_diversion(terms, p.days, month)
-        if diverted > Fraction(p.purchased_ccf):
+        if 0 <= p.purchased_ccf < diverted:
             add(
                 "purchased_ccf",
                 f"the fixed diversion {format_ccf(diverted)} ccf ({terms.fixed_ccf} x "

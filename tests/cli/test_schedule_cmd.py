@@ -1,0 +1,450 @@
+"""`kcsac schedule`: the worked examples to the cent, the table, and every kind of bad input."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kcsac.app import main
+
+EXAMPLE_1 = "start,end,purchased_ccf\n2026-08-01,2026-08-31,96\n"
+EXAMPLE_2 = "start,end,purchased_ccf,diverted_ccf\n2026-06-01,2026-06-30,140,38.25\n"
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    def write(text: str, name: str = "periods.csv") -> Path:
+        path = tmp_path / name
+        path.write_text(text)
+        return path
+
+    return write
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        status = main(["schedule", *args])
+    except SystemExit as exc:
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def example_1_args(path: Path) -> list[str]:
+    return [
+        "--class",
+        "resident",
+        "--effective",
+        "2026-08-12",
+        "--method",
+        "percentage",
+        "--percent",
+        "15",
+        "--periods",
+        str(path),
+    ]
+
+
+def test_example_1_in_a_subprocess(csv_file):
+    path = csv_file(EXAMPLE_1)
+    result = subprocess.run(
+        [sys.executable, "-m", "kcsac", "schedule", *example_1_args(path), "--json"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    data = json.loads(result.stdout)
+    assert data == {
+        "class": "resident",
+        "method": "percentage",
+        "effective": "2026-08-12",
+        "volume_rounding": "pro-rata",
+        "periods": [
+            {
+                "start": "2026-08-01",
+                "end": "2026-08-31",
+                "days": 31,
+                "factor": "20/31",
+                "purchased_ccf": "96.00",
+                "diverted_ccf": "14.40",
+                "credited_ccf": "9.290323",
+                "billed_ccf": "86.709677",
+                "service_charge": "33.09",
+                "volume_charge_unadjusted": "1238.40",
+                "volume_charge": "1118.55",
+                "credit": "119.85",
+                "surcharge": None,
+            }
+        ],
+        "totals": {
+            "service_charge": "33.09",
+            "volume_charge_unadjusted": "1238.40",
+            "volume_charge": "1118.55",
+            "credit": "119.85",
+            "surcharge": None,
+        },
+    }
+
+
+def test_example_2_deduct_meter_nonresident_direct(capsys, csv_file):
+    path = csv_file(EXAMPLE_2)
+    status, out, err = run(
+        capsys,
+        "--class",
+        "nonresident-direct",
+        "--effective",
+        "2026-05-01",
+        "--method",
+        "deduct-meter",
+        "--periods",
+        str(path),
+        "--json",
+    )
+    assert (status, err) == (0, "")
+    [row] = json.loads(out)["periods"]
+    assert (row["factor"], row["billed_ccf"]) == ("30/30", "101.75")
+    assert (row["volume_charge"], row["volume_charge_unadjusted"]) == ("1747.05", "2403.80")
+    assert (row["credit"], row["service_charge"]) == ("656.75", "45.10")
+
+
+@pytest.mark.parametrize(
+    ("rounding", "charge"), [(None, "96.49"), ("pro-rata", "96.49"), ("whole-ccf-up", "103.20")]
+)
+def test_example_3_rounding_modes(capsys, csv_file, rounding, charge):
+    path = csv_file("start,end,purchased_ccf\n2026-06-01,2026-06-30,7.48\n")
+    args = [
+        "--class",
+        "resident",
+        "--effective",
+        "2026-07-01",
+        "--method",
+        "percentage",
+        "--percent",
+        "10",
+        "--periods",
+        str(path),
+        "--json",
+    ]
+    if rounding:
+        args += ["--rounding", rounding]
+    status, out, _ = run(capsys, *args)
+    assert status == 0
+    data = json.loads(out)
+    assert data["volume_rounding"] == (rounding or "pro-rata")
+    assert data["periods"][0]["volume_charge"] == charge
+    assert data["periods"][0]["credit"] == "0.00"  # the period ends before the effective date
+
+
+def test_example_4_surcharge_with_example_limits(capsys, csv_file):
+    path = csv_file("start,end,purchased_ccf,bod,ss,og\n2026-06-01,2026-06-30,400,450,280,130\n")
+    status, out, err = run(
+        capsys,
+        "--class",
+        "resident",
+        "--effective",
+        "2026-07-01",
+        "--method",
+        "percentage",
+        "--percent",
+        "10",
+        "--limits",
+        "300,300,100",
+        "--periods",
+        str(path),
+        "--json",
+    )
+    assert (status, err) == (0, "")
+    data = json.loads(out)
+    assert data["periods"][0]["billed_ccf"] == "400.00"
+    assert data["periods"][0]["surcharge"] == "247.73"
+    assert data["totals"]["surcharge"] == "247.73"
+
+
+def test_readable_table(capsys, csv_file):
+    path = csv_file(EXAMPLE_1 + "2026-09-01,2026-09-30,80\n")
+    status, out, _ = run(capsys, *example_1_args(path))
+    assert status == 0
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("Period"))
+    total = next(line for line in lines if line.startswith("Total"))
+    rows = [line for line in lines if line.startswith("2026-0")]
+    assert len(rows) == 2
+    assert len({len(line) for line in [header, total, *rows]}) == 1  # aligned columns
+    assert header.split()[-1] == "Surcharge"
+    assert "$2,270.40" in total  # unadjusted 1238.40 + 1032.00 (September: 80 x 12.90)
+    assert total.split()[-3] == "$274.65"  # credit 119.85 + 154.80; then "not set"
+    assert "Volume rounding: pro-rata" in out
+    assert "$32.02 per month" in out
+    assert "Code sec. 60-2(1)a" in out
+    assert "$12.90 per ccf" in out
+    assert "Code sec. 60-2(2) " in out
+    assert "(reading" in out
+    assert "limits not set" in out
+
+
+def data_errors(capsys, csv_file, text: str, *extra: str, method="percentage") -> tuple[int, str]:
+    path = csv_file(text)
+    args = [
+        "--class",
+        "resident",
+        "--effective",
+        "2026-06-01",
+        "--method",
+        method,
+        *extra,
+        "--periods",
+        str(path),
+    ]
+    if method == "percentage" and "--percent" not in extra:
+        args += ["--percent", "15"]
+    status, out, err = run(capsys, *args)
+    assert out == ""  # nothing on stdout on error
+    return status, err.replace(str(path), "periods.csv")
+
+
+HEAD = "start,end,purchased_ccf,diverted_ccf\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            HEAD + "2026-06-01,2026-06-30,10,1\n2026-07-31,2026-07-01,10,1\n",
+            [
+                "periods.csv line 3: end 2026-07-01 is before start 2026-07-31 "
+                "(2026-07-31 to 2026-07-01)"
+            ],
+        ),
+        (
+            HEAD + "2026-06-01,2026-06-30,10,1\n2026-06-20,2026-07-19,10,1\n",
+            [
+                "periods.csv line 3: start 2026-06-20 overlaps the period 2026-06-01 to 2026-06-30 "
+                "(2026-06-20 to 2026-07-19)"
+            ],
+        ),
+        (
+            HEAD + "2026-06-01,2026-06-30,-10,1\n",
+            ["periods.csv line 2: purchased_ccf -10 is negative (2026-06-01 to 2026-06-30)"],
+        ),
+        (
+            HEAD + "2026-04-01,2026-04-30,10,1\n",
+            [
+                "periods.csv line 2: start 2026-04-01 is before 2026-05-01, the first day kcsac "
+                "holds rates for (2026-04-01 to 2026-04-30)"
+            ],
+        ),
+        (
+            HEAD + "2026-06-01,2026-06-30,ten,1\n",
+            ["periods.csv line 2: purchased_ccf 'ten' is not a number"],
+        ),
+        (
+            HEAD + "2026-05-01,2026-05-31,10,1\n2026-06-01,2026-06-30,10,1\n"
+            "2026-07-01,2026-07-31,120,130\n",
+            [
+                "periods.csv line 4: diverted_ccf 130 exceeds purchased_ccf 120 "
+                "(2026-07-01 to 2026-07-31)"
+            ],
+        ),
+        (
+            HEAD + "2026-06-01,2026-06-31,10,1\n\n2026-07-01,2026-07-31,10,-2\n",
+            [
+                "periods.csv line 2: end '2026-06-31' is not a date (YYYY-MM-DD)",
+                "periods.csv line 4: diverted_ccf -2 is negative (2026-07-01 to 2026-07-31)",
+            ],
+        ),
+        (HEAD, ["periods.csv line 2: no billing periods after the header"]),
+    ],
+)
+def test_bad_csv_data_exits_4_one_line_per_problem(capsys, csv_file, text, expected):
+    status, err = data_errors(capsys, csv_file, text, method="deduct-meter")
+    assert status == 4
+    assert err.splitlines() == expected
+
+
+def test_percentage_diverted_column_not_needed_but_bad_values_still_reported(capsys, csv_file):
+    status, err = data_errors(capsys, csv_file, "start,end,purchased_ccf\n2026-06-01,x,5\n")
+    assert status == 4
+    assert err.splitlines() == ["periods.csv line 2: end 'x' is not a date (YYYY-MM-DD)"]
+
+
+def test_missing_column_is_a_usage_error(capsys, csv_file):
+    status, err = data_errors(
+        capsys,
+        csv_file,
+        "start,end,purchased_ccf\n2026-06-01,2026-06-30,5\n",
+        method="deduct-meter",
+    )
+    assert status == 2
+    assert err.splitlines() == [
+        "periods.csv line 1: missing column diverted_ccf (needed by the deduct-meter method)"
+    ]
+    status, err = data_errors(capsys, csv_file, "start,purchased_ccf\n2026-06-01,5\n")
+    assert (status, err) == (2, "periods.csv line 1: missing column end\n")
+
+
+@pytest.mark.parametrize(
+    ("extra", "text"),
+    [
+        (("--percent", "0"), "kcsac schedule: --percent: percent 0 is outside 0 < p < 100"),
+        (("--percent", "100"), "kcsac schedule: --percent: percent 100 is outside 0 < p < 100"),
+        (("--percent", "150"), "kcsac schedule: --percent: percent 150 is outside 0 < p < 100"),
+        (("--percent", "abc"), "argument --percent: 'abc' is not a number"),
+        (("--percent", "15", "--limits", "300,300"), "is not BOD,SS,OG"),
+        (("--percent", "15", "--rounding", "ceil"), "invalid choice: 'ceil'"),
+    ],
+)
+def test_bad_options_are_usage_errors(capsys, csv_file, extra, text):
+    status, err = data_errors(capsys, csv_file, EXAMPLE_1, *extra)
+    assert status == 2
+    assert err.count("\n") == 1
+    assert text in err
+
+
+def test_percent_missing_or_misplaced_is_a_usage_error(capsys, csv_file):
+    path = csv_file(EXAMPLE_2)
+    status, out, err = run(
+        capsys,
+        "--class",
+        "resident",
+        "--effective",
+        "2026-05-01",
+        "--method",
+        "percentage",
+        "--periods",
+        str(path),
+    )
+    assert (status, out) == (2, "")
+    assert err == "kcsac schedule: --percent: the percentage method needs a percent p\n"
+    status, out, err = run(
+        capsys,
+        "--class",
+        "resident",
+        "--effective",
+        "2026-05-01",
+        "--method",
+        "deduct-meter",
+        "--percent",
+        "5",
+        "--periods",
+        str(path),
+    )
+    assert (status, out) == (2, "")
+    assert "applies only to the percentage method" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (("--class", "resident", "--method", "weekly"), "invalid choice: 'weekly'"),
+        (("--class", "commercial", "--method", "fixed"), "invalid choice: 'commercial'"),
+    ],
+)
+def test_unknown_names_are_usage_errors(capsys, csv_file, args, text):
+    path = csv_file(EXAMPLE_1)
+    status, out, err = run(capsys, *args, "--effective", "2026-06-01", "--periods", str(path))
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1
+    assert text in err
+
+
+@pytest.mark.parametrize(
+    ("customer_class", "citation"),
+    [("nonresident-metered", "Code sec. 60-3(a)(1)"), ("nonresident-flat", "Code sec. 60-3(a)(3)")],
+)
+def test_a_class_without_an_adjustment_is_a_rule_refusal(
+    capsys, csv_file, customer_class, citation
+):
+    path = csv_file(EXAMPLE_1)
+    status, out, err = run(
+        capsys,
+        "--class",
+        customer_class,
+        "--effective",
+        "2026-06-01",
+        "--method",
+        "percentage",
+        "--percent",
+        "15",
+        "--periods",
+        str(path),
+    )
+    assert (status, out) == (3, "")
+    assert err.count("\n") == 1
+    assert "does not apply" in err
+    assert citation in err
+
+
+def test_an_effective_date_before_the_ordinance_is_a_rule_refusal(capsys, csv_file):
+    path = csv_file(EXAMPLE_1)
+    status, out, err = run(
+        capsys,
+        "--class",
+        "resident",
+        "--effective",
+        "2026-04-30",
+        "--method",
+        "percentage",
+        "--percent",
+        "15",
+        "--periods",
+        str(path),
+    )
+    assert (status, out) == (3, "")
+    assert err == (
+        "kcsac schedule: --effective 2026-04-30: no rate table is in force on 2026-04-30: "
+        "kcsac holds rates from 2026-05-01 (Ordinance 260209)\n"
+    )
+
+
+def test_a_missing_file_is_a_file_problem(capsys, tmp_path):
+    missing = tmp_path / "nope.csv"
+    status, out, err = run(capsys, *example_1_args(missing))
+    assert (status, out) == (1, "")
+    assert err == f"kcsac schedule: cannot read {missing}: No such file or directory\n"
+
+
+def test_sewer_meter_and_evaporation_columns(capsys, csv_file):
+    path = csv_file("start,end,purchased_ccf,sewer_ccf\n2026-06-01,2026-06-30,100,110\n")
+    status, out, _ = run(
+        capsys,
+        "--class",
+        "resident",
+        "--effective",
+        "2026-06-01",
+        "--method",
+        "sewer-meter",
+        "--periods",
+        str(path),
+        "--json",
+    )
+    row = json.loads(out)["periods"][0]
+    assert (status, row["diverted_ccf"], row["billed_ccf"], row["credit"]) == (
+        0,
+        "-10.00",
+        "110.00",
+        "-129.00",
+    )
+    path = csv_file(
+        "start,end,purchased_ccf,makeup_ccf,blowdown_ccf\n"
+        "2026-06-01,2026-06-30,100,40,10\n2026-07-01,2026-07-30,100,10,40\n"
+    )
+    status, out, _ = run(
+        capsys,
+        "--class",
+        "resident",
+        "--effective",
+        "2026-06-01",
+        "--method",
+        "deduct-meter",
+        "--periods",
+        str(path),
+    )
+    assert status == 0
+    assert "meter error: blow-down above make-up; no credit" in out
