@@ -33,6 +33,9 @@ class FieldMessages:
             label.setAccessibleDescription(text)
         return not by_field
 
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self._labels)
+
     def text(self, key: str) -> str:
         return self._labels[key].text()
 

@@ -1,20 +1,643 @@
-"""MainWindow: the clerk's desk (queues, application list, details)."""
+"""MainWindow: the clerk's desk (queues with counts, the searchable list, the file's details)."""
 
+import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
+from kcsac.domain.category import Category
+from kcsac.domain.records import ApplicationDetail, ApplicationSummary, RecordError, User
+from kcsac.domain.roles import Permission, Role
+from kcsac.domain.status import Status
+from kcsac.operations import applications as app_ops
+from kcsac.operations import queries
 from kcsac.storage import Store
+from kcsac.ui.application_details_view import ApplicationDetailsView
+from kcsac.ui.applications_table_model import ApplicationsTableModel
+from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.help_dialog import install_help_shortcut
 
 WINDOW_TITLE = "kcsac - Sewer Allowance Credit"
+SEARCH_DELAY_MS = 150  # debounce: one query after the clerk pauses, not one per key
+
+# (label, queue key for the query) in the order of the left pane; Ctrl+1..8 select them.
+QUEUES: tuple[tuple[str, str], ...] = (
+    ("Drafts", Status.DRAFT.value),
+    ("Awaiting fee", Status.AWAITING_FEE.value),
+    ("In review", Status.IN_REVIEW.value),
+    ("Awaiting decision", Status.AWAITING_DECISION.value),
+    ("Approved", Status.APPROVED.value),
+    ("Denied", Status.DENIED.value),
+    ("Withdrawn", Status.WITHDRAWN.value),
+    ("All", queries.ALL),
+)
+_QUEUE_ROLE = Qt.ItemDataRole.UserRole + 1
+_OPEN = (Status.AWAITING_FEE, Status.IN_REVIEW, Status.AWAITING_DECISION)
+_SETTINGS_GROUP = "main_window"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, *, db_path: Path | None = None) -> None:
+    """Queues left, list middle, details right; every action has a shortcut."""
+
+    # Signals:
+    application_changed = Signal(str)  # number of the application an action just changed
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        db_path: Path | None = None,
+        user: User | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+        os_login: str = "",
+    ) -> None:
         super().__init__()
+        self.context = DeskContext(
+            store=store, user=user, today=today, db_path=db_path, os_login=os_login
+        )
         self._store = store
+        self._open_dialogs: list[QWidget] = []
+        self.setObjectName("main_window")
         self.setWindowTitle(WINDOW_TITLE)
-        self.resize(1280, 800)
-        placeholder = QLabel("Sewer Allowance Credit desk")
-        self.setCentralWidget(placeholder)
-        self.statusBar().showMessage(f"Database: {db_path}" if db_path else "Database in memory")
+        self.resize(1400, 860)
+        self._build_widgets()
+        self._build_actions()
+        self._connect_signals()
+        self._help = install_help_shortcut(self, "desk")
+        self._show_user()
+        self._restore_layout()
+        self.refresh()
+
+    # -- construction ---------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.queue_list = QListWidget()
+        self.queue_list.setObjectName("queue_list")
+        self.queue_list.setAccessibleName("Queues")
+        for label, key in QUEUES:
+            item = QListWidgetItem(label, self.queue_list)
+            item.setData(_QUEUE_ROLE, key)
+        queue_label = QLabel("&Queues")
+        queue_label.setBuddy(self.queue_list)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addWidget(queue_label)
+        left_layout.addWidget(self.queue_list)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("search_edit")
+        self.search_edit.setPlaceholderText("Number, account, customer or address")
+        self.search_edit.setAccessibleName("Search applications")
+        self.search_edit.setClearButtonEnabled(True)
+        search_label = QLabel("&Search:")
+        search_label.setBuddy(self.search_edit)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("result_label")
+        self.result_label.setAccessibleName("Number of applications shown")
+        search_row = QHBoxLayout()
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.result_label)
+
+        self.model = ApplicationsTableModel()
+        self.applications_view = QTableView()
+        self.applications_view.setObjectName("applications_view")
+        self.applications_view.setAccessibleName("Applications")
+        self.applications_view.setModel(self.model)
+        self.applications_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.applications_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.applications_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.applications_view.setAlternatingRowColors(True)
+        self.applications_view.setTabKeyNavigation(False)
+        self.applications_view.setWordWrap(False)
+        self.applications_view.verticalHeader().setVisible(False)
+        self.applications_view.verticalHeader().setDefaultSectionSize(24)
+        header = self.applications_view.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((120, 110, 180, 200, 150, 90, 95, 130, 90)):
+            header.resizeSection(column, width)
+        self.applications_view.setSortingEnabled(True)  # model.sort() asks SQL again
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 6, 0, 6)
+        middle_layout.addLayout(search_row)
+        middle_layout.addWidget(self.applications_view)
+
+        self.details_view = ApplicationDetailsView()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 6, 6, 6)
+        right_layout.addWidget(self.details_view)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("desk_splitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([190, 820, 390])
+        self.setCentralWidget(self.splitter)
+
+        self.user_label = QLabel()
+        self.user_label.setObjectName("user_label")
+        self.user_label.setAccessibleName("Signed-in user")
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+
+    def _action(
+        self,
+        text: str,
+        shortcut: str | QKeySequence.StandardKey,
+        slot: Callable[[], None],
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setObjectName(
+            text.replace("&", "").replace("…", "").strip().lower().replace(" ", "_") + "_action"
+        )
+        shown = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip or text.replace('&', '').replace('…', '')} ({shown})")
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work wherever the focus is in the window
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.new_action = a(
+            "&New application…", "Ctrl+N", self._on_new_action, "Take a new application (wizard)"
+        )
+        self.resume_action = a(
+            "&Continue draft…",
+            "Ctrl+E",
+            self._on_resume_action,
+            "Continue the selected draft in the wizard",
+        )
+        self.payment_action = a(
+            "Record fee &payment…",
+            "Ctrl+Shift+F",
+            self._on_payment_action,
+            "Record a payment of the application fee",
+        )
+        self.review_action = a(
+            "Record &review…",
+            "Ctrl+Shift+R",
+            self._on_review_action,
+            "Site review, plan review or installation inspection",
+        )
+        self.meter_action = a(
+            "Add &meter…",
+            "Ctrl+Shift+M",
+            self._on_meter_action,
+            "Add a deduct, make-up, blow-down, irrigation or sewer meter",
+        )
+        self.reading_action = a(
+            "Record meter r&eading…",
+            "Ctrl+Shift+E",
+            self._on_reading_action,
+            "Record a meter reading (never estimated)",
+        )
+        self.determination_action = a(
+            "&Determination…",
+            "Ctrl+Shift+T",
+            self._on_determination_action,
+            "Method and parameters, with the schedule preview",
+        )
+        self.withdraw_action = a(
+            "&Withdraw…",
+            "Ctrl+Shift+W",
+            self._on_withdraw_action,
+            "The applicant withdrew the application",
+        )
+        self.find_action = a(
+            "&Find", QKeySequence.StandardKey.Find, self._on_find_action, "Search applications"
+        )
+        self.refresh_action = a(
+            "&Refresh",
+            QKeySequence.StandardKey.Refresh,
+            self.refresh,
+            "Read the queues and the list again",
+        )
+        self.help_action = a(
+            "&Help",
+            QKeySequence.StandardKey.HelpContents,
+            self._on_help_action,
+            "Help on the desk, with the ordinance text",
+        )
+        self.quit_action = a("&Quit", "Ctrl+Q", self.close, "Close kcsac")
+        self.queue_actions = []
+        for i, (label, _key) in enumerate(QUEUES):
+            action = a(
+                f"{label} queue",
+                f"Ctrl+{i + 1}",
+                lambda i=i: self.select_queue(i),
+                f"Show the {label} queue",
+            )
+            self.queue_actions.append(action)
+        self.changing_actions = (
+            self.new_action,
+            self.resume_action,
+            self.payment_action,
+            self.review_action,
+            self.meter_action,
+            self.reading_action,
+            self.determination_action,
+            self.withdraw_action,
+        )
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.application_menu: QMenu = menu.addMenu("&Application")
+        for action in (
+            self.resume_action,
+            self.payment_action,
+            self.review_action,
+            self.meter_action,
+            self.reading_action,
+            self.determination_action,
+            self.withdraw_action,
+        ):
+            self.application_menu.addAction(action)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.find_action)
+        view_menu.addAction(self.refresh_action)
+        view_menu.addSeparator()
+        for action in self.queue_actions:
+            view_menu.addAction(action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.help_action)
+
+        self.toolbar = QToolBar("Actions")
+        self.toolbar.setObjectName("actions_toolbar")
+        self.toolbar.setAccessibleName("Actions")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (
+            self.new_action,
+            self.resume_action,
+            self.payment_action,
+            self.review_action,
+            self.meter_action,
+            self.reading_action,
+            self.determination_action,
+        ):
+            self.toolbar.addAction(action)
+        self.addToolBar(self.toolbar)
+
+    def _connect_signals(self) -> None:
+        self.queue_list.currentRowChanged.connect(self._on_queue_list_current_row_changed)
+        self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
+        self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        self.applications_view.selectionModel().currentRowChanged.connect(
+            self._on_applications_view_current_row_changed
+        )
+        self.applications_view.activated.connect(self._on_applications_view_activated)
+        self.model.modelReset.connect(self._on_model_reset)
+
+    # -- reading --------------------------------------------------------------------------
+    @property
+    def queue(self) -> str:
+        item = self.queue_list.currentItem()
+        return str(item.data(_QUEUE_ROLE)) if item else queries.ALL
+
+    def refresh(self) -> None:
+        """Counts, list and details read again (after an operation, or F5)."""
+        counts = queries.queue_counts(self._store)
+        for row, (label, key) in enumerate(QUEUES):
+            item = self.queue_list.item(row)
+            n = counts.get(key, 0)
+            item.setText(f"{label} ({n:,})")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{label}, {n} applications")
+        if self.queue_list.currentRow() < 0:
+            self.queue_list.setCurrentRow(len(QUEUES) - 1)  # starts the query via the slot
+        else:
+            self._query()
+
+    def _fetch_page(
+        self, queue: str, search: str
+    ) -> Callable[[str, bool, int, int], Sequence[ApplicationSummary]]:
+        store = self._store
+
+        def fetch(sort: str, descending: bool, offset: int, limit: int) -> list[ApplicationSummary]:
+            return queries.list_applications(
+                store, queue, search, sort, descending=descending, limit=limit, offset=offset
+            )
+
+        return fetch
+
+    def _query(self) -> None:
+        selected = self.selected_number()
+        search = self.search_edit.text()
+        self.model.set_fetch_page(self._fetch_page(self.queue, search))
+        total = queries.count_applications(self._store, self.queue, search)
+        self.result_label.setText(f"{total:,} shown" if not search else f"{total:,} found")
+        if selected:
+            self.select_number(selected, fetch=False)
+        if self.selected_number() is None and self.model.rowCount():
+            self.applications_view.selectRow(0)
+        if self.model.rowCount() == 0:
+            self._show_detail(None)
+
+    def selected_number(self) -> str | None:
+        index = self.applications_view.currentIndex()
+        summary = self.model.summary(index.row()) if index.isValid() else None
+        return summary.number if summary else None
+
+    def select_number(self, number: str, *, fetch: bool = True) -> bool:
+        """Select `number` in the list (switching to All if it is not in this queue)."""
+        row = self.model.row_of(number)
+        if row < 0 and fetch:
+            self.queue_list.setCurrentRow(len(QUEUES) - 1)
+            self.search_edit.clear()
+            self._query()
+            while (row := self.model.row_of(number)) < 0 and self.model.canFetchMore():
+                self.model.fetchMore()
+        if row < 0:
+            return False
+        self.applications_view.selectRow(row)
+        self.applications_view.scrollTo(self.model.index(row, 0))
+        return True
+
+    def select_queue(self, row: int) -> None:
+        self.queue_list.setCurrentRow(row)
+        self.applications_view.setFocus()
+
+    def _show_detail(self, number: str | None) -> None:
+        detail: ApplicationDetail | None = None
+        if number:
+            try:
+                detail = queries.application_detail(
+                    self._store, number, self.context.user, today=self.context.today()
+                )
+            except RecordError as exc:
+                self.statusBar().showMessage(str(exc), 8000)
+        self.details_view.show_detail(detail)
+        self._update_actions()
+
+    @property
+    def detail(self) -> ApplicationDetail | None:
+        return self.details_view.detail
+
+    def _update_actions(self) -> None:
+        ctx = self.context
+        detail = self.detail
+        app = detail.application if detail else None
+        status = app.status if app else None
+        edit = ctx.may(Permission.EDIT_RECORDS)
+        self.new_action.setEnabled(edit)
+        self.resume_action.setEnabled(edit and status is Status.DRAFT)
+        self.payment_action.setEnabled(
+            edit
+            and app is not None
+            and app.fee_cents is not None
+            and status in (*_OPEN, Status.WITHDRAWN)
+        )
+        reviewable = app is not None and app.category is not Category.OWNERSHIP_CHANGE
+        self.review_action.setEnabled(
+            ctx.may(Permission.RECORD_REVIEW) and reviewable and status in _OPEN
+        )
+        self.meter_action.setEnabled(edit and status in (Status.DRAFT, *_OPEN, Status.APPROVED))
+        self.reading_action.setEnabled(edit and detail is not None and bool(detail.meters))
+        self.determination_action.setEnabled(
+            ctx.may(Permission.ENTER_DETERMINATION)
+            and reviewable
+            and status in (*_OPEN, Status.APPROVED)
+        )
+        self.withdraw_action.setEnabled(edit and status in (Status.DRAFT, *_OPEN))
+
+    def _show_user(self) -> None:
+        ctx = self.context
+        if ctx.user is None:
+            who = ctx.os_login or "this login"
+            self.user_label.setText(f"Read-only: {who} is not a kcsac user")
+            self.user_label.setToolTip("Ask the administrator to add you as a kcsac user.")
+        else:
+            role = Role(ctx.user.role).label
+            self.user_label.setText(f"{ctx.user.name or ctx.user.login} ({role})")
+        db = str(ctx.db_path) if ctx.db_path else "in memory"
+        self.statusBar().showMessage(f"Database: {db}")
+
+    # -- running an action ----------------------------------------------------------------
+    def after_change(self, number: str, message: str = "") -> None:
+        """Refresh everything an operation on `number` may have changed."""
+        self.refresh()
+        self.select_number(number)
+        self._show_detail(number)
+        if message:
+            self.statusBar().showMessage(message, 8000)
+        self.application_changed.emit(number)
+
+    def _run_dialog(self, dialog: QDialog, done: str) -> bool:
+        """Run a dialog that performs its own operation; refresh when it was accepted."""
+        number = self.selected_number()
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if accepted and number:
+            self.after_change(number, done.format(number=number))
+        return accepted
+
+    def open_wizard(self, resume: str = "") -> QWidget:
+        """Open the new-application wizard (non-modal, so the desk stays readable)."""
+        from kcsac.ui.wizard.new_application_wizard import NewApplicationWizard
+
+        wizard = NewApplicationWizard(self.context, resume=resume, parent=self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.draft_saved.connect(self._on_wizard_draft_saved)
+        wizard.application_submitted.connect(self._on_wizard_application_submitted)
+        wizard.destroyed.connect(lambda *_: self._forget(wizard))
+        self._open_dialogs.append(wizard)
+        wizard.show()
+        return wizard
+
+    def _forget(self, widget: QWidget) -> None:
+        if widget in self._open_dialogs:
+            self._open_dialogs.remove(widget)
+
+    # -- slots ------------------------------------------------------------------------------
+    @Slot(int)
+    def _on_queue_list_current_row_changed(self, _row: int) -> None:
+        self._query()
+
+    @Slot(str)
+    def _on_search_edit_text_edited(self, _text: str) -> None:
+        self._search_timer.start()
+
+    @Slot()
+    def _on_search_timer_timeout(self) -> None:
+        self._query()
+
+    @Slot()
+    def _on_model_reset(self) -> None:
+        if self.model.rowCount() == 0:
+            self._show_detail(None)
+
+    def _on_applications_view_current_row_changed(self, current, _previous) -> None:
+        summary = self.model.summary(current.row()) if current.isValid() else None
+        self._show_detail(summary.number if summary else None)
+
+    def _on_applications_view_activated(self, _index) -> None:
+        """Return or double-click: continue a draft, else nothing more to open."""
+        if self.resume_action.isEnabled():
+            self.resume_action.trigger()
+
+    @Slot()
+    def _on_new_action(self) -> None:
+        self.open_wizard()
+
+    @Slot()
+    def _on_resume_action(self) -> None:
+        number = self.selected_number()
+        if number:
+            self.open_wizard(resume=number)
+
+    @Slot(str)
+    def _on_wizard_draft_saved(self, number: str) -> None:
+        self.refresh()
+        self.statusBar().showMessage(f"Draft {number} saved", 5000)
+
+    @Slot(str)
+    def _on_wizard_application_submitted(self, number: str) -> None:
+        self.after_change(number, f"{number} submitted; the fee is assessed")
+
+    @Slot()
+    def _on_payment_action(self) -> None:
+        from kcsac.ui.record_payment_dialog import RecordPaymentDialog
+
+        if self.detail:
+            self._run_dialog(
+                RecordPaymentDialog(self.context, self.detail, self), "Payment recorded on {number}"
+            )
+
+    @Slot()
+    def _on_review_action(self) -> None:
+        from kcsac.ui.review_dialog import ReviewDialog
+
+        if self.detail:
+            self._run_dialog(
+                ReviewDialog(self.context, self.detail, self), "Review recorded on {number}"
+            )
+
+    @Slot()
+    def _on_meter_action(self) -> None:
+        from kcsac.ui.meter_dialog import MeterDialog
+
+        if self.detail:
+            self._run_dialog(
+                MeterDialog(self.context, self.detail, self), "Meter added to {number}"
+            )
+
+    @Slot()
+    def _on_reading_action(self) -> None:
+        from kcsac.ui.reading_dialog import ReadingDialog
+
+        if self.detail:
+            self._run_dialog(
+                ReadingDialog(self.context, self.detail, self), "Reading recorded on {number}"
+            )
+
+    @Slot()
+    def _on_determination_action(self) -> None:
+        from kcsac.ui.determination_dialog import DeterminationDialog
+
+        if self.detail:
+            self._run_dialog(
+                DeterminationDialog(self.context, self.detail, self),
+                "Determination entered on {number}",
+            )
+
+    @Slot()
+    def _on_withdraw_action(self) -> None:
+        number = self.selected_number()
+        if not number:
+            return
+        reason, ok = QInputDialog.getText(
+            self, "Withdraw application", f"Why is {number} withdrawn? (required)"
+        )
+        if not ok:
+            return
+        try:
+            app_ops.withdraw(
+                self._store, self.context.user, number, reason=reason, today=self.context.today()
+            )
+        except RecordError as exc:
+            QMessageBox.warning(self, "Not withdrawn", str(exc))
+            return
+        self.after_change(number, f"{number} withdrawn")
+
+    @Slot()
+    def _on_find_action(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    @Slot()
+    def _on_help_action(self) -> None:
+        self._help.activated.emit()
+
+    # -- layout memory ----------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        settings.beginGroup(_SETTINGS_GROUP)
+        for key, restore in (
+            ("geometry", self.restoreGeometry),
+            ("state", self.restoreState),
+            ("splitter", self.splitter.restoreState),
+            ("header", self.applications_view.horizontalHeader().restoreState),
+        ):
+            value = settings.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                restore(value)
+        queue = settings.value("queue")
+        settings.endGroup()
+        keys = [key for _label, key in QUEUES]
+        if queue in keys:
+            self.queue_list.setCurrentRow(keys.index(str(queue)))
+
+    def save_layout(self) -> None:
+        settings = QSettings()
+        settings.beginGroup(_SETTINGS_GROUP)
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("state", self.saveState())
+        settings.setValue("splitter", self.splitter.saveState())
+        settings.setValue("header", self.applications_view.horizontalHeader().saveState())
+        settings.setValue("queue", self.queue)
+        settings.endGroup()
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Open wizards keep their drafts: closing one saves it (or stays open to say why not).
+        for widget in list(self._open_dialogs):
+            if not widget.close():
+                event.ignore()
+                return
+        self.save_layout()
+        super().closeEvent(event)

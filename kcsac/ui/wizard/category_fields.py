@@ -51,9 +51,10 @@ def check_value(spec: DetailField, text: str) -> str:
             return f"{spec.plain_label} must be above zero"
     elif spec.kind is FieldKind.CHOICE and value not in spec.choices:
         return f"{spec.plain_label}: choose one of {', '.join(spec.choices)}"
-    elif spec.kind is FieldKind.APPLICATION:
-        if not re.fullmatch(APPLICATION_NUMBER_PATTERN, value.upper()):
-            return f"{spec.plain_label} must look like SAC-2026-0001 (you typed {value!r})"
+    elif spec.kind is FieldKind.APPLICATION and not re.fullmatch(
+        APPLICATION_NUMBER_PATTERN, value.upper()
+    ):
+        return f"{spec.plain_label} must look like SAC-2026-0001 (you typed {value!r})"
     return ""
 
 

@@ -73,9 +73,8 @@ class NewApplicationWizard(QWizard):
     def _connect_signals(self) -> None:
         self.currentIdChanged.connect(self._on_current_id_changed)
         self.helpRequested.connect(self._on_help_requested)
-        for page in self._pages:
-            for button in (QWizard.WizardButton.NextButton, QWizard.WizardButton.BackButton):
-                self.button(button).setAccessibleName(self.buttonText(button).replace("&", ""))
+        for button in (QWizard.WizardButton.NextButton, QWizard.WizardButton.BackButton):
+            self.button(button).setAccessibleName(self.buttonText(button).replace("&", ""))
         self.button(QWizard.WizardButton.FinishButton).setAccessibleName("Submit")
         self.button(QWizard.WizardButton.CancelButton).setAccessibleName("Close, keep draft")
         self.button(QWizard.WizardButton.HelpButton).setAccessibleName("Help")

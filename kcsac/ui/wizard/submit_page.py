@@ -47,6 +47,9 @@ class SubmitPage(FormPage):
             "the fee in the Awaiting fee queue."
         )
 
+    def write_draft(self) -> None:
+        """Nothing to write: this page only shows the draft."""
+
     def validatePage(self) -> bool:
         message = self._submit()
         self.error_label.setText(message)

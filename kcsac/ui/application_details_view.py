@@ -1,0 +1,162 @@
+"""ApplicationDetailsView: one file's summary, what blocks its next step, and its timeline."""
+
+import json
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kcsac.domain.records import ApplicationDetail, AuditEvent
+from kcsac.ui.qt_convert import date_text, money_text
+
+
+class ApplicationDetailsView(QWidget):
+    """Read-only; the main window's actions act on the file shown here."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("application_details_view")
+        self.detail: ApplicationDetail | None = None
+
+        self.summary_label = QLabel(self)
+        self.summary_label.setObjectName("summary_label")
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_label.setAccessibleName("Application summary")
+
+        self.next_step_label = QLabel(self)
+        self.next_step_label.setObjectName("next_step_label")
+        self.next_step_label.setWordWrap(True)
+        self.next_step_label.setAccessibleName("Next step")
+
+        self.blockers_list = QListWidget(self)
+        self.blockers_list.setObjectName("blockers_list")
+        self.blockers_list.setAccessibleName("What blocks the next step")
+        self.blockers_list.setWordWrap(True)
+        self.blockers_list.setMaximumHeight(120)
+
+        self.timeline_tree = QTreeWidget(self)
+        self.timeline_tree.setObjectName("timeline_tree")
+        self.timeline_tree.setAccessibleName("Timeline from the audit trail")
+        self.timeline_tree.setHeaderLabels(["When (UTC)", "Who", "What", "Reason"])
+        self.timeline_tree.setRootIsDecorated(False)
+        self.timeline_tree.setAlternatingRowColors(True)
+        self.timeline_tree.setUniformRowHeights(True)
+
+        summary_box = QGroupBox("Summary", self)
+        summary_layout = QVBoxLayout(summary_box)
+        summary_layout.addWidget(self.summary_label)
+        next_box = QGroupBox("Next step and what blocks it", self)
+        next_layout = QVBoxLayout(next_box)
+        next_layout.addWidget(self.next_step_label)
+        next_layout.addWidget(self.blockers_list)
+        timeline_box = QGroupBox("Timeline", self)
+        timeline_layout = QVBoxLayout(timeline_box)
+        timeline_layout.addWidget(self.timeline_tree)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(summary_box)
+        layout.addWidget(next_box)
+        layout.addWidget(timeline_box, 1)
+        self.show_detail(None)
+
+    def show_detail(self, detail: ApplicationDetail | None) -> None:
+        self.detail = detail
+        self.blockers_list.clear()
+        self.timeline_tree.clear()
+        if detail is None:
+            self.summary_label.setText("<i>Select an application to see it here.</i>")
+            self.next_step_label.setText("")
+            return
+        self.summary_label.setText(summary_html(detail))
+        self.next_step_label.setText(f"<b>Next:</b> {escape(detail.next_step)}")
+        for blocker in detail.blockers:
+            text = blocker.message + (f" ({blocker.citation})" if blocker.citation else "")
+            item = QListWidgetItem(text, self.blockers_list)
+            item.setToolTip(text)
+        if not detail.blockers:
+            QListWidgetItem("Nothing blocks the next step", self.blockers_list)
+        for event in reversed(detail.timeline):
+            self.timeline_tree.addTopLevelItem(_timeline_item(event))
+        for column in range(3):
+            self.timeline_tree.resizeColumnToContents(column)
+
+    def blocker_texts(self) -> list[str]:
+        return [self.blockers_list.item(i).text() for i in range(self.blockers_list.count())]
+
+
+def summary_html(detail: ApplicationDetail) -> str:
+    app, account = detail.application, detail.account
+    determination = detail.current_determination
+    rows = [
+        ("Application", f"{app.number} ({app.status.label})"),
+        ("Category", app.category.label),
+        ("Account", f"{account.number}, {account.customer_class.label}"),
+        ("Customer", account.customer),
+        ("Service address", account.service_address),
+        ("Received", date_text(app.received_on) or "not yet"),
+        ("Fee", money_text(app.fee_cents, none="not assessed" if not app.fee_note else "not set")),
+        ("Paid", money_text(app.paid_cents)),
+        ("Balance", money_text(app.balance_cents, none="-")),
+    ]
+    if app.fee_note:
+        rows.append(("Fee basis", app.fee_note))
+    if app.effective_on:
+        rows.append(("Effective", date_text(app.effective_on)))
+    done = ", ".join(
+        f"{r.kind.label} {r.result.value} {date_text(r.reviewed_on)}" for r in detail.reviews
+    )
+    rows.append(("Reviews", done or "none yet"))
+    if determination is not None:
+        terms = determination.method.label
+        if determination.percent is not None:
+            terms += f", {determination.percent} %"
+        if determination.fixed_ccf is not None:
+            terms += f", {determination.fixed_ccf} ccf per 30 days"
+        rows.append(("Determination", terms + (" (signed)" if determination.locked else "")))
+    if detail.meters:
+        rows.append(("Meters", ", ".join(f"{m.role.value} {m.serial}" for m in detail.meters)))
+    missing = [name for name, ok in app.documents.items() if not ok]
+    if missing:
+        rows.append(("Documents missing", ", ".join(missing)))
+    cells = "".join(
+        f"<tr><td style='padding-right:10px'><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table>{cells}</table>"
+
+
+def _timeline_item(event: AuditEvent) -> QTreeWidgetItem:
+    when = event.at.replace("T", " ")[:16]
+    item = QTreeWidgetItem([when, event.actor, event.action, event.reason])
+    item.setToolTip(2, _change_text(event))
+    return item
+
+
+def _change_text(event: AuditEvent) -> str:
+    """What changed, field by field, for the tooltip (JSON before/after from the audit)."""
+    try:
+        before = json.loads(event.before) if event.before else {}
+        after = json.loads(event.after) if event.after else {}
+    except ValueError:
+        return event.action
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return event.action
+    changed = [
+        f"{key}: {before.get(key, '')} -> {after[key]}"
+        for key in after
+        if before.get(key) != after[key] and key not in {"version", "updated_at", "updated_by"}
+    ]
+    return "\n".join(changed[:12]) or event.action

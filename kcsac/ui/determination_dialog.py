@@ -1,0 +1,202 @@
+"""DeterminationDialog: method and parameters, with a live preview of the adjusted schedule."""
+
+import dataclasses
+import datetime as dt
+
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableView,
+    QWidget,
+)
+
+from kcsac.domain.method import Method
+from kcsac.domain.money import format_usd
+from kcsac.domain.problems import InputError, Problem, RuleRefused
+from kcsac.domain.rates import first_effective_on
+from kcsac.domain.records import ApplicationDetail, Determination, RecordError
+from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule, check_terms
+from kcsac.domain.volume import format_ccf
+from kcsac.operations import applications as ops
+from kcsac.operations.documents import schedule_periods
+from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.form_dialog import FormDialog
+from kcsac.ui.forms import child
+from kcsac.ui.qt_convert import from_qdate, parse_decimal, to_qdate
+from kcsac.ui.schedule_table_model import ScheduleTableModel
+
+_FIELDS = ("method", "percent", "fixed_ccf", "justification", "effective_on")
+PREVIEW_DELAY_MS = 200
+
+
+class DeterminationDialog(FormDialog):
+    """Only the parameter of the chosen method is editable; the preview follows each change."""
+
+    def __init__(
+        self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
+    ) -> None:
+        app = detail.application
+        super().__init__(
+            context,
+            "determination_dialog",
+            title=f"Determination - {app.number}",
+            ok_text="&Save determination",
+            help_topic="determination",
+            fields=_FIELDS,
+            parent=parent,
+        )
+        self.resize(980, 640)
+        self.application = app
+        self.account = detail.account
+        self.schedule: AdjustedSchedule | None = None
+        form = self.form
+        self.method_combo = child(form, QComboBox, "method_combo")
+        self.percent_edit = child(form, QLineEdit, "percent_edit")
+        self.fixed_ccf_edit = child(form, QLineEdit, "fixed_ccf_edit")
+        self.justification_edit = child(form, QPlainTextEdit, "justification_edit")
+        self.effective_on_edit = child(form, QDateEdit, "effective_on_edit")
+        self.preview_table = child(form, QTableView, "preview_table")
+        self.totals_label = child(form, QLabel, "totals_label")
+        self.notes_label = child(form, QLabel, "notes_label")
+        self.preview_model = ScheduleTableModel(self)
+        self.preview_table.setModel(self.preview_model)
+        self.preview_table.verticalHeader().setVisible(False)
+        self.preview_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        for method in Method:
+            self.method_combo.addItem(method.label, method.value)
+        self.effective_on_edit.setMinimumDate(QDate(2000, 1, 1))
+        self.effective_on_edit.setDate(to_qdate(self._default_effective_on(detail)))
+        current = detail.current_determination
+        if current is not None:
+            self.method_combo.setCurrentIndex(self.method_combo.findData(current.method.value))
+            self.percent_edit.setText("" if current.percent is None else str(current.percent))
+            self.fixed_ccf_edit.setText("" if current.fixed_ccf is None else str(current.fixed_ccf))
+            self.justification_edit.setPlainText(current.justification)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._connect_signals()
+        self._on_method_combo_current_index_changed()
+        self.update_preview()
+
+    def _connect_signals(self) -> None:
+        self.method_combo.currentIndexChanged.connect(self._on_method_combo_current_index_changed)
+        self.percent_edit.textEdited.connect(lambda: self._edited("percent"))
+        self.fixed_ccf_edit.textEdited.connect(lambda: self._edited("fixed_ccf"))
+        self.justification_edit.textChanged.connect(lambda: self.touch("justification"))
+        self.effective_on_edit.dateChanged.connect(lambda: self._edited("effective_on"))
+        self._preview_timer.timeout.connect(self.update_preview)
+
+    def _default_effective_on(self, detail: ApplicationDetail) -> dt.date:
+        """The signature date if signed, else the start of the history kcsac can price."""
+        if detail.application.effective_on:
+            return detail.application.effective_on
+        first = first_effective_on()
+        history = self.context.store.consumption(detail.account.number)
+        starts = [c.start for c in history if c.start >= first]
+        return min(starts) if starts else self.context.today()
+
+    def _edited(self, key: str) -> None:
+        self.touch(key)
+        self._preview_timer.start()
+
+    def _on_method_combo_current_index_changed(self, *_args: object) -> None:
+        method = self.method()
+        self.percent_edit.setEnabled(method is Method.PERCENTAGE)
+        self.fixed_ccf_edit.setEnabled(method is Method.FIXED)
+        self.validate()
+        self._preview_timer.start()
+
+    # -- terms --------------------------------------------------------------------------------
+    def method(self) -> Method:
+        return Method(self.method_combo.currentData())
+
+    def terms(self) -> DeterminationTerms:
+        method = self.method()
+        percent = parse_decimal(self.percent_edit.text()) if method is Method.PERCENTAGE else None
+        fixed = parse_decimal(self.fixed_ccf_edit.text()) if method is Method.FIXED else None
+        return DeterminationTerms(method, percent, fixed)
+
+    def problems(self) -> list[Problem]:
+        problems = []
+        method = self.method()
+        for key, edit, wanted in (
+            ("percent", self.percent_edit, Method.PERCENTAGE),
+            ("fixed_ccf", self.fixed_ccf_edit, Method.FIXED),
+        ):
+            text = edit.text().strip()
+            if method is wanted and text and parse_decimal(text) is None:
+                problems.append(Problem(key, f"Not a number: {text!r}"))
+        if not problems:
+            problems += [
+                Problem(p.field, p.message[:1].upper() + p.message[1:], p.citation)
+                for p in check_terms(self.terms())
+            ]
+        if method is Method.PERCENTAGE and not self.justification_edit.toPlainText().strip():
+            problems.append(
+                Problem("justification", "The director's justification for p is required")
+            )
+        return problems
+
+    # -- preview ------------------------------------------------------------------------------
+    def update_preview(self) -> None:
+        """Build the schedule with the engine over the account's billing periods."""
+        self._preview_timer.stop()
+        self.schedule = None
+        terms = self.terms()
+        if check_terms(terms):
+            self.preview_model.set_rows([])
+            self.totals_label.setText("")
+            self.notes_label.setText("Enter the method's parameter to see the schedule.")
+            return
+        effective_on = from_qdate(self.effective_on_edit.date())
+        app = dataclasses.replace(self.application, effective_on=effective_on)
+        determination = Determination(0, app.number, terms.method, terms.percent, terms.fixed_ccf)
+        try:
+            periods, left_out = schedule_periods(self.context.store, app, determination)
+            schedule = build_schedule(
+                customer_class=self.account.customer_class,
+                effective_on=effective_on,
+                terms=terms,
+                periods=periods,
+            )
+        except (InputError, RuleRefused, RecordError) as exc:
+            self.preview_model.set_rows([])
+            self.totals_label.setText("")
+            self.notes_label.setText(f"No preview: {exc}")
+            return
+        self.schedule = schedule
+        self.preview_model.set_rows(schedule.rows)
+        totals = schedule.totals
+        self.totals_label.setText(
+            f"<b>Totals:</b> {totals.days} days, purchased {format_ccf(totals.purchased_ccf)} "
+            f"ccf, credited {format_ccf(totals.credited_ccf)} ccf, billed "
+            f"{format_ccf(totals.billed_ccf)} ccf; volume charge "
+            f"{format_usd(totals.volume_charge_cents)} instead of "
+            f"{format_usd(totals.volume_charge_unadjusted_cents)}: <b>credit "
+            f"{format_usd(totals.credit_cents)}</b>"
+        )
+        notes = [f"Volume rounding: {schedule.volume_rounding.value}.", *schedule.notes, *left_out]
+        if not periods:
+            notes.insert(0, "No billing periods on or after this date for the account.")
+        self.notes_label.setText(" ".join(notes))
+
+    def perform(self) -> None:
+        terms = self.terms()
+        ops.enter_determination(
+            self.context.store,
+            self.context.user,
+            self.application.number,
+            method=terms.method,
+            percent=terms.percent,
+            fixed_ccf=terms.fixed_ccf,
+            justification=self.justification_edit.toPlainText().strip(),
+            today=self.context.today(),
+        )

@@ -1,0 +1,119 @@
+"""FormDialog: a dialog around a forms/*.ui file that performs one operation on OK."""
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kcsac.domain.problems import Problem
+from kcsac.domain.records import RecordError
+from kcsac.operations.errors import InvalidInput
+from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.field_messages import FieldMessages
+from kcsac.ui.forms import load_form
+from kcsac.ui.help_dialog import install_help_shortcut
+
+
+class FormDialog(QDialog):
+    """Subclasses set the fields, `problems()` (checked as the clerk types) and `perform()`.
+
+    OK stays disabled while `problems()` reports anything; a refusal from the operation is
+    shown next to its field (or under the form) and the dialog stays open, nothing lost.
+    """
+
+    def __init__(
+        self,
+        context: DeskContext,
+        form_name: str,
+        *,
+        title: str,
+        ok_text: str,
+        help_topic: str,
+        fields: Iterable[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName(form_name)
+        self.setWindowTitle(title)
+        self.form = load_form(form_name, self)
+        self.messages = FieldMessages(self.form, fields)
+        self._touched: set[str] = set()
+        self.error_label = QLabel("", self)
+        self.error_label.setObjectName("error_label")
+        self.error_label.setProperty("role", "message")
+        self.error_label.setWordWrap(True)
+        self.error_label.setVisible(False)
+        self.error_label.setAccessibleName("Why it was not saved")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.Help,
+            self,
+        )
+        self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.ok_button.setAccessibleName(ok_text.replace("&", ""))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        self.buttons.button(QDialogButtonBox.StandardButton.Help).setAccessibleName("Help")
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self._help = install_help_shortcut(self, help_topic)
+        self.buttons.helpRequested.connect(self._help.activated.emit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    # Operation problem fields -> this form's field keys, where the names differ.
+    field_aliases: ClassVar[dict[str, str]] = {}
+
+    # -- for subclasses -------------------------------------------------------------------
+    def problems(self) -> list[Problem]:
+        return []
+
+    def perform(self) -> None:
+        """Run the operation; raise RecordError (InvalidInput with problems) to refuse."""
+        raise NotImplementedError
+
+    # -- checking as the clerk types ------------------------------------------------------
+    def touch(self, key: str) -> None:
+        self._touched.add(key)
+        self.validate()
+
+    def validate(self) -> bool:
+        problems = self.problems()
+        self.messages.show(p for p in problems if p.field in self._touched or p.citation)
+        self.ok_button.setEnabled(not problems and not self.context.read_only)
+        return not problems
+
+    @Slot()
+    def _on_buttons_accepted(self) -> None:
+        self._touched.update(self._field_keys())
+        if not self.validate():
+            return
+        try:
+            self.perform()
+        except InvalidInput as exc:
+            problems = [
+                Problem(self.field_aliases.get(p.field, p.field), p.message, p.citation)
+                if isinstance(p, Problem)
+                else Problem("", str(p))
+                for p in exc.problems
+            ]
+            known = [p for p in problems if p.field in self._field_keys()]
+            self.messages.show(known)
+            self._show_error("; ".join(str(p) for p in problems if p not in known))
+            return
+        except RecordError as exc:
+            self._show_error(str(exc))
+            return
+        self.accept()
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+    def _field_keys(self) -> set[str]:
+        return set(self.messages.keys())

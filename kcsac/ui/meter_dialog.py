@@ -1,0 +1,128 @@
+"""MeterDialog: a deduct, make-up, blow-down, irrigation or sewer meter and its particulars."""
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
+
+from kcsac.domain.category import Category
+from kcsac.domain.problems import Problem
+from kcsac.domain.records import ApplicationDetail, MeterRole, MeterUnit
+from kcsac.operations import meters as ops
+from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.form_dialog import FormDialog
+from kcsac.ui.forms import child
+from kcsac.ui.qt_convert import from_qdate, parse_decimal, to_qdate
+
+_FIELDS = (
+    "role",
+    "serial",
+    "make_model",
+    "size",
+    "unit",
+    "location",
+    "installed_on",
+    "sealed_on",
+    "activation_reading",
+    "last_tested_on",
+)
+_ROLE_FOR_CATEGORY = {
+    Category.EVAPORATION: MeterRole.MAKE_UP,
+    Category.IRRIGATION: MeterRole.IRRIGATION,
+    Category.SEWER_METERING: MeterRole.SEWER,
+}
+_ROLE_LABELS = {
+    MeterRole.DEDUCT: "Deduct (sub)meter",
+    MeterRole.MAKE_UP: "Make-up meter",
+    MeterRole.BLOW_DOWN: "Blow-down meter",
+    MeterRole.IRRIGATION: "Irrigation meter",
+    MeterRole.SEWER: "Sewer meter",
+}
+_UNIT_LABELS = {MeterUnit.FT3: "Cubic feet (ft3)", MeterUnit.GALLONS: "Gallons"}
+_DATES = ("installed_on", "sealed_on", "last_tested_on")
+
+
+class MeterDialog(FormDialog):
+    """Dates left at their blank minimum are "not known"; none may be in the future."""
+
+    def __init__(
+        self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
+    ) -> None:
+        app = detail.application
+        super().__init__(
+            context,
+            "meter_dialog",
+            title=f"Add meter - {app.number}",
+            ok_text="&Add meter",
+            help_topic="meter",
+            fields=_FIELDS,
+            parent=parent,
+        )
+        self.application = app
+        form = self.form
+        self.role_combo = child(form, QComboBox, "role_combo")
+        self.serial_edit = child(form, QLineEdit, "serial_edit")
+        self.make_model_edit = child(form, QLineEdit, "make_model_edit")
+        self.size_edit = child(form, QLineEdit, "size_edit")
+        self.unit_combo = child(form, QComboBox, "unit_combo")
+        self.location_edit = child(form, QLineEdit, "location_edit")
+        self.activation_reading_edit = child(form, QLineEdit, "activation_reading_edit")
+        self.date_edits = {key: child(form, QDateEdit, f"{key}_edit") for key in _DATES}
+        for role, label in _ROLE_LABELS.items():
+            self.role_combo.addItem(label, role.value)
+        for unit, label in _UNIT_LABELS.items():
+            self.unit_combo.addItem(label, unit.value)
+        role = _ROLE_FOR_CATEGORY.get(app.category, MeterRole.DEDUCT)
+        self.role_combo.setCurrentIndex(self.role_combo.findData(role.value))
+        serial = app.details.get(
+            {
+                MeterRole.MAKE_UP: "make_up_meter",
+                MeterRole.IRRIGATION: "irrigation_meter",
+                MeterRole.SEWER: "sewer_meter",
+            }.get(role, ""),
+            "",
+        )
+        self.serial_edit.setText(serial)
+        blank = QDate(2000, 1, 1)
+        for edit in self.date_edits.values():
+            edit.setMinimumDate(blank)
+            edit.setSpecialValueText("not known")  # shown while the date is at its minimum
+            edit.setMaximumDate(to_qdate(context.today()))
+            edit.setDate(blank)
+        self.serial_edit.textEdited.connect(lambda: self.touch("serial"))
+        self.activation_reading_edit.textEdited.connect(lambda: self.touch("activation_reading"))
+        self.validate()
+
+    def date(self, key: str):
+        edit = self.date_edits[key]
+        return None if edit.date() == edit.minimumDate() else from_qdate(edit.date())
+
+    def problems(self) -> list[Problem]:
+        problems = []
+        if not self.serial_edit.text().strip():
+            problems.append(Problem("serial", "Type the meter's serial number"))
+        text = self.activation_reading_edit.text().strip()
+        value = parse_decimal(text)
+        if text and (value is None or value < 0):
+            problems.append(
+                Problem(
+                    "activation_reading", f"Not a meter reading: {text!r} (a number, 0 or more)"
+                )
+            )
+        return problems
+
+    def perform(self) -> None:
+        ops.add_meter(
+            self.context.store,
+            self.context.user,
+            self.application.number,
+            role=MeterRole(self.role_combo.currentData()),
+            serial=self.serial_edit.text().strip(),
+            unit=MeterUnit(self.unit_combo.currentData()),
+            today=self.context.today(),
+            make_model=self.make_model_edit.text().strip(),
+            size=self.size_edit.text().strip(),
+            location=self.location_edit.text().strip(),
+            installed_on=self.date("installed_on"),
+            sealed_on=self.date("sealed_on"),
+            activation_reading=parse_decimal(self.activation_reading_edit.text()),
+            last_tested_on=self.date("last_tested_on"),
+        )

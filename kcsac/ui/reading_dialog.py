@@ -1,0 +1,134 @@
+"""ReadingDialog: one meter reading; a lower one needs a replacement or rollover and a note."""
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QLineEdit, QWidget
+
+from kcsac.domain.problems import Problem
+from kcsac.domain.records import ApplicationDetail, Meter, Reading
+from kcsac.operations import meters as ops
+from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.form_dialog import FormDialog
+from kcsac.ui.forms import child
+from kcsac.ui.qt_convert import date_text, from_qdate, parse_decimal, to_qdate
+
+_FIELDS = ("meter", "read_on", "value", "replacement", "note")
+
+
+class ReadingDialog(FormDialog):
+    """Readings are never estimated: only what was read off the register, on the day read."""
+
+    def __init__(
+        self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
+    ) -> None:
+        app = detail.application
+        super().__init__(
+            context,
+            "reading_dialog",
+            title=f"Record meter reading - {app.number}",
+            ok_text="&Record reading",
+            help_topic="meter",
+            fields=_FIELDS,
+            parent=parent,
+        )
+        self.application = app
+        self._meters: list[Meter] = list(detail.meters)
+        self._readings: list[Reading] = list(detail.readings)
+        form = self.form
+        self.meter_combo = child(form, QComboBox, "meter_combo")
+        self.previous_label = child(form, QLabel, "previous_label")
+        self.read_on_edit = child(form, QDateEdit, "read_on_edit")
+        self.value_edit = child(form, QLineEdit, "value_edit")
+        self.replacement_check = child(form, QCheckBox, "replacement_check")
+        self.note_edit = child(form, QLineEdit, "note_edit")
+        for meter in self._meters:
+            self.meter_combo.addItem(
+                f"{meter.role.value} meter {meter.serial} ({meter.unit.value})", meter.id
+            )
+        today = to_qdate(context.today())
+        self.read_on_edit.setMinimumDate(QDate(2000, 1, 1))
+        self.read_on_edit.setMaximumDate(today)
+        self.read_on_edit.setDate(today)
+        self.meter_combo.currentIndexChanged.connect(self._on_meter_combo_current_index_changed)
+        self.read_on_edit.dateChanged.connect(lambda: self.touch("read_on"))
+        self.value_edit.textEdited.connect(lambda: self.touch("value"))
+        self.replacement_check.toggled.connect(lambda: self.touch("note"))
+        self.note_edit.textEdited.connect(lambda: self.touch("note"))
+        self._on_meter_combo_current_index_changed()
+
+    def meter(self) -> Meter | None:
+        meter_id = self.meter_combo.currentData()
+        return next((m for m in self._meters if m.id == meter_id), None)
+
+    def previous(self) -> tuple[str, object] | None:
+        """(where it comes from, value) of the reading before the date typed, if any."""
+        meter = self.meter()
+        if meter is None:
+            return None
+        read_on = from_qdate(self.read_on_edit.date())
+        earlier = sorted(
+            (r for r in self._readings if r.meter_id == meter.id and r.read_on <= read_on),
+            key=lambda r: (r.read_on, r.id),
+        )
+        if earlier:
+            return f"read on {date_text(earlier[-1].read_on)}", earlier[-1].value
+        if meter.activation_reading is not None:
+            return "activation reading", meter.activation_reading
+        return None
+
+    def _on_meter_combo_current_index_changed(self, *_args: object) -> None:
+        previous = self.previous()
+        meter = self.meter()
+        unit = meter.unit.value if meter else ""
+        self.previous_label.setText(
+            f"{previous[1]} {unit} ({previous[0]})" if previous else "none recorded yet"
+        )
+        self.validate()
+
+    def problems(self) -> list[Problem]:
+        problems = []
+        if self.meter() is None:
+            problems.append(Problem("meter", "This application has no meter; add one first"))
+        if from_qdate(self.read_on_edit.date()) > self.context.today():
+            problems.append(Problem("read_on", "The reading date cannot be in the future"))
+        text = self.value_edit.text().strip()
+        value = parse_decimal(text)
+        if value is None:
+            problems.append(
+                Problem(
+                    "value",
+                    f"Not a reading: {text!r}" if text else "Type the reading on the register",
+                )
+            )
+        elif value < 0:
+            problems.append(Problem("value", "A reading cannot be negative"))
+        else:
+            previous = self.previous()
+            if (
+                previous is not None
+                and value < previous[1]
+                and not self.replacement_check.isChecked()
+            ):  # type: ignore[operator]
+                problems.append(
+                    Problem(
+                        "value",
+                        f"Lower than the previous reading ({previous[1]}, {previous[0]}): tick "
+                        "replacement or rollover if the meter was replaced or rolled over",
+                    )
+                )
+        if self.replacement_check.isChecked() and not self.note_edit.text().strip():
+            problems.append(Problem("note", "Describe the replacement or rollover"))
+        return problems
+
+    def perform(self) -> None:
+        meter = self.meter()
+        assert meter is not None
+        ops.record_reading(
+            self.context.store,
+            self.context.user,
+            meter.id,
+            read_on=from_qdate(self.read_on_edit.date()),
+            value=parse_decimal(self.value_edit.text()) or 0,
+            today=self.context.today(),
+            replacement=self.replacement_check.isChecked(),
+            note=self.note_edit.text().strip(),
+        )

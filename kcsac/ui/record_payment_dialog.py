@@ -1,0 +1,154 @@
+"""RecordPaymentDialog: a fee payment (amount, date, method, receipt) and the balance left."""
+
+import inspect
+from typing import ClassVar
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QLineEdit, QWidget
+
+from kcsac.domain.money import format_usd, parse_usd
+from kcsac.domain.problems import Problem
+from kcsac.domain.records import ApplicationDetail
+from kcsac.domain.status import Status
+from kcsac.operations import applications as ops
+from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.form_dialog import FormDialog
+from kcsac.ui.forms import child
+from kcsac.ui.qt_convert import from_qdate, to_qdate
+
+_FIELDS = ("amount", "paid_on", "method", "receipt", "reason", "confirm")
+
+
+class RecordPaymentDialog(FormDialog):
+    """Partial payments are normal; overpaying, or paying a withdrawn file, needs a reason."""
+
+    field_aliases: ClassVar[dict[str, str]] = {"receipt_no": "receipt"}
+
+    def __init__(
+        self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
+    ) -> None:
+        app = detail.application
+        super().__init__(
+            context,
+            "record_payment_dialog",
+            title=f"Record fee payment - {app.number}",
+            ok_text="&Record payment",
+            help_topic="payment",
+            fields=_FIELDS,
+            parent=parent,
+        )
+        self.application = app
+        form = self.form
+        self.amount_edit = child(form, QLineEdit, "amount_edit")
+        self.paid_on_edit = child(form, QDateEdit, "paid_on_edit")
+        self.method_combo = child(form, QComboBox, "method_combo")
+        self.receipt_edit = child(form, QLineEdit, "receipt_edit")
+        self.reason_edit = child(form, QLineEdit, "reason_edit")
+        self.confirm_check = child(form, QCheckBox, "confirm_check")
+        child(form, QLabel, "fee_label").setText(
+            format_usd(app.fee_cents) if app.fee_cents is not None else "not set"
+        )
+        child(form, QLabel, "paid_label").setText(format_usd(app.paid_cents))
+        self.balance_label = child(form, QLabel, "balance_label")
+        self.method_combo.addItems(list(ops.PAYMENT_METHODS))
+        today = to_qdate(context.today())
+        self.paid_on_edit.setMinimumDate(QDate(2000, 1, 1))
+        self.paid_on_edit.setMaximumDate(today)
+        self.paid_on_edit.setDate(today)
+        owed = app.balance_cents or 0
+        if owed > 0:
+            self.amount_edit.setText(f"{owed // 100}.{owed % 100:02d}")
+        self._connect_signals()
+        self._update_confirmation()
+        self.validate()
+
+    def _connect_signals(self) -> None:
+        self.amount_edit.textEdited.connect(lambda: self._edited("amount"))
+        self.receipt_edit.textEdited.connect(lambda: self.touch("receipt"))
+        self.reason_edit.textEdited.connect(lambda: self.touch("reason"))
+        self.confirm_check.toggled.connect(lambda: self.touch("confirm"))
+        self.paid_on_edit.dateChanged.connect(lambda: self.touch("paid_on"))
+
+    def _edited(self, key: str) -> None:
+        self._update_confirmation()
+        self.touch(key)
+
+    # -- rules --------------------------------------------------------------------------------
+    def amount_cents(self) -> int | None:
+        return parse_usd(self.amount_edit.text())
+
+    def needs_confirmation(self) -> str:
+        """Why this payment needs a confirmation and a reason ("" when it does not)."""
+        app = self.application
+        if app.status is Status.WITHDRAWN:
+            return f"{app.number} is withdrawn"
+        amount = self.amount_cents()
+        owed = app.balance_cents or 0
+        if amount is not None and amount > owed:
+            return f"{format_usd(amount)} is more than the balance owed ({format_usd(owed)})"
+        return ""
+
+    def _update_confirmation(self) -> None:
+        why = self.needs_confirmation()
+        for widget in (self.reason_edit, self.confirm_check):
+            widget.setEnabled(bool(why))
+        if not why:
+            self.confirm_check.setChecked(False)
+        self.confirm_check.setText(
+            f"I confirm this payment: {why}" if why else "I confirm this payment"
+        )
+        amount = self.amount_cents() or 0
+        left = (self.application.balance_cents or 0) - amount
+        self.balance_label.setText(
+            f"{format_usd(self.application.balance_cents or 0)} now; "
+            f"{format_usd(left)} after this payment"
+        )
+
+    def problems(self) -> list[Problem]:
+        problems = []
+        amount = self.amount_cents()
+        if amount is None:
+            text = self.amount_edit.text().strip()
+            problems.append(
+                Problem(
+                    "amount",
+                    f"Not an amount: {text!r} (type dollars and cents, e.g. 250.00)"
+                    if text
+                    else "Type the amount received",
+                )
+            )
+        elif amount <= 0:
+            problems.append(Problem("amount", "The amount must be more than $0.00"))
+        if from_qdate(self.paid_on_edit.date()) > self.context.today():
+            problems.append(Problem("paid_on", "The payment date cannot be in the future"))
+        if not self.receipt_edit.text().strip():
+            problems.append(Problem("receipt", "Type the receipt number"))
+        why = self.needs_confirmation()
+        if why:
+            if not self.reason_edit.text().strip():
+                problems.append(Problem("reason", f"Say why this payment is taken: {why}"))
+            if not self.confirm_check.isChecked():
+                problems.append(Problem("confirm", f"Confirm the payment: {why}"))
+        return problems
+
+    def perform(self) -> None:
+        kwargs = {}
+        why = self.needs_confirmation()
+        if why:
+            # The confirmed reason goes to the audit trail if the operation takes one.
+            parameters = inspect.signature(ops.record_payment).parameters
+            for name in ("reason", "confirm_reason", "override_reason"):
+                if name in parameters:
+                    kwargs[name] = self.reason_edit.text().strip()
+                    break
+        ops.record_payment(
+            self.context.store,
+            self.context.user,
+            self.application.number,
+            amount_cents=self.amount_cents() or 0,
+            paid_on=from_qdate(self.paid_on_edit.date()),
+            receipt_no=self.receipt_edit.text().strip(),
+            method=self.method_combo.currentText(),
+            today=self.context.today(),
+            **kwargs,
+        )

@@ -1,0 +1,139 @@
+"""ReviewDialog: a site review, plan review or installation inspection, with attachments."""
+
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+from kcsac.domain.problems import Problem
+from kcsac.domain.records import ApplicationDetail, ReviewKind, ReviewResult
+from kcsac.domain.workflow import latest_reviews, required_reviews
+from kcsac.operations import applications as ops
+from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.form_dialog import FormDialog
+from kcsac.ui.forms import child
+from kcsac.ui.qt_convert import from_qdate, to_qdate
+
+_FIELDS = ("kind", "reviewed_on", "reviewer", "result", "notes")
+_RESULT_LABELS = {ReviewResult.PASSED: "Passed", ReviewResult.FAILED: "Failed"}
+
+
+class ReviewDialog(FormDialog):
+    """Preselects the first review still missing; a failed review needs notes."""
+
+    def __init__(
+        self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
+    ) -> None:
+        app = detail.application
+        super().__init__(
+            context,
+            "review_dialog",
+            title=f"Record review - {app.number}",
+            ok_text="&Record review",
+            help_topic="review",
+            fields=_FIELDS,
+            parent=parent,
+        )
+        self.application = app
+        form = self.form
+        self.kind_combo = child(form, QComboBox, "kind_combo")
+        self.reviewed_on_edit = child(form, QDateEdit, "reviewed_on_edit")
+        self.reviewer_edit = child(form, QLineEdit, "reviewer_edit")
+        self.result_combo = child(form, QComboBox, "result_combo")
+        self.notes_edit = child(form, QPlainTextEdit, "notes_edit")
+        self.attachments_list = child(form, QListWidget, "attachments_list")
+        self.add_attachment_button = child(form, QPushButton, "add_attachment_button")
+        self.remove_attachment_button = child(form, QPushButton, "remove_attachment_button")
+        for kind in ReviewKind:
+            self.kind_combo.addItem(kind.label, kind.value)
+        for result, label in _RESULT_LABELS.items():
+            self.result_combo.addItem(label, result.value)
+        passed = {
+            k for k, r in latest_reviews(detail.reviews).items() if r.result is ReviewResult.PASSED
+        }
+        missing = [k for k in required_reviews(app.category) if k not in passed]
+        if missing:
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(missing[0].value))
+        today = to_qdate(context.today())
+        self.reviewed_on_edit.setMinimumDate(QDate(2000, 1, 1))
+        self.reviewed_on_edit.setMaximumDate(today)
+        self.reviewed_on_edit.setDate(today)
+        if context.user is not None:
+            self.reviewer_edit.setText(context.user.name or context.user.login)
+        self._connect_signals()
+        self.validate()
+
+    def _connect_signals(self) -> None:
+        self.reviewer_edit.textEdited.connect(lambda: self.touch("reviewer"))
+        self.result_combo.currentIndexChanged.connect(lambda: self.touch("notes"))
+        self.notes_edit.textChanged.connect(lambda: self.touch("notes"))
+        self.reviewed_on_edit.dateChanged.connect(lambda: self.touch("reviewed_on"))
+        self.add_attachment_button.clicked.connect(self._on_add_attachment_button_clicked)
+        self.remove_attachment_button.clicked.connect(self._on_remove_attachment_button_clicked)
+
+    # -- attachments --------------------------------------------------------------------------
+    def add_attachment(self, path: Path) -> None:
+        item = QListWidgetItem(path.name, self.attachments_list)
+        item.setData(Qt.ItemDataRole.UserRole, str(path))
+        item.setToolTip(str(path))
+        self.attachments_list.setCurrentItem(item)
+
+    def attachments(self) -> tuple[Path, ...]:
+        items = (self.attachments_list.item(i) for i in range(self.attachments_list.count()))
+        return tuple(Path(item.data(Qt.ItemDataRole.UserRole)) for item in items)
+
+    def _on_add_attachment_button_clicked(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, "Attach photos or PDFs", "", "Photos and PDFs (*.pdf *.jpg *.jpeg *.png);;All (*)"
+        )
+        for path in paths:
+            self.add_attachment(Path(path))
+
+    def _on_remove_attachment_button_clicked(self) -> None:
+        row = self.attachments_list.currentRow()
+        if row >= 0:
+            self.attachments_list.takeItem(row)
+
+    # -- rules --------------------------------------------------------------------------------
+    def review_result(self) -> ReviewResult:
+        return ReviewResult(self.result_combo.currentData())
+
+    def problems(self) -> list[Problem]:
+        problems = []
+        if from_qdate(self.reviewed_on_edit.date()) > self.context.today():
+            problems.append(Problem("reviewed_on", "The review date cannot be in the future"))
+        if not self.reviewer_edit.text().strip():
+            problems.append(Problem("reviewer", "Type who reviewed or inspected"))
+        if (
+            self.review_result() is ReviewResult.FAILED
+            and not self.notes_edit.toPlainText().strip()
+        ):
+            problems.append(Problem("notes", "Say why it failed (notes are required)"))
+        for path in self.attachments():
+            if not path.is_file():
+                problems.append(Problem("notes", f"The attachment {path} is not a readable file"))
+        return problems
+
+    def perform(self) -> None:
+        ops.record_review(
+            self.context.store,
+            self.context.user,
+            self.application.number,
+            kind=ReviewKind(self.kind_combo.currentData()),
+            reviewed_on=from_qdate(self.reviewed_on_edit.date()),
+            result=self.review_result(),
+            notes=self.notes_edit.toPlainText().strip(),
+            attachments=tuple(str(p) for p in self.attachments()),
+            reviewer=self.reviewer_edit.text().strip(),
+            today=self.context.today(),
+        )
