@@ -745,13 +745,26 @@ def _current_decision_id(store: Store, number: str, kind: str) -> int | None:
     return decision.id if decision else None
 
 
-def letter_for(store: Store, actor: str, number: str, *, today: date) -> IssuedDocument:
-    """The issued letter of the current decision; issued now (dated today) if not yet."""
+def _need_issuer(actor: str | None, number: str, what: str) -> str:
+    if actor is None:
+        raise Refused(
+            f"The {what} of application {number} has not been issued yet, and only a kcsac "
+            "user can issue it (you may print documents already issued)"
+        )
+    return actor
+
+
+def letter_for(store: Store, actor: str | None, number: str, *, today: date) -> IssuedDocument:
+    """The issued letter of the current decision; issued now (dated today) if not yet.
+
+    `actor` None (not a kcsac user) may print issued letters but not issue new ones.
+    """
     kind = letter_kind(store, number)
     decision_id = _current_decision_id(store, number, kind)
     existing = latest_issued(store, number, kind)
     if existing is not None and existing.decision_id == decision_id:
         return existing
+    actor = _need_issuer(actor, number, "denial letter" if kind == DENIAL else "approval letter")
     build = build_denial_letter if kind == DENIAL else build_approval_letter
     return issue(
         store, actor, build(store, number, letter_on=today), today=today, decision_id=decision_id
@@ -759,7 +772,7 @@ def letter_for(store: Store, actor: str, number: str, *, today: date) -> IssuedD
 
 
 def schedule_for(
-    store: Store, actor: str, number: str, *, today: date, reissue: bool = False
+    store: Store, actor: str | None, number: str, *, today: date, reissue: bool = False
 ) -> IssuedDocument:
     """The issued schedule of the current approval; issued now if not yet (or `reissue`,
     e.g. after new billing periods were imported)."""
@@ -767,6 +780,7 @@ def schedule_for(
     existing = latest_issued(store, number, SCHEDULE)
     if existing is not None and existing.decision_id == decision_id and not reissue:
         return existing
+    actor = _need_issuer(actor, number, "adjusted volume schedule")
     doc = build_schedule_document(store, number, prepared_on=today)
     return issue(store, actor, doc, today=today, decision_id=decision_id)
 
@@ -795,7 +809,7 @@ class ExportResult:
 
 def export_documents(
     store: Store,
-    actor: str,
+    actor: str | None,
     numbers: Sequence[str],
     folder: Path,
     *,
@@ -841,3 +855,23 @@ def _write_atomically(path: Path, data: bytes) -> None:
     partial = path.with_name(path.name + ".part")
     partial.write_bytes(data)
     partial.replace(path)
+
+
+def decided_since(store: Store, status: Status, since: date | None) -> list[str]:
+    """Numbers of applications now `status` (approved or denied) decided on or after `since`."""
+    from kcsac.operations.queries import count_applications, list_applications
+
+    kinds = (
+        (DecisionKind.DENIAL,)
+        if status is Status.DENIED
+        else (DecisionKind.APPROVAL, DecisionKind.AMENDMENT)
+    )
+    total = count_applications(store, status)
+    numbers: list[str] = []
+    for summary in list_applications(store, status, limit=max(total, 1)):
+        decision = _last_decision(store, summary.number, kinds)
+        if decision is None:
+            continue
+        if since is None or decision.decided_on >= since:
+            numbers.append(summary.number)
+    return numbers

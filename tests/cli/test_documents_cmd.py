@@ -1,0 +1,199 @@
+"""`kcsac letter`, `kcsac schedule-pdf`, `kcsac export-letters` against a real database file."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from kcsac.app import main
+from kcsac.domain.records import ConsumptionPeriod
+from kcsac.operations import approvals
+from tests.operations.conftest import PASSWORD, make_file, people  # noqa: F401 (fixture)
+from tests.pdf.pdftools import all_text, missing
+
+
+@pytest.fixture
+def decided(store, people, today, monkeypatch):  # noqa: F811
+    """One approved file (with billing periods), one denied, one undecided; the CLI runs as
+    the director's login."""
+    approved = make_file(store, people, today)
+    approvals.approve(
+        store,
+        people.director,
+        approved.number,
+        password=PASSWORD,
+        today=today,
+        signed_on=dt.date(2026, 8, 12),
+        backdated_reason="paper signature",
+    )
+    store.put_consumption(
+        [
+            ConsumptionPeriod(
+                approved.account, dt.date(2026, 8, 1), dt.date(2026, 8, 31), Decimal(96)
+            ),
+        ]
+    )
+    denied = make_file(
+        store, people, today, account="1000-02", pay=False, reviews=False, determination=False
+    )
+    approvals.deny(store, people.director, denied.number, reasons=["fee-unpaid"], today=today)
+    open_file = make_file(store, people, today, account="1000-03")
+    store.close()
+    monkeypatch.setenv("LOGNAME", "dora")
+    return approved.number, denied.number, open_file.number
+
+
+def test_letter_writes_the_approval_letter(decided, db_path, tmp_path, capsys) -> None:
+    approved, _, _ = decided
+    out = tmp_path / "letter.pdf"
+    assert main(["--db", str(db_path), "letter", approved, "--out", str(out)]) == 0
+    text = all_text(out.read_bytes())
+    assert missing(text, [approved, "approved", "August 12, 2026", "$250.00"]) == []
+    said = capsys.readouterr().out
+    assert "approval-letter of " + approved in said
+    assert "issued" in said
+    assert "dora" in said
+    # A second print is the same document, byte for byte.
+    again = tmp_path / "again.pdf"
+    assert main(["letter", approved, "--out", str(again), "--db", str(db_path)]) == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_letter_of_a_denial_and_of_an_undecided_file(decided, db_path, tmp_path, capsys) -> None:
+    _, denied, undecided = decided
+    out = tmp_path / "denial.pdf"
+    assert main(["--db", str(db_path), "letter", denied, "--out", str(out)]) == 0
+    assert "denied" in all_text(out.read_bytes())
+    status = main(["--db", str(db_path), "letter", undecided, "--out", str(tmp_path / "x.pdf")])
+    assert status == 3
+    assert "once it is approved or denied" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_unknown_application_is_a_usage_error(decided, db_path, tmp_path, capsys) -> None:
+    status = main(
+        ["--db", str(db_path), "letter", "SAC-1999-0001", "--out", str(tmp_path / "x.pdf")]
+    )
+    assert status == 2
+    assert "SAC-1999-0001" in capsys.readouterr().err
+
+
+def test_not_a_kcsac_user_may_print_but_not_issue(
+    decided, db_path, tmp_path, capsys, monkeypatch
+) -> None:
+    approved, _, _ = decided
+    monkeypatch.setenv("LOGNAME", "stranger")
+    status = main(["--db", str(db_path), "letter", approved, "--out", str(tmp_path / "a.pdf")])
+    assert status == 3
+    assert "only a kcsac user can issue it" in capsys.readouterr().err
+    monkeypatch.setenv("LOGNAME", "dora")
+    assert main(["--db", str(db_path), "letter", approved, "--out", str(tmp_path / "a.pdf")]) == 0
+    monkeypatch.setenv("LOGNAME", "stranger")
+    assert main(["--db", str(db_path), "letter", approved, "--out", str(tmp_path / "b.pdf")]) == 0
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_schedule_pdf(decided, db_path, tmp_path) -> None:
+    approved, denied, _ = decided
+    out = tmp_path / "schedule.pdf"
+    assert main(["--db", str(db_path), "schedule-pdf", approved, "--out", str(out)]) == 0
+    text = all_text(out.read_bytes())
+    assert missing(text, ["Adjusted volume schedule", "20/31", "$119.85", "$1,118.55"]) == []
+    assert PdfReader(io.BytesIO(out.read_bytes())).pages[0].mediabox.width > 700  # landscape
+    status = main(["--db", str(db_path), "schedule-pdf", denied, "--out", str(tmp_path / "d.pdf")])
+    assert status == 3
+
+
+def test_bad_out_paths_are_named(decided, db_path, tmp_path, capsys) -> None:
+    approved, _, _ = decided
+    status = main(
+        ["--db", str(db_path), "letter", approved, "--out", str(tmp_path / "missing" / "a.pdf")]
+    )
+    assert status == 1
+    assert "does not exist" in capsys.readouterr().err
+    status = main(["--db", str(db_path), "letter", approved, "--out", str(tmp_path)])
+    assert status == 2
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_export_letters(decided, db_path, tmp_path, capsys) -> None:
+    approved, denied, _ = decided
+    out = tmp_path / "letters"
+    status = main(
+        [
+            "--db",
+            str(db_path),
+            "export-letters",
+            "--status",
+            "approved",
+            "--since",
+            "2026-08-01",
+            "--out",
+            str(out),
+        ]
+    )
+    assert status == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"{approved}-approval-letter.pdf",
+        f"{approved}-schedule.pdf",
+    ]
+    assert "2 PDF files for 1 applications" in capsys.readouterr().out
+    status = main(
+        [
+            "--db",
+            str(db_path),
+            "export-letters",
+            "--status",
+            "denied",
+            "--out",
+            str(out),
+            "--no-schedules",
+        ]
+    )
+    assert status == 0
+    assert (out / f"{denied}-denial-letter.pdf").exists()
+    later = tmp_path / "later"
+    status = main(
+        [
+            "--db",
+            str(db_path),
+            "export-letters",
+            "--status",
+            "approved",
+            "--since",
+            "2026-09-01",
+            "--out",
+            str(later),
+        ]
+    )
+    assert status == 0
+    assert list(later.iterdir()) == []
+
+
+def test_export_letters_usage_errors(db_path, tmp_path, capsys) -> None:
+    status = None
+    with pytest.raises(SystemExit) as stop:
+        main(
+            ["--db", str(db_path), "export-letters", "--status", "pending", "--out", str(tmp_path)]
+        )
+    status = stop.value.code
+    assert status == 2
+    assert "invalid choice" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        main(
+            [
+                "--db",
+                str(db_path),
+                "export-letters",
+                "--status",
+                "approved",
+                "--since",
+                "12/08/2026",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+    assert stop.value.code == 2
+    assert "is not a date" in capsys.readouterr().err
