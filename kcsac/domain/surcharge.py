@@ -43,7 +43,7 @@ def check_limits(limits: SurchargeLimits) -> list[Problem]:
     ]
 
 
-def excess_dollars_per_lb_basis(
+def weighted_excess(
     rates: SurchargeRates, limits: SurchargeLimits, found: Concentrations
 ) -> Fraction:
     """RB x max(0, BOD - Nb) + RS x max(0, SS - Ns) + RG x max(0, OG - Ng); no netting."""
@@ -62,5 +62,5 @@ def surcharge_dollars(
 ) -> Fraction:
     """The exact surcharge in dollars on `billed_ccf` (round it once, with to_cents)."""
     return (
-        billed_ccf * Fraction(LB_PER_CCF_MG_L) * excess_dollars_per_lb_basis(rates, limits, found)
+        billed_ccf * Fraction(LB_PER_CCF_MG_L) * weighted_excess(rates, limits, found)
     )
