@@ -1,0 +1,569 @@
+"""ApprovalDialog: the director signs an approval (or an amendment) after seeing the whole file.
+
+    dialog = ApprovalDialog(
+        store,
+        actor=current_user,            # kcsac.domain.records.User, or None (read-only login)
+        number="SAC-2026-0001",
+        today=today,                   # datetime.date; the dialog never reads the clock
+        parent=main_window,
+    )
+    dialog.approved.connect(...)       # the Decision recorded, after a successful signature
+    dialog.exec()
+
+It shows the determination, a schedule preview, the fee and the three reviews, and lists
+everything that still blocks signing (from `operations.approvals.blockers_to_sign`, plus the
+signer's permission). The signature date defaults to today; a past date (recording a paper
+signature) needs a reason; a future date is refused. The effective date shown is the signature
+date (for an ownership change, the transfer date). Signing asks the signer to re-enter the kcsac
+password (set at first use) and calls `operations.approvals.approve`, which checks it all again:
+a wrong password signs nothing.
+"""
+
+import dataclasses
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kcsac.domain.category import Category
+from kcsac.domain.money import format_usd
+from kcsac.domain.problems import InputError, RuleRefused
+from kcsac.domain.records import Blocker, Decision, RecordError, SacApplication, User
+from kcsac.domain.roles import Role
+from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule
+from kcsac.domain.workflow import latest_reviews, required_reviews
+from kcsac.operations import approvals, users
+from kcsac.operations.admin import surcharge_limits
+from kcsac.operations.documents import method_parameters, schedule_periods
+from kcsac.operations.errors import WrongPassword
+from kcsac.storage import Store
+from kcsac.ui.password_prompt import PasswordPrompt
+from kcsac.ui.qt_convert import from_qdate, to_qdate
+
+PREVIEW_PERIODS = 6  # billing periods shown when none falls after the signature date yet
+_SCHEDULE_COLUMNS = (
+    "Period",
+    "Days",
+    "Purchased ccf",
+    "Credited ccf",
+    "Billed ccf",
+    "Volume charge before",
+    "Volume charge after",
+    "Credit",
+)
+
+
+def schedule_preview(
+    store: Store, app: SacApplication, signed_on: dt.date
+) -> tuple[AdjustedSchedule | None, str]:
+    """The schedule the determination would give, and a caption saying what it covers.
+
+    Billing periods after the signature date rarely exist yet when the director signs, so the
+    preview then runs over the account's last PREVIEW_PERIODS periods as an illustration.
+    """
+    determinations = store.determinations(app.number)
+    if not determinations:
+        return None, "No determination entered: nothing to preview."
+    determination = determinations[-1]
+    history = store.consumption(app.account)
+    if not history:
+        return None, "No billing periods imported for this account: nothing to preview."
+    if any(c.end >= signed_on for c in history):
+        start = signed_on
+        caption = f"Billing periods from the signature date {signed_on.isoformat()}."
+    else:
+        recent = sorted(history, key=lambda c: c.start)[-PREVIEW_PERIODS:]
+        start = recent[0].start
+        caption = (
+            f"Illustration over the last {len(recent)} billing periods (from "
+            f"{start.isoformat()}); the credit itself starts on the signature date."
+        )
+    try:
+        periods, left_out = schedule_periods(
+            store, dataclasses.replace(app, effective_on=start, ended_on=None), determination
+        )
+        if not periods:
+            return None, " ".join(left_out) or "No billing period can be priced yet."
+        account = store.get_account(app.account)
+        schedule = build_schedule(
+            customer_class=account.customer_class,
+            effective_on=start,
+            terms=DeterminationTerms(
+                determination.method, determination.percent, determination.fixed_ccf
+            ),
+            periods=periods,
+            limits=surcharge_limits(store),
+        )
+    except (RuleRefused, InputError, RecordError) as exc:
+        return None, f"No preview: {exc}"
+    return schedule, caption
+
+
+class ApprovalDialog(QDialog):
+    """Shows the file and its blockers; signs the approval with a re-entered password."""
+
+    # the Decision recorded by the signature
+    approved = Signal(object)
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        actor: User | None,
+        number: str,
+        today: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._actor = actor
+        self._number = number
+        self._today = today
+        self._blockers: list[Blocker] = []
+        self.decision: Decision | None = None
+        self._refusal: RecordError | None = None
+        self.password_prompt: PasswordPrompt | None = None
+        self.setObjectName("approval_dialog")
+        self._build()
+        self._connect_signals()
+        self.reload()
+
+    # --- building -------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.header_label = QLabel()
+        self.header_label.setObjectName("header_label")
+        self.header_label.setWordWrap(True)
+        self.header_label.setTextFormat(Qt.TextFormat.RichText)
+
+        self.determination_form = QFormLayout()
+        determination_box = QGroupBox("Determination")
+        determination_box.setLayout(self.determination_form)
+
+        self.fee_form = QFormLayout()
+        fee_box = QGroupBox("Application fee")
+        fee_box.setLayout(self.fee_form)
+
+        self.reviews_table = _table(
+            "reviews_table", "Reviews", ("Review", "Date", "Reviewer", "Result", "Notes")
+        )
+        reviews_box = QGroupBox("Reviews")
+        QVBoxLayout(reviews_box).addWidget(self.reviews_table)
+
+        self.schedule_caption_label = QLabel()
+        self.schedule_caption_label.setObjectName("schedule_caption_label")
+        self.schedule_caption_label.setWordWrap(True)
+        self.schedule_table = _table("schedule_table", "Schedule preview", _SCHEDULE_COLUMNS)
+        schedule_box = QGroupBox("Schedule preview")
+        schedule_layout = QVBoxLayout(schedule_box)
+        schedule_layout.addWidget(self.schedule_caption_label)
+        schedule_layout.addWidget(self.schedule_table)
+
+        self.blockers_list = QListWidget()
+        self.blockers_list.setObjectName("blockers_list")
+        self.blockers_list.setAccessibleName("What blocks signing")
+        self.blockers_list.setWordWrap(True)
+        self.blockers_list.setMaximumHeight(110)
+        self.blockers_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        blockers_box = QGroupBox("What blocks signing")
+        QVBoxLayout(blockers_box).addWidget(self.blockers_list)
+
+        self.signer_label = QLabel()
+        self.signer_label.setObjectName("signer_label")
+        self.signer_label.setAccessibleName("Signer")
+        self.signed_on_edit = QDateEdit()
+        self.signed_on_edit.setObjectName("signed_on_edit")
+        self.signed_on_edit.setAccessibleName("Signature date")
+        self.signed_on_edit.setCalendarPopup(True)
+        self.signed_on_edit.setDisplayFormat("yyyy-MM-dd")
+        self.signed_on_edit.setDate(to_qdate(self._today))
+        self.backdated_reason_edit = QLineEdit()
+        self.backdated_reason_edit.setObjectName("backdated_reason_edit")
+        self.backdated_reason_edit.setAccessibleName("Reason for a past signature date")
+        self.backdated_reason_edit.setPlaceholderText(
+            "Only for a past date, e.g. paper signature of 2026-08-12 recorded late"
+        )
+        self.effective_label = QLabel()
+        self.effective_label.setObjectName("effective_label")
+        self.effective_label.setAccessibleName("Effective date")
+        self.date_message_label = QLabel()
+        self.date_message_label.setObjectName("date_message_label")
+        self.date_message_label.setAccessibleName("Signature date problem")
+        self.date_message_label.setStyleSheet("color: #a40000;")
+        self.date_message_label.setWordWrap(True)
+        signature_form = QFormLayout()
+        signature_form.addRow("Signer:", self.signer_label)
+        signature_form.addRow(_buddy("Signature &date:", self.signed_on_edit), self.signed_on_edit)
+        signature_form.addRow(
+            _buddy("&Reason for a past date:", self.backdated_reason_edit),
+            self.backdated_reason_edit,
+        )
+        signature_form.addRow("Effective date:", self.effective_label)
+        signature_form.addRow("", self.date_message_label)
+        signature_box = QGroupBox("Signature")
+        signature_box.setLayout(signature_form)
+
+        self.sign_button = QPushButton("&Sign and approve…")
+        self.sign_button.setObjectName("sign_button")
+        self.sign_button.setAccessibleName("Sign and approve")
+        self.sign_button.setDefault(True)
+        self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button.setObjectName("cancel_button")
+        self.cancel_button.setAccessibleName("Cancel")
+        self.cancel_button.setAutoDefault(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.sign_button)
+        buttons.addWidget(self.cancel_button)
+
+        grid = QGridLayout()
+        grid.addWidget(determination_box, 0, 0)
+        grid.addWidget(fee_box, 1, 0)
+        grid.addWidget(reviews_box, 2, 0)
+        grid.addWidget(schedule_box, 0, 1, 3, 1)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
+        bottom = QHBoxLayout()
+        bottom.addWidget(blockers_box, 1)
+        bottom.addWidget(signature_box, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header_label)
+        layout.addLayout(grid, 1)
+        layout.addLayout(bottom)
+        layout.addLayout(buttons)
+        self.resize(1180, 780)
+
+    def _connect_signals(self) -> None:
+        self.sign_button.clicked.connect(self._on_sign_button_clicked)
+        self.cancel_button.clicked.connect(self.reject)
+        self.signed_on_edit.dateChanged.connect(self._on_signed_on_edit_date_changed)
+        self.backdated_reason_edit.textChanged.connect(self._update_sign_button)
+
+    # --- what the dialog shows -------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the file again (after a refusal, or another desk's change)."""
+        store, number = self._store, self._number
+        app = store.get_application(number)
+        account = store.get_account(app.account)
+        self._app = app
+        amending = app.status.value == "approved"
+        self._amending = amending
+        verb = "Sign the amendment" if amending else "Approve"
+        self.setWindowTitle(f"{verb} - {number}")
+        self.sign_button.setText("&Sign amendment…" if amending else "&Sign and approve…")
+        self.sign_button.setAccessibleName(self.sign_button.text().strip("&…").replace("&", ""))
+        self.header_label.setText(
+            f"<b>{_esc(number)}</b> · {_esc(app.category.label)} · {_esc(app.status.label)}<br>"
+            f"{_esc(account.customer)}, {_esc(account.service_address)} · account "
+            f"{_esc(account.number)} · {_esc(account.customer_class.label)}"
+        )
+        self._fill_determination(app)
+        self._fill_fee(app)
+        self._fill_reviews(app)
+        self._blockers = self._signing_blockers()
+        self._fill_blockers()
+        if self._actor is not None:
+            self.signer_label.setText(f"{self._actor.name} ({_role_label(self._actor.role)})")
+        else:
+            self.signer_label.setText("(not a kcsac user)")
+        self._on_signed_on_edit_date_changed()
+
+    def _signing_blockers(self) -> list[Blocker]:
+        found: list[Blocker] = []
+        try:
+            approvals.ensure_can_sign(self._actor)
+        except RecordError as exc:
+            found.append(Blocker(str(exc)))
+        for blocker in approvals.blockers_to_sign(self._store, self._number, self._actor):
+            if blocker.message not in {b.message for b in found}:
+                found.append(blocker)
+        return found
+
+    def blockers(self) -> list[str]:
+        """The blockers listed, as shown (message and citation)."""
+        return [self.blockers_list.item(i).text() for i in range(self.blockers_list.count())]
+
+    def _fill_determination(self, app: SacApplication) -> None:
+        _clear_form(self.determination_form)
+        determinations = self._store.determinations(app.number)
+        if app.category is Category.OWNERSHIP_CHANGE:
+            prior = app.details.get("prior_application", "")
+            transfer = app.details.get("transfer_on", "")
+            self.determination_form.addRow("Carried over from:", _value(prior or "(not named)"))
+            self.determination_form.addRow("Transfer date:", _value(transfer or "(not entered)"))
+            return
+        if not determinations:
+            self.determination_form.addRow(_value("No determination entered."))
+            return
+        current = determinations[-1]
+        self.determination_form.addRow("Method:", _value(current.method.label))
+        for parameter in method_parameters(current, app.category):
+            self.determination_form.addRow(f"{parameter.label}:", _value(parameter.value))
+        entered = current.entered_by
+        if current.entered_on:
+            entered += f" on {current.entered_on.isoformat()}"
+        self.determination_form.addRow("Entered by:", _value(entered))
+        if current.amends is not None:
+            self.determination_form.addRow("Amends:", _value("the signed determination"))
+
+    def _fill_fee(self, app: SacApplication) -> None:
+        _clear_form(self.fee_form)
+        if app.fee_cents is None:
+            self.fee_form.addRow("Fee:", _value(f"not set: {app.fee_note or 'not assessed'}"))
+        else:
+            fee = format_usd(app.fee_cents)
+            self.fee_form.addRow("Fee:", _value(f"{fee} ({app.fee_note})" if app.fee_note else fee))
+        self.fee_form.addRow("Paid:", _value(format_usd(app.paid_cents)))
+        balance = app.balance_cents
+        self.fee_form.addRow(
+            "Balance:", _value("" if balance is None else format_usd(balance), "balance_value")
+        )
+        receipts = ", ".join(
+            f"{p.receipt_no} ({p.paid_on.isoformat()}, {format_usd(p.amount_cents)})"
+            for p in self._store.payments(app.number)
+        )
+        self.fee_form.addRow("Receipts:", _value(receipts or "none"))
+
+    def _fill_reviews(self, app: SacApplication) -> None:
+        latest = latest_reviews(self._store.reviews(app.number))
+        kinds = required_reviews(app.category)
+        self.reviews_table.setRowCount(len(kinds))
+        for row, kind in enumerate(kinds):
+            review = latest.get(kind)
+            cells = (
+                (kind.label, "not recorded", "", "", "")
+                if review is None
+                else (
+                    kind.label,
+                    review.reviewed_on.isoformat(),
+                    review.reviewer,
+                    review.result.value,
+                    review.notes,
+                )
+            )
+            for column, text in enumerate(cells):
+                self.reviews_table.setItem(row, column, QTableWidgetItem(text))
+        self.reviews_table.resizeColumnsToContents()
+        if not kinds:
+            self.reviews_table.setRowCount(1)
+            self.reviews_table.setItem(
+                0, 0, QTableWidgetItem("An ownership change carries over the prior reviews")
+            )
+
+    def _fill_schedule(self, signed_on: dt.date) -> None:
+        schedule, caption = schedule_preview(self._store, self._app, signed_on)
+        self.schedule_caption_label.setText(caption)
+        rows = schedule.rows if schedule else ()
+        self.schedule_table.setRowCount(len(rows) + (1 if schedule else 0))
+        for index, r in enumerate(rows):
+            cells = (
+                f"{r.start.isoformat()} to {r.end.isoformat()}",
+                str(r.days),
+                f"{r.purchased_ccf:.2f}",
+                f"{r.credited_ccf:.2f}",
+                f"{r.billed_ccf:.2f}",
+                format_usd(r.volume_charge_unadjusted_cents),
+                format_usd(r.volume_charge_cents),
+                format_usd(r.credit_cents),
+            )
+            _set_row(self.schedule_table, index, cells)
+        if schedule:
+            t = schedule.totals
+            _set_row(
+                self.schedule_table,
+                len(rows),
+                (
+                    "Total",
+                    str(t.days),
+                    f"{t.purchased_ccf:.2f}",
+                    f"{t.credited_ccf:.2f}",
+                    f"{t.billed_ccf:.2f}",
+                    format_usd(t.volume_charge_unadjusted_cents),
+                    format_usd(t.volume_charge_cents),
+                    format_usd(t.credit_cents),
+                ),
+            )
+        self.schedule_table.resizeColumnsToContents()
+
+    def _fill_blockers(self) -> None:
+        self.blockers_list.clear()
+        if not self._blockers:
+            item = QListWidgetItem("Nothing blocks signing.")
+            item.setForeground(Qt.GlobalColor.darkGreen)
+            self.blockers_list.addItem(item)
+            return
+        for blocker in self._blockers:
+            text = blocker.message
+            if blocker.citation:
+                text += f" ({blocker.citation})"
+            item = QListWidgetItem(text)
+            item.setForeground(Qt.GlobalColor.darkRed)
+            self.blockers_list.addItem(item)
+
+    # --- the signature date ----------------------------------------------------------------
+    def signed_on(self) -> dt.date:
+        return from_qdate(self.signed_on_edit.date())
+
+    def date_problem(self) -> str:
+        """Why the signature date cannot be used as entered ("" when it can)."""
+        signed_on = self.signed_on()
+        if signed_on > self._today:
+            return (
+                f"The signature date {signed_on.isoformat()} is in the future; a credit is "
+                "effective on the date the director actually signs."
+            )
+        if signed_on < self._today and not self.backdated_reason_edit.text().strip():
+            return "A past signature date (recording a paper signature) needs a reason."
+        return ""
+
+    @Slot()
+    def _on_signed_on_edit_date_changed(self, _date: QDate | None = None) -> None:
+        signed_on = self.signed_on()
+        past = signed_on < self._today
+        self.backdated_reason_edit.setEnabled(past)
+        if self._app.category is Category.OWNERSHIP_CHANGE:
+            transfer = self._app.details.get("transfer_on", "") or "(transfer date not entered)"
+            self.effective_label.setText(f"{transfer} (the transfer date)")
+        else:
+            self.effective_label.setText(f"{signed_on.isoformat()} (the signature date)")
+        self._fill_schedule(signed_on)
+        self._update_sign_button()
+
+    @Slot()
+    def _update_sign_button(self) -> None:
+        problem = self.date_problem()
+        self.date_message_label.setText(problem)
+        self.date_message_label.setVisible(bool(problem))
+        self.sign_button.setEnabled(not self._blockers and not problem)
+
+    # --- signing ---------------------------------------------------------------------------
+    @Slot()
+    def _on_sign_button_clicked(self) -> None:
+        if self._blockers or self.date_problem() or self._actor is None:
+            return
+        actor = self._store.get_user(self._actor.login) or self._actor
+        purpose = f"sign {self._number} with signature date {self.signed_on().isoformat()}"
+        if not actor.has_password:
+            prompt = PasswordPrompt.for_new_password(
+                login=actor.login, check=self._set_password_and_sign, parent=self
+            )
+        else:
+            prompt = PasswordPrompt.for_reentry(
+                login=actor.login, purpose=purpose, check=self._sign, parent=self
+            )
+        self.password_prompt = prompt
+        prompt.finished.connect(self._on_password_prompt_finished)
+        prompt.open()
+
+    def _set_password_and_sign(self, password: str) -> None:
+        """First use: set the password (the operation checks its length), then sign with it."""
+        users.set_own_password(self._store, self._actor, password)
+        self._actor = self._store.get_user(self._actor.login) or self._actor
+        self._sign(password)
+
+    def _sign(self, password: str) -> None:
+        """Called by the password prompt: a WrongPassword keeps the prompt open with the
+        message; any other refusal closes it and is shown in the blockers list."""
+        try:
+            self.decision = approvals.approve(
+                self._store,
+                self._actor,
+                self._number,
+                password=password,
+                today=self._today,
+                signed_on=self.signed_on(),
+                backdated_reason=self.backdated_reason_edit.text().strip(),
+            )
+        except WrongPassword:
+            raise
+        except RecordError as exc:
+            self._refusal = exc
+
+    @Slot(int)
+    def _on_password_prompt_finished(self, result: int) -> None:
+        prompt = self.password_prompt
+        self.password_prompt = None
+        if prompt is not None:
+            prompt.clear()
+            prompt.deleteLater()
+        refusal, self._refusal = self._refusal, None
+        if self.decision is not None:
+            self.approved.emit(self.decision)
+            self.accept()
+            return
+        if refusal is not None:
+            self.reload()
+            blockers = list(getattr(refusal, "blockers", ())) or [Blocker(str(refusal))]
+            self._blockers = blockers + [b for b in self._blockers if b not in blockers]
+            self._fill_blockers()
+            self._update_sign_button()
+
+
+def _table(name: str, accessible: str, headers: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _set_row(table: QTableWidget, row: int, cells: tuple[str, ...]) -> None:
+    for column, text in enumerate(cells):
+        item = QTableWidgetItem(text)
+        if column:
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        table.setItem(row, column, item)
+
+
+def _buddy(text: str, widget: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
+
+
+def _value(text: str, name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+def _clear_form(form: QFormLayout) -> None:
+    while form.rowCount():
+        form.removeRow(0)
+
+
+def _role_label(role: str) -> str:
+    try:
+        return Role(role).label
+    except ValueError:
+        return role
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,303 @@
+"""ApprovalDialog on a real SQLite file: signs through the real dialog, refuses what blocks.
+
+The seeding helpers here (`seed_people`, `seed_file`) are shared by the other tests of the
+signing dialogs (denial, reopen, amendment, ownership change, revocation).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kcsac.domain.records import ConsumptionPeriod, DecisionKind, User
+from kcsac.domain.status import Status
+from kcsac.operations import applications as apps
+from kcsac.operations import users
+from kcsac.ui.approval_dialog import ApprovalDialog
+from kcsac.ui.password_prompt import PasswordMode
+from kcsac.ui.qt_convert import to_qdate
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class People:
+    admin: User
+    clerk: User
+    reviewer: User
+    director: User
+
+
+def seed_people(store, today) -> People:
+    admin = users.ensure_first_admin(store, "ada", today, name="Ada Admin")
+    made = {}
+    for login, name, title, role in (
+        ("carl", "Carl Clerk", "Clerk", "clerk"),
+        ("rita", "Rita Reviewer", "Engineer", "reviewer"),
+        ("dora", "Dora Director", "Director of Water Services", "director"),
+    ):
+        made[role] = users.add_user(
+            store, admin, login=login, name=name, title=title, role=role, today=today
+        )
+    for person in (made["reviewer"], made["director"]):
+        users.set_own_password(store, person, PASSWORD)
+    return People(admin, made["clerk"], store.get_user("rita"), store.get_user("dora"))
+
+
+def seed_file(
+    store,
+    people: People,
+    today,
+    *,
+    account="1000-01",
+    pay=True,
+    reviews=("passed", "passed", "passed"),
+    determination=True,
+    storm=False,
+    consumption=True,
+):
+    """A resident car wash taken as far as asked: submitted, paid, reviewed, determined."""
+    if store.find_account(account) is None:
+        apps.add_account(
+            store,
+            people.clerk,
+            number=account,
+            customer="Peña Car Wash LLC",
+            service_address="1200 Main St, Kansas City, MO 64105",
+            account_class="commercial",
+            customer_class="resident",
+            today=today,
+        )
+    if consumption:
+        store.put_consumption(
+            [
+                ConsumptionPeriod(
+                    account,
+                    dt.date(2026, m, 1),
+                    dt.date(2026, m + 1, 1) - dt.timedelta(days=1),
+                    Decimal("120"),
+                )
+                for m in (5, 6, 7)
+            ]
+        )
+    app = apps.create_application(
+        store,
+        people.clerk,
+        account=account,
+        category="car-wash",
+        today=today,
+        discharges_to_storm_sewer=storm,
+    )
+    app = apps.submit_application(
+        store, people.clerk, app.number, received_on=dt.date(2026, 6, 1), today=today
+    )
+    if pay:
+        apps.record_payment(
+            store,
+            people.clerk,
+            app.number,
+            amount_cents=app.fee_cents,
+            paid_on=dt.date(2026, 6, 2),
+            receipt_no=f"R-{app.number[-4:]}",
+            method="check",
+            today=today,
+        )
+    for kind, result in zip(("site", "plan", "installation"), reviews, strict=False):
+        apps.record_review(
+            store,
+            people.reviewer,
+            app.number,
+            kind=kind,
+            reviewed_on=dt.date(2026, 7, 1),
+            result=result,
+            notes="" if result == "passed" else "bay drains to the storm inlet",
+            today=today,
+        )
+    if determination:
+        apps.enter_determination(
+            store,
+            people.reviewer,
+            app.number,
+            method="percentage",
+            percent="15",
+            justification="measured carry-out and evaporation in the bays",
+            today=today,
+        )
+    return store.get_application(app.number)
+
+
+@pytest.fixture
+def people(store, today) -> People:
+    return seed_people(store, today)
+
+
+def open_dialog(qtbot, store, actor, number, today) -> ApprovalDialog:
+    dialog = ApprovalDialog(store, actor=actor, number=number, today=today)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def sign_with(qtbot, dialog: ApprovalDialog, password: str):
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    prompt = dialog.password_prompt
+    assert prompt is not None
+    assert prompt.isVisible()
+    qtbot.keyClicks(prompt.password_edit, password)
+    qtbot.mouseClick(prompt.ok_button, Qt.MouseButton.LeftButton)
+    return prompt
+
+
+def test_director_approves_and_the_effective_date_is_the_signature_date(
+    qtbot, store, people, today
+):
+    app = seed_file(store, people, today)
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    assert dialog.windowTitle() == f"Approve - {app.number}"
+    assert dialog.blockers() == ["Nothing blocks signing."]
+    assert dialog.sign_button.isEnabled()
+    assert dialog.signed_on() == today
+    assert "2026-08-20 (the signature date)" in dialog.effective_label.text()
+    # the file is all there: fee, three reviews, the determination, a schedule preview
+    assert dialog.findChild(type(dialog.header_label), "balance_value").text() == "$0.00"
+    assert dialog.reviews_table.rowCount() == 3
+    assert [dialog.reviews_table.item(r, 3).text() for r in range(3)] == ["passed"] * 3
+    assert dialog.schedule_table.rowCount() == 4  # three periods and the total
+    assert dialog.schedule_table.item(3, 0).text() == "Total"
+    assert dialog.schedule_table.item(0, 3).text() == "18.00"  # 15 % of 120 ccf credited
+    assert "Illustration" in dialog.schedule_caption_label.text()
+
+    with qtbot.waitSignal(dialog.approved) as approved:
+        sign_with(qtbot, dialog, PASSWORD)
+    assert dialog.result() == ApprovalDialog.DialogCode.Accepted
+    decision = approved.args[0]
+    assert decision.kind is DecisionKind.APPROVAL
+    assert decision.decided_by == "dora"
+    assert decision.decided_on == today
+    stored = store.get_application(app.number)
+    assert stored.status is Status.APPROVED
+    assert stored.effective_on == today == decision.effective_on
+    assert len(decision.snapshot_sha256) == 64
+    assert store.determinations(app.number)[-1].locked
+
+
+def test_a_past_signature_date_needs_a_reason_and_becomes_the_effective_date(
+    qtbot, store, people, today
+):
+    app = seed_file(store, people, today)
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    paper = dt.date(2026, 8, 12)
+    dialog.signed_on_edit.setDate(to_qdate(paper))
+    assert not dialog.sign_button.isEnabled()
+    assert dialog.date_message_label.text() == (
+        "A past signature date (recording a paper signature) needs a reason."
+    )
+    assert dialog.backdated_reason_edit.isEnabled()
+    qtbot.keyClicks(dialog.backdated_reason_edit, "paper signature recorded late")
+    assert dialog.sign_button.isEnabled()
+    assert "2026-08-12 (the signature date)" in dialog.effective_label.text()
+    with qtbot.waitSignal(dialog.approved) as approved:
+        sign_with(qtbot, dialog, PASSWORD)
+    assert approved.args[0].backdated_reason == "paper signature recorded late"
+    assert store.get_application(app.number).effective_on == paper
+
+
+def test_a_future_date_is_refused(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    dialog.signed_on_edit.setDate(to_qdate(today + dt.timedelta(days=1)))
+    assert not dialog.sign_button.isEnabled()
+    assert "2026-08-21 is in the future" in dialog.date_message_label.text()
+    assert dialog.date_message_label.isVisible()
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    assert dialog.password_prompt is None
+    assert store.get_application(app.number).status is Status.AWAITING_DECISION
+
+
+def test_a_wrong_password_signs_nothing(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    prompt = sign_with(qtbot, dialog, "not the password")
+    assert prompt.isVisible()
+    assert prompt.error_label.text() == (
+        "The password is not correct; nothing was signed or changed."
+    )
+    assert dialog.isVisible()
+    assert store.decisions(app.number) == []
+    assert store.get_application(app.number).status is Status.AWAITING_DECISION
+    assert not store.determinations(app.number)[-1].locked
+    qtbot.keyClick(prompt, Qt.Key.Key_Escape)
+    assert dialog.password_prompt is None
+    assert dialog.isVisible()
+    assert dialog.decision is None
+
+
+def test_a_fee_balance_blocks_signing(qtbot, store, people, today):
+    app = seed_file(store, people, today, pay=False)
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    assert not dialog.sign_button.isEnabled()
+    assert any(
+        "Fee balance of $250.00 is owed" in text and "60-2(2)(c)" in text
+        for text in dialog.blockers()
+    )
+    assert dialog.findChild(type(dialog.header_label), "balance_value").text() == "$250.00"
+
+
+def test_a_missing_or_failed_review_blocks_signing(qtbot, store, people, today):
+    missing = seed_file(store, people, today, reviews=("passed", "passed"))
+    dialog = open_dialog(qtbot, store, people.director, missing.number, today)
+    assert not dialog.sign_button.isEnabled()
+    assert "Installation inspection not recorded yet" in dialog.blockers()
+    assert dialog.reviews_table.item(2, 1).text() == "not recorded"
+
+    failed = seed_file(
+        store, people, today, account="1000-02", reviews=("passed", "failed", "passed")
+    )
+    dialog = open_dialog(qtbot, store, people.director, failed.number, today)
+    assert not dialog.sign_button.isEnabled()
+    assert any(t.startswith("Plan review failed on 2026-07-01") for t in dialog.blockers())
+
+
+def test_a_clerk_and_the_determinations_author_cannot_sign(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    as_clerk = open_dialog(qtbot, store, people.clerk, app.number, today)
+    assert not as_clerk.sign_button.isEnabled()
+    assert any("only a reviewer" in t.lower() for t in as_clerk.blockers())
+    as_author = open_dialog(qtbot, store, people.reviewer, app.number, today)
+    assert not as_author.sign_button.isEnabled()
+    assert any("separation of duties" in t for t in as_author.blockers())
+    read_only = open_dialog(qtbot, store, None, app.number, today)
+    assert not read_only.sign_button.isEnabled()
+    assert any("not a kcsac user" in t for t in read_only.blockers())
+
+
+def test_first_signature_sets_the_password_then_signs(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    newcomer = users.add_user(
+        store,
+        people.admin,
+        login="dan",
+        name="Dan Deputy",
+        title="Deputy Director",
+        role="director",
+        today=today,
+    )
+    dialog = open_dialog(qtbot, store, newcomer, app.number, today)
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    prompt = dialog.password_prompt
+    assert prompt._mode is PasswordMode.SET_NEW
+    qtbot.keyClicks(prompt.password_edit, "short")
+    qtbot.keyClicks(prompt.confirm_edit, "short")
+    qtbot.mouseClick(prompt.ok_button, Qt.MouseButton.LeftButton)
+    assert "at least 8 characters" in prompt.error_label.text()
+    assert store.decisions(app.number) == []
+    prompt.password_edit.clear()
+    prompt.confirm_edit.clear()
+    qtbot.keyClicks(prompt.password_edit, "a long new secret")
+    qtbot.keyClicks(prompt.confirm_edit, "a long new secret")
+    with qtbot.waitSignal(dialog.approved):
+        qtbot.mouseClick(prompt.ok_button, Qt.MouseButton.LeftButton)
+    assert store.get_user("dan").has_password
+    assert store.get_application(app.number).effective_on == today
