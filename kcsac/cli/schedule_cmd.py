@@ -92,7 +92,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         metavar="TEXT",
         help="where the limits come from (printed with the schedule)",
     )
-    parser.add_argument("--periods", type=Path, required=True, metavar="FILE.csv")
+    parser.add_argument(
+        "--periods",
+        type=Path,
+        required=True,
+        metavar="FILE.csv",
+        help="billing periods, one a row, with a header row (see above)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(func=handle)
     one_line_errors(parser)

@@ -1,5 +1,6 @@
-"""What a determination is applied to, and every problem with it: the director's terms
-(method and parameter) and the billing periods' readings, checked before any pricing.
+"""The director's terms and the billing periods' readings, and every problem with them.
+
+Checked before any pricing: check_terms() and check_periods() return problems as data.
 """
 
 from collections.abc import Sequence
