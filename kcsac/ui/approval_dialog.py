@@ -60,13 +60,13 @@ from kcsac.ui.qt_convert import from_qdate, to_qdate
 
 PREVIEW_PERIODS = 6  # billing periods shown when none falls after the signature date yet
 _SCHEDULE_COLUMNS = (
-    "Period",
+    "Billing period",
     "Days",
     "Purchased ccf",
     "Credited ccf",
     "Billed ccf",
-    "Volume charge before",
-    "Volume charge after",
+    "Volume charge, unadjusted",
+    "Volume charge, adjusted",
     "Credit",
 )
 
@@ -164,8 +164,11 @@ class ApprovalDialog(QDialog):
         self.reviews_table = _table(
             "reviews_table", "Reviews", ("Review", "Date", "Reviewer", "Result", "Notes")
         )
+        self.reviews_table.setMaximumHeight(130)
         reviews_box = QGroupBox("Reviews")
-        QVBoxLayout(reviews_box).addWidget(self.reviews_table)
+        reviews_layout = QVBoxLayout(reviews_box)
+        reviews_layout.addWidget(self.reviews_table)
+        reviews_layout.addStretch(1)
 
         self.schedule_caption_label = QLabel()
         self.schedule_caption_label.setObjectName("schedule_caption_label")
@@ -183,7 +186,9 @@ class ApprovalDialog(QDialog):
         self.blockers_list.setMaximumHeight(110)
         self.blockers_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         blockers_box = QGroupBox("What blocks signing")
-        QVBoxLayout(blockers_box).addWidget(self.blockers_list)
+        blockers_layout = QVBoxLayout(blockers_box)
+        blockers_layout.addWidget(self.blockers_list)
+        blockers_layout.addStretch(1)
 
         self.signer_label = QLabel()
         self.signer_label.setObjectName("signer_label")
@@ -197,9 +202,7 @@ class ApprovalDialog(QDialog):
         self.backdated_reason_edit = QLineEdit()
         self.backdated_reason_edit.setObjectName("backdated_reason_edit")
         self.backdated_reason_edit.setAccessibleName("Reason for a past signature date")
-        self.backdated_reason_edit.setPlaceholderText(
-            "Only for a past date, e.g. paper signature of 2026-08-12 recorded late"
-        )
+        self.backdated_reason_edit.setPlaceholderText("Only for a past date (a paper signature)")
         self.effective_label = QLabel()
         self.effective_label.setObjectName("effective_label")
         self.effective_label.setAccessibleName("Effective date")
@@ -233,13 +236,15 @@ class ApprovalDialog(QDialog):
         buttons.addWidget(self.sign_button)
         buttons.addWidget(self.cancel_button)
 
+        # determination and fee | reviews; the schedule gets the full width for its columns
         grid = QGridLayout()
         grid.addWidget(determination_box, 0, 0)
         grid.addWidget(fee_box, 1, 0)
-        grid.addWidget(reviews_box, 2, 0)
-        grid.addWidget(schedule_box, 0, 1, 3, 1)
-        grid.setColumnStretch(0, 2)
-        grid.setColumnStretch(1, 3)
+        grid.addWidget(reviews_box, 0, 1, 2, 1)
+        grid.addWidget(schedule_box, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(2, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(blockers_box, 1)
         bottom.addWidget(signature_box, 1)
@@ -249,7 +254,7 @@ class ApprovalDialog(QDialog):
         layout.addLayout(grid, 1)
         layout.addLayout(bottom)
         layout.addLayout(buttons)
-        self.resize(1180, 780)
+        self.resize(1100, 820)
 
     def _connect_signals(self) -> None:
         self.sign_button.clicked.connect(self._on_sign_button_clicked)
@@ -299,7 +304,10 @@ class ApprovalDialog(QDialog):
 
     def blockers(self) -> list[str]:
         """The blockers listed, as shown (message and citation)."""
-        return [self.blockers_list.item(i).text() for i in range(self.blockers_list.count())]
+        return [
+            self.blockers_list.item(i).text().removeprefix("• ")
+            for i in range(self.blockers_list.count())
+        ]
 
     def _fill_determination(self, app: SacApplication) -> None:
         _clear_form(self.determination_form)
@@ -360,8 +368,9 @@ class ApprovalDialog(QDialog):
                 )
             )
             for column, text in enumerate(cells):
-                self.reviews_table.setItem(row, column, QTableWidgetItem(text))
-        self.reviews_table.resizeColumnsToContents()
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)  # notes may be longer than the column
+                self.reviews_table.setItem(row, column, item)
         if not kinds:
             self.reviews_table.setRowCount(1)
             self.reviews_table.setItem(
@@ -401,7 +410,6 @@ class ApprovalDialog(QDialog):
                     format_usd(t.credit_cents),
                 ),
             )
-        self.schedule_table.resizeColumnsToContents()
 
     def _fill_blockers(self) -> None:
         self.blockers_list.clear()
@@ -414,7 +422,7 @@ class ApprovalDialog(QDialog):
             text = blocker.message
             if blocker.citation:
                 text += f" ({blocker.citation})"
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(f"• {text}")
             item.setForeground(Qt.GlobalColor.darkRed)
             self.blockers_list.addItem(item)
 
@@ -525,8 +533,11 @@ def _table(name: str, accessible: str, headers: tuple[str, ...]) -> QTableWidget
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    table.horizontalHeader().setStretchLastSection(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setWordWrap(False)
     return table
 
 

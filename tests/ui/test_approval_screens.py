@@ -1,0 +1,163 @@
+"""Every signing, administration and document dialog: accessible names, keyboard access, and a
+screenshot (into docs/screenshots when KCSAC_SCREENSHOTS=1, else into tmp_path).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTextEdit,
+    QWidget,
+)
+
+from kcsac import paths
+from kcsac.ui.approval_dialog import ApprovalDialog
+from kcsac.ui.batch_export_dialog import BatchExportDialog
+from kcsac.ui.document_preview_dialog import DocumentPreviewDialog
+from kcsac.ui.password_prompt import PasswordPrompt
+from tests.ui.test_approval_dialog import seed_file, seed_people
+from tests.ui.test_document_preview_dialog import make_pdf
+
+CONTROLS = (
+    QAbstractButton,
+    QLineEdit,
+    QAbstractSpinBox,
+    QComboBox,
+    QAbstractItemView,
+    QPlainTextEdit,
+    QTextEdit,
+    QProgressBar,
+    QScrollArea,
+)
+TYPED_INPUTS = (QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit)
+
+
+def shot_dir(tmp_path: Path) -> Path:
+    if os.environ.get("KCSAC_SCREENSHOTS") == "1":
+        folder = paths.PROJECT_ROOT / "docs" / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return tmp_path
+
+
+def controls_of(dialog: QDialog) -> list[QWidget]:
+    found = []
+    for widget in dialog.findChildren(QWidget):
+        if not isinstance(widget, CONTROLS) or not widget.isVisibleTo(dialog):
+            continue
+        # the line edit inside a spin box or combo box is part of that control
+        if isinstance(widget.parent(), (QAbstractSpinBox, QComboBox)):
+            continue
+        # scroll bars, header views and corner buttons inside item views belong to the view
+        if any(isinstance(a, QAbstractItemView) for a in _ancestors(widget, dialog)):
+            continue
+        found.append(widget)
+    return found
+
+
+def _ancestors(widget: QWidget, stop: QWidget):
+    parent = widget.parentWidget()
+    while parent is not None and parent is not stop:
+        yield parent
+        parent = parent.parentWidget()
+
+
+def accessibility_problems(dialog: QDialog) -> list[str]:
+    """Controls without an accessible name; buttons and typed inputs without a mnemonic."""
+    buddies = {
+        label.buddy(): label.text()
+        for label in dialog.findChildren(QLabel)
+        if label.buddy() is not None
+    }
+    problems = []
+    for widget in controls_of(dialog):
+        name = f"{type(widget).__name__} {widget.objectName()!r}"
+        if not widget.accessibleName().strip():
+            problems.append(f"{name} has no accessible name")
+        if isinstance(widget, QPushButton) and "&" not in widget.text():
+            problems.append(f"{name} ({widget.text()!r}) has no keyboard mnemonic")
+        if isinstance(widget, QCheckBox) and "&" not in widget.text():
+            problems.append(f"{name} ({widget.text()!r}) has no keyboard mnemonic")
+        if isinstance(widget, TYPED_INPUTS) and widget.isEnabled():
+            label = buddies.get(widget, "")
+            if "&" not in label:
+                problems.append(f"{name} has no label with a mnemonic (buddy)")
+    return problems
+
+
+def check_and_shoot(qtbot, dialog: QDialog, filename: str, tmp_path: Path) -> Path:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert accessibility_problems(dialog) == []
+    path = shot_dir(tmp_path) / filename
+    assert dialog.grab().save(str(path))
+    assert path.stat().st_size > 5000
+    return path
+
+
+@pytest.fixture
+def people(store, today):
+    return seed_people(store, today)
+
+
+def test_approval_dialog_screen(qtbot, store, people, today, tmp_path):
+    app = seed_file(store, people, today)
+    dialog = ApprovalDialog(store, actor=people.director, number=app.number, today=today)
+    check_and_shoot(qtbot, dialog, "approval_dialog.png", tmp_path)
+
+
+def test_approval_dialog_blocked_screen(qtbot, store, people, today, tmp_path):
+    app = seed_file(store, people, today, pay=False, reviews=("passed", "failed"))
+    dialog = ApprovalDialog(store, actor=people.director, number=app.number, today=today)
+    dialog.signed_on_edit.setDate(dialog.signed_on_edit.date().addDays(1))
+    check_and_shoot(qtbot, dialog, "approval_dialog_blocked.png", tmp_path)
+
+
+def test_password_prompt_screens(qtbot, tmp_path):
+    reenter = PasswordPrompt.for_reentry(login="dora", purpose="sign SAC-2026-0001")
+    check_and_shoot(qtbot, reenter, "password_prompt.png", tmp_path)
+    new = PasswordPrompt.for_new_password(login="dan")
+    check_and_shoot(qtbot, new, "password_prompt_set.png", tmp_path)
+
+
+def test_document_preview_dialog_screen(qtbot, tmp_path):
+    data = make_pdf(tmp_path / "sample.pdf", ["Approval letter", "Page two"])
+    dialog = DocumentPreviewDialog(data, title="Approval letter", suggested_name="x.pdf")
+    check_and_shoot(qtbot, dialog, "document_preview_dialog.png", tmp_path)
+
+
+def test_batch_export_dialog_screen(qtbot, store, today, tmp_path):
+    dialog = BatchExportDialog(
+        store,
+        numbers=["SAC-2026-0001", "SAC-2026-0002"],
+        actor="dora",
+        today=today,
+        start_dir=Path("/home/clerk/letters"),
+    )
+    dialog.progress_bar.setValue(1)
+    check_and_shoot(qtbot, dialog, "batch_export_dialog.png", tmp_path)
+
+
+def test_the_check_finds_an_unlabelled_control(qtbot):
+    dialog = QDialog()
+    QLineEdit(dialog)
+    QPushButton("OK", dialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    problems = accessibility_problems(dialog)
+    assert "QLineEdit '' has no accessible name" in problems
+    assert "QPushButton '' ('OK') has no keyboard mnemonic" in problems
