@@ -108,6 +108,11 @@ def update_account(
     )
     if problems:
         raise InvalidInput(problems)
+    account = dataclasses.replace(
+        account,
+        account_class=AccountClass(account.account_class),
+        customer_class=CustomerClass(account.customer_class),
+    )
     return store.save_account(
         account, expected_version=account.version, actor=actor.login, reason=reason
     )

@@ -1,0 +1,167 @@
+"""`kcsac demo`, `export`, `backup`, `restore` and `audit verify` on real files."""
+
+import csv
+import sqlite3
+
+import pytest
+
+from kcsac.app import main
+from kcsac.domain.status import Status
+from kcsac.storage import open_store
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    assert main(["demo", "--db", str(db)]) == 0
+    return db
+
+
+def test_demo_has_every_category_and_status_and_a_sound_audit(demo_db):
+    store = open_store(demo_db)
+    rows = store.list_summaries(limit=1000)
+    assert {r.status for r in rows} == set(Status)
+    assert {r.category.value for r in rows} == {
+        "car-wash",
+        "laundry",
+        "evaporation",
+        "irrigation",
+        "ownership-change",
+        "water-to-product",
+        "other",
+        "sewer-metering",
+    }
+    assert 38 <= len(store.list_accounts(limit=1000)) <= 45
+    assert str(store.verify_audit()) == "ok"
+    director = store.get_user("demo-director")
+    assert director.role == "director"
+    assert director.has_password
+    signed = [d for r in rows for d in store.decisions(r.number) if d.kind.value == "approval"]
+    assert signed
+    assert all(d.decided_by == "demo-director" for d in signed)
+    assert all(d.snapshot_sha256 for d in signed)
+    store.close()
+
+
+def test_demo_is_deterministic(tmp_path, demo_db):
+    again = tmp_path / "again.db"
+    assert main(["demo", "--db", str(again)]) == 0
+    digest = "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1"
+    first = sqlite3.connect(demo_db).execute(digest).fetchone()
+    second = sqlite3.connect(again).execute(digest).fetchone()
+    assert first == second
+
+
+def test_demo_refuses_a_database_with_data(demo_db, capsys):
+    assert main(["demo", "--db", str(demo_db)]) == 3
+    assert "new, empty database" in capsys.readouterr().err
+
+
+def test_export_applications_csv(tmp_path, demo_db):
+    out = tmp_path / "apps.csv"
+    assert main(["export", "applications", str(out), "--db", str(demo_db)]) == 0
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert len(rows) == 40
+    header = list(rows[0])
+    for column in (
+        "number",
+        "account",
+        "customer",
+        "category",
+        "customer_class",
+        "status",
+        "received",
+        "fee",
+        "paid",
+        "effective",
+    ):
+        assert column in header
+    approved = next(r for r in rows if r["status"] == "approved" and r["category"] == "car-wash")
+    assert approved["fee"] == "250.00"
+    assert approved["paid"] == "250.00"
+    assert len(approved["effective"]) == 10
+    assert approved["effective"][4] == "-"
+    draft = next(r for r in rows if r["status"] == "draft")
+    assert draft["fee"] == ""
+    assert draft["received"] == ""
+
+
+def test_export_billing_has_a_row_per_credit_and_period(tmp_path, demo_db):
+    out = tmp_path / "billing.csv"
+    assert main(["export", "billing", str(out), "--db", str(demo_db)]) == 0
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert rows
+    computed = [r for r in rows if r["credit"]]
+    assert len(computed) >= len(rows) * 3 // 4
+    for r in computed:
+        assert r["period_end"] >= r["credit_from"]
+        # credit = unadjusted - adjusted, to the cent
+        cents = lambda s: int(s.replace(".", ""))  # noqa: E731
+        assert cents(r["volume_charge_unadjusted"]) - cents(r["volume_charge"]) == cents(
+            r["credit"]
+        )
+    keys = [(r["application"], r["determination"], r["period_start"]) for r in rows]
+    assert len(keys) == len(set(keys))
+
+
+def test_backup_while_open_and_restore_needs_force(tmp_path, demo_db, capsys):
+    holder = open_store(demo_db)  # the app is open on it
+    dest = tmp_path / "copy.db"
+    assert main(["backup", str(dest), "--db", str(demo_db)]) == 0
+    assert main(["backup", str(dest), "--db", str(demo_db)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    holder.close()
+    copy = sqlite3.connect(dest)
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy.execute("SELECT count(*) FROM applications").fetchone()[0] == 40
+    copy.close()
+
+    target = tmp_path / "target.db"
+    open_store(target).close()
+    assert main(["restore", str(dest), "--db", str(target)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert main(["restore", str(dest), "--force", "--db", str(target)]) == 0
+    restored = open_store(target)
+    assert restored.queue_counts()["all"] == 40
+    assert restored.verify_audit().ok
+    restored.close()
+
+
+def test_restore_checks_the_backup_first(tmp_path, capsys):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 50)
+    target = tmp_path / "target.db"
+    assert main(["restore", str(junk), "--db", str(target)]) == 1
+    assert "not an SQLite database" in capsys.readouterr().err
+    assert not target.exists()
+
+
+def test_audit_verify_prints_ok_or_the_broken_link(tmp_path, demo_db, capsys):
+    assert main(["audit", "verify", "--db", str(demo_db)]) == 0
+    assert capsys.readouterr().out.strip() == "ok"
+    tampered = tmp_path / "tampered.db"
+    assert main(["backup", str(tampered), "--db", str(demo_db)]) == 0
+    conn = sqlite3.connect(tampered)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit SET reason = 'nothing to see' WHERE seq = 42")
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+    assert main(["audit", "verify", "--db", str(tampered)]) == 4
+    assert capsys.readouterr().out.strip().startswith("broken at audit row 42:")
+
+
+def test_auto_backup_keeps_the_last_n(tmp_path, demo_db):
+    import datetime as dt
+
+    from kcsac.operations.backups import auto_backup
+
+    store = open_store(demo_db)
+    folder = tmp_path / "backups"
+    made = [
+        auto_backup(store, folder, 3, now=dt.datetime(2026, 10, 30, 8, 0, i, tzinfo=dt.UTC))
+        for i in range(5)
+    ]
+    store.close()
+    kept = sorted(p.name for p in folder.iterdir())
+    assert kept == sorted(p.name for p in made[-3:])
