@@ -13,7 +13,7 @@ from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.method import Method
 from kcsac.domain.problems import Problem
 from kcsac.domain.rates import RATE_TABLES, RateTable, first_effective_on, rate_table_on
-from kcsac.domain.volume import format_ccf
+from kcsac.domain.volume import Volume, format_ccf
 
 
 @dataclass(frozen=True)
@@ -26,14 +26,14 @@ class PeriodInput:
 
     start: date
     end: date
-    purchased_ccf: Decimal
-    diverted_ccf: Decimal | None = None
-    sewer_ccf: Decimal | None = None
-    bod: Decimal | None = None
-    ss: Decimal | None = None
-    og: Decimal | None = None
-    makeup_ccf: Decimal | None = None
-    blowdown_ccf: Decimal | None = None
+    purchased_ccf: Volume
+    diverted_ccf: Volume | None = None
+    sewer_ccf: Volume | None = None
+    bod: Volume | None = None
+    ss: Volume | None = None
+    og: Volume | None = None
+    makeup_ccf: Volume | None = None
+    blowdown_ccf: Volume | None = None
 
     @property
     def days(self) -> int:

@@ -7,7 +7,7 @@ from kcsac.domain import ordinance as o
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.money import to_cents
-from kcsac.domain.rates import RATE_TABLES, RateTable, first_effective_on, rate_table_on
+from kcsac.domain.rates import RATE_TABLES, RateTable, rate_table_on
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,11 @@ class FeeQuote:
 
 
 def no_table_reason(day: date, tables: tuple[RateTable, ...] = RATE_TABLES) -> str:
-    first = first_effective_on(tables)
+    """Why nothing is priced on `day`: it is before the first table kcsac holds."""
+    first = min(tables, key=lambda t: t.effective_on)
     return (
         f"no rate table is in force on {day.isoformat()}: kcsac holds rates from "
-        f"{first.isoformat()} ({rate_table_on(first, tables).ordinance})"  # type: ignore[union-attr]
+        f"{first.effective_on.isoformat()} ({first.ordinance})"
     )
 
 

@@ -161,7 +161,8 @@ def _diversion(
 
 
 def _shown(value: Fraction) -> Decimal:
-    """Exact when it terminates within 6 places, else rounded half-up to 6."""
+    """Exact when it terminates within 6 places, else rounded half-up to 6 (a Fraction read
+    from a meter in gallons does not terminate)."""
     exact = to_decimal(value)
     rounded = round_half_up(value)
     return exact if exact == rounded else rounded
@@ -197,22 +198,23 @@ def _row(
     if len({id(s.table) for s in parts}) > 1:
         flags.append("spans two rate tables: priced day by day")
     credited_shown = _shown(credited)
+    purchased_shown = _shown(purchased)
     return ScheduleRow(
         start=p.start,
         end=p.end,
         days=p.days,
         days_credited=credited_days,
         factor=factor,
-        purchased_ccf=p.purchased_ccf,
+        purchased_ccf=purchased_shown,
         diverted_ccf=_shown(diverted),
         credited_ccf=credited_shown,
-        billed_ccf=p.purchased_ccf - credited_shown,  # so billed + credited = purchased
+        billed_ccf=purchased_shown - credited_shown,  # so billed + credited = purchased
         service_charge_cents=cents(service_dollars(customer_class, parts)),
         volume_charge_unadjusted_cents=unadjusted,
         volume_charge_cents=adjusted,
         credit_cents=unadjusted - adjusted,
         surcharge_cents=surcharge,
-        sewer_ccf=p.sewer_ccf,
+        sewer_ccf=None if p.sewer_ccf is None else _shown(Fraction(p.sewer_ccf)),
         diverted_exact=diverted,
         credited_exact=credited,
         billed_exact=billed,

@@ -416,3 +416,23 @@ def test_period_field_round_trip():
     assert period_field(3, "diverted_ccf") == "periods[3].diverted_ccf"
     assert parse_period_field("periods[3].diverted_ccf") == (3, "diverted_ccf")
     assert parse_period_field("percent") is None
+
+
+def test_exact_fraction_volumes_from_gallon_meters_are_accepted():
+    """Operations may pass exact ccf (e.g. gallons / 748.052) instead of Decimals."""
+    from kcsac.domain.volume import gal_to_ccf
+
+    purchased = gal_to_ccf(D(100000))  # 133.6805... ccf
+    diverted = gal_to_ccf(D(25000))
+    s = schedule(
+        terms=DeterminationTerms(Method.DEDUCT_METER),
+        periods=[
+            PeriodInput(date(2026, 6, 1), date(2026, 6, 30), purchased, diverted_ccf=diverted)
+        ],
+    )
+    [row] = s.rows
+    assert row.purchased_ccf == D("133.680546")
+    assert row.billed_exact == purchased * 3 / 4
+    assert row.billed_ccf + row.credited_ccf == row.purchased_ccf
+    # 100,000 gal x 3/4 = 75,000 gal = 100.2604... ccf x 12.90 = 1293.36
+    assert row.volume_charge_cents == 129336
