@@ -104,7 +104,7 @@ class DocumentPreviewDialog(QDialog):
         self._build()
         self._connect_signals()
         self._show_pages()
-        self.resize(860, 900)
+        self.resize(900, 900)  # a US Letter page at 100 % (816 px) plus the scroll bar
 
     # --- building -------------------------------------------------------------------------
     def _build(self) -> None:

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac import paths
+from kcsac.operations import approvals, documents
 from kcsac.ui.approval_dialog import ApprovalDialog
 from kcsac.ui.batch_export_dialog import BatchExportDialog
 from kcsac.ui.document_preview_dialog import DocumentPreviewDialog
 from kcsac.ui.password_prompt import PasswordPrompt
-from tests.ui.test_approval_dialog import seed_file, seed_people
-from tests.ui.test_document_preview_dialog import make_pdf
+from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people
 
 CONTROLS = (
     QAbstractButton,
@@ -102,6 +102,7 @@ def check_and_shoot(qtbot, dialog: QDialog, filename: str, tmp_path: Path) -> Pa
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    qtbot.wait(50)  # let layouts settle (scroll bars, word-wrapped labels) before the grab
     assert accessibility_problems(dialog) == []
     path = shot_dir(tmp_path) / filename
     assert dialog.grab().save(str(path))
@@ -134,9 +135,15 @@ def test_password_prompt_screens(qtbot, tmp_path):
     check_and_shoot(qtbot, new, "password_prompt_set.png", tmp_path)
 
 
-def test_document_preview_dialog_screen(qtbot, tmp_path):
-    data = make_pdf(tmp_path / "sample.pdf", ["Approval letter", "Page two"])
-    dialog = DocumentPreviewDialog(data, title="Approval letter", suggested_name="x.pdf")
+def test_document_preview_dialog_screen(qtbot, store, people, today, tmp_path):
+    app = seed_file(store, people, today)
+    approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
+    letter = documents.letter_for(store, "dora", app.number, today=today)
+    dialog = DocumentPreviewDialog(
+        documents.render_issued(letter),
+        title=f"Approval letter {app.number}",
+        suggested_name=letter.filename,
+    )
     check_and_shoot(qtbot, dialog, "document_preview_dialog.png", tmp_path)
 
 

@@ -1,6 +1,7 @@
 """DocumentPreviewDialog renders real PDF pages, saves the exact bytes, prints every page."""
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,33 @@ def test_print_paints_every_page_onto_the_printer(qtbot, two_page_pdf, tmp_path)
 def test_bytes_that_are_not_a_pdf_are_refused_clearly():
     with pytest.raises(ValueError, match="could not be read as a PDF"):
         render_page_images(b"not a pdf", 96)
+
+
+def test_preview_of_a_real_approval_letter(qtbot, store, today, tmp_path, monkeypatch):
+    from kcsac.operations import approvals, documents
+    from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people
+
+    people = seed_people(store, today)
+    app = seed_file(store, people, today)
+    approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
+    letter = documents.letter_for(store, "dora", app.number, today=today)
+    data = documents.render_issued(letter)
+    dialog = DocumentPreviewDialog(
+        data,
+        title=f"Approval letter {app.number}",
+        suggested_name=letter.filename,
+        save_dir=tmp_path,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.page_count() == len(PdfReader(io.BytesIO(data)).pages)
+    assert all(ink_fraction(dialog.page_image(i)) > 0.01 for i in range(dialog.page_count()))
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        staticmethod(lambda parent, caption, start, filters: (start, filters)),
+    )
+    with qtbot.waitSignal(dialog.document_saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    saved = tmp_path / "SAC-2026-0001-approval-letter.pdf"
+    assert hashlib.sha256(saved.read_bytes()).hexdigest() == hashlib.sha256(data).hexdigest()
