@@ -29,9 +29,9 @@ class PeriodInput:
     purchased_ccf: Volume
     diverted_ccf: Volume | None = None
     sewer_ccf: Volume | None = None
-    bod: Volume | None = None
-    ss: Volume | None = None
-    og: Volume | None = None
+    bod: Decimal | None = None
+    ss: Decimal | None = None
+    og: Decimal | None = None
     makeup_ccf: Volume | None = None
     blowdown_ccf: Volume | None = None
 

@@ -448,3 +448,45 @@ def test_sewer_meter_and_evaporation_columns(capsys, csv_file):
     )
     assert status == 0
     assert "meter error: blow-down above make-up; no credit" in out
+
+
+def test_fixed_method_for_a_nonresident_unmetered_customer(capsys, csv_file):
+    path = csv_file("start,end,purchased_ccf\n2026-06-01,2026-06-30,50\n2026-07-01,2026-07-31,50\n")
+    status, out, err = run(
+        capsys,
+        "--class",
+        "nonresident-unmetered",
+        "--effective",
+        "2026-07-17",
+        "--method",
+        "fixed",
+        "--fixed-ccf",
+        "15",
+        "--periods",
+        str(path),
+        "--json",
+    )
+    assert (status, err) == (0, "")
+    june, july = json.loads(out)["periods"]
+    assert (june["factor"], june["credit"], june["service_charge"]) == ("0/30", "0.00", "20.43")
+    assert july["factor"] == "15/31"
+    assert july["diverted_ccf"] == "15.50"  # 15 x 31 / 30
+    assert july["credited_ccf"] == "7.50"  # 15.5 x 15/31: 15 ccf per 30 days, 15 days
+    assert (july["volume_charge"], july["credit"]) == ("297.50", "52.50")  # 42.5 and 7.5 x 7.00
+    assert july["service_charge"] == "21.11"  # 20.43 x 31 / 30
+
+
+def test_fixed_volume_above_the_purchase_is_bad_data(capsys, csv_file):
+    status, err = data_errors(
+        capsys,
+        csv_file,
+        "start,end,purchased_ccf\n2026-06-01,2026-06-30,10\n",
+        "--fixed-ccf",
+        "30",
+        method="fixed",
+    )
+    assert status == 4
+    assert err.splitlines() == [
+        "periods.csv line 2: the fixed diversion 30.00 ccf (30 x 30/30) exceeds purchased_ccf 10 "
+        "(2026-06-01 to 2026-06-30)"
+    ]
