@@ -1,0 +1,102 @@
+"""The determination editor: parameters checked as typed, the engine's schedule as a preview."""
+
+import datetime as dt
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
+
+from kcsac.domain.method import Method
+from kcsac.domain.status import Status
+from kcsac.operations import applications as ops
+from kcsac.operations import queries
+from kcsac.ui.determination_dialog import DeterminationDialog
+from tests.ui.desk_factories import make_paid, monthly_consumption
+
+
+def reviewed(store, user):
+    app = make_paid(store, user)
+    for kind in ("site", "plan", "installation"):
+        ops.record_review(
+            store,
+            user,
+            app.number,
+            kind=kind,
+            reviewed_on=dt.date(2026, 8, 5),
+            result="passed",
+            today=dt.date(2026, 8, 20),
+        )
+    return app
+
+
+def open_dialog(qtbot, desk, number):
+    dialog = DeterminationDialog(desk, queries.application_detail(desk.store, number, desk.user))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_percentage_preview_matches_the_worked_example_and_saves(qtbot, reviewer_desk, store):
+    desk = reviewer_desk
+    app = reviewed(store, desk.user)
+    store.put_consumption(monthly_consumption(app.account, "96"))
+    dialog = open_dialog(qtbot, desk, app.number)
+    QAbstractItemModelTester(
+        dialog.preview_model, QAbstractItemModelTester.FailureReportingMode.Fatal
+    )
+    assert dialog.notes_label.text().startswith("Enter the method's parameter")
+    qtbot.keyClicks(dialog.percent_edit, "15")
+    qtbot.keyClicks(dialog.justification_edit, "Evaporation and carry-out, per site visit")
+    dialog.effective_on_edit.setDate(dt.date(2026, 8, 12))  # RULES.md worked example 1
+    qtbot.waitUntil(lambda: dialog.preview_model.rowCount() == 1, timeout=2000)
+
+    model = dialog.preview_model
+    cells = [model.index(0, c).data() for c in range(model.columnCount())]
+    assert cells == [
+        "2026-08-01 to 2026-08-31",
+        "31",
+        "96.00",
+        "14.40",
+        "20/31",
+        "86.709677",
+        "$33.09",
+        "$1,238.40",
+        "$1,118.55",
+        "$119.85",
+    ]
+    assert "credit $119.85" in dialog.totals_label.text()
+
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()
+    [saved] = store.determinations(app.number)
+    assert (saved.method, saved.percent, saved.entered_by) == (
+        Method.PERCENTAGE,
+        Decimal("15"),
+        desk.user.login,
+    )
+    assert saved.justification == "Evaporation and carry-out, per site visit"
+    assert store.get_application(app.number).status is Status.AWAITING_DECISION
+
+
+def test_parameters_are_checked_as_typed(qtbot, reviewer_desk, store):
+    app = reviewed(store, reviewer_desk.user)
+    dialog = open_dialog(qtbot, reviewer_desk, app.number)
+    qtbot.keyClicks(dialog.percent_edit, "150")
+    assert "outside 0 < p < 100" in dialog.messages.text("percent")
+    assert not dialog.ok_button.isEnabled()
+    dialog.method_combo.setCurrentIndex(dialog.method_combo.findData(Method.FIXED.value))
+    assert not dialog.percent_edit.isEnabled() and dialog.fixed_ccf_edit.isEnabled()
+    qtbot.keyClicks(dialog.fixed_ccf_edit, "abc")
+    assert dialog.messages.text("fixed_ccf") == "Not a number: 'abc'"
+
+
+def test_fixed_volume_preview_over_the_consumption_history(qtbot, reviewer_desk, store):
+    app = reviewed(store, reviewer_desk.user)
+    store.put_consumption(monthly_consumption(app.account, "50"))
+    dialog = open_dialog(qtbot, reviewer_desk, app.number)
+    assert dialog.effective_on_edit.date().toPython() == dt.date(2026, 5, 1), "history start"
+    dialog.method_combo.setCurrentIndex(dialog.method_combo.findData(Method.FIXED.value))
+    qtbot.keyClicks(dialog.fixed_ccf_edit, "10")
+    qtbot.waitUntil(lambda: dialog.preview_model.rowCount() == 4, timeout=2000)
+    assert dialog.preview_model.index(1, 3).data() == "10.00"  # June: 30 days, 10 ccf
+    assert dialog.schedule is not None and dialog.schedule.totals.credit_cents > 0

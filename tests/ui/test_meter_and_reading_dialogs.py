@@ -1,0 +1,109 @@
+"""Meters and readings: no estimates; a lower reading needs a replacement/rollover and a note."""
+
+import datetime as dt
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+
+from kcsac.domain.category import Category
+from kcsac.domain.records import MeterRole, MeterUnit
+from kcsac.operations import queries
+from kcsac.ui.meter_dialog import MeterDialog
+from kcsac.ui.reading_dialog import ReadingDialog
+from tests.ui.desk_factories import make_paid
+
+
+def detail(desk, number):
+    return queries.application_detail(desk.store, number, desk.user)
+
+
+def add_meter(qtbot, desk, number, serial="IR-7", activation="1000"):
+    dialog = MeterDialog(desk, detail(desk, number))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.serial_edit.clear()
+    qtbot.keyClicks(dialog.serial_edit, serial)
+    qtbot.keyClicks(dialog.make_model_edit, "Neptune T-10")
+    qtbot.keyClicks(dialog.location_edit, "Pump house")
+    dialog.date_edits["installed_on"].setDate(dt.date(2026, 6, 1))
+    qtbot.keyClicks(dialog.activation_reading_edit, activation)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()
+    return dialog
+
+
+def open_reading(qtbot, desk, number):
+    dialog = ReadingDialog(desk, detail(desk, number))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_a_meter_is_stored_with_its_particulars(qtbot, desk, store):
+    app = make_paid(store, desk.user, category=Category.IRRIGATION)
+    dialog = add_meter(qtbot, desk, app.number)
+    assert dialog.role_combo.currentData() == MeterRole.IRRIGATION.value, "chosen by category"
+    [meter] = store.meters(app.number)
+    assert (meter.role, meter.serial, meter.make_model, meter.location) == (
+        MeterRole.IRRIGATION,
+        "IR-7",
+        "Neptune T-10",
+        "Pump house",
+    )
+    assert meter.unit is MeterUnit.FT3
+    assert meter.installed_on == dt.date(2026, 6, 1)
+    assert meter.sealed_on is None, "a date left blank is not known, not invented"
+    assert meter.activation_reading == Decimal("1000")
+
+
+def test_meter_needs_a_serial_and_a_numeric_activation_reading(qtbot, desk, store):
+    app = make_paid(store, desk.user)
+    dialog = MeterDialog(desk, detail(desk, app.number))
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.activation_reading_edit, "12a")
+    assert "Not a meter reading" in dialog.messages.text("activation_reading")
+    qtbot.keyClicks(dialog.serial_edit, "x")
+    qtbot.keyClick(dialog.serial_edit, Qt.Key.Key_Backspace)
+    assert dialog.messages.text("serial") == "Type the meter's serial number"
+    assert not dialog.ok_button.isEnabled()
+
+
+def test_readings_in_order_and_a_lower_reading_needs_a_reason(qtbot, desk, store):
+    app = make_paid(store, desk.user, category=Category.IRRIGATION)
+    add_meter(qtbot, desk, app.number)
+
+    dialog = open_reading(qtbot, desk, app.number)
+    assert "1000" in dialog.previous_label.text() and "activation" in dialog.previous_label.text()
+    dialog.read_on_edit.setDate(dt.date(2026, 7, 1))
+    qtbot.keyClicks(dialog.value_edit, "1450.5")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()
+
+    dialog = open_reading(qtbot, desk, app.number)
+    dialog.read_on_edit.setDate(dt.date(2026, 8, 1))
+    qtbot.keyClicks(dialog.value_edit, "20")
+    assert "Lower than the previous reading (1450.5" in dialog.messages.text("value")
+    assert not dialog.ok_button.isEnabled()
+    dialog.replacement_check.setChecked(True)
+    assert dialog.messages.text("note") == "Describe the replacement or rollover"
+    qtbot.keyClicks(dialog.note_edit, "Meter replaced 2026-07-15, new register")
+    assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()
+
+    [meter] = store.meters(app.number)
+    readings = store.readings(meter.id)
+    assert [(r.read_on, r.value, r.replacement) for r in readings] == [
+        (dt.date(2026, 7, 1), Decimal("1450.5"), False),
+        (dt.date(2026, 8, 1), Decimal("20"), True),
+    ]
+    assert readings[1].note == "Meter replaced 2026-07-15, new register"
+
+
+def test_a_reading_cannot_be_in_the_future_or_not_a_number(qtbot, desk, store):
+    app = make_paid(store, desk.user, category=Category.IRRIGATION)
+    add_meter(qtbot, desk, app.number)
+    dialog = open_reading(qtbot, desk, app.number)
+    qtbot.keyClicks(dialog.value_edit, "about 1500")
+    assert dialog.messages.text("value") == "Not a reading: 'about 1500'"
+    assert dialog.read_on_edit.maximumDate().toPython() == dt.date(2026, 8, 20)

@@ -1,0 +1,262 @@
+"""The new-application wizard, driven through its widgets, for every category; stored records."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWizard
+
+from kcsac.domain.category import Category
+from kcsac.domain.customer_class import AccountClass, CustomerClass
+from kcsac.domain.status import Status
+from kcsac.ui.wizard.category_fields import CATEGORY_DOCUMENTS
+from kcsac.ui.wizard.new_application_wizard import NewApplicationWizard
+from tests.ui.desk_factories import make_approved_record
+
+DETAILS: dict[Category, dict[str, str]] = {
+    Category.CAR_WASH: {"wash_type": "Tunnel", "bays": "3"},
+    Category.LAUNDRY: {"machines": "20", "capacity_lb": "400"},
+    Category.EVAPORATION: {
+        "equipment": "Cooling tower",
+        "tonnage": "350",
+        "make_up_meter": "MU-1",
+        "blow_down_meter": "BD-1",
+    },
+    Category.IRRIGATION: {"irrigated_area_ft2": "12000", "irrigation_meter": "IR-7"},
+    Category.WATER_TO_PRODUCT: {
+        "product": "Soft drinks",
+        "water_per_unit_gal": "2.5",
+        "product_unit": "case of 24",
+    },
+    Category.OTHER: {"process_description": "Steam lost in the dryers"},
+    Category.SEWER_METERING: {"sewer_meter": "SW-9"},
+    Category.OWNERSHIP_CHANGE: {"new_owner": "New Owner LLC"},
+}
+FEES = {
+    Category.CAR_WASH: 25000,
+    Category.LAUNDRY: 25000,
+    Category.EVAPORATION: 60000,
+    Category.IRRIGATION: 60000,
+    Category.OWNERSHIP_CHANGE: 60000,
+    Category.WATER_TO_PRODUCT: 125000,
+    Category.OTHER: 125000,
+    Category.SEWER_METERING: 125000,
+}
+
+
+def next_button(wizard):
+    return wizard.button(QWizard.WizardButton.NextButton)
+
+
+def click(qtbot, button):
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def type_into(qtbot, widget, text):
+    widget.setFocus()
+    if isinstance(widget, QLineEdit):
+        widget.clear()
+    qtbot.keyClicks(widget, text)
+
+
+def fill_account(
+    qtbot,
+    wizard,
+    number="2000001-001",
+    *,
+    customer="Acme Industrial Co.",
+    address="1200 Grand Blvd",
+    account_class=AccountClass.COMMERCIAL,
+    customer_class=CustomerClass.RESIDENT,
+    storm=False,
+):
+    page = wizard.account_page
+    type_into(qtbot, page.account_number_edit, number)
+    if page.customer_edit.isEnabled():
+        type_into(qtbot, page.customer_edit, customer)
+        type_into(qtbot, page.service_address_edit, address)
+        page.account_class_combo.setCurrentIndex(page.account_class_combo.findData(account_class))
+        page.customer_class_combo.setCurrentIndex(
+            page.customer_class_combo.findData(customer_class)
+        )
+    if storm:
+        click(qtbot, page.storm_sewer_check)
+
+
+def fill_details(qtbot, wizard, values):
+    page = wizard.details_page
+    for key, value in values.items():
+        widget = page.input(key)
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(widget.findText(value))
+        elif isinstance(widget, QPlainTextEdit):
+            widget.setFocus()
+            qtbot.keyClicks(widget, value)
+        else:
+            type_into(qtbot, widget, value)
+
+
+@pytest.fixture
+def wizard(qtbot, desk):
+    w = NewApplicationWizard(desk)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+@pytest.mark.parametrize("category", list(Category), ids=lambda c: c.value)
+def test_every_category_from_start_to_submit(qtbot, desk, store, category):
+    details = dict(DETAILS[category])
+    if category is Category.OWNERSHIP_CHANGE:
+        prior = make_approved_record(store, desk.user, account="9000001-001")
+        details = {"prior_application": prior.number, **details}
+    wizard = NewApplicationWizard(desk)
+    qtbot.addWidget(wizard)
+    wizard.show()
+
+    fill_account(qtbot, wizard)
+    assert next_button(wizard).isEnabled()
+    click(qtbot, next_button(wizard))
+    assert wizard.currentPage() is wizard.category_page
+    assert wizard.number.startswith("SAC-2026-"), "the draft is stored on leaving page 1"
+
+    page = wizard.category_page
+    page.category_combo.setCurrentIndex(page.category_combo.findData(category))
+    page.received_on_edit.setDate(dt.date(2026, 8, 3))
+    assert page.fee_label.text() == f"${FEES[category] // 100:,}.00"
+    assert "60-2(2)(c)" in page.fee_citation_label.text()
+    click(qtbot, next_button(wizard))
+
+    assert wizard.currentPage() is wizard.details_page
+    assert not next_button(wizard).isEnabled(), "required facts are empty"
+    fill_details(qtbot, wizard, details)
+    assert wizard.details_page.problems() == []
+    click(qtbot, next_button(wizard))
+
+    documents = wizard.documents_page.documents_list
+    assert [documents.item(i).text() for i in range(documents.count())] == list(
+        CATEGORY_DOCUMENTS[category]
+    )
+    documents.item(0).setCheckState(Qt.CheckState.Checked)
+    click(qtbot, next_button(wizard))
+
+    assert wizard.currentPage() is wizard.submit_page
+    assert details[next(iter(details))] in wizard.submit_page.summary_label.text()
+    with qtbot.waitSignal(wizard.application_submitted) as submitted:
+        click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
+    number = submitted.args[0]
+
+    stored = store.get_application(number)
+    assert stored.status is Status.AWAITING_FEE
+    assert stored.category is category
+    assert stored.received_on == dt.date(2026, 8, 3)
+    assert stored.fee_cents == FEES[category]
+    assert stored.details == details
+    assert stored.documents[CATEGORY_DOCUMENTS[category][0]] is True
+    assert sum(stored.documents.values()) == 1
+    account = store.get_account("2000001-001")
+    assert (account.customer, account.service_address) == ("Acme Industrial Co.", "1200 Grand Blvd")
+
+
+def test_residential_account_is_refused_on_the_spot_with_citation(qtbot, wizard):
+    fill_account(qtbot, wizard, account_class=AccountClass.RESIDENTIAL)
+    message = wizard.account_page.messages.text("account_class")
+    assert "one- or two-family residential" in message
+    assert "60-2(2)(c)" in message
+    assert not next_button(wizard).isEnabled()
+    combo = wizard.account_page.account_class_combo
+    combo.setCurrentIndex(combo.findData(AccountClass.COMMERCIAL))
+    assert wizard.account_page.messages.text("account_class") == ""
+    assert next_button(wizard).isEnabled()
+
+
+def test_storm_sewer_discharge_is_refused_on_the_spot_with_citation(qtbot, wizard):
+    fill_account(qtbot, wizard, storm=True)
+    message = wizard.account_page.messages.text("storm_sewer")
+    assert "storm sewer" in message
+    assert "60-3(a)(6)" in message
+    assert not next_button(wizard).isEnabled()
+
+
+def test_empty_and_bad_fields_say_what_is_wrong_next_to_the_field(qtbot, wizard):
+    page = wizard.account_page
+    type_into(qtbot, page.account_number_edit, "12 34")
+    assert "letters, digits and dashes" in page.messages.text("account_number")
+    assert page.messages.text("customer") == "", "not scolded before the clerk got there"
+    type_into(qtbot, page.customer_edit, "x")
+    qtbot.keyClick(page.customer_edit, Qt.Key.Key_Backspace)
+    assert page.messages.text("customer") == "Type the customer's name"
+
+
+def test_a_known_account_fills_itself_in(qtbot, wizard, store, desk):
+    from tests.ui.desk_factories import make_account
+
+    make_account(store, desk.user, "3000003-001", customer="Known Laundry", address="9 Elm")
+    type_into(qtbot, wizard.account_page.account_number_edit, "3000003-001")
+    page = wizard.account_page
+    assert page.customer_edit.text() == "Known Laundry"
+    assert not page.customer_edit.isEnabled()
+    assert "Known account" in page.intro_label.text()
+
+
+def test_nonresident_ownership_change_fee_is_not_set_by_ordinance(qtbot, wizard):
+    fill_account(qtbot, wizard, customer_class=CustomerClass.NONRESIDENT_DIRECT)
+    click(qtbot, next_button(wizard))
+    page = wizard.category_page
+    page.category_combo.setCurrentIndex(page.category_combo.findData(Category.OWNERSHIP_CHANGE))
+    assert page.fee_label.text() == "Not set by ordinance"
+    assert "does not invent one" in page.fee_citation_label.text()
+
+
+def test_bad_detail_values_are_named(qtbot, wizard, store, desk):
+    fill_account(qtbot, wizard)
+    click(qtbot, next_button(wizard))
+    page = wizard.category_page
+    page.category_combo.setCurrentIndex(page.category_combo.findData(Category.OWNERSHIP_CHANGE))
+    click(qtbot, next_button(wizard))
+    details = wizard.details_page
+    type_into(qtbot, details.input("prior_application"), "SAC-2026-9999")
+    assert details.message("prior_application") == "There is no application SAC-2026-9999"
+    type_into(qtbot, details.input("prior_application"), "nonsense")
+    assert "must look like SAC-2026-0001" in details.message("prior_application")
+
+
+def test_closing_mid_wizard_keeps_everything_and_the_draft_resumes(qtbot, desk, store):
+    wizard = NewApplicationWizard(desk)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    fill_account(qtbot, wizard)
+    click(qtbot, next_button(wizard))
+    page = wizard.category_page
+    page.category_combo.setCurrentIndex(page.category_combo.findData(Category.LAUNDRY))
+    click(qtbot, next_button(wizard))
+    type_into(qtbot, wizard.details_page.input("machines"), "12")  # half done, then closed
+    number = wizard.number
+    wizard.close()
+
+    stored = store.get_application(number)
+    assert stored.status is Status.DRAFT
+    assert stored.category is Category.LAUNDRY
+    assert stored.details["machines"] == "12"
+
+    resumed = NewApplicationWizard(desk, resume=number)
+    qtbot.addWidget(resumed)
+    resumed.show()
+    assert resumed.account_page.account_number_edit.text() == "2000001-001"
+    click(qtbot, next_button(resumed))
+    click(qtbot, next_button(resumed))
+    assert resumed.details_page.text("machines") == "12"
+    type_into(qtbot, resumed.details_page.input("capacity_lb"), "300")
+    click(qtbot, next_button(resumed))
+    click(qtbot, next_button(resumed))
+    click(qtbot, resumed.button(QWizard.WizardButton.FinishButton))
+    assert store.get_application(number).status is Status.AWAITING_FEE
+    assert store.get_application(number).details == {"machines": "12", "capacity_lb": "300"}
+
+
+def test_f1_quotes_the_ordinance_for_the_current_page(qtbot, wizard):
+    wizard.account_page.account_number_edit.setFocus()
+    qtbot.keyClick(wizard.account_page.account_number_edit, Qt.Key.Key_F1)
+    text = wizard._help.last_dialog.text
+    assert "Commercial and industrial water accounts" in text
+    assert "60-2(2)(c)" in text

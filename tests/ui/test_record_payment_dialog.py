@@ -1,0 +1,104 @@
+"""Recording fee payments: partial payments, the balance, and the confirmation cases."""
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from kcsac.domain.status import Status
+from kcsac.operations import applications as ops
+from kcsac.operations import queries
+from kcsac.ui.record_payment_dialog import RecordPaymentDialog
+from tests.ui.desk_factories import make_submitted
+
+
+def open_dialog(qtbot, desk, number):
+    detail = queries.application_detail(desk.store, number, desk.user)
+    dialog = RecordPaymentDialog(desk, detail)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def type_amount(qtbot, dialog, text):
+    dialog.amount_edit.clear()
+    qtbot.keyClicks(dialog.amount_edit, text)
+
+
+def test_partial_payments_leave_a_balance_then_pay_in_full(qtbot, desk, store):
+    app = make_submitted(store, desk.user)  # car wash, $250.00
+    dialog = open_dialog(qtbot, desk, app.number)
+    assert dialog.amount_edit.text() == "250.00", "the balance is offered"
+    type_amount(qtbot, dialog, "100")
+    qtbot.keyClicks(dialog.receipt_edit, "R-1001")
+    assert "$150.00 after this payment" in dialog.balance_label.text()
+    assert not dialog.confirm_check.isEnabled(), "no confirmation for a partial payment"
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+    stored = store.get_application(app.number)
+    assert (stored.paid_cents, stored.balance_cents, stored.status) == (
+        10000,
+        15000,
+        Status.AWAITING_FEE,
+    )
+    [payment] = store.payments(app.number)
+    assert (payment.receipt_no, payment.amount_cents, payment.method) == ("R-1001", 10000, "cash")
+    assert payment.paid_on == dt.date(2026, 8, 20)
+
+    dialog = open_dialog(qtbot, desk, app.number)
+    assert dialog.amount_edit.text() == "150.00"
+    qtbot.keyClicks(dialog.receipt_edit, "R-1002")
+    dialog.method_combo.setCurrentText("check")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    stored = store.get_application(app.number)
+    assert (stored.paid_cents, stored.balance_cents, stored.status) == (25000, 0, Status.IN_REVIEW)
+
+
+def test_bad_amount_and_missing_receipt_are_named_next_to_the_fields(qtbot, desk, store):
+    app = make_submitted(store, desk.user)
+    dialog = open_dialog(qtbot, desk, app.number)
+    type_amount(qtbot, dialog, "12.345")
+    assert "Not an amount" in dialog.messages.text("amount")
+    assert not dialog.ok_button.isEnabled()
+    type_amount(qtbot, dialog, "0")
+    assert dialog.messages.text("amount") == "The amount must be more than $0.00"
+    type_amount(qtbot, dialog, "50")
+    assert dialog.messages.text("amount") == ""
+    qtbot.keyClicks(dialog.receipt_edit, "R")
+    qtbot.keyClick(dialog.receipt_edit, Qt.Key.Key_Backspace)
+    assert dialog.messages.text("receipt") == "Type the receipt number"
+
+
+def test_an_overpayment_asks_for_confirmation_and_a_reason(qtbot, desk, store):
+    app = make_submitted(store, desk.user)
+    dialog = open_dialog(qtbot, desk, app.number)
+    type_amount(qtbot, dialog, "300")
+    qtbot.keyClicks(dialog.receipt_edit, "R-2001")
+    assert dialog.confirm_check.isEnabled()
+    assert "more than the balance owed ($250.00)" in dialog.confirm_check.text()
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.reason_edit, "Customer paid the next application too")
+    assert not dialog.ok_button.isEnabled(), "a reason alone is not a confirmation"
+    dialog.confirm_check.setChecked(True)
+    assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    stored = store.get_application(app.number)
+    if dialog.result() == dialog.DialogCode.Accepted:
+        assert stored.paid_cents == 30000
+    else:  # the operation refuses overpayments: its reason is shown, nothing is recorded
+        assert "more than the balance owed" in (
+            dialog.messages.text("amount") + dialog.error_label.text()
+        )
+        assert stored.paid_cents == 0
+
+
+def test_a_payment_on_a_withdrawn_application_asks_for_confirmation(qtbot, desk, store):
+    app = make_submitted(store, desk.user)
+    ops.withdraw(store, desk.user, app.number, reason="applicant sold the site", today=desk.today())
+    dialog = open_dialog(qtbot, desk, app.number)
+    qtbot.keyClicks(dialog.receipt_edit, "R-3001")
+    assert "is withdrawn" in dialog.confirm_check.text()
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.reason_edit, "Check was already in the mail")
+    dialog.confirm_check.setChecked(True)
+    assert dialog.ok_button.isEnabled()

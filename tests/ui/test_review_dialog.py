@@ -1,0 +1,69 @@
+"""Recording the three reviews (site, plan, installation) with results, notes, attachments."""
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from kcsac.domain.records import ReviewKind, ReviewResult
+from kcsac.domain.status import Status
+from kcsac.operations import queries
+from kcsac.ui.review_dialog import ReviewDialog
+from tests.ui.desk_factories import make_paid
+
+
+def open_dialog(qtbot, desk, number):
+    dialog = ReviewDialog(desk, queries.application_detail(desk.store, number, desk.user))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_the_three_reviews_are_recorded_in_turn(qtbot, reviewer_desk, store, tmp_path):
+    desk = reviewer_desk
+    app = make_paid(store, desk.user)
+    photo = tmp_path / "bay-3.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not really a photo")
+    for kind in (ReviewKind.SITE, ReviewKind.PLAN, ReviewKind.INSTALLATION):
+        dialog = open_dialog(qtbot, desk, app.number)
+        assert dialog.kind_combo.currentData() == kind.value, "the next missing review is chosen"
+        assert dialog.reviewer_edit.text() == "Robin Reviewer"
+        dialog.reviewed_on_edit.setDate(dt.date(2026, 8, 10))
+        qtbot.keyClicks(dialog.notes_edit, f"{kind.label} fine")
+        if kind is ReviewKind.SITE:
+            dialog.add_attachment(photo)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()
+
+    reviews = {r.kind: r for r in store.reviews(app.number)}
+    assert set(reviews) == set(ReviewKind)
+    site = reviews[ReviewKind.SITE]
+    assert (site.reviewed_on, site.reviewer, site.result, site.notes) == (
+        dt.date(2026, 8, 10),
+        "Robin Reviewer",
+        ReviewResult.PASSED,
+        "Site review fine",
+    )
+    assert len(site.attachments) == 1 and site.attachments[0].endswith("bay-3.jpg")
+    assert store.get_application(app.number).status is Status.IN_REVIEW  # no determination yet
+
+
+def test_a_failed_review_needs_notes(qtbot, reviewer_desk, store):
+    app = make_paid(store, reviewer_desk.user)
+    dialog = open_dialog(qtbot, reviewer_desk, app.number)
+    dialog.result_combo.setCurrentIndex(dialog.result_combo.findData("failed"))
+    assert dialog.messages.text("notes") == "Say why it failed (notes are required)"
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.notes_edit, "No backflow preventer")
+    assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    [review] = store.reviews(app.number)
+    assert review.result is ReviewResult.FAILED
+
+
+def test_a_clerk_may_not_record_reviews(qtbot, desk, store):
+    app = make_paid(store, desk.user)
+    dialog = open_dialog(qtbot, desk, app.number)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert "only a reviewer" in dialog.error_label.text().lower()
+    assert store.reviews(app.number) == []
