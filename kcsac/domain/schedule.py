@@ -145,11 +145,7 @@ def _diversion(
         case Method.FIXED:
             return fixed_diversion(terms, p.days, month), []
         case Method.SEWER_METER:
-            measured = Fraction(p.sewer_ccf or 0)
-            flags = (
-                ["sewer meter above purchase: billed as measured"] if measured > purchased else []
-            )
-            return purchased - measured, flags
+            return purchased - Fraction(p.sewer_ccf or 0), []
         case Method.DEDUCT_METER:
             if p.diverted_ccf is not None:
                 return Fraction(p.diverted_ccf), []
@@ -195,6 +191,8 @@ def _row(
         flags.append("no concentrations: surcharge not computed")
     if credited_days == 0:
         flags.append("before the effective date: no credit")
+    elif diverted < 0:  # only the sewer-meter method gives a negative diversion
+        flags.append("sewer meter above purchase: billed as measured")
     if len({id(s.table) for s in parts}) > 1:
         flags.append("spans two rate tables: priced day by day")
     credited_shown = _shown(credited)
