@@ -61,6 +61,4 @@ def surcharge_dollars(
     billed_ccf: Fraction, rates: SurchargeRates, limits: SurchargeLimits, found: Concentrations
 ) -> Fraction:
     """The exact surcharge in dollars on `billed_ccf` (round it once, with to_cents)."""
-    return (
-        billed_ccf * Fraction(LB_PER_CCF_MG_L) * weighted_excess(rates, limits, found)
-    )
+    return billed_ccf * Fraction(LB_PER_CCF_MG_L) * weighted_excess(rates, limits, found)
