@@ -27,6 +27,7 @@ from kcsac import paths
 from kcsac.operations import approvals, documents
 from kcsac.ui.approval_dialog import ApprovalDialog
 from kcsac.ui.batch_export_dialog import BatchExportDialog
+from kcsac.ui.denial_dialog import DenialDialog
 from kcsac.ui.document_preview_dialog import DocumentPreviewDialog
 from kcsac.ui.password_prompt import PasswordPrompt
 from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people
@@ -168,3 +169,11 @@ def test_the_check_finds_an_unlabelled_control(qtbot):
     problems = accessibility_problems(dialog)
     assert "QLineEdit '' has no accessible name" in problems
     assert "QPushButton '' ('OK') has no keyboard mnemonic" in problems
+
+
+def test_denial_dialog_screen(qtbot, store, people, today, tmp_path):
+    app = seed_file(store, people, today, storm=True)
+    dialog = DenialDialog(store, actor=people.director, number=app.number, today=today)
+    dialog.check_reason("storm-sewer")
+    dialog.other_reasons_edit.setPlainText("Roof drains tie into the wash bay (site review)")
+    check_and_shoot(qtbot, dialog, "denial_dialog.png", tmp_path)

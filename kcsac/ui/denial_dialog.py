@@ -1,0 +1,195 @@
+"""DenialDialog: the director denies an application with reasons (listed, cited) and free text.
+
+    dialog = DenialDialog(
+        store,
+        actor=current_user,        # kcsac.domain.records.User, or None (read-only login)
+        number="SAC-2026-0001",
+        today=today,               # datetime.date; the dialog never reads the clock
+        parent=main_window,
+    )
+    dialog.denied.connect(...)     # the Decision recorded
+    dialog.exec()
+
+The reasons offered, with their citations, are `operations.approvals.DENIAL_REASONS`; other
+reasons are typed one per line. `operations.approvals.deny` records the denial and says what
+is wrong (no reason, wrong role, a decided file); its message is shown in the dialog.
+"""
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kcsac.domain.records import Decision, RecordError, User
+from kcsac.operations import approvals
+from kcsac.storage import Store
+from kcsac.ui.qt_convert import from_qdate, to_qdate
+
+REASON_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class DenialDialog(QDialog):
+    """Pick reasons (each with its citation), add others, and record the denial."""
+
+    # the Decision recorded
+    denied = Signal(object)
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        actor: User | None,
+        number: str,
+        today: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._actor = actor
+        self._number = number
+        self._today = today
+        self.decision: Decision | None = None
+        self.setObjectName("denial_dialog")
+        self.setWindowTitle(f"Deny - {number}")
+        self._build()
+        self._connect_signals()
+        self._update_deny_button()
+
+    def _build(self) -> None:
+        app = self._store.get_application(self._number)
+        account = self._store.get_account(app.account)
+        self.header_label = QLabel(
+            f"<b>{_esc(app.number)}</b> · {_esc(app.category.label)} · "
+            f"{_esc(app.status.label)}<br>{_esc(account.customer)}, "
+            f"{_esc(account.service_address)}"
+        )
+        self.header_label.setObjectName("header_label")
+        self.header_label.setWordWrap(True)
+
+        self.reasons_list = QListWidget()
+        self.reasons_list.setObjectName("reasons_list")
+        self.reasons_list.setAccessibleName("Reasons for the denial")
+        self.reasons_list.setWordWrap(True)
+        self.reasons_list.setSpacing(2)
+        for key, (text, citation) in approvals.DENIAL_REASONS.items():
+            item = QListWidgetItem(f"{text} ({citation})")
+            item.setData(REASON_KEY_ROLE, key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.reasons_list.addItem(item)
+        reasons_label = QLabel("&Reasons (check each that applies; Space toggles):")
+        reasons_label.setBuddy(self.reasons_list)
+
+        self.other_reasons_edit = QPlainTextEdit()
+        self.other_reasons_edit.setObjectName("other_reasons_edit")
+        self.other_reasons_edit.setAccessibleName("Other reasons, one per line")
+        self.other_reasons_edit.setPlaceholderText("One reason per line, with its citation")
+        self.other_reasons_edit.setTabChangesFocus(True)
+        self.other_reasons_edit.setMaximumHeight(90)
+        other_label = QLabel("&Other reasons:")
+        other_label.setBuddy(self.other_reasons_edit)
+
+        self.decided_on_edit = QDateEdit(to_qdate(self._today))
+        self.decided_on_edit.setObjectName("decided_on_edit")
+        self.decided_on_edit.setAccessibleName("Decision date")
+        self.decided_on_edit.setCalendarPopup(True)
+        self.decided_on_edit.setDisplayFormat("yyyy-MM-dd")
+        date_label = QLabel("Decision &date:")
+        date_label.setBuddy(self.decided_on_edit)
+        form = QFormLayout()
+        form.addRow(date_label, self.decided_on_edit)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error_label")
+        self.error_label.setAccessibleName("Why the denial was not recorded")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #a40000;")
+        self.error_label.hide()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.deny_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.deny_button.setText("&Deny application")
+        self.deny_button.setObjectName("deny_button")
+        self.deny_button.setAccessibleName("Deny application")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText("&Cancel")
+        cancel.setAccessibleName("Cancel")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header_label)
+        layout.addWidget(reasons_label)
+        layout.addWidget(self.reasons_list, 1)
+        layout.addWidget(other_label)
+        layout.addWidget(self.other_reasons_edit)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.resize(720, 520)
+
+    def _connect_signals(self) -> None:
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.reasons_list.itemChanged.connect(self._update_deny_button)
+        self.other_reasons_edit.textChanged.connect(self._update_deny_button)
+
+    def check_reason(self, key: str, checked: bool = True) -> None:
+        for index in range(self.reasons_list.count()):
+            item = self.reasons_list.item(index)
+            if item.data(REASON_KEY_ROLE) == key:
+                state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+                item.setCheckState(state)
+                return
+        raise KeyError(key)
+
+    def reasons(self) -> list[str]:
+        """Keys of the checked reasons, then each non-empty line of the other reasons."""
+        keys = [
+            self.reasons_list.item(i).data(REASON_KEY_ROLE)
+            for i in range(self.reasons_list.count())
+            if self.reasons_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        others = [
+            line.strip()
+            for line in self.other_reasons_edit.toPlainText().splitlines()
+            if line.strip()
+        ]
+        return keys + others
+
+    @Slot()
+    def _update_deny_button(self) -> None:
+        self.deny_button.setEnabled(bool(self.reasons()))
+
+    @Slot()
+    def _on_buttons_accepted(self) -> None:
+        try:
+            self.decision = approvals.deny(
+                self._store,
+                self._actor,
+                self._number,
+                reasons=self.reasons(),
+                today=self._today,
+                decided_on=from_qdate(self.decided_on_edit.date()),
+            )
+        except RecordError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        self.denied.emit(self.decision)
+        self.accept()
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,84 @@
+"""DenialDialog on a real store: listed reasons with citations and free text are stored."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kcsac.domain.records import DecisionKind
+from kcsac.domain.status import Status
+from kcsac.ui.denial_dialog import DenialDialog
+from kcsac.ui.qt_convert import to_qdate
+from tests.ui.test_approval_dialog import seed_file, seed_people
+
+
+@pytest.fixture
+def people(store, today):
+    return seed_people(store, today)
+
+
+def open_dialog(qtbot, store, actor, number, today) -> DenialDialog:
+    dialog = DenialDialog(store, actor=actor, number=number, today=today)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_denial_stores_the_checked_reasons_with_citations_and_free_text(
+    qtbot, store, people, today
+):
+    app = seed_file(store, people, today, storm=True)
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    assert dialog.windowTitle() == f"Deny - {app.number}"
+    assert not dialog.deny_button.isEnabled()  # no reason yet
+    storm = dialog.reasons_list.item(1)
+    assert storm.text().startswith("The diverted water is discharged to the storm sewer")
+    assert "60-3(a)(6)" in storm.text()
+    # keyboard: focus the list, move to the storm-sewer reason, Space checks it
+    dialog.reasons_list.setFocus()
+    dialog.reasons_list.setCurrentRow(1)
+    qtbot.keyClick(dialog.reasons_list, Qt.Key.Key_Space)
+    assert storm.checkState() == Qt.CheckState.Checked
+    assert dialog.deny_button.isEnabled()
+    qtbot.keyClicks(dialog.other_reasons_edit, "Roof drains tie into the wash bay (site review)")
+    with qtbot.waitSignal(dialog.denied) as denied:
+        qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
+    decision = denied.args[0]
+    stored = store.decisions(app.number)
+    assert [d.kind for d in stored] == [DecisionKind.DENIAL]
+    assert stored[0].reasons == decision.reasons
+    assert stored[0].reasons[0].startswith("The diverted water is discharged to the storm sewer")
+    assert stored[0].reasons[0].endswith("(Code secs. 60-2(2)(c), 60-3(a)(6))")
+    assert stored[0].reasons[1] == "Roof drains tie into the wash bay (site review)"
+    assert stored[0].decided_by == "dora"
+    assert store.get_application(app.number).status is Status.DENIED
+
+
+def test_a_clerk_is_told_who_may_deny_and_nothing_is_stored(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    dialog = open_dialog(qtbot, store, people.clerk, app.number, today)
+    dialog.check_reason("fee-unpaid")
+    qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "You cannot deny applications: your role is clerk" in dialog.error_label.text()
+    assert store.decisions(app.number) == []
+
+
+def test_a_future_decision_date_is_refused(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    dialog.check_reason("review-failed")
+    dialog.decided_on_edit.setDate(to_qdate(today + dt.timedelta(days=3)))
+    qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
+    assert "The decision date is in the future" in dialog.error_label.text()
+    assert store.get_application(app.number).status is Status.AWAITING_DECISION
+
+
+def test_only_free_text_is_enough_and_blank_lines_are_ignored(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    dialog.other_reasons_edit.setPlainText("\n  \nNo diversion shown (site visit)\n")
+    assert dialog.reasons() == ["No diversion shown (site visit)"]
+    with qtbot.waitSignal(dialog.denied):
+        qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
+    assert store.decisions(app.number)[0].reasons == ("No diversion shown (site visit)",)
