@@ -30,6 +30,8 @@ from kcsac.ui.batch_export_dialog import BatchExportDialog
 from kcsac.ui.denial_dialog import DenialDialog
 from kcsac.ui.document_preview_dialog import DocumentPreviewDialog
 from kcsac.ui.password_prompt import PasswordPrompt
+from kcsac.ui.reopen_dialog import ReopenDialog
+from kcsac.ui.revocation_dialog import RevocationDialog
 from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people
 
 CONTROLS = (
@@ -177,3 +179,19 @@ def test_denial_dialog_screen(qtbot, store, people, today, tmp_path):
     dialog.check_reason("storm-sewer")
     dialog.other_reasons_edit.setPlainText("Roof drains tie into the wash bay (site review)")
     check_and_shoot(qtbot, dialog, "denial_dialog.png", tmp_path)
+
+
+def test_reopen_dialog_screen(qtbot, store, people, today, tmp_path):
+    app = seed_file(store, people, today)
+    approvals.deny(store, people.director, app.number, reasons=["storm-sewer"], today=today)
+    dialog = ReopenDialog(store, actor=people.director, number=app.number, today=today)
+    dialog.reason_edit.setPlainText("Drain rerouted to the sanitary sewer; photos received")
+    check_and_shoot(qtbot, dialog, "reopen_dialog.png", tmp_path)
+
+
+def test_revocation_dialog_screen(qtbot, store, people, today, tmp_path):
+    app = seed_file(store, people, today)
+    approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
+    dialog = RevocationDialog(store, actor=people.director, number=app.number, today=today)
+    dialog.reason_combo.setCurrentIndex(0)
+    check_and_shoot(qtbot, dialog, "revocation_dialog.png", tmp_path)

@@ -1,0 +1,172 @@
+"""RevocationDialog: a director ends an approved credit from a date, with a reason.
+
+    dialog = RevocationDialog(
+        store,
+        actor=current_user,        # kcsac.domain.records.User, or None (read-only login)
+        number="SAC-2026-0001",
+        today=today,               # datetime.date; the dialog never reads the clock
+        parent=main_window,
+    )
+    dialog.revoked.connect(...)    # the SacApplication as revoked
+    dialog.exec()
+
+The reason is typed or picked from common ones (e.g. failure to report readings). The credit's
+last day is the day before the revocation date. Whether the date is allowed (after the effective
+date) and who may revoke is decided by `operations.approvals.revoke`; its refusal is shown.
+"""
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kcsac.domain.records import RecordError, SacApplication, User
+from kcsac.operations import approvals
+from kcsac.storage import Store
+from kcsac.ui.qt_convert import from_qdate, to_qdate
+
+COMMON_REASONS = (
+    "Failure to report meter readings",
+    "Meter not tested when requested",
+    "Process changed without notice to Water Services",
+    "Diverted water discharged to the storm sewer",
+    "Customer asked to end the credit",
+)
+
+
+class RevocationDialog(QDialog):
+    """Revoke date (the credit ends the day before) and reason."""
+
+    # the SacApplication after revocation
+    revoked = Signal(object)
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        actor: User | None,
+        number: str,
+        today: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._actor = actor
+        self._number = number
+        self._today = today
+        self.application: SacApplication | None = None
+        self.setObjectName("revocation_dialog")
+        self.setWindowTitle(f"Revoke credit - {number}")
+        self._build()
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.reason_combo.editTextChanged.connect(self._update)
+        self.from_on_edit.dateChanged.connect(self._update)
+        self._update()
+
+    def _build(self) -> None:
+        app = self._store.get_application(self._number)
+        account = self._store.get_account(app.account)
+        effective = app.effective_on.isoformat() if app.effective_on else "(none)"
+        self.header_label = QLabel(
+            f"<b>{_esc(app.number)}</b> · {_esc(app.category.label)} · "
+            f"{_esc(app.status.label)}<br>{_esc(account.customer)}, "
+            f"{_esc(account.service_address)}<br>Credit effective since {effective}"
+        )
+        self.header_label.setObjectName("header_label")
+        self.header_label.setWordWrap(True)
+
+        self.from_on_edit = QDateEdit(to_qdate(self._today))
+        self.from_on_edit.setObjectName("from_on_edit")
+        self.from_on_edit.setAccessibleName("Revoked from")
+        self.from_on_edit.setCalendarPopup(True)
+        self.from_on_edit.setDisplayFormat("yyyy-MM-dd")
+        self.last_day_label = QLabel()
+        self.last_day_label.setObjectName("last_day_label")
+        self.last_day_label.setAccessibleName("Last day of the credit")
+
+        self.reason_combo = QComboBox()
+        self.reason_combo.setObjectName("reason_combo")
+        self.reason_combo.setAccessibleName("Reason for the revocation")
+        self.reason_combo.setEditable(True)
+        self.reason_combo.addItems(COMMON_REASONS)
+        self.reason_combo.setCurrentIndex(-1)
+        self.reason_combo.lineEdit().setPlaceholderText("Pick a reason or type one")
+
+        form = QFormLayout()
+        from_label = QLabel("Revoked &from:")
+        from_label.setBuddy(self.from_on_edit)
+        reason_label = QLabel("&Reason:")
+        reason_label.setBuddy(self.reason_combo)
+        form.addRow(from_label, self.from_on_edit)
+        form.addRow("Last day of the credit:", self.last_day_label)
+        form.addRow(reason_label, self.reason_combo)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error_label")
+        self.error_label.setAccessibleName("Why the credit was not revoked")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #a40000;")
+        self.error_label.hide()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.revoke_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.revoke_button.setText("Re&voke credit")
+        self.revoke_button.setObjectName("revoke_button")
+        self.revoke_button.setAccessibleName("Revoke credit")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText("&Cancel")
+        cancel.setAccessibleName("Cancel")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header_label)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+
+    def from_on(self) -> dt.date:
+        return from_qdate(self.from_on_edit.date())
+
+    def reason(self) -> str:
+        return self.reason_combo.currentText().strip()
+
+    @Slot()
+    def _update(self, _value: QDate | str | None = None) -> None:
+        last_day = self.from_on() - dt.timedelta(days=1)
+        self.last_day_label.setText(last_day.isoformat())
+        self.revoke_button.setEnabled(bool(self.reason()))
+
+    @Slot()
+    def _on_buttons_accepted(self) -> None:
+        try:
+            self.application = approvals.revoke(
+                self._store,
+                self._actor,
+                self._number,
+                from_on=self.from_on(),
+                reason=self.reason(),
+                today=self._today,
+            )
+        except RecordError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        self.revoked.emit(self.application)
+        self.accept()
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

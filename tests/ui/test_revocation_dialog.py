@@ -1,0 +1,79 @@
+"""RevocationDialog on a real store: ends an approved credit from a date, with a reason."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kcsac.domain.records import DecisionKind
+from kcsac.domain.status import Status
+from kcsac.operations import approvals
+from kcsac.ui.qt_convert import to_qdate
+from kcsac.ui.revocation_dialog import RevocationDialog
+from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people
+
+
+@pytest.fixture
+def people(store, today):
+    return seed_people(store, today)
+
+
+@pytest.fixture
+def approved(store, people, today):
+    app = seed_file(store, people, today)
+    approvals.approve(
+        store,
+        people.director,
+        app.number,
+        password=PASSWORD,
+        today=today,
+        signed_on=dt.date(2026, 8, 1),
+        backdated_reason="paper signature",
+    )
+    return store.get_application(app.number)
+
+
+def open_dialog(qtbot, store, actor, number, today) -> RevocationDialog:
+    dialog = RevocationDialog(store, actor=actor, number=number, today=today)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_director_revokes_from_a_date_with_a_listed_reason(qtbot, store, people, today, approved):
+    dialog = open_dialog(qtbot, store, people.director, approved.number, today)
+    assert "Credit effective since 2026-08-01" in dialog.header_label.text()
+    assert not dialog.revoke_button.isEnabled()
+    dialog.from_on_edit.setDate(to_qdate(dt.date(2026, 10, 1)))
+    assert dialog.last_day_label.text() == "2026-09-30"
+    dialog.reason_combo.setCurrentIndex(0)
+    assert dialog.reason() == "Failure to report meter readings"
+    with qtbot.waitSignal(dialog.revoked) as revoked:
+        qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
+    app = revoked.args[0]
+    assert app.status is Status.REVOKED
+    assert app.ended_on == dt.date(2026, 9, 30)
+    last = store.decisions(approved.number)[-1]
+    assert last.kind is DecisionKind.REVOCATION
+    assert last.effective_on == dt.date(2026, 10, 1)
+    assert last.note == "Failure to report meter readings"
+
+
+def test_a_typed_reason_and_a_date_before_the_credit_is_refused(
+    qtbot, store, people, today, approved
+):
+    dialog = open_dialog(qtbot, store, people.director, approved.number, today)
+    qtbot.keyClicks(dialog.reason_combo.lineEdit(), "Meter removed")
+    assert dialog.revoke_button.isEnabled()
+    dialog.from_on_edit.setDate(to_qdate(dt.date(2026, 7, 1)))
+    qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
+    assert "must be after the effective date 2026-08-01" in dialog.error_label.text()
+    assert store.get_application(approved.number).status is Status.APPROVED
+
+
+def test_a_reviewer_cannot_revoke(qtbot, store, people, today, approved):
+    dialog = open_dialog(qtbot, store, people.reviewer, approved.number, today)
+    qtbot.keyClicks(dialog.reason_combo.lineEdit(), "Meter removed")
+    qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
+    assert "only a director can" in dialog.error_label.text()
+    assert store.get_application(approved.number).status is Status.APPROVED
