@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
             action = a(
                 f"{label} queue",
                 f"Ctrl+{i + 1}",
-                lambda i=i: self.select_queue(i),
+                lambda _checked=False, i=i: self.select_queue(i),  # triggered(bool)
                 f"Show the {label} queue",
             )
             self.queue_actions.append(action)

@@ -85,7 +85,8 @@ def test_parameters_are_checked_as_typed(qtbot, reviewer_desk, store):
     assert "outside 0 < p < 100" in dialog.messages.text("percent")
     assert not dialog.ok_button.isEnabled()
     dialog.method_combo.setCurrentIndex(dialog.method_combo.findData(Method.FIXED.value))
-    assert not dialog.percent_edit.isEnabled() and dialog.fixed_ccf_edit.isEnabled()
+    assert not dialog.percent_edit.isEnabled()
+    assert dialog.fixed_ccf_edit.isEnabled()
     qtbot.keyClicks(dialog.fixed_ccf_edit, "abc")
     assert dialog.messages.text("fixed_ccf") == "Not a number: 'abc'"
 
@@ -99,4 +100,5 @@ def test_fixed_volume_preview_over_the_consumption_history(qtbot, reviewer_desk,
     qtbot.keyClicks(dialog.fixed_ccf_edit, "10")
     qtbot.waitUntil(lambda: dialog.preview_model.rowCount() == 4, timeout=2000)
     assert dialog.preview_model.index(1, 3).data() == "10.00"  # June: 30 days, 10 ccf
-    assert dialog.schedule is not None and dialog.schedule.totals.credit_cents > 0
+    assert dialog.schedule is not None
+    assert dialog.schedule.totals.credit_cents > 0

@@ -1,6 +1,24 @@
-"""The main window opens on a real database file."""
+"""The desk's main window on a real database file: queues, search, sorting, layout, roles."""
 
-from kcsac.ui.main_window import WINDOW_TITLE, MainWindow
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+)
+
+from kcsac.domain.category import Category
+from kcsac.ui.main_window import QUEUES, WINDOW_TITLE, MainWindow
+from tests.ui.desk_factories import make_paid, make_submitted
+
+TODAY = dt.date(2026, 8, 20)
 
 
 def test_main_window_opens_with_its_title(qtbot, store, db_path):
@@ -20,3 +38,173 @@ def test_qt_and_cli_agree_on_the_data_folder(qapp):
     configure_application(qapp)
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     assert location == str(default_data_dir())
+
+
+@pytest.fixture
+def filled(store, clerk):
+    """Two awaiting the fee, one in review, on three customers."""
+    a = make_submitted(store, clerk, account="1000001-001", customer="Bright Suds Car Wash")
+    b = make_submitted(
+        store,
+        clerk,
+        account="1000002-001",
+        customer="Zenith Laundry",
+        address="12 Elm St",
+        category=Category.LAUNDRY,
+    )
+    c = make_paid(store, clerk, account="1000003-001", customer="Ace Cooling", address="9 Oak")
+    return a, b, c
+
+
+@pytest.fixture
+def window(qtbot, store, db_path, clerk, filled):
+    w = MainWindow(store, db_path=db_path, user=clerk, today=lambda: TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def queue_texts(window):
+    return [window.queue_list.item(i).text() for i in range(window.queue_list.count())]
+
+
+def test_queues_show_counts_and_filter_the_list(window, qtbot):
+    assert queue_texts(window) == [
+        "Drafts (0)",
+        "Awaiting fee (2)",
+        "In review (1)",
+        "Awaiting decision (0)",
+        "Approved (0)",
+        "Denied (0)",
+        "Withdrawn (0)",
+        "All (3)",
+    ]
+    assert window.model.rowCount() == 3
+    window.applications_view.setFocus()
+    qtbot.keyClick(window.applications_view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.queue == "awaiting-fee"
+    assert window.model.rowCount() == 2
+    window.queue_actions[2].trigger()
+    assert [window.model.index(0, 2).data()] == ["Ace Cooling"]
+    assert window.result_label.text() == "1 shown"
+
+
+def test_search_as_you_type_is_debounced_and_matches_every_field(window, qtbot, filled):
+    window.search_edit.setFocus()
+    qtbot.keyClicks(window.search_edit, "zen")
+    assert window.model.rowCount() == 3, "no query on each key: it waits for a pause"
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
+    assert window.model.index(0, 2).data() == "Zenith Laundry"
+    assert window.result_label.text() == "1 found"
+    for text, expected in (
+        ("1000003", "Ace Cooling"),  # account number
+        ("Elm", "Zenith Laundry"),  # address
+        (filled[0].number, "Bright Suds Car Wash"),  # application number
+    ):
+        window.search_edit.clear()
+        qtbot.keyClicks(window.search_edit, text)
+        qtbot.waitUntil(
+            lambda e=expected: (
+                window.model.rowCount() == 1 and window.model.index(0, 2).data() == e
+            ),
+            timeout=2000,
+        )
+    assert window.detail.application.number == filled[0].number, "the match is shown"
+
+
+def test_clicking_a_header_sorts_through_the_query(window, qtbot):
+    header = window.applications_view.horizontalHeader()
+    header.setSortIndicator(2, Qt.SortOrder.AscendingOrder)
+    assert [window.model.index(r, 2).data() for r in range(3)] == [
+        "Ace Cooling",
+        "Bright Suds Car Wash",
+        "Zenith Laundry",
+    ]
+    header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)
+    assert window.model.index(0, 2).data() == "Zenith Laundry"
+
+
+def test_details_show_summary_blockers_and_timeline(window, filled):
+    window.select_number(filled[0].number)
+    details = window.details_view
+    assert "Bright Suds Car Wash" in details.summary_label.text()
+    assert "Record the fee payment" in details.next_step_label.text()
+    assert details.blocker_texts() == [
+        "Fee balance of $250.00 is owed; the full fee must be received before a credit "
+        "(Code sec. 60-2(2)(c))"
+    ]
+    tree = details.timeline_tree
+    actions = [tree.topLevelItem(i).text(2) for i in range(tree.topLevelItemCount())]
+    assert actions == ["application submitted", "application created"], "newest first"
+    assert window.payment_action.isEnabled()
+    assert not window.review_action.isEnabled(), "a clerk does not record reviews"
+
+
+def test_layout_and_queue_are_remembered(qtbot, store, db_path, clerk, filled):
+    first = MainWindow(store, db_path=db_path, user=clerk, today=lambda: TODAY)
+    qtbot.addWidget(first)
+    first.resize(780, 560)  # inside the offscreen screen, so restoreGeometry keeps it
+    first.show()
+    qtbot.waitExposed(first)
+    first.splitter.setSizes([150, 400, 200])
+    sizes = first.splitter.sizes()
+    first.select_queue(2)
+    first.applications_view.horizontalHeader().resizeSection(2, 321)
+    first.close()
+    assert QSettings().value("main_window/queue") == "in-review"
+
+    second = MainWindow(store, db_path=db_path, user=clerk, today=lambda: TODAY)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    assert second.queue == "in-review"
+    assert second.splitter.sizes() == sizes
+    assert second.applications_view.horizontalHeader().sectionSize(2) == 321
+
+
+def test_an_unknown_login_gets_a_read_only_desk(qtbot, store, db_path, filled):
+    window = MainWindow(store, db_path=db_path, user=None, os_login="visitor")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.user_label.text() == "Read-only: visitor is not a kcsac user"
+    window.select_number(filled[0].number)
+    assert [a.isEnabled() for a in window.changing_actions] == [False] * len(
+        window.changing_actions
+    )
+    assert window.model.rowCount() == 3, "reading is still allowed"
+
+
+def test_every_action_has_a_shortcut_and_every_control_a_name(window):
+    for action in window.actions():
+        assert not action.shortcut().isEmpty(), action.text()
+        assert action.toolTip(), action.text()
+    shortcuts = [a.shortcut().toString() for a in window.actions()]
+    assert len(shortcuts) == len(set(shortcuts)), "no shortcut is used twice"
+    assert len(window.queue_actions) == len(QUEUES)
+    controls = (QLineEdit, QComboBox, QDateEdit, QPlainTextEdit, QAbstractItemView)
+    for kind in controls:
+        for widget in window.findChildren(kind):
+            if widget.isVisibleTo(window) and not isinstance(widget, QHeaderView):
+                assert widget.accessibleName(), f"{kind.__name__} {widget.objectName()}"
+    for button in window.findChildren(QAbstractButton):
+        if button.isVisibleTo(window):
+            assert button.text() or button.accessibleName() or button.toolTip()
+
+
+def test_f1_opens_help_with_the_ordinance(window, qtbot):
+    window.applications_view.setFocus()
+    window.help_action.trigger()
+    text = window._help.last_dialog.text
+    assert "Ordinance 260209" in text
+    assert "An application and the appropriate fee must be submitted" in text
+
+
+def test_closing_the_desk_keeps_an_open_wizard_as_a_draft(qtbot, window, store):
+    wizard = window.open_wizard()
+    page = wizard.account_page
+    qtbot.keyClicks(page.account_number_edit, "4440001-001")
+    qtbot.keyClicks(page.customer_edit, "Half Done Inc.")
+    qtbot.keyClicks(page.service_address_edit, "1 Unfinished Rd")
+    window.close()
+    drafts = [s for s in store.list_summaries(queue="draft")]
+    assert [(d.account, d.customer) for d in drafts] == [("4440001-001", "Half Done Inc.")]

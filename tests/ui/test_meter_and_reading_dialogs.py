@@ -73,7 +73,8 @@ def test_readings_in_order_and_a_lower_reading_needs_a_reason(qtbot, desk, store
     add_meter(qtbot, desk, app.number)
 
     dialog = open_reading(qtbot, desk, app.number)
-    assert "1000" in dialog.previous_label.text() and "activation" in dialog.previous_label.text()
+    assert "1000" in dialog.previous_label.text()
+    assert "activation" in dialog.previous_label.text()
     dialog.read_on_edit.setDate(dt.date(2026, 7, 1))
     qtbot.keyClicks(dialog.value_edit, "1450.5")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)

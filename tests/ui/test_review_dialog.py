@@ -43,7 +43,8 @@ def test_the_three_reviews_are_recorded_in_turn(qtbot, reviewer_desk, store, tmp
         ReviewResult.PASSED,
         "Site review fine",
     )
-    assert len(site.attachments) == 1 and site.attachments[0].endswith("bay-3.jpg")
+    assert len(site.attachments) == 1
+    assert site.attachments[0].endswith("bay-3.jpg")
     assert store.get_application(app.number).status is Status.IN_REVIEW  # no determination yet
 
 
