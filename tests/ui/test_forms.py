@@ -125,12 +125,9 @@ def test_form_loads_with_named_widgets_and_accessible_inputs(qapp, name):
             assert widget.accessibleName(), f"{name}: {widget.objectName()} has no name"
     for caption in form.findChildren(QLabel):
         buddy = caption.buddy()
-        if caption.objectName().endswith("_caption_label") and buddy is not None:
-            assert (
-                buddy.objectName()
-                in caption.objectName().replace("_caption_label", "")
-                + (buddy.objectName().split(caption.objectName().replace("_caption_label", ""))[-1])
-            )
+        key = caption.objectName().removesuffix("_caption_label")
+        if key != caption.objectName() and buddy is not None:
+            assert buddy.objectName().startswith(key), f"{name}: {key} labels another field"
 
 
 def test_a_missing_widget_or_form_is_named_in_the_error(qapp):

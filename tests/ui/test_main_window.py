@@ -206,5 +206,5 @@ def test_closing_the_desk_keeps_an_open_wizard_as_a_draft(qtbot, window, store):
     qtbot.keyClicks(page.customer_edit, "Half Done Inc.")
     qtbot.keyClicks(page.service_address_edit, "1 Unfinished Rd")
     window.close()
-    drafts = [s for s in store.list_summaries(queue="draft")]
+    drafts = store.list_summaries(queue="draft")
     assert [(d.account, d.customer) for d in drafts] == [("4440001-001", "Half Done Inc.")]

@@ -1,0 +1,227 @@
+"""AmendmentDialog: enters a new determination for an approved credit (signed separately).
+
+    dialog = AmendmentDialog(
+        store,
+        actor=current_user,        # kcsac.domain.records.User, or None (read-only login)
+        number="SAC-2026-0001",
+        today=today,               # datetime.date; the dialog never reads the clock
+        parent=main_window,
+    )
+    dialog.amendment_entered.connect(...)   # the new (unsigned) Determination
+    dialog.exec()
+
+A signed determination is locked; changing it takes an amendment: a new determination that
+needs its own signature. This dialog shows the signed terms and saves the new ones with
+`operations.applications.enter_determination`; another reviewer or the director then signs
+it in the ApprovalDialog ("Sign the amendment"). The operation checks the terms; its problems
+are shown under the fields.
+"""
+
+import datetime as dt
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kcsac.domain.method import Method
+from kcsac.domain.records import Determination, RecordError, User
+from kcsac.operations import applications
+from kcsac.operations.documents import method_parameters
+from kcsac.storage import Store
+
+# where a problem from the operation is shown, by its field
+_FIELDS = ("method", "percent", "fixed_ccf", "justification")
+
+
+class AmendmentDialog(QDialog):
+    """Shows the signed determination; saves the amended one for a separate signature."""
+
+    # the new Determination (unsigned)
+    amendment_entered = Signal(object)
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        actor: User | None,
+        number: str,
+        today: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._actor = actor
+        self._number = number
+        self._today = today
+        self.determination: Determination | None = None
+        self.setObjectName("amendment_dialog")
+        self.setWindowTitle(f"Amend the determination - {number}")
+        self._build()
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.method_combo.currentIndexChanged.connect(self._on_method_combo_changed)
+        self._on_method_combo_changed()
+
+    def _build(self) -> None:
+        app = self._store.get_application(self._number)
+        account = self._store.get_account(app.account)
+        determinations = self._store.determinations(self._number)
+        current = determinations[-1] if determinations else None
+        self.header_label = QLabel(
+            f"<b>{_esc(app.number)}</b> · {_esc(app.category.label)} · "
+            f"{_esc(app.status.label)}<br>{_esc(account.customer)}, "
+            f"{_esc(account.service_address)}"
+        )
+        self.header_label.setObjectName("header_label")
+        self.header_label.setWordWrap(True)
+
+        signed_form = QFormLayout()
+        if current is None:
+            signed_form.addRow(QLabel("No determination is recorded."))
+        else:
+            state = "signed" if current.locked else "entered, not yet signed"
+            signed_form.addRow("Status:", QLabel(state))
+            signed_form.addRow("Method:", QLabel(current.method.label))
+            for parameter in method_parameters(current, app.category):
+                value = QLabel(parameter.value)
+                value.setWordWrap(True)
+                signed_form.addRow(f"{parameter.label}:", value)
+        signed_box = QGroupBox("Current determination")
+        signed_box.setLayout(signed_form)
+
+        self.method_combo = QComboBox()
+        self.method_combo.setObjectName("method_combo")
+        self.method_combo.setAccessibleName("Method")
+        for method in Method:
+            self.method_combo.addItem(method.label, method.value)
+        self.percent_edit = QLineEdit()
+        self.percent_edit.setObjectName("percent_edit")
+        self.percent_edit.setAccessibleName("Percent of water purchased diverted")
+        self.percent_edit.setPlaceholderText("e.g. 15")
+        self.fixed_ccf_edit = QLineEdit()
+        self.fixed_ccf_edit.setObjectName("fixed_ccf_edit")
+        self.fixed_ccf_edit.setAccessibleName("Fixed volume, ccf per 30 days")
+        self.fixed_ccf_edit.setPlaceholderText("e.g. 40")
+        self.justification_edit = QPlainTextEdit()
+        self.justification_edit.setObjectName("justification_edit")
+        self.justification_edit.setAccessibleName("Justification of the amendment")
+        self.justification_edit.setTabChangesFocus(True)
+        self.justification_edit.setMaximumHeight(80)
+        if current is not None:
+            self.method_combo.setCurrentIndex(self.method_combo.findData(current.method.value))
+            self.percent_edit.setText("" if current.percent is None else str(current.percent))
+            self.fixed_ccf_edit.setText("" if current.fixed_ccf is None else str(current.fixed_ccf))
+
+        self.messages: dict[str, QLabel] = {}
+        new_form = QFormLayout()
+        for key, text, widget in (
+            ("method", "&Method:", self.method_combo),
+            ("percent", "&Percent diverted:", self.percent_edit),
+            ("fixed_ccf", "&Fixed ccf per 30 days:", self.fixed_ccf_edit),
+            ("justification", "&Justification:", self.justification_edit),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            new_form.addRow(label, widget)
+            message = QLabel()
+            message.setObjectName(f"{key}_message")
+            message.setStyleSheet("color: #a40000;")
+            message.setWordWrap(True)
+            message.hide()
+            self.messages[key] = message
+            new_form.addRow("", message)
+        new_box = QGroupBox("Amended determination")
+        new_box.setLayout(new_form)
+
+        self.note_label = QLabel(
+            "The amendment takes effect only when it is signed: another reviewer or the director "
+            "signs it under Approve (Sign the amendment). Its effective date is that signature "
+            "date."
+        )
+        self.note_label.setObjectName("note_label")
+        self.note_label.setWordWrap(True)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.save_button.setText("&Save amendment")
+        self.save_button.setObjectName("save_button")
+        self.save_button.setAccessibleName("Save amendment")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText("&Cancel")
+        cancel.setAccessibleName("Cancel")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header_label)
+        layout.addWidget(signed_box)
+        layout.addWidget(new_box)
+        layout.addWidget(self.note_label)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(600)
+
+    def method(self) -> Method:
+        return Method(self.method_combo.currentData())
+
+    @Slot()
+    def _on_method_combo_changed(self, _index: int = 0) -> None:
+        # only the chosen method's parameter is sent; the other field is not used
+        method = self.method()
+        self.percent_edit.setEnabled(method is Method.PERCENTAGE)
+        self.fixed_ccf_edit.setEnabled(method is Method.FIXED)
+
+    def _show_problems(self, problems: list) -> None:
+        for message in self.messages.values():
+            message.hide()
+        unplaced = []
+        for problem in problems:
+            key = getattr(problem, "field", "")
+            text = str(problem)
+            if key in self.messages:
+                label = self.messages[key]
+                label.setText(f"{label.text()}\n{text}" if label.isVisible() else text)
+                label.show()
+            else:
+                unplaced.append(text)
+        if unplaced:
+            label = self.messages["method"]
+            label.setText("\n".join(unplaced))
+            label.show()
+
+    @Slot()
+    def _on_buttons_accepted(self) -> None:
+        method = self.method()
+        try:
+            self.determination = applications.enter_determination(
+                self._store,
+                self._actor,
+                self._number,
+                method=method,
+                percent=self.percent_edit.text().strip() or None
+                if method is Method.PERCENTAGE
+                else None,
+                fixed_ccf=self.fixed_ccf_edit.text().strip() or None
+                if method is Method.FIXED
+                else None,
+                justification=self.justification_edit.toPlainText().strip(),
+                today=self._today,
+            )
+        except RecordError as exc:
+            self._show_problems(list(getattr(exc, "problems", [])) or [exc])
+            return
+        self.amendment_entered.emit(self.determination)
+        self.accept()
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
