@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from kcsac import paths
 from kcsac.operations import approvals, documents
+from kcsac.ui.amendment_dialog import AmendmentDialog
 from kcsac.ui.approval_dialog import ApprovalDialog
 from kcsac.ui.batch_export_dialog import BatchExportDialog
 from kcsac.ui.denial_dialog import DenialDialog
@@ -195,3 +196,12 @@ def test_revocation_dialog_screen(qtbot, store, people, today, tmp_path):
     dialog = RevocationDialog(store, actor=people.director, number=app.number, today=today)
     dialog.reason_combo.setCurrentIndex(0)
     check_and_shoot(qtbot, dialog, "revocation_dialog.png", tmp_path)
+
+
+def test_amendment_dialog_screen(qtbot, store, people, today, tmp_path):
+    app = seed_file(store, people, today)
+    approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
+    dialog = AmendmentDialog(store, actor=people.reviewer, number=app.number, today=today)
+    dialog.percent_edit.setText("20")
+    dialog.justification_edit.setPlainText("a fourth bay added; measured again")
+    check_and_shoot(qtbot, dialog, "amendment_dialog.png", tmp_path)
