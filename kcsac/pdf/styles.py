@@ -2,15 +2,16 @@
 
 from functools import cache
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from kcsac.paths import FONTS_DIR
+from kcsac.pdf.fonts import EmbeddedFont
 
 # US Letter; letters portrait, the schedule landscape so its twelve columns stay readable.
 LETTER_PORTRAIT = letter
@@ -59,14 +60,16 @@ PDF_CREATOR = "kcsac"
 
 @cache
 def register_fonts() -> None:
-    """Register the embedded fonts with reportlab once per process."""
+    """Register the embedded fonts with reportlab once per process (and set its options)."""
+    # Binary (not ASCII85) streams: smaller files, and about 10 % faster per letter.
+    rl_config.useA85 = 0
     for name, filename in FONT_FILES.items():
         path = FONTS_DIR / filename
         if not path.is_file():
             raise FileNotFoundError(
                 f"{path}: font file missing; kcsac's PDFs need it (reinstall kcsac)"
             )
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFont(EmbeddedFont(name, str(path)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC)
 
 

@@ -1,6 +1,9 @@
 """The PDFs: every figure, date and citation in the text; fonts, metadata, pages, same bytes."""
 
+import hashlib
 import io
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -250,3 +253,31 @@ def test_pages_render_with_ink(snapshot, render_pngs) -> None:
 def test_render_document_refuses_other_objects() -> None:
     with pytest.raises(TypeError, match="not a document snapshot"):
         render_document("letter")
+
+
+def test_cached_font_subsets_write_exactly_what_reportlab_writes(tmp_path) -> None:
+    """EmbeddedFont reuses subset bytes; a process with reportlab's plain TTFont must give
+    the very same PDFs (a fresh process, since registered fonts are process-wide)."""
+    script = tmp_path / "render.py"
+    script.write_text(
+        "import hashlib, sys\n"
+        "import kcsac.pdf.styles as st\n"
+        "if sys.argv[1] == 'plain':\n"
+        "    from reportlab.pdfbase.ttfonts import TTFont\n"
+        "    st.EmbeddedFont = TTFont\n"
+        "from kcsac.pdf import samples, render_document\n"
+        "docs = [samples.approval_letter(), samples.metered_approval_letter(),\n"
+        "        samples.denial_letter(), samples.schedule(12)]\n"
+        "for d in docs + docs:\n"
+        "    print(hashlib.sha256(render_document(d)).hexdigest())\n"
+    )
+    runs = {
+        mode: subprocess.run(
+            [sys.executable, str(script), mode], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for mode in ("plain", "cached")
+    }
+    assert len(runs["plain"]) == 8
+    assert runs["cached"] == runs["plain"]
+    in_process = [hashlib.sha256(render_document(samples.approval_letter())).hexdigest()]
+    assert in_process[0] == runs["plain"][0]
