@@ -303,7 +303,9 @@ def build_denial_letter(store: Store, number: str, *, letter_on: date) -> Denial
         )
     account = store.get_account(app.account)
     section = section_for(account.customer_class)
-    reasons = tuple(split_reason(r) for r in decision.reasons)
+    # deny() keeps its free-text note among the reasons; the note is for the file, not a reason.
+    given = [r for r in decision.reasons if not (decision.note and r == decision.note.strip())]
+    reasons = tuple(split_reason(r) for r in given or decision.reasons)
     reasons = tuple(r if r.citation else Reason(r.message, section) for r in reasons)
     words = " ".join(r.message.lower() for r in reasons)
     steps: list[str] = []
@@ -323,8 +325,8 @@ def build_denial_letter(store: Store, number: str, *, letter_on: date) -> Denial
             "ask Water Services to inspect again."
         )
     steps += [
-        "If you believe a fact stated above is wrong, write to Water Services within a "
-        f"reasonable time and quote application {number}; the director may reopen the file.",
+        "If you believe a fact stated above is wrong, write to Water Services and quote "
+        f"application {number}; the director may reopen the file.",
         "You may submit a new application at any time; it is assessed the fee in force on the "
         "day it is received.",
     ]

@@ -51,7 +51,7 @@ def render_schedule(snapshot: ScheduleDocument) -> bytes:
 
 def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
     width = styles.LETTER_LANDSCAPE[0] - 2 * styles.SCHEDULE_MARGIN_SIDE
-    half = (width - 0.3 * inch) / 2
+    info_width = 0.62 * width  # label/value pairs need not span the whole page
     story: list[Flowable] = [
         para("Adjusted volume schedule", "heading"),
         reference_table(
@@ -66,7 +66,7 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
                 ("Effective date", f"{format_date_long(s.effective_on)} (signature date)"),
                 ("Prepared on", format_date_long(s.prepared_on)),
             ],
-            half,
+            info_width,
         ),
         Spacer(1, 6),
         para("Rates and rounding used", "subheading"),

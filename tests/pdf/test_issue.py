@@ -122,7 +122,12 @@ def test_tampered_snapshot_is_refused(store, approved, today) -> None:
 def test_denial_letter_from_records(store, people, today) -> None:
     app = make_file(store, people, today, pay=False, reviews=False, determination=False, storm=True)
     approvals.deny(
-        store, people.director, app.number, reasons=["storm-sewer", "fee-unpaid"], today=today
+        store,
+        people.director,
+        app.number,
+        reasons=["storm-sewer", "fee-unpaid"],
+        note="customer phoned, letter to follow",
+        today=today,
     )
     issued = docs.letter_for(store, "dora", app.number, today=today)
     letter = issued.snapshot
@@ -132,6 +137,7 @@ def test_denial_letter_from_records(store, people, today) -> None:
         "Code sec. 60-2(2)(c)",
     ]
     assert letter.reasons[0].message.startswith("The diverted water is discharged to the storm")
+    assert len(letter.reasons) == 2  # the decision's note is for the file, not a reason
     assert any("storm sewer" in s for s in letter.next_steps)
     assert any("$250.00" in s for s in letter.next_steps)  # the unpaid balance
     text = all_text(docs.render_issued(issued))
