@@ -30,6 +30,7 @@ from kcsac.ui.approval_dialog import ApprovalDialog
 from kcsac.ui.batch_export_dialog import BatchExportDialog
 from kcsac.ui.denial_dialog import DenialDialog
 from kcsac.ui.document_preview_dialog import DocumentPreviewDialog
+from kcsac.ui.ownership_change_dialog import OwnershipChangeDialog
 from kcsac.ui.password_prompt import PasswordPrompt
 from kcsac.ui.reopen_dialog import ReopenDialog
 from kcsac.ui.revocation_dialog import RevocationDialog
@@ -205,3 +206,15 @@ def test_amendment_dialog_screen(qtbot, store, people, today, tmp_path):
     dialog.percent_edit.setText("20")
     dialog.justification_edit.setPlainText("a fourth bay added; measured again")
     check_and_shoot(qtbot, dialog, "amendment_dialog.png", tmp_path)
+
+
+def test_ownership_change_dialog_screen(qtbot, store, people, today, tmp_path):
+    app = seed_file(store, people, today)
+    approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
+    dialog = OwnershipChangeDialog(store, actor=people.director, number=app.number, today=today)
+    dialog.account_edit.setText("9000-01")
+    dialog.customer_edit.setText("Nguyễn Holdings LLC")
+    dialog.customer_class_combo.setCurrentIndex(
+        dialog.customer_class_combo.findData("nonresident-direct")
+    )
+    check_and_shoot(qtbot, dialog, "ownership_change_dialog.png", tmp_path)

@@ -1,0 +1,337 @@
+"""OwnershipChangeDialog: records the application that moves an approved credit to a new owner.
+
+    dialog = OwnershipChangeDialog(
+        store,
+        actor=current_user,        # kcsac.domain.records.User, or None (read-only login)
+        number="SAC-2026-0001",    # the approved application whose credit moves
+        today=today,               # datetime.date; the dialog never reads the clock
+        parent=main_window,
+    )
+    dialog.recorded.connect(...)   # the new ownership-change SacApplication (submitted)
+    dialog.exec()
+
+The new owner's account (created if its number is new), the transfer date and the date the
+application was received make an ownership-change application, submitted at once so that the
+fee in force is assessed. The fee shown is the engine's (`domain.fees.application_fee`): $600 for
+a resident; for a nonresident the ordinance sets none, which the dialog says, and a director may
+decide a fee here with a reason (`operations.applications.set_fee`). The credit moves when the
+application is approved in the ApprovalDialog: the new owner's credit starts on the transfer
+date, the old one ends the day before.
+"""
+
+import datetime as dt
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kcsac.domain.category import Category
+from kcsac.domain.customer_class import AccountClass, CustomerClass
+from kcsac.domain.fees import FeeQuote, application_fee
+from kcsac.domain.money import format_usd, parse_usd
+from kcsac.domain.records import RecordError, SacApplication, User
+from kcsac.domain.roles import Permission, can
+from kcsac.operations import applications
+from kcsac.storage import Store
+from kcsac.ui.qt_convert import from_qdate, to_qdate
+
+
+class OwnershipChangeDialog(QDialog):
+    """New owner, transfer date, the fee (or why the ordinance sets none)."""
+
+    # the new ownership-change SacApplication
+    recorded = Signal(object)
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        actor: User | None,
+        number: str,
+        today: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._actor = actor
+        self._number = number
+        self._today = today
+        self.application: SacApplication | None = None
+        self._prior = store.get_application(number)
+        self._prior_account = store.get_account(self._prior.account)
+        self.setObjectName("ownership_change_dialog")
+        self.setWindowTitle(f"Ownership change - {number}")
+        self._build()
+        self._connect_signals()
+        self._update()
+
+    # --- building -------------------------------------------------------------------------
+    def _build(self) -> None:
+        prior, account = self._prior, self._prior_account
+        effective = prior.effective_on.isoformat() if prior.effective_on else "(not effective)"
+        self.header_label = QLabel(
+            f"Move the credit of <b>{_esc(prior.number)}</b> ({_esc(prior.category.label)}, "
+            f"effective {effective})<br>from {_esc(account.customer)}, "
+            f"{_esc(account.service_address)} (account {_esc(account.number)})"
+        )
+        self.header_label.setObjectName("header_label")
+        self.header_label.setWordWrap(True)
+
+        self.account_edit = _line("account_edit", "New owner's account number")
+        self.account_edit.setPlaceholderText("billing account number of the new owner")
+        self.account_status_label = QLabel()
+        self.account_status_label.setObjectName("account_status_label")
+        self.account_status_label.setAccessibleName("Account status")
+        self.customer_edit = _line("customer_edit", "New owner (customer name)")
+        self.address_edit = _line("address_edit", "Service address")
+        self.address_edit.setText(account.service_address)
+        self.account_class_combo = QComboBox()
+        self.account_class_combo.setObjectName("account_class_combo")
+        self.account_class_combo.setAccessibleName("Account class")
+        for value in AccountClass:
+            self.account_class_combo.addItem(value.label, value.value)
+        self.account_class_combo.setCurrentIndex(
+            self.account_class_combo.findData(account.account_class.value)
+        )
+        self.customer_class_combo = QComboBox()
+        self.customer_class_combo.setObjectName("customer_class_combo")
+        self.customer_class_combo.setAccessibleName("Customer class")
+        for value in CustomerClass:
+            self.customer_class_combo.addItem(value.label, value.value)
+        self.customer_class_combo.setCurrentIndex(
+            self.customer_class_combo.findData(account.customer_class.value)
+        )
+        owner_form = QFormLayout()
+        owner_form.addRow(_buddy("New owner's &account:", self.account_edit), self.account_edit)
+        owner_form.addRow("", self.account_status_label)
+        owner_form.addRow(_buddy("New &owner:", self.customer_edit), self.customer_edit)
+        owner_form.addRow(_buddy("Service a&ddress:", self.address_edit), self.address_edit)
+        owner_form.addRow(
+            _buddy("Account c&lass:", self.account_class_combo), self.account_class_combo
+        )
+        owner_form.addRow(
+            _buddy("Customer cla&ss:", self.customer_class_combo), self.customer_class_combo
+        )
+        owner_box = QGroupBox("New owner")
+        owner_box.setLayout(owner_form)
+
+        self.transfer_on_edit = _date("transfer_on_edit", "Transfer date", self._today)
+        self.received_on_edit = _date("received_on_edit", "Application received on", self._today)
+        self.credit_dates_label = QLabel()
+        self.credit_dates_label.setObjectName("credit_dates_label")
+        self.credit_dates_label.setAccessibleName("Credit dates")
+        self.credit_dates_label.setWordWrap(True)
+        dates_form = QFormLayout()
+        dates_form.addRow(_buddy("&Transfer date:", self.transfer_on_edit), self.transfer_on_edit)
+        dates_form.addRow(_buddy("&Received on:", self.received_on_edit), self.received_on_edit)
+        dates_form.addRow("", self.credit_dates_label)
+        dates_box = QGroupBox("Dates")
+        dates_box.setLayout(dates_form)
+
+        self.fee_label = QLabel()
+        self.fee_label.setObjectName("fee_label")
+        self.fee_label.setAccessibleName("Ownership change fee")
+        self.fee_label.setWordWrap(True)
+        self.fee_edit = _line("fee_edit", "Fee decided by the director")
+        self.fee_edit.setPlaceholderText("e.g. 600.00 or 0")
+        self.fee_reason_edit = _line("fee_reason_edit", "Why this fee was decided")
+        self.fee_form = QFormLayout()
+        self.fee_form.addRow("Fee:", self.fee_label)
+        self.fee_form.addRow(_buddy("Director's &fee:", self.fee_edit), self.fee_edit)
+        self.fee_form.addRow(
+            _buddy("Reason for the f&ee:", self.fee_reason_edit), self.fee_reason_edit
+        )
+        fee_box = QGroupBox("Application fee")
+        fee_box.setLayout(self.fee_form)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error_label")
+        self.error_label.setAccessibleName("Why the ownership change was not recorded")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #a40000;")
+        self.error_label.hide()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.record_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.record_button.setText("Re&cord ownership change")
+        self.record_button.setObjectName("record_button")
+        self.record_button.setAccessibleName("Record ownership change")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText("Ca&ncel")
+        cancel.setAccessibleName("Cancel")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header_label)
+        layout.addWidget(owner_box)
+        layout.addWidget(dates_box)
+        layout.addWidget(fee_box)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.resize(680, 640)  # room for the word-wrapped fee and date notes
+
+    def _connect_signals(self) -> None:
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.account_edit.textChanged.connect(self._update)
+        self.customer_edit.textChanged.connect(self._update)
+        self.customer_class_combo.currentIndexChanged.connect(self._update)
+        self.transfer_on_edit.dateChanged.connect(self._update)
+        self.received_on_edit.dateChanged.connect(self._update)
+        self.fee_edit.textChanged.connect(self._update)
+        self.fee_reason_edit.textChanged.connect(self._update)
+
+    # --- state ---------------------------------------------------------------------------
+    def customer_class(self) -> CustomerClass:
+        return CustomerClass(self.customer_class_combo.currentData())
+
+    def fee_quote(self) -> FeeQuote:
+        """The engine's fee for an ownership change of this class received on that date."""
+        return application_fee(
+            Category.OWNERSHIP_CHANGE,
+            self.customer_class(),
+            from_qdate(self.received_on_edit.date()),
+        )
+
+    def _existing_account(self):
+        number = self.account_edit.text().strip()
+        return self._store.find_account(number) if number else None
+
+    @Slot()
+    def _update(self, *_args: object) -> None:
+        existing = self._existing_account()
+        for widget in (
+            self.customer_edit,
+            self.address_edit,
+            self.account_class_combo,
+            self.customer_class_combo,
+        ):
+            widget.setEnabled(existing is None)
+        if existing is not None:
+            self.account_status_label.setText(
+                f"Existing account: {existing.customer}, {existing.service_address}"
+            )
+            self.customer_class_combo.blockSignals(True)
+            self.customer_class_combo.setCurrentIndex(
+                self.customer_class_combo.findData(existing.customer_class.value)
+            )
+            self.customer_class_combo.blockSignals(False)
+            self.customer_edit.setText(existing.customer)
+        elif self.account_edit.text().strip():
+            self.account_status_label.setText("New account: it is added with the details below.")
+        else:
+            self.account_status_label.setText("")
+
+        transfer_on = from_qdate(self.transfer_on_edit.date())
+        self.credit_dates_label.setText(
+            f"Once approved, the new owner's credit starts on {transfer_on.isoformat()}; "
+            f"{self._prior.number} ends on "
+            f"{(transfer_on - dt.timedelta(days=1)).isoformat()}."
+        )
+
+        quote = self.fee_quote()
+        may_set = self._actor is not None and can(self._actor.role, Permission.SET_FEE)
+        if quote.cents is not None:
+            self.fee_label.setText(f"{format_usd(quote.cents)} ({quote.citation})")
+        else:
+            who = "Decide it below, with a reason." if may_set else "A director decides it."
+            self.fee_label.setText(f"Fee not set by ordinance: {quote.not_set_reason}. {who}")
+        deciding = quote.cents is None and may_set
+        self.fee_edit.setEnabled(deciding)
+        self.fee_reason_edit.setEnabled(deciding)
+
+        ready = bool(self.account_edit.text().strip()) and bool(self.customer_edit.text().strip())
+        if deciding and self.fee_edit.text().strip():
+            ready = ready and parse_usd(self.fee_edit.text()) is not None
+            ready = ready and bool(self.fee_reason_edit.text().strip())
+        self.record_button.setEnabled(ready)
+
+    # --- recording -------------------------------------------------------------------------
+    @Slot()
+    def _on_buttons_accepted(self) -> None:
+        number = self.account_edit.text().strip()
+        try:
+            if self._existing_account() is None:
+                applications.add_account(
+                    self._store,
+                    self._actor,
+                    number=number,
+                    customer=self.customer_edit.text().strip(),
+                    service_address=self.address_edit.text().strip(),
+                    account_class=self.account_class_combo.currentData(),
+                    customer_class=self.customer_class_combo.currentData(),
+                    today=self._today,
+                )
+            app = applications.create_application(
+                self._store,
+                self._actor,
+                account=number,
+                category=Category.OWNERSHIP_CHANGE,
+                today=self._today,
+                details={
+                    "prior_application": self._prior.number,
+                    "transfer_on": from_qdate(self.transfer_on_edit.date()).isoformat(),
+                },
+            )
+            app = applications.submit_application(
+                self._store,
+                self._actor,
+                app.number,
+                received_on=from_qdate(self.received_on_edit.date()),
+                today=self._today,
+            )
+            fee = parse_usd(self.fee_edit.text()) if self.fee_edit.isEnabled() else None
+            if app.fee_cents is None and fee is not None:
+                app = applications.set_fee(
+                    self._store,
+                    self._actor,
+                    app.number,
+                    cents=fee,
+                    reason=self.fee_reason_edit.text().strip(),
+                    today=self._today,
+                )
+        except RecordError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        self.application = app
+        self.recorded.emit(app)
+        self.accept()
+
+
+def _line(name: str, accessible: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    return edit
+
+
+def _date(name: str, accessible: str, day: dt.date) -> QDateEdit:
+    edit = QDateEdit(to_qdate(day))
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def _buddy(text: str, widget: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

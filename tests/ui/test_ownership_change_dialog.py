@@ -1,0 +1,159 @@
+"""OwnershipChangeDialog on a real store: resident $600 from the engine; nonresident fee not
+set by ordinance (a director decides); approval moves the credit from the transfer date."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kcsac.domain.category import Category
+from kcsac.domain.records import DecisionKind
+from kcsac.domain.status import Status
+from kcsac.operations import applications as apps
+from kcsac.operations import approvals
+from kcsac.ui.approval_dialog import ApprovalDialog
+from kcsac.ui.ownership_change_dialog import OwnershipChangeDialog
+from kcsac.ui.qt_convert import to_qdate
+from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people, sign_with
+
+TRANSFER = dt.date(2026, 9, 15)
+
+
+@pytest.fixture
+def people(store, today):
+    return seed_people(store, today)
+
+
+@pytest.fixture
+def approved(store, people, today):
+    app = seed_file(store, people, today)
+    approvals.approve(
+        store,
+        people.director,
+        app.number,
+        password=PASSWORD,
+        today=today,
+        signed_on=dt.date(2026, 8, 3),
+        backdated_reason="paper signature",
+    )
+    return store.get_application(app.number)
+
+
+def open_dialog(qtbot, store, actor, number, today) -> OwnershipChangeDialog:
+    dialog = OwnershipChangeDialog(store, actor=actor, number=number, today=today)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def fill_new_owner(qtbot, dialog, *, customer_class="resident"):
+    qtbot.keyClicks(dialog.account_edit, "9000-01")
+    dialog.customer_edit.setText("Nguyễn Holdings LLC")  # QTest types ASCII only
+    dialog.customer_class_combo.setCurrentIndex(
+        dialog.customer_class_combo.findData(customer_class)
+    )
+    dialog.transfer_on_edit.setDate(to_qdate(TRANSFER))
+
+
+def test_resident_change_costs_600_and_approval_moves_the_credit(
+    qtbot, store, people, today, approved
+):
+    dialog = open_dialog(qtbot, store, people.clerk, approved.number, today)
+    assert not dialog.record_button.isEnabled()
+    fill_new_owner(qtbot, dialog)
+    assert dialog.account_status_label.text().startswith("New account")
+    assert dialog.fee_label.text() == "$600.00 (Code sec. 60-2(2)(c))"
+    assert not dialog.fee_edit.isEnabled()
+    assert "2026-09-15" in dialog.credit_dates_label.text()
+    assert "ends on 2026-09-14" in dialog.credit_dates_label.text()
+    with qtbot.waitSignal(dialog.recorded) as recorded:
+        qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    change = recorded.args[0]
+    assert change.category is Category.OWNERSHIP_CHANGE
+    assert change.account == "9000-01"
+    assert change.fee_cents == 60000
+    assert change.status is Status.AWAITING_FEE
+    assert change.details == {
+        "prior_application": approved.number,
+        "transfer_on": "2026-09-15",
+    }
+    assert store.get_account("9000-01").customer == "Nguyễn Holdings LLC"
+
+    apps.record_payment(
+        store,
+        people.clerk,
+        change.number,
+        amount_cents=60000,
+        paid_on=today,
+        receipt_no="R-own",
+        method="check",
+        today=today,
+    )
+    signing = ApprovalDialog(store, actor=people.director, number=change.number, today=today)
+    qtbot.addWidget(signing)
+    signing.show()
+    assert signing.blockers() == ["Nothing blocks signing."]
+    assert signing.effective_label.text() == "2026-09-15 (the transfer date)"
+    with qtbot.waitSignal(signing.approved):
+        sign_with(qtbot, signing, PASSWORD)
+    assert store.get_application(change.number).effective_on == TRANSFER
+    old = store.get_application(approved.number)
+    assert old.status is Status.ENDED
+    assert old.ended_on == dt.date(2026, 9, 14)
+    assert store.decisions(approved.number)[-1].kind is DecisionKind.OWNERSHIP_CHANGE
+
+
+def test_nonresident_fee_is_not_set_and_a_clerk_cannot_decide_it(
+    qtbot, store, people, today, approved
+):
+    dialog = open_dialog(qtbot, store, people.clerk, approved.number, today)
+    fill_new_owner(qtbot, dialog, customer_class="nonresident-direct")
+    assert dialog.fee_label.text().startswith("Fee not set by ordinance:")
+    assert dialog.fee_label.text().endswith("A director decides it.")
+    assert not dialog.fee_edit.isEnabled()
+    with qtbot.waitSignal(dialog.recorded) as recorded:
+        qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    change = recorded.args[0]
+    assert change.fee_cents is None
+    blockers = ApprovalDialog(store, actor=people.director, number=change.number, today=today)
+    qtbot.addWidget(blockers)
+    assert any("a director must decide the fee" in t for t in blockers.blockers())
+
+
+def test_a_director_decides_the_nonresident_fee_with_a_reason(
+    qtbot, store, people, today, approved
+):
+    dialog = open_dialog(qtbot, store, people.director, approved.number, today)
+    fill_new_owner(qtbot, dialog, customer_class="nonresident-direct")
+    assert dialog.fee_label.text().endswith("Decide it below, with a reason.")
+    assert dialog.fee_edit.isEnabled()
+    qtbot.keyClicks(dialog.fee_edit, "0")
+    assert not dialog.record_button.isEnabled()  # a decided fee needs its reason
+    qtbot.keyClicks(dialog.fee_reason_edit, "ordinance sets none; no fee charged")
+    with qtbot.waitSignal(dialog.recorded) as recorded:
+        qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    change = recorded.args[0]
+    assert change.fee_cents == 0
+    assert "ordinance sets none; no fee charged" in change.fee_note
+    assert change.status is Status.AWAITING_DECISION
+
+
+def test_an_existing_account_is_used_as_it_is(qtbot, store, people, today, approved):
+    apps.add_account(
+        store,
+        people.clerk,
+        number="9000-02",
+        customer="Existing Owner Inc",
+        service_address="1200 Main St, Kansas City, MO 64105",
+        account_class="commercial",
+        customer_class="resident",
+        today=today,
+    )
+    dialog = open_dialog(qtbot, store, people.clerk, approved.number, today)
+    qtbot.keyClicks(dialog.account_edit, "9000-02")
+    assert dialog.account_status_label.text().startswith("Existing account: Existing Owner Inc")
+    assert not dialog.customer_edit.isEnabled()
+    assert dialog.record_button.isEnabled()
+    with qtbot.waitSignal(dialog.recorded) as recorded:
+        qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    assert recorded.args[0].account == "9000-02"
