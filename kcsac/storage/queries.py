@@ -22,10 +22,13 @@ SORT_COLUMNS = {
     "category": "a.category",
     "customer_class": "c.customer_class",
     "received_on": "a.received_on",
-    "fee_balance": "balance",
+    "fee_balance": "a.fee_cents - a.paid_cents",
     "status": "a.status",
     "effective_on": "a.effective_on",
 }
+
+_FEW = 15000  # below this many matching rows, fetch and sort them; above, walk the index
+_ACCOUNT_SORTS = {"customer", "service_address", "customer_class"}
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -47,24 +50,44 @@ def match_expression(search: str) -> str | None:
 class QueriesMixin:
     conn: sqlite3.Connection
 
-    def _where(self, queue: str | None, search: str) -> tuple[str, list]:
+    def _where(
+        self, queue: str | None, search: str, *, order_first: bool = False
+    ) -> tuple[str, list]:
+        """WHERE clause and parameters. With order_first, the filters are written so that
+        SQLite cannot drive the query from them ('+' hides a column from the planner) and
+        walks the sort index instead, stopping after one page."""
+        plus = "+" if order_first else ""
         clauses, params = [], []
         if queue in (None, "", ALL):
             pass
         elif queue == OPEN:
-            clauses.append(f"a.status IN ({','.join('?' * len(_OPEN_STATUSES))})")
+            clauses.append(f"{plus}a.status IN ({','.join('?' * len(_OPEN_STATUSES))})")
             params.extend(_OPEN_STATUSES)
         else:
-            clauses.append("a.status = ?")
+            clauses.append(f"{plus}a.status = ?")
             params.append(Status(queue).value)
         match = match_expression(search or "")
         if match is not None:
             clauses.append(
-                "a.id IN (SELECT rowid FROM application_search WHERE application_search MATCH ?)"
+                f"{plus}a.id IN (SELECT rowid FROM application_search "
+                "WHERE application_search MATCH ?)"
             )
             params.append(match)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return where, params
+
+    def _filter_is_selective(self, queue: str | None, search: str) -> bool:
+        """Whether the queue and search together leave few enough rows to fetch them all and
+        sort them (else walking the sort index and filtering is faster). The count stops at
+        _FEW, so asking costs little."""
+        where, params = self._where(queue, search)
+        if not where:
+            return False
+        n = self.conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM applications a{where} LIMIT ?)",
+            (*params, _FEW),
+        ).fetchone()[0]
+        return n < _FEW
 
     def list_summaries(
         self,
@@ -76,14 +99,28 @@ class QueriesMixin:
         limit: int = 200,
         offset: int = 0,
     ) -> list[ApplicationSummary]:
-        where, params = self._where(queue, search)
         if sort not in SORT_COLUMNS:
             raise ValueError(f"cannot sort by {sort!r}; choose one of {', '.join(SORT_COLUMNS)}")
+        selective = self._filter_is_selective(queue, search)
+        where, params = self._where(queue, search, order_first=not selective)
         direction = "DESC" if descending else "ASC"
-        order = f"{SORT_COLUMNS[sort]} {direction}"
-        if sort != "number":
+        # A selective filter fetches its rows by index and sorts them: '+' keeps SQLite from
+        # walking the whole sort index instead.
+        key = ("+" if selective else "") + SORT_COLUMNS[sort]
+        order = f"{key} {direction}"
+        if sort in _ACCOUNT_SORTS:
+            order += f", c.rowid {direction}, a.id {direction}"  # the index's own order
+        elif sort != "number":
             order += f", a.id {direction}"
-        sql = f"{_SELECT}{where} ORDER BY {order} LIMIT ? OFFSET ?"
+        select = _SELECT
+        if sort in _ACCOUNT_SORTS and not selective:
+            # Walk the accounts in index order and stop after one page, instead of sorting
+            # every application (CROSS JOIN fixes the loop order in SQLite).
+            select = select.replace(
+                "FROM applications a JOIN accounts c ON c.number = a.account",
+                "FROM accounts c CROSS JOIN applications a ON c.number = a.account",
+            )
+        sql = f"{select}{where} ORDER BY {order} LIMIT ? OFFSET ?"
         rows = self.conn.execute(sql, [*params, limit, offset]).fetchall()
         return [
             ApplicationSummary(
