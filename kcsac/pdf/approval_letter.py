@@ -144,6 +144,6 @@ def _method(s: ApprovalLetter, width: float) -> list[Flowable]:
 
 
 def _meter_widths(width: float) -> list[float]:
-    fixed = [0.85, 0.8, 1.0, 0.45, 0.0, 1.2, 0.72]
+    fixed = [1.12, 0.8, 1.0, 0.45, 0.0, 1.25, 0.72]
     rest = width - sum(fixed) * inch
     return [w * inch if w else rest for w in fixed]

@@ -62,7 +62,7 @@ def _story(s: DenialLetter, fingerprint: str) -> list[Flowable]:
         grid(
             ["", "Reason", "Section"],
             [[str(i), r.message, r.citation] for i, r in enumerate(s.reasons, start=1)],
-            [0.3 * inch, width - 2.1 * inch, 1.8 * inch],
+            [0.3 * inch, width - 2.5 * inch, 2.2 * inch],
         ),
     ]
     if s.fee_assessed_cents is not None:

@@ -146,8 +146,8 @@ def signature_block(
         para(f"{signed_label} {format_date_long(signature.signed_on)}", "body-tight"),
         Spacer(1, 8),
         Paragraph(
-            "This letter was rendered from the record kept at signing. Its fingerprint "
-            f"(sha256 of that record) is:<br/>{esc(fingerprint)}",
+            "This letter is printed from the record kept when it was issued. That record's "
+            f"fingerprint (sha256) is:<br/>{esc(fingerprint)}",
             st["small"],
         ),
     ]

@@ -85,7 +85,7 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
         ),
         Spacer(1, 3),
         para(s.volume_rounding_label, "small"),
-        para("Billing periods", "subheading"),
+        para("Billing periods", "subheading-table"),
         _table(s, width),
     ]
     if not s.has_surcharge and s.surcharge_note:

@@ -85,6 +85,17 @@ def paragraph_styles() -> dict[str, ParagraphStyle]:
         spaceAfter=5,
         alignment=TA_LEFT,
     )
+    subheading = ParagraphStyle(
+        "subheading",
+        parent=body,
+        fontName=FONT_BOLD,
+        fontSize=SUBHEADING_SIZE,
+        leading=SUBHEADING_SIZE + 3,
+        textColor=BRAND,
+        spaceBefore=7,
+        spaceAfter=3,
+        keepWithNext=1,  # never leave a heading alone at the foot of a page
+    )
     return {
         "body": body,
         "body-tight": ParagraphStyle("body-tight", parent=body, spaceAfter=0),
@@ -106,17 +117,10 @@ def paragraph_styles() -> dict[str, ParagraphStyle]:
             spaceBefore=2,
             spaceAfter=6,
         ),
-        "subheading": ParagraphStyle(
-            "subheading",
-            parent=body,
-            fontName=FONT_BOLD,
-            fontSize=SUBHEADING_SIZE,
-            leading=SUBHEADING_SIZE + 3,
-            textColor=BRAND,
-            spaceBefore=7,
-            spaceAfter=3,
-            keepWithNext=1,  # never leave a heading alone at the foot of a page
-        ),
+        "subheading": subheading,
+        # Before a long table: the table splits across pages itself, and keeping the heading
+        # with all of it would push a 40-period table off the first page.
+        "subheading-table": ParagraphStyle("subheading-table", parent=subheading, keepWithNext=0),
         "small": ParagraphStyle(
             "small", parent=body, fontSize=SMALL_SIZE, leading=SMALL_LEADING, textColor=GREY
         ),
