@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from kcsac import paths
 from kcsac.operations import approvals, documents
+from kcsac.ui.administration_dialog import AdministrationDialog
 from kcsac.ui.amendment_dialog import AmendmentDialog
 from kcsac.ui.approval_dialog import ApprovalDialog
 from kcsac.ui.batch_export_dialog import BatchExportDialog
@@ -218,3 +219,17 @@ def test_ownership_change_dialog_screen(qtbot, store, people, today, tmp_path):
         dialog.customer_class_combo.findData("nonresident-direct")
     )
     check_and_shoot(qtbot, dialog, "ownership_change_dialog.png", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("tab", "filename"),
+    [
+        (0, "administration_dialog.png"),
+        (1, "administration_dialog_limits.png"),
+        (2, "administration_dialog_backup.png"),
+    ],
+)
+def test_administration_dialog_screens(qtbot, store, people, today, tmp_path, tab, filename):
+    dialog = AdministrationDialog(store, actor=people.admin, today=today)
+    dialog.tabs.setCurrentIndex(tab)
+    check_and_shoot(qtbot, dialog, filename, tmp_path)

@@ -1,0 +1,144 @@
+"""AdministrationDialog on a real store: users and roles, password reset (never shown or
+logged), surcharge limits with their citation, backup settings; each change audited."""
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from kcsac.domain.roles import Role
+from kcsac.operations import admin, users
+from kcsac.ui.administration_dialog import AdministrationDialog
+from tests.ui.test_approval_dialog import seed_people
+
+SECRET = "brand new secret 42"
+
+
+@pytest.fixture
+def people(store, today):
+    return seed_people(store, today)
+
+
+def open_dialog(qtbot, store, actor, today) -> AdministrationDialog:
+    dialog = AdministrationDialog(store, actor=actor, today=today)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def click(qtbot, button):
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_add_a_user_with_a_role(qtbot, store, people, today):
+    dialog = open_dialog(qtbot, store, people.admin, today)
+    assert dialog.users_table.rowCount() == 4
+    click(qtbot, dialog.new_user_button)
+    assert dialog.login_edit.isEnabled()
+    qtbot.keyClicks(dialog.login_edit, "rrivera")
+    qtbot.keyClicks(dialog.name_edit, "Rosa Rivera")
+    qtbot.keyClicks(dialog.title_edit, "Engineer II")
+    dialog.role_combo.setCurrentIndex(dialog.role_combo.findData("reviewer"))
+    with qtbot.waitSignal(dialog.settings_changed):
+        click(qtbot, dialog.save_user_button)
+    added = store.get_user("rrivera")
+    assert (added.name, added.title, added.role) == ("Rosa Rivera", "Engineer II", "reviewer")
+    assert dialog.users_message_label.text() == (
+        "User rrivera added as reviewer (director's representative)."
+    )
+    assert dialog.users_table.rowCount() == 5
+    assert dialog.selected_user().login == "rrivera"
+
+
+def test_change_a_users_role_and_deactivate(qtbot, store, people, today):
+    dialog = open_dialog(qtbot, store, people.admin, today)
+    row = [dialog.users_table.item(r, 0).text() for r in range(4)].index("carl")
+    dialog.users_table.selectRow(row)
+    assert not dialog.login_edit.isEnabled()
+    assert dialog.name_edit.text() == "Carl Clerk"
+    dialog.role_combo.setCurrentIndex(dialog.role_combo.findData("reviewer"))
+    dialog.active_check.setChecked(False)
+    click(qtbot, dialog.save_user_button)
+    carl = store.get_user("carl")
+    assert carl.role == Role.REVIEWER
+    assert not carl.active
+    assert any(e.entity_id == "carl" for e in store.audit_events(entity="user"))
+
+
+def test_reset_password_is_never_shown_or_logged(qtbot, store, people, today):
+    dialog = open_dialog(qtbot, store, people.admin, today)
+    row = [dialog.users_table.item(r, 0).text() for r in range(4)].index("rita")
+    dialog.users_table.selectRow(row)
+    click(qtbot, dialog.reset_password_button)
+    prompt = dialog.password_prompt
+    assert prompt.windowTitle() == "Reset the password of rita"
+    qtbot.keyClicks(prompt.password_edit, SECRET)
+    qtbot.keyClicks(prompt.confirm_edit, SECRET)
+    with qtbot.waitSignal(dialog.settings_changed):
+        click(qtbot, prompt.ok_button)
+    assert dialog.users_message_label.text() == "The password of rita was reset."
+    users.check_password(store, store.get_user("rita"), SECRET)  # raises if not reset
+    for event in store.audit_events(limit=10_000):
+        assert SECRET not in f"{event.action}{event.before}{event.after}{event.reason}"
+    assert all(SECRET not in label.text() for label in dialog.findChildren(QLabel))
+
+
+def test_a_short_reset_password_is_refused_in_the_prompt(qtbot, store, people, today):
+    dialog = open_dialog(qtbot, store, people.admin, today)
+    dialog.users_table.selectRow(0)
+    click(qtbot, dialog.reset_password_button)
+    prompt = dialog.password_prompt
+    qtbot.keyClicks(prompt.password_edit, "short")
+    qtbot.keyClicks(prompt.confirm_edit, "short")
+    click(qtbot, prompt.ok_button)
+    assert prompt.isVisible()
+    assert "at least 8 characters" in prompt.error_label.text()
+
+
+def test_only_an_administrator_changes_users(qtbot, store, people, today):
+    dialog = open_dialog(qtbot, store, people.director, today)
+    click(qtbot, dialog.new_user_button)
+    qtbot.keyClicks(dialog.login_edit, "mallory")
+    qtbot.keyClicks(dialog.name_edit, "Mallory")
+    click(qtbot, dialog.save_user_button)
+    assert "You cannot add users" in dialog.users_message_label.text()
+    assert store.get_user("mallory") is None
+
+
+def test_surcharge_limits_need_a_citation_and_are_saved(qtbot, store, people, today):
+    dialog = open_dialog(qtbot, store, people.admin, today)
+    dialog.tabs.setCurrentIndex(1)
+    assert "No normal-sewage limits are entered" in dialog.limits_status_label.text()
+    qtbot.keyClicks(dialog.bod_edit, "300")
+    qtbot.keyClicks(dialog.ss_edit, "300")
+    qtbot.keyClicks(dialog.og_edit, "100")
+    click(qtbot, dialog.save_limits_button)
+    assert "Cite where the limits come from" in dialog.limits_message_label.text()
+    assert admin.surcharge_limits(store) is None
+    qtbot.keyClicks(dialog.citation_edit, "Code ch. 60, art. IV (test value)")
+    with qtbot.waitSignal(dialog.settings_changed):
+        click(qtbot, dialog.save_limits_button)
+    limits = admin.surcharge_limits(store)
+    assert (limits.bod, limits.ss, limits.og) == (Decimal(300), Decimal(300), Decimal(100))
+    assert limits.citation == "Code ch. 60, art. IV (test value)"
+    assert "In force: BOD 300, SS 300, O&G 100 mg/L" in dialog.limits_status_label.text()
+
+
+def test_backup_settings_are_saved_and_a_missing_folder_refused(
+    qtbot, store, people, today, tmp_path
+):
+    dialog = open_dialog(qtbot, store, people.admin, today)
+    dialog.tabs.setCurrentIndex(2)
+    assert dialog.keep_spin.value() == admin.DEFAULT_BACKUP_KEEP
+    dialog.backup_folder_edit.setText(str(tmp_path / "missing"))
+    click(qtbot, dialog.save_backup_button)
+    assert "does not exist" in dialog.backup_message_label.text()
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    dialog.backup_folder_edit.setText(str(folder))
+    dialog.keep_spin.setValue(5)
+    dialog.on_start_check.setChecked(False)
+    with qtbot.waitSignal(dialog.settings_changed):
+        click(qtbot, dialog.save_backup_button)
+    assert admin.backup_settings(store) == admin.BackupSettings(folder, 5, False)
