@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -116,6 +117,12 @@ class BatchExportDialog(QDialog):
         self.status_label.setObjectName("status_label")
         self.status_label.setAccessibleName("Export status")
         self.status_label.setWordWrap(True)
+        self.skipped_list = QListWidget()
+        self.skipped_list.setObjectName("skipped_list")
+        self.skipped_list.setAccessibleName("Applications skipped, and why")
+        self.skipped_list.setWordWrap(True)
+        self.skipped_list.setMinimumHeight(140)
+        self.skipped_list.hide()
 
         self.export_button = QPushButton("&Export")
         self.export_button.setObjectName("export_button")
@@ -135,8 +142,9 @@ class BatchExportDialog(QDialog):
         layout.addLayout(folder_row)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.skipped_list)
         layout.addLayout(buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(680)
 
     def _connect_signals(self) -> None:
         self.browse_button.clicked.connect(self._on_browse_button_clicked)
@@ -218,14 +226,28 @@ class BatchExportDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("&Close")
         self.cancel_button.setAccessibleName("Close")
-        done = self.progress_bar.value()
-        total = self.progress_bar.maximum()
-        if self._cancel_requested:
-            self.status_label.setText(f"Cancelled: {done} of {total} exported to {folder}.")
-        else:
-            self.status_label.setText(f"Done: {done} of {total} exported to {folder}.")
+        self.status_label.setText(self._summary(result, folder))
         self.export_button.setEnabled(False)
         self.export_finished.emit(result)
+
+    def _summary(self, result: Any, folder: Path) -> str:
+        """What was done, in words: applications, files written, skipped (with why)."""
+        done = self.progress_bar.value()
+        total = self.progress_bar.maximum()
+        cancelled = self._cancel_requested or bool(getattr(result, "cancelled", False))
+        text = f"{'Cancelled' if cancelled else 'Done'}: {done} of {total} exported to {folder}."
+        written = getattr(result, "written", None)
+        if written is not None:
+            text += f" {len(written)} PDF file{'s' if len(written) != 1 else ''} written."
+        skipped = getattr(result, "skipped", ()) or ()
+        if skipped:
+            self.skipped_list.clear()
+            for number, why in skipped:
+                self.skipped_list.addItem(f"{number}: {why}")
+            self.skipped_list.show()
+            text += f" {len(skipped)} not written (listed below)."
+            self.resize(self.width(), max(self.height(), 380))
+        return text
 
     def _on_export_progress(self, done: int, total: int, label: str = "") -> None:
         self.progress_bar.setRange(0, max(total, 1))

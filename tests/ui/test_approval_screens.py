@@ -153,15 +153,24 @@ def test_document_preview_dialog_screen(qtbot, store, people, today, tmp_path):
     check_and_shoot(qtbot, dialog, "document_preview_dialog.png", tmp_path)
 
 
-def test_batch_export_dialog_screen(qtbot, store, today, tmp_path):
+def test_batch_export_dialog_screen(qtbot, store, people, today, tmp_path):
+    approved = seed_file(store, people, today, account="1000-01")
+    approvals.approve(store, people.director, approved.number, password=PASSWORD, today=today)
+    waiting = seed_file(store, people, today, account="1000-02")
+    out = tmp_path / "letters"
+    out.mkdir()
     dialog = BatchExportDialog(
         store,
-        numbers=["SAC-2026-0001", "SAC-2026-0002"],
+        numbers=[approved.number, waiting.number],
         actor="dora",
         today=today,
-        start_dir=Path("/home/clerk/letters"),
+        start_dir=out,
     )
-    dialog.progress_bar.setValue(1)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.export_finished):
+        dialog.export_button.click()
+    dialog.folder_edit.setText("/home/clerk/letters")  # the screenshot shows no tmp path
     check_and_shoot(qtbot, dialog, "batch_export_dialog.png", tmp_path)
 
 

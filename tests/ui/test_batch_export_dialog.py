@@ -1,5 +1,6 @@
 """BatchExportDialog: folder choice, progress as documents are written, Cancel stops the run."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,78 @@ def test_an_export_error_is_shown_and_the_dialog_can_retry(qtbot, store, today, 
     assert dialog.status_label.text() == "Export stopped: disk full while writing SAC-2026-0002"
     assert dialog.export_button.isEnabled()
     assert not dialog.is_running()
+
+
+@pytest.fixture
+def decided_files(store, today):
+    """Three files: approved (effective 2026-05-15, so May-July are in its schedule),
+    denied, and one still awaiting its decision."""
+    from kcsac.operations import approvals
+    from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people
+
+    people = seed_people(store, today)
+    approved = seed_file(store, people, today, account="1000-01")
+    approvals.approve(
+        store,
+        people.director,
+        approved.number,
+        password=PASSWORD,
+        today=today,
+        signed_on=dt.date(2026, 5, 15),
+        backdated_reason="paper signature recorded late",
+    )
+    denied = seed_file(store, people, today, account="1000-02", storm=True)
+    approvals.deny(store, people.director, denied.number, reasons=["storm-sewer"], today=today)
+    waiting = seed_file(store, people, today, account="1000-03")
+    return [approved.number, denied.number, waiting.number]
+
+
+def real_dialog(qtbot, store, today, out, numbers):
+    dialog = BatchExportDialog(store, numbers=numbers, actor="dora", today=today, start_dir=out)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_real_export_writes_letters_and_schedules_and_lists_skips(
+    qtbot, store, today, out, decided_files
+):
+    approved, denied, waiting = decided_files
+    dialog = real_dialog(qtbot, store, today, out, decided_files)
+    seen: list[int] = []
+    dialog.progress_bar.valueChanged.connect(seen.append)
+    with qtbot.waitSignal(dialog.export_finished) as finished:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    result = finished.args[0]
+    assert seen == [1, 2, 3]
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"{approved}-approval-letter.pdf",
+        f"{approved}-schedule.pdf",
+        f"{denied}-denial-letter.pdf",
+    ]
+    for path in out.iterdir():
+        assert path.read_bytes().startswith(b"%PDF")
+    assert [number for number, _ in result.skipped] == [waiting]
+    assert dialog.status_label.text() == (
+        f"Done: 3 of 3 exported to {out}. 3 PDF files written. 1 not written (listed below)."
+    )
+    assert dialog.skipped_list.isVisible()
+    assert dialog.skipped_list.item(0).text().startswith(f"{waiting}: ")
+
+
+def test_cancel_stops_a_real_export(qtbot, store, today, out, decided_files):
+    dialog = real_dialog(qtbot, store, today, out, decided_files)
+
+    def cancel_at_first(value: int) -> None:
+        if value == 1:
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+
+    dialog.progress_bar.valueChanged.connect(cancel_at_first)
+    with qtbot.waitSignal(dialog.export_finished) as finished:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].cancelled
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"{decided_files[0]}-approval-letter.pdf",
+        f"{decided_files[0]}-schedule.pdf",
+    ]
+    assert dialog.status_label.text().startswith(f"Cancelled: 1 of 3 exported to {out}.")
