@@ -5,12 +5,13 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -44,38 +45,48 @@ class ApplicationDetailsView(QWidget):
         self.blockers_list.setObjectName("blockers_list")
         self.blockers_list.setAccessibleName("What blocks the next step")
         self.blockers_list.setWordWrap(True)
-        self.blockers_list.setMaximumHeight(120)
+        self.blockers_list.setMaximumHeight(84)
 
-        self.timeline_tree = QTreeWidget(self)
-        self.timeline_tree.setObjectName("timeline_tree")
-        self.timeline_tree.setAccessibleName("Timeline from the audit trail")
-        self.timeline_tree.setHeaderLabels(["When (UTC)", "Who", "What", "Reason"])
-        self.timeline_tree.setRootIsDecorated(False)
-        self.timeline_tree.setAlternatingRowColors(True)
-        self.timeline_tree.setUniformRowHeights(True)
+        self.timeline_list = QListWidget(self)
+        self.timeline_list.setObjectName("timeline_list")
+        self.timeline_list.setAccessibleName("Timeline from the audit trail, newest first")
+        self.timeline_list.setWordWrap(True)  # the whole entry, over two lines if need be
+        self.timeline_list.setAlternatingRowColors(True)
 
         summary_box = QGroupBox("Summary", self)
         summary_layout = QVBoxLayout(summary_box)
-        summary_layout.addWidget(self.summary_label)
+        summary_scroll = QScrollArea(summary_box)  # a long summary scrolls; nothing is cut off
+        summary_scroll.setObjectName("summary_scroll")
+        summary_scroll.setAccessibleName("Application summary")
+        summary_scroll.setWidgetResizable(True)
+        summary_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        summary_scroll.setWidget(self.summary_label)
+        summary_layout.addWidget(summary_scroll)
         next_box = QGroupBox("Next step and what blocks it", self)
         next_layout = QVBoxLayout(next_box)
         next_layout.addWidget(self.next_step_label)
         next_layout.addWidget(self.blockers_list)
-        timeline_box = QGroupBox("Timeline", self)
+        timeline_box = QGroupBox("Timeline (UTC, newest first)", self)
         timeline_layout = QVBoxLayout(timeline_box)
-        timeline_layout.addWidget(self.timeline_tree)
+        timeline_layout.addWidget(self.timeline_list)
 
+        # A splitter, so a long summary or timeline can be given more room (remembered).
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("details_splitter")
+        for box in (summary_box, next_box, timeline_box):
+            self.splitter.addWidget(box)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(summary_box)
-        layout.addWidget(next_box)
-        layout.addWidget(timeline_box, 1)
+        layout.addWidget(self.splitter)
         self.show_detail(None)
 
     def show_detail(self, detail: ApplicationDetail | None) -> None:
         self.detail = detail
         self.blockers_list.clear()
-        self.timeline_tree.clear()
+        self.timeline_list.clear()
         if detail is None:
             self.summary_label.setText("<i>Select an application to see it here.</i>")
             self.next_step_label.setText("")
@@ -89,9 +100,7 @@ class ApplicationDetailsView(QWidget):
         if not detail.blockers:
             QListWidgetItem("Nothing blocks the next step", self.blockers_list)
         for event in reversed(detail.timeline):
-            self.timeline_tree.addTopLevelItem(_timeline_item(event))
-        for column in range(3):
-            self.timeline_tree.resizeColumnToContents(column)
+            self.timeline_list.addItem(_timeline_item(event))
 
     def blocker_texts(self) -> list[str]:
         return [self.blockers_list.item(i).text() for i in range(self.blockers_list.count())]
@@ -138,10 +147,12 @@ def summary_html(detail: ApplicationDetail) -> str:
     return f"<table>{cells}</table>"
 
 
-def _timeline_item(event: AuditEvent) -> QTreeWidgetItem:
+def _timeline_item(event: AuditEvent) -> QListWidgetItem:
     when = event.at.replace("T", " ")[:16]
-    item = QTreeWidgetItem([when, event.actor, event.action, event.reason])
-    item.setToolTip(2, _change_text(event))
+    what = f"{event.action}: {event.reason}" if event.reason else event.action
+    item = QListWidgetItem(f"{when}  {what} ({event.actor})")
+    item.setToolTip(f"{what}, by {event.actor}\n{_change_text(event)}")
+    item.setData(Qt.ItemDataRole.UserRole, event.action)
     return item
 
 

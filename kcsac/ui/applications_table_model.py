@@ -119,8 +119,10 @@ class ApplicationsTableModel(QAbstractTableModel):
             return column.text(row)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align)
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
-            return "Fee still owed" if row.fee_balance_cents else "Nothing owed"
+        if role == Qt.ItemDataRole.ToolTipRole:  # the full text where a column elides it
+            if index.column() == 6:
+                return "Fee still owed" if row.fee_balance_cents else "Nothing owed"
+            return column.text(row)
         if role == self.ROW_ROLE:
             return row
         return None

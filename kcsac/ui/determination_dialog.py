@@ -50,7 +50,7 @@ class DeterminationDialog(FormDialog):
             fields=_FIELDS,
             parent=parent,
         )
-        self.resize(980, 640)
+        self.resize(1120, 680)
         self.application = app
         self.account = detail.account
         self.schedule: AdjustedSchedule | None = None
@@ -63,6 +63,9 @@ class DeterminationDialog(FormDialog):
         self.preview_table = child(form, QTableView, "preview_table")
         self.totals_label = child(form, QLabel, "totals_label")
         self.notes_label = child(form, QLabel, "notes_label")
+        # Extra height goes to the preview table, not between the form's rows.
+        self.form.layout().setStretch(0, 0)
+        self.form.layout().setStretch(1, 1)
         self.preview_model = ScheduleTableModel(self)
         self.preview_table.setModel(self.preview_model)
         self.preview_table.verticalHeader().setVisible(False)
@@ -171,6 +174,7 @@ class DeterminationDialog(FormDialog):
             self.preview_model.set_rows([])
             self.totals_label.setText("")
             self.notes_label.setText(f"No preview: {exc}")
+            self.notes_label.setToolTip("")
             return
         self.schedule = schedule
         self.preview_model.set_rows(schedule.rows)
@@ -183,10 +187,13 @@ class DeterminationDialog(FormDialog):
             f"{format_usd(totals.volume_charge_unadjusted_cents)}: <b>credit "
             f"{format_usd(totals.credit_cents)}</b>"
         )
-        notes = [f"Volume rounding: {schedule.volume_rounding.value}.", *schedule.notes, *left_out]
+        notes = list(schedule.notes)
         if not periods:
             notes.insert(0, "No billing periods on or after this date for the account.")
+        if left_out:  # one line per period and meter: summarised here, all in the tooltip
+            notes.append(f"{len(left_out)} period(s) left out, e.g. {left_out[0]}")
         self.notes_label.setText(" ".join(notes))
+        self.notes_label.setToolTip("\n".join(left_out))
 
     def perform(self) -> None:
         terms = self.terms()

@@ -2,9 +2,31 @@
 
 from collections.abc import Iterable
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from kcsac.domain.problems import Problem
+
+
+def show_message(label: QLabel, text: str) -> None:
+    """Set a message label; an empty one hides its whole form row (no gap is left)."""
+    label.setText(text)
+    label.setAccessibleDescription(text)
+    parent = label.parentWidget()
+    form = _form_layout_of(label, parent) if parent is not None else None
+    if form is not None:
+        form.setRowVisible(label, bool(text))
+    else:
+        label.setVisible(bool(text))
+
+
+def _form_layout_of(label: QLabel, parent: QWidget) -> QFormLayout | None:
+    for layout in parent.findChildren(QFormLayout):
+        if layout.indexOf(label) >= 0:
+            return layout
+    layout = parent.layout()
+    if isinstance(layout, QFormLayout) and layout.indexOf(label) >= 0:
+        return layout
+    return None
 
 
 class FieldMessages:
@@ -17,7 +39,7 @@ class FieldMessages:
             if label is None:
                 raise LookupError(f"form {form.objectName()!r} has no label {key}_message")
             label.setProperty("role", "message")
-            label.setVisible(False)
+            show_message(label, "")
             self._labels[key] = label
 
     def show(self, problems: Iterable[Problem]) -> bool:
@@ -28,9 +50,8 @@ class FieldMessages:
             by_field.setdefault(key, []).append(str(problem))
         for key, label in self._labels.items():
             text = "\n".join(by_field.get(key, []))
-            label.setText(text)
-            label.setVisible(bool(text))
-            label.setAccessibleDescription(text)
+            if text != label.text() or not text:
+                show_message(label, text)
         return not by_field
 
     def keys(self) -> tuple[str, ...]:

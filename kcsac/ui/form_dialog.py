@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from PySide6.QtCore import Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kcsac.domain.problems import Problem
@@ -61,6 +62,7 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self._help = install_help_shortcut(self, help_topic)
         self.buttons.helpRequested.connect(self._help.activated.emit)
+        self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(self.error_label)
@@ -86,7 +88,26 @@ class FormDialog(QDialog):
         problems = self.problems()
         self.messages.show(p for p in problems if p.field in self._touched or p.citation)
         self.ok_button.setEnabled(not problems and not self.context.read_only)
+        self._fit()
         return not problems
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to fit messages that just appeared (a squeezed form overlaps its lines)."""
+        layout = self.layout()
+        layout.activate()
+        width = max(self.width(), self.sizeHint().width())
+        # Wrapped message labels need height for the width they get (QFormLayout rows).
+        height = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else self.sizeHint().height()
+        )
+        if height > self.height() or width > self.width():
+            self.resize(width, max(self.height(), height))
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
@@ -114,6 +135,7 @@ class FormDialog(QDialog):
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.setVisible(bool(text))
+        self._fit()
 
     def _field_keys(self) -> set[str]:
         return set(self.messages.keys())

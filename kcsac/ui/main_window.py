@@ -57,6 +57,11 @@ _OPEN = (Status.AWAITING_FEE, Status.IN_REVIEW, Status.AWAITING_DECISION)
 _SETTINGS_GROUP = "main_window"
 
 
+def desk_settings() -> QSettings:
+    """~/.config/kcsac/desk.conf (an empty organization would give "Unknown Organization")."""
+    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, "kcsac", "desk")
+
+
 class MainWindow(QMainWindow):
     """Queues left, list middle, details right; every action has a shortcut."""
 
@@ -94,6 +99,7 @@ class MainWindow(QMainWindow):
         self.queue_list = QListWidget()
         self.queue_list.setObjectName("queue_list")
         self.queue_list.setAccessibleName("Queues")
+        self.queue_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for label, key in QUEUES:
             item = QListWidgetItem(label, self.queue_list)
             item.setData(_QUEUE_ROLE, key)
@@ -135,10 +141,10 @@ class MainWindow(QMainWindow):
         self.applications_view.verticalHeader().setDefaultSectionSize(24)
         header = self.applications_view.horizontalHeader()
         header.setSortIndicatorShown(True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # newest first
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((120, 110, 180, 200, 150, 90, 95, 130, 90)):
+        for column, width in enumerate((104, 70, 124, 124, 100, 80, 92, 100, 76)):
             header.resizeSection(column, width)
         self.applications_view.setSortingEnabled(True)  # model.sort() asks SQL again
         middle = QWidget()
@@ -159,7 +165,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(middle)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([190, 820, 390])
+        self.splitter.setSizes([170, 900, 330])  # the nine columns fit at 1400 px
         self.setCentralWidget(self.splitter)
 
         self.user_label = QLabel()
@@ -605,12 +611,13 @@ class MainWindow(QMainWindow):
 
     # -- layout memory ----------------------------------------------------------------------
     def _restore_layout(self) -> None:
-        settings = QSettings()
+        settings = desk_settings()
         settings.beginGroup(_SETTINGS_GROUP)
         for key, restore in (
             ("geometry", self.restoreGeometry),
             ("state", self.restoreState),
             ("splitter", self.splitter.restoreState),
+            ("details_splitter", self.details_view.splitter.restoreState),
             ("header", self.applications_view.horizontalHeader().restoreState),
         ):
             value = settings.value(key)
@@ -623,11 +630,12 @@ class MainWindow(QMainWindow):
             self.queue_list.setCurrentRow(keys.index(str(queue)))
 
     def save_layout(self) -> None:
-        settings = QSettings()
+        settings = desk_settings()
         settings.beginGroup(_SETTINGS_GROUP)
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("state", self.saveState())
         settings.setValue("splitter", self.splitter.saveState())
+        settings.setValue("details_splitter", self.details_view.splitter.saveState())
         settings.setValue("header", self.applications_view.horizontalHeader().saveState())
         settings.setValue("queue", self.queue)
         settings.endGroup()

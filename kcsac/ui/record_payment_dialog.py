@@ -99,9 +99,13 @@ class RecordPaymentDialog(FormDialog):
         )
         amount = self.amount_cents() or 0
         left = (self.application.balance_cents or 0) - amount
-        self.balance_label.setText(
-            f"{format_usd(self.application.balance_cents or 0)} now; "
+        after = (
             f"{format_usd(left)} after this payment"
+            if left >= 0
+            else (f"overpaid by {format_usd(-left)} after this payment")
+        )
+        self.balance_label.setText(
+            f"{format_usd(self.application.balance_cents or 0)} now; {after}"
         )
 
     def problems(self) -> list[Problem]:

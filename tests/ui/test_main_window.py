@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.category import Category
-from kcsac.ui.main_window import QUEUES, WINDOW_TITLE, MainWindow
+from kcsac.ui.main_window import QUEUES, WINDOW_TITLE, MainWindow, desk_settings
 from tests.ui.desk_factories import make_paid, make_submitted
 
 TODAY = dt.date(2026, 8, 20)
@@ -133,8 +133,8 @@ def test_details_show_summary_blockers_and_timeline(window, filled):
         "Fee balance of $250.00 is owed; the full fee must be received before a credit "
         "(Code sec. 60-2(2)(c))"
     ]
-    tree = details.timeline_tree
-    actions = [tree.topLevelItem(i).text(2) for i in range(tree.topLevelItemCount())]
+    timeline = details.timeline_list
+    actions = [timeline.item(i).data(Qt.ItemDataRole.UserRole) for i in range(timeline.count())]
     assert actions == ["application submitted", "application created"], "newest first"
     assert window.payment_action.isEnabled()
     assert not window.review_action.isEnabled(), "a clerk does not record reviews"
@@ -151,7 +151,7 @@ def test_layout_and_queue_are_remembered(qtbot, store, db_path, clerk, filled):
     first.select_queue(2)
     first.applications_view.horizontalHeader().resizeSection(2, 321)
     first.close()
-    assert QSettings().value("main_window/queue") == "in-review"
+    assert desk_settings().value("main_window/queue") == "in-review"
 
     second = MainWindow(store, db_path=db_path, user=clerk, today=lambda: TODAY)
     qtbot.addWidget(second)

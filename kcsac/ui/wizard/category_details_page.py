@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.problems import Problem
+from kcsac.ui.field_messages import show_message
 from kcsac.ui.wizard.application_draft import ApplicationDraft
 from kcsac.ui.wizard.category_fields import CATEGORY_FIELDS, DetailField, FieldKind, check_value
 
@@ -103,10 +104,7 @@ class CategoryDetailsPage(QWizardPage):
     def _validate(self) -> bool:
         problems = {p.field: p.message for p in self.problems()}
         for key, label in self._messages.items():
-            text = problems.get(key, "") if key in self._touched else ""
-            label.setText(text)
-            label.setVisible(bool(text))
-            label.setAccessibleDescription(text)
+            show_message(label, problems.get(key, "") if key in self._touched else "")
         self.completeChanged.emit()
         return not problems
 
@@ -150,10 +148,10 @@ class CategoryDetailsPage(QWizardPage):
             message.setObjectName(f"{spec.key}_message")
             message.setProperty("role", "message")
             message.setWordWrap(True)
-            message.setVisible(False)
             message.setAccessibleName(f"{spec.plain_label} message")
             form.addRow(caption, widget)
             form.addRow("", message)
+            form.setRowVisible(message, False)
             self._inputs[spec.key] = widget
             self._messages[spec.key] = message
             if previous is not None:
