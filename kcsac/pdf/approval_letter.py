@@ -51,7 +51,11 @@ def _story(s: ApprovalLetter, fingerprint: str) -> list[Flowable]:
             width,
         ),
         Spacer(1, 8),
-        para("Your Sewer Allowance Credit application is approved", "heading"),
+        para(
+            "Your Sewer Allowance Credit application is approved",
+            "heading",
+            width=styles.LETTER_TEXT_WIDTH,
+        ),
         markup(
             f"Kansas City Water Services has <b>approved</b> application "
             f"{esc(s.application_no)} for a Sewer Allowance Credit under "
@@ -62,14 +66,18 @@ def _story(s: ApprovalLetter, fingerprint: str) -> list[Flowable]:
         ),
         *_fee(s),
         *_method(s, width),
-        para("What you must do", "subheading"),
-        para("To keep the Sewer Allowance Credit, the account holder must:", "body-tight"),
+        para("What you must do", "subheading", width=styles.LETTER_TEXT_WIDTH),
+        para(
+            "To keep the Sewer Allowance Credit, the account holder must:",
+            "body-tight",
+            width=styles.LETTER_TEXT_WIDTH,
+        ),
         *bullets(s.duties),
-        para("Sections cited", "subheading"),
+        para("Sections cited", "subheading", width=styles.LETTER_TEXT_WIDTH),
         *bullets(s.citations),
     ]
     if s.notes:
-        story += [para("Notes", "subheading"), *bullets(s.notes)]
+        story += [para("Notes", "subheading", width=styles.LETTER_TEXT_WIDTH), *bullets(s.notes)]
     story.append(
         signature_block(
             "Sincerely,",
@@ -91,7 +99,7 @@ def _fee(s: ApprovalLetter) -> list[Flowable]:
     balance = s.fee_assessed_cents - s.fee_paid_cents
     rows.append(["Total paid", "", f"balance {format_usd(balance)}", format_usd(s.fee_paid_cents)])
     return [
-        para("Application fee", "subheading"),
+        para("Application fee", "subheading", width=styles.LETTER_TEXT_WIDTH),
         grid(
             ["Item", "Receipt no.", "Date / section", "Amount"],
             rows,
@@ -104,7 +112,7 @@ def _fee(s: ApprovalLetter) -> list[Flowable]:
 
 def _method(s: ApprovalLetter, width: float) -> list[Flowable]:
     out: list[Flowable] = [
-        para("How the diverted water is determined", "subheading"),
+        para("How the diverted water is determined", "subheading", width=styles.LETTER_TEXT_WIDTH),
         markup(f"Method: <b>{esc(s.method_label)}</b>", "body-tight"),
         Spacer(1, 3),
     ]
@@ -113,7 +121,7 @@ def _method(s: ApprovalLetter, width: float) -> list[Flowable]:
     if s.meters:
         out += [
             Spacer(1, 6),
-            para("Meters", "subheading"),
+            para("Meters", "subheading", width=styles.LETTER_TEXT_WIDTH),
             grid(
                 [
                     "Meter",

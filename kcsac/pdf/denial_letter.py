@@ -50,7 +50,11 @@ def _story(s: DenialLetter, fingerprint: str) -> list[Flowable]:
             width,
         ),
         Spacer(1, 8),
-        para("Your Sewer Allowance Credit application is denied", "heading"),
+        para(
+            "Your Sewer Allowance Credit application is denied",
+            "heading",
+            width=styles.LETTER_TEXT_WIDTH,
+        ),
         markup(
             f"Kansas City Water Services has reviewed application {esc(s.application_no)} "
             f"for a Sewer Allowance Credit under {esc(s.section)} ({esc(s.ordinance)}) and "
@@ -58,7 +62,7 @@ def _story(s: DenialLetter, fingerprint: str) -> list[Flowable]:
             f"{'reason' if len(s.reasons) == 1 else 'reasons'} below. Your sewer charges "
             "continue to be billed on the water purchased."
         ),
-        para("Reasons", "subheading"),
+        para("Reasons", "subheading", width=styles.LETTER_TEXT_WIDTH),
         grid(
             ["", "Reason", "Section"],
             [[str(i), r.message, r.citation] for i, r in enumerate(s.reasons, start=1)],
@@ -72,12 +76,13 @@ def _story(s: DenialLetter, fingerprint: str) -> list[Flowable]:
                 f"Application fee assessed: {format_usd(s.fee_assessed_cents)}; "
                 f"paid: {format_usd(s.fee_paid_cents)}.",
                 "body",
+                width=styles.LETTER_TEXT_WIDTH,
             )
         )
     story += [
-        para("What you can do next", "subheading"),
+        para("What you can do next", "subheading", width=styles.LETTER_TEXT_WIDTH),
         *bullets(s.next_steps),
-        para("Sections cited", "subheading"),
+        para("Sections cited", "subheading", width=styles.LETTER_TEXT_WIDTH),
         *bullets(s.citations),
         signature_block("Sincerely,", s.signature, fingerprint, signed_label="Decided on"),
     ]

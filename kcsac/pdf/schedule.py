@@ -53,7 +53,7 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
     width = styles.LETTER_LANDSCAPE[0] - 2 * styles.SCHEDULE_MARGIN_SIDE
     info_width = 0.62 * width  # label/value pairs need not span the whole page
     story: list[Flowable] = [
-        para("Adjusted volume schedule", "heading"),
+        para("Adjusted volume schedule", "heading", width=width),
         reference_table(
             [
                 ("Customer", s.addressee.customer_name),
@@ -69,7 +69,7 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
             info_width,
         ),
         Spacer(1, 6),
-        para("Rates and rounding used", "subheading"),
+        para("Rates and rounding used", "subheading", width=width),
         grid(
             ["Rate or rule", "Value", "Section", "In force from"],
             [
@@ -84,34 +84,34 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
             [2.4 * inch, 2.2 * inch, width - 5.8 * inch, 1.2 * inch],
         ),
         Spacer(1, 3),
-        para(s.volume_rounding_label, "small"),
-        para("Billing periods", "subheading-table"),
+        para(s.volume_rounding_label, "small", width=width),
+        para("Billing periods", "subheading-table", width=width),
         _table(s, width),
     ]
     if not s.has_surcharge and s.surcharge_note:
-        story.append(para(s.surcharge_note, "small"))
+        story.append(para(s.surcharge_note, "small", width=width))
     flagged = [row for row in s.rows if row.note]
     if flagged:
         story += [
-            para("Period notes", "subheading"),
+            para("Period notes", "subheading", width=width),
             *bullets(f"{_period(row)}: {row.note}" for row in flagged),
         ]
     if s.worked_example:
         story.append(
             KeepTogether(
                 [
-                    para("Worked example", "subheading"),
-                    *(para(line, "body-tight") for line in s.worked_example),
+                    para("Worked example", "subheading", width=width),
+                    *(para(line, "body-tight", width=width) for line in s.worked_example),
                 ]
             )
         )
     if s.notes:
-        story += [para("Notes", "subheading"), *bullets(s.notes)]
+        story += [para("Notes", "subheading", width=width), *bullets(s.notes)]
     story.append(
         KeepTogether(
             [
-                para("Sections cited", "subheading"),
-                para("; ".join(s.citations) + ".", "body-tight"),
+                para("Sections cited", "subheading", width=width),
+                para("; ".join(s.citations) + ".", "body-tight", width=width),
                 Spacer(1, 6),
                 markup(
                     "Fingerprint of this schedule's record (sha256): " + esc(fingerprint), "small"

@@ -21,6 +21,7 @@ MARGIN_LEFT = 0.9 * inch
 MARGIN_RIGHT = 0.9 * inch
 MARGIN_TOP = 1.45 * inch  # room for the letterhead band
 MARGIN_BOTTOM = 0.85 * inch  # room for the footer and "Page X of Y"
+LETTER_TEXT_WIDTH = LETTER_PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT
 SCHEDULE_MARGIN_SIDE = 0.55 * inch
 SCHEDULE_MARGIN_TOP = 1.25 * inch
 
