@@ -10,9 +10,11 @@
     dialog.denied.connect(...)     # the Decision recorded
     dialog.exec()
 
-The reasons offered, with their citations, are `operations.approvals.DENIAL_REASONS`; other
-reasons are typed one per line. `operations.approvals.deny` records the denial and says what
-is wrong (no reason, wrong role, a decided file); its message is shown in the dialog.
+The reasons offered, with their citations, are `operations.approvals.DENIAL_REASONS`; those
+that the file's blockers point to (storm sewer, residential account, fee, failed review) are
+pre-checked as suggestions. Other reasons are typed one per line. `operations.approvals.deny`
+records the denial and says what is wrong (no reason, wrong role, a decided file); its message
+is shown in the dialog.
 """
 
 import datetime as dt
@@ -37,6 +39,15 @@ from kcsac.storage import Store
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 
 REASON_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+# Which listed reason a blocker of the file points to (by the blocker's field); these are only
+# pre-checked suggestions, the director decides.
+_SUGGESTED_BY_FIELD = {
+    "account_class": "residential",
+    "discharges_to_storm_sewer": "storm-sewer",
+    "fee": "fee-unpaid",
+    "customer_class": "not-adjustable",
+}
 
 
 class DenialDialog(QDialog):
@@ -64,7 +75,21 @@ class DenialDialog(QDialog):
         self.setWindowTitle(f"Deny - {number}")
         self._build()
         self._connect_signals()
+        self._check_suggestions()
         self._update_deny_button()
+
+    def _check_suggestions(self) -> None:
+        """Pre-check the listed reasons that what blocks this file points to."""
+        suggested = set()
+        for blocker in approvals.blockers_to_sign(self._store, self._number):
+            if blocker.field in _SUGGESTED_BY_FIELD:
+                suggested.add(_SUGGESTED_BY_FIELD[blocker.field])
+            elif blocker.field.startswith("review.") and "failed" in blocker.message:
+                suggested.add("review-failed")
+        for key in sorted(suggested):
+            if key in approvals.DENIAL_REASONS:
+                self.check_reason(key)
+        self.suggested_reasons = sorted(suggested)
 
     def _build(self) -> None:
         app = self._store.get_application(self._number)

@@ -30,13 +30,18 @@ def test_denial_stores_the_checked_reasons_with_citations_and_free_text(
     app = seed_file(store, people, today, storm=True)
     dialog = open_dialog(qtbot, store, people.director, app.number, today)
     assert dialog.windowTitle() == f"Deny - {app.number}"
-    assert not dialog.deny_button.isEnabled()  # no reason yet
     storm = dialog.reasons_list.item(1)
     assert storm.text().startswith("The diverted water is discharged to the storm sewer")
     assert "60-3(a)(6)" in storm.text()
-    # keyboard: focus the list, move to the storm-sewer reason, Space checks it
+    # the storm-sewer discharge blocks this file, so its reason is suggested (pre-checked)
+    assert dialog.suggested_reasons == ["storm-sewer"]
+    assert storm.checkState() == Qt.CheckState.Checked
+    # keyboard: focus the list, move to the storm-sewer reason, Space toggles it
     dialog.reasons_list.setFocus()
     dialog.reasons_list.setCurrentRow(1)
+    qtbot.keyClick(dialog.reasons_list, Qt.Key.Key_Space)
+    assert storm.checkState() == Qt.CheckState.Unchecked
+    assert not dialog.deny_button.isEnabled()  # no reason left
     qtbot.keyClick(dialog.reasons_list, Qt.Key.Key_Space)
     assert storm.checkState() == Qt.CheckState.Checked
     assert dialog.deny_button.isEnabled()
@@ -82,3 +87,22 @@ def test_only_free_text_is_enough_and_blank_lines_are_ignored(qtbot, store, peop
     with qtbot.waitSignal(dialog.denied):
         qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
     assert store.decisions(app.number)[0].reasons == ("No diversion shown (site visit)",)
+
+
+def test_what_blocks_the_file_is_pre_checked_as_a_suggestion(qtbot, store, people, today):
+    app = seed_file(
+        store, people, today, storm=True, pay=False, reviews=("passed", "failed", "passed")
+    )
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    assert dialog.suggested_reasons == ["fee-unpaid", "review-failed", "storm-sewer"]
+    assert dialog.reasons() == ["storm-sewer", "fee-unpaid", "review-failed"]  # list order
+    assert dialog.deny_button.isEnabled()
+    dialog.check_reason("fee-unpaid", checked=False)
+    assert dialog.reasons() == ["storm-sewer", "review-failed"]
+
+
+def test_a_clean_file_has_no_suggestion(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    assert dialog.suggested_reasons == []
+    assert dialog.reasons() == []
