@@ -89,6 +89,23 @@ def measure(db: Path) -> dict[str, float]:
             ms[f"search {text!r} (200 rows)"] = t
             worst = max(worst, t)
         ms["search worst case"] = worst
+        combos = []
+        for queue in (None, "approved", "open", "denied"):
+            for sort in queries.SORT_KEYS:
+                for descending in (False, True):
+                    for text in ("", "grand", "a"):
+                        combos.append(
+                            _timed(
+                                lambda q=queue, s=sort, d=descending, t=text: (
+                                    queries.list_applications(store, q, t, s, descending=d)
+                                ),
+                                repeats=3,
+                            )
+                        )
+        combos.sort()
+        ms[f"any queue x sort x search ({len(combos)} combos): median"] = combos[len(combos) // 2]
+        ms["  ... 95th percentile"] = combos[int(len(combos) * 0.95)]
+        ms["  ... slowest"] = combos[-1]
         total = queries.count_applications(store)
         number = queries.list_applications(store, limit=1, offset=total // 2)[0].number
         ms["application detail"] = _timed(lambda: queries.application_detail(store, number))

@@ -117,7 +117,7 @@ def credit_spans(store: Store, app: SacApplication) -> list[CreditSpan]:
     return spans
 
 
-def _meter_use(
+def meter_use(
     store: Store, number: str, start: dt.date, end: dt.date
 ) -> dict[MeterRole, Decimal | None]:
     """Use per meter role over the period, in ccf: reading at the end minus the one before."""
@@ -139,7 +139,7 @@ def _meter_use(
     return uses
 
 
-def _period_input(
+def period_input(
     store: Store,
     app: SacApplication,
     terms: DeterminationTerms,
@@ -148,7 +148,7 @@ def _period_input(
     ccf: Decimal,
 ) -> PeriodInput:
     if terms.method is Method.DEDUCT_METER:
-        use = _meter_use(store, app.number, start, end)
+        use = meter_use(store, app.number, start, end)
         if MeterRole.MAKE_UP in use or MeterRole.BLOW_DOWN in use:
             return PeriodInput(
                 start,
@@ -164,7 +164,7 @@ def _period_input(
             start,
             end,
             ccf,
-            sewer_ccf=_meter_use(store, app.number, start, end).get(MeterRole.SEWER),
+            sewer_ccf=meter_use(store, app.number, start, end).get(MeterRole.SEWER),
         )
     return PeriodInput(start, end, ccf)
 
@@ -203,7 +203,7 @@ def _billing_row(
         "purchased_ccf": str(p.ccf),
     }
     try:
-        period = _period_input(store, app, terms, p.start, p.end, p.ccf)
+        period = period_input(store, app, terms, p.start, p.end, p.ccf)
         schedule = build_schedule(
             customer_class=customer_class, effective_on=span.start, terms=terms, periods=[period]
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 from kcsac.storage.errors import StoreError
 from kcsac.storage.migrations import MIGRATIONS
 
-BACKUP_NAME = re.compile(r"^kcsac-\d{8}-\d{6}(-\d+)?\.db$")
+BACKUP_NAME = re.compile(r"^kcsac-(\d{8}-\d{6})(?:-(\d+))?\.db$")
 
 
 def _copy(source: sqlite3.Connection, dest_path: Path) -> None:
@@ -72,6 +72,12 @@ def backup(conn: sqlite3.Connection, dest: Path) -> Path:
     return dest
 
 
+def _backup_order(path: Path) -> tuple[str, int]:
+    """Oldest first: by time stamp, then by the -N a same-second backup got."""
+    match = BACKUP_NAME.match(path.name)
+    return match.group(1), int(match.group(2) or 0)
+
+
 def backup_name(now: dt.datetime) -> str:
     return f"kcsac-{now:%Y%m%d-%H%M%S}.db"
 
@@ -110,7 +116,7 @@ def auto_backup(conn: sqlite3.Connection, folder: Path, keep: int, now: dt.datet
         dest = folder / f"{backup_name(now)[:-3]}-{n}.db"
         n += 1
     made = backup(conn, dest)
-    ours = sorted(p for p in folder.iterdir() if BACKUP_NAME.match(p.name))
+    ours = sorted((p for p in folder.iterdir() if BACKUP_NAME.match(p.name)), key=_backup_order)
     for old in ours[: max(0, len(ours) - keep)]:
         old.unlink()
     return made

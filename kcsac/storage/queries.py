@@ -28,6 +28,7 @@ SORT_COLUMNS = {
 }
 
 _FEW = 15000  # below this many matching rows, fetch and sort them; above, walk the index
+_FEW_SEARCH = 2000
 _ACCOUNT_SORTS = {"customer", "service_address", "customer_class"}
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -37,6 +38,9 @@ _SELECT = (
     "a.received_on, a.fee_cents - a.paid_cents AS balance, a.status, a.effective_on "
     "FROM applications a JOIN accounts c ON c.number = a.account"
 )
+
+
+_SELECT_BY_ID = _SELECT.replace(" FROM ", ", a.id FROM ", 1)
 
 
 def match_expression(search: str) -> str | None:
@@ -83,11 +87,13 @@ class QueriesMixin:
         where, params = self._where(queue, search)
         if not where:
             return False
+        # With a search the probe runs the full-text match too, so it stops sooner.
+        few = _FEW_SEARCH if match_expression(search or "") else _FEW
         n = self.conn.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM applications a{where} LIMIT ?)",
-            (*params, _FEW),
+            (*params, few),
         ).fetchone()[0]
-        return n < _FEW
+        return n < few
 
     def list_summaries(
         self,
@@ -112,16 +118,29 @@ class QueriesMixin:
             order += f", c.rowid {direction}, a.id {direction}"  # the index's own order
         elif sort != "number":
             order += f", a.id {direction}"
-        select = _SELECT
-        if sort in _ACCOUNT_SORTS and not selective:
-            # Walk the accounts in index order and stop after one page, instead of sorting
-            # every application (CROSS JOIN fixes the loop order in SQLite).
-            select = select.replace(
-                "FROM applications a JOIN accounts c ON c.number = a.account",
-                "FROM accounts c CROSS JOIN applications a ON c.number = a.account",
+        # Phase 1 sorts narrow rows (ids only, accounts joined only for their columns);
+        # phase 2 fetches the page's rows by id.
+        if sort in _ACCOUNT_SORTS:
+            source = (
+                "FROM applications a JOIN accounts c ON c.number = a.account"
+                if selective
+                # Walk the accounts in index order and stop after one page, instead of
+                # sorting every application (CROSS JOIN fixes the loop order in SQLite).
+                else "FROM accounts c CROSS JOIN applications a ON c.number = a.account"
             )
-        sql = f"{select}{where} ORDER BY {order} LIMIT ? OFFSET ?"
-        rows = self.conn.execute(sql, [*params, limit, offset]).fetchall()
+        else:
+            source = "FROM applications a"
+        sql = f"SELECT a.id {source}{where} ORDER BY {order} LIMIT ? OFFSET ?"
+        ids = [r[0] for r in self.conn.execute(sql, [*params, limit, offset])]
+        if not ids:
+            return []
+        fetched = {
+            r[10]: r
+            for r in self.conn.execute(
+                f"{_SELECT_BY_ID} WHERE a.id IN ({','.join('?' * len(ids))})", ids
+            )
+        }
+        rows = [fetched[i] for i in ids]
         return [
             ApplicationSummary(
                 number=r[0],

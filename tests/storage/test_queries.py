@@ -57,6 +57,7 @@ def test_both_query_plans_give_the_same_page(seeded, sort, monkeypatch):
         pages = []
         for few in (0, 10**9):
             monkeypatch.setattr(storage_queries, "_FEW", few)
+            monkeypatch.setattr(storage_queries, "_FEW_SEARCH", few)
             pages.append(
                 [
                     r.number

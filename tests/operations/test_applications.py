@@ -1,0 +1,245 @@
+"""Keying a file: submission and fee, payments, corrections, reviews, readings, previews."""
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from kcsac.domain.records import ConsumptionPeriod
+from kcsac.domain.status import Status
+from kcsac.operations import applications as apps
+from kcsac.operations import meters, previews
+from kcsac.operations.errors import InvalidInput, Refused, StaleRecord
+from kcsac.operations.queries import application_detail
+from tests.operations.conftest import make_file
+
+
+def test_submission_assesses_the_fee_in_force_on_the_received_date(store, people, today):
+    app = make_file(
+        store,
+        people,
+        today,
+        category="water-to-product",
+        pay=False,
+        reviews=False,
+        determination=False,
+    )
+    assert app.fee_cents == 125000 and app.status is Status.AWAITING_FEE
+    assert "60-2(2)(c)" in app.fee_note
+    early = apps.create_application(
+        store, people.clerk, account="1000-01", category="car-wash", today=today
+    )
+    early = apps.submit_application(
+        store, people.clerk, early.number, received_on=dt.date(2026, 4, 30), today=today
+    )
+    assert early.fee_cents is None
+    assert "no rate table" in early.fee_note
+    detail = application_detail(store, early.number)
+    assert detail.next_step == "Director: set the fee"
+    assert any("Fee not set" in b.message for b in detail.blockers)
+
+
+def test_a_future_received_date_is_refused(store, people, today):
+    app = make_file(store, people, today, pay=False, reviews=False, determination=False)
+    other = apps.create_application(
+        store, people.clerk, account=app.account, category="laundry", today=today
+    )
+    with pytest.raises(InvalidInput, match="future"):
+        apps.submit_application(
+            store, people.clerk, other.number, received_on=today + dt.timedelta(days=1), today=today
+        )
+
+
+def test_payments_move_the_file_and_cannot_overpay(store, people, today):
+    app = make_file(store, people, today, pay=False, reviews=False, determination=False)
+    with pytest.raises(InvalidInput, match="more than the balance"):
+        apps.record_payment(
+            store,
+            people.clerk,
+            app.number,
+            amount_cents=25001,
+            paid_on=today,
+            receipt_no="R1",
+            method="cash",
+            today=today,
+        )
+    half = apps.record_payment(
+        store,
+        people.clerk,
+        app.number,
+        amount_cents=12500,
+        paid_on=today,
+        receipt_no="R1",
+        method="cash",
+        today=today,
+    )
+    assert half.status is Status.AWAITING_FEE and half.balance_cents == 12500
+    with pytest.raises(Exception, match="already recorded"):
+        apps.record_payment(
+            store,
+            people.clerk,
+            app.number,
+            amount_cents=100,
+            paid_on=today,
+            receipt_no="R1",
+            method="cash",
+            today=today,
+        )
+    paid = apps.record_payment(
+        store,
+        people.clerk,
+        app.number,
+        amount_cents=12500,
+        paid_on=today,
+        receipt_no="R2",
+        method="card",
+        today=today,
+    )
+    assert paid.status is Status.IN_REVIEW and paid.balance_cents == 0
+    assert [p.receipt_no for p in store.payments(app.number)] == ["R1", "R2"]
+
+
+def test_corrections_after_submission_need_a_reason_and_are_audited(store, people, today):
+    app = make_file(store, people, today, pay=False, reviews=False, determination=False)
+    edited = dataclasses.replace(app, details={"bays": "6"})
+    with pytest.raises(InvalidInput, match="reason"):
+        apps.update_application(store, people.clerk, edited, today=today)
+    saved = apps.update_application(
+        store, people.clerk, edited, reason="form said 6 bays", today=today
+    )
+    assert saved.details == {"bays": "6"} and saved.version == app.version + 1
+    last = store.timeline(app.number)[-1]
+    assert last.action == "application corrected" and last.reason == "form said 6 bays"
+    assert '"bays":"6"' in last.after and '"bays"' not in last.before
+
+
+def test_a_stale_application_save_names_who_changed_it(store, people, today, db_path):
+    from kcsac.storage import open_store
+
+    app = make_file(store, people, today, pay=False, reviews=False, determination=False)
+    other_window = open_store(db_path)
+    theirs = other_window.get_application(app.number)
+    apps.update_application(
+        other_window,
+        people.reviewer,
+        dataclasses.replace(theirs, details={"bays": "3"}),
+        reason="site visit",
+        today=today,
+    )
+    other_window.close()
+    with pytest.raises(StaleRecord, match="changed by rita"):
+        apps.update_application(
+            store,
+            people.clerk,
+            dataclasses.replace(app, details={"bays": "9"}),
+            reason="phone call",
+            today=today,
+        )
+    assert store.get_application(app.number).details == {"bays": "3"}
+
+
+def test_a_failed_review_needs_notes_and_blocks(store, people, today):
+    app = make_file(store, people, today, reviews=False, determination=False)
+    with pytest.raises(InvalidInput, match="why the review failed"):
+        apps.record_review(
+            store,
+            people.reviewer,
+            app.number,
+            kind="site",
+            reviewed_on=today,
+            result="failed",
+            today=today,
+        )
+    with pytest.raises(Exception, match="clerk"):
+        apps.record_review(
+            store,
+            people.clerk,
+            app.number,
+            kind="site",
+            reviewed_on=today,
+            result="passed",
+            today=today,
+        )
+
+
+def test_determination_checks_its_terms(store, people, today):
+    app = make_file(store, people, today, determination=False)
+    with pytest.raises(InvalidInput, match="percent"):
+        apps.enter_determination(
+            store,
+            people.reviewer,
+            app.number,
+            method="percentage",
+            percent="150",
+            justification="x",
+            today=today,
+        )
+    with pytest.raises(InvalidInput, match="justification"):
+        apps.enter_determination(
+            store, people.reviewer, app.number, method="percentage", percent="15", today=today
+        )
+    first = apps.enter_determination(
+        store, people.reviewer, app.number, method="fixed", fixed_ccf="12", today=today
+    )
+    second = apps.enter_determination(
+        store, people.reviewer, app.number, method="fixed", fixed_ccf="14", today=today
+    )
+    assert second.id == first.id and second.fixed_ccf == 14  # unsigned: revised in place
+    assert store.get_application(app.number).status is Status.AWAITING_DECISION
+
+
+def test_withdrawal_needs_a_reason_and_closes_the_file(store, people, today):
+    app = make_file(store, people, today, pay=False, reviews=False, determination=False)
+    with pytest.raises(InvalidInput):
+        apps.withdraw(store, people.clerk, app.number, reason="", today=today)
+    done = apps.withdraw(store, people.clerk, app.number, reason="site sold", today=today)
+    assert done.status is Status.WITHDRAWN
+    with pytest.raises(Refused, match="no longer"):
+        apps.update_application(store, people.clerk, done, reason="x", today=today)
+
+
+def test_readings_lower_than_before_need_a_replacement_mark(store, people, today):
+    app = make_file(store, people, today, category="irrigation", determination=False)
+    meter = meters.add_meter(
+        store,
+        people.clerk,
+        app.number,
+        role="irrigation",
+        serial="S1",
+        unit="gal",
+        today=today,
+        activation_reading="1000",
+    )
+    meters.record_reading(
+        store, people.clerk, meter.id, read_on=dt.date(2026, 7, 31), value="5000", today=today
+    )
+    with pytest.raises(InvalidInput, match="lower than the previous"):
+        meters.record_reading(
+            store, people.clerk, meter.id, read_on=dt.date(2026, 8, 15), value="20", today=today
+        )
+    meters.record_reading(
+        store,
+        people.clerk,
+        meter.id,
+        read_on=dt.date(2026, 8, 15),
+        value="20",
+        replacement=True,
+        note="new register",
+        today=today,
+    )
+    assert [r.value for r in store.readings(meter.id)] == [5000, 20]
+
+
+def test_schedule_preview_uses_the_stored_periods(store, people, today):
+    app = make_file(store, people, today)
+    store.put_consumption(
+        [ConsumptionPeriod(app.account, dt.date(2026, 8, 1), dt.date(2026, 8, 31), Decimal(96))]
+    )
+    preview = previews.schedule_preview(store, app.number, today=dt.date(2026, 8, 12))
+    assert preview.ok
+    [row] = preview.schedule.rows
+    assert row.credit_cents == 11985  # RULES.md worked example 1
+    empty = make_file(store, people, today, account="1000-02")
+    missing = previews.schedule_preview(store, empty.number, today=today)
+    assert not missing.ok and "No consumption periods" in missing.problems[0].message
