@@ -25,7 +25,8 @@ def test_submission_assesses_the_fee_in_force_on_the_received_date(store, people
         reviews=False,
         determination=False,
     )
-    assert app.fee_cents == 125000 and app.status is Status.AWAITING_FEE
+    assert app.fee_cents == 125000
+    assert app.status is Status.AWAITING_FEE
     assert "60-2(2)(c)" in app.fee_note
     early = apps.create_application(
         store, people.clerk, account="1000-01", category="car-wash", today=today
@@ -74,7 +75,8 @@ def test_payments_move_the_file_and_cannot_overpay(store, people, today):
         method="cash",
         today=today,
     )
-    assert half.status is Status.AWAITING_FEE and half.balance_cents == 12500
+    assert half.status is Status.AWAITING_FEE
+    assert half.balance_cents == 12500
     with pytest.raises(Exception, match="already recorded"):
         apps.record_payment(
             store,
@@ -96,7 +98,8 @@ def test_payments_move_the_file_and_cannot_overpay(store, people, today):
         method="card",
         today=today,
     )
-    assert paid.status is Status.IN_REVIEW and paid.balance_cents == 0
+    assert paid.status is Status.IN_REVIEW
+    assert paid.balance_cents == 0
     assert [p.receipt_no for p in store.payments(app.number)] == ["R1", "R2"]
 
 
@@ -108,10 +111,13 @@ def test_corrections_after_submission_need_a_reason_and_are_audited(store, peopl
     saved = apps.update_application(
         store, people.clerk, edited, reason="form said 6 bays", today=today
     )
-    assert saved.details == {"bays": "6"} and saved.version == app.version + 1
+    assert saved.details == {"bays": "6"}
+    assert saved.version == app.version + 1
     last = store.timeline(app.number)[-1]
-    assert last.action == "application corrected" and last.reason == "form said 6 bays"
-    assert '"bays":"6"' in last.after and '"bays"' not in last.before
+    assert last.action == "application corrected"
+    assert last.reason == "form said 6 bays"
+    assert '"bays":"6"' in last.after
+    assert '"bays"' not in last.before
 
 
 def test_a_stale_application_save_names_who_changed_it(store, people, today, db_path):
@@ -185,7 +191,8 @@ def test_determination_checks_its_terms(store, people, today):
     second = apps.enter_determination(
         store, people.reviewer, app.number, method="fixed", fixed_ccf="14", today=today
     )
-    assert second.id == first.id and second.fixed_ccf == 14  # unsigned: revised in place
+    assert second.id == first.id
+    assert second.fixed_ccf == 14
     assert store.get_application(app.number).status is Status.AWAITING_DECISION
 
 
@@ -242,4 +249,5 @@ def test_schedule_preview_uses_the_stored_periods(store, people, today):
     assert row.credit_cents == 11985  # RULES.md worked example 1
     empty = make_file(store, people, today, account="1000-02")
     missing = previews.schedule_preview(store, empty.number, today=today)
-    assert not missing.ok and "No consumption periods" in missing.problems[0].message
+    assert not missing.ok
+    assert "No consumption periods" in missing.problems[0].message

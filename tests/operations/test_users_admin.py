@@ -24,7 +24,8 @@ def test_passwords_are_salted_scrypt_and_never_in_the_audit(store, people):
     users.set_own_password(store, people.clerk, PASSWORD)
     assert store.password_hash("carl") != stored  # a different salt
     audit_text = " ".join(e.before + e.after + e.reason for e in store.audit_events(limit=9999))
-    assert PASSWORD not in audit_text and "scrypt$" not in audit_text
+    assert PASSWORD not in audit_text
+    assert "scrypt$" not in audit_text
     assert "password set" in [e.action for e in store.audit_events(entity="user")]
 
 
@@ -53,7 +54,8 @@ def test_only_the_administrator_manages_users(store, people, today):
     )
     assert promoted.role == "reviewer"
     event = store.audit_events(entity="user")[-1]
-    assert event.reason == "passed the course" and '"role":"reviewer"' in event.after
+    assert event.reason == "passed the course"
+    assert '"role":"reviewer"' in event.after
     with pytest.raises(InvalidInput, match="at least one active administrator"):
         users.change_user(
             store, people.admin, dataclasses.replace(people.admin, role="clerk"), today=today
@@ -110,7 +112,8 @@ def test_backup_settings(store, people, today, tmp_path):
         )
     admin.set_backup_settings(store, people.admin, folder=tmp_path, keep=2, today=today)
     settings = admin.backup_settings(store)
-    assert settings.folder == tmp_path and settings.keep == 2
+    assert settings.folder == tmp_path
+    assert settings.keep == 2
     from kcsac.operations.backups import auto_backup
 
     made = [auto_backup(store) for _ in range(3)]  # same second: -1, -2 suffixes
