@@ -292,15 +292,12 @@ class ApprovalDialog(QDialog):
         self._on_signed_on_edit_date_changed()
 
     def _signing_blockers(self) -> list[Blocker]:
-        found: list[Blocker] = []
         try:
-            approvals.ensure_can_sign(self._actor)
+            signer = approvals.ensure_can_sign(self._actor)
         except RecordError as exc:
-            found.append(Blocker(str(exc)))
-        for blocker in approvals.blockers_to_sign(self._store, self._number, self._actor):
-            if blocker.message not in {b.message for b in found}:
-                found.append(blocker)
-        return found
+            # someone who may not sign sees why, then what blocks the file for anyone
+            return [Blocker(str(exc)), *approvals.blockers_to_sign(self._store, self._number)]
+        return approvals.blockers_to_sign(self._store, self._number, signer)
 
     def blockers(self) -> list[str]:
         """The blockers listed, as shown (message and citation)."""

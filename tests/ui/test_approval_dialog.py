@@ -264,7 +264,10 @@ def test_a_clerk_and_the_determinations_author_cannot_sign(qtbot, store, people,
     app = seed_file(store, people, today)
     as_clerk = open_dialog(qtbot, store, people.clerk, app.number, today)
     assert not as_clerk.sign_button.isEnabled()
-    assert any("only a reviewer" in t.lower() for t in as_clerk.blockers())
+    assert as_clerk.blockers() == [
+        "You cannot sign approvals: your role is clerk; only a reviewer (director's "
+        "representative), director can."
+    ]
     as_author = open_dialog(qtbot, store, people.reviewer, app.number, today)
     assert not as_author.sign_button.isEnabled()
     assert any("separation of duties" in t for t in as_author.blockers())
@@ -301,3 +304,28 @@ def test_first_signature_sets_the_password_then_signs(qtbot, store, people, toda
         qtbot.mouseClick(prompt.ok_button, Qt.MouseButton.LeftButton)
     assert store.get_user("dan").has_password
     assert store.get_application(app.number).effective_on == today
+
+
+def test_a_change_by_another_desk_meanwhile_is_shown_and_nothing_is_signed(
+    qtbot, store, people, today, db_path
+):
+    from kcsac.operations import approvals
+    from kcsac.storage import open_store
+
+    app = seed_file(store, people, today)
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    assert dialog.sign_button.isEnabled()
+    other_desk = open_store(db_path)
+    try:
+        approvals.deny(
+            other_desk, people.director, app.number, reasons=["no-diversion"], today=today
+        )
+    finally:
+        other_desk.close()
+    prompt = sign_with(qtbot, dialog, PASSWORD)
+    assert not prompt.isVisible()
+    assert dialog.isVisible()
+    assert dialog.decision is None
+    assert "The application is denied; nothing to sign" in dialog.blockers()
+    assert not dialog.sign_button.isEnabled()
+    assert [d.kind for d in store.decisions(app.number)] == [DecisionKind.DENIAL]
