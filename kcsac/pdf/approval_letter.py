@@ -15,6 +15,7 @@ from kcsac.pdf.parts import (
     markup,
     para,
     reference_table,
+    section,
     signature_block,
 )
 
@@ -66,19 +67,19 @@ def _story(s: ApprovalLetter, fingerprint: str) -> list[Flowable]:
         ),
         *_fee(s),
         *_method(s, width),
-        para("What you must do", "subheading", width=styles.LETTER_TEXT_WIDTH),
+        *section("What you must do", styles.LETTER_TEXT_WIDTH),
         para(
             "To keep the Sewer Allowance Credit, the account holder must:",
             "body-tight",
             width=styles.LETTER_TEXT_WIDTH,
         ),
         *bullets(s.duties),
-        para("Sections cited", "subheading", width=styles.LETTER_TEXT_WIDTH),
+        *section("Sections cited", styles.LETTER_TEXT_WIDTH),
         *bullets(s.citations),
     ]
     if s.notes:
-        story += [para("Notes", "subheading", width=styles.LETTER_TEXT_WIDTH), *bullets(s.notes)]
-    story.append(
+        story += [*section("Notes", styles.LETTER_TEXT_WIDTH), *bullets(s.notes)]
+    story.extend(
         signature_block(
             "Sincerely,",
             s.signature,
@@ -99,7 +100,7 @@ def _fee(s: ApprovalLetter) -> list[Flowable]:
     balance = s.fee_assessed_cents - s.fee_paid_cents
     rows.append(["Total paid", "", f"balance {format_usd(balance)}", format_usd(s.fee_paid_cents)])
     return [
-        para("Application fee", "subheading", width=styles.LETTER_TEXT_WIDTH),
+        *section("Application fee", styles.LETTER_TEXT_WIDTH),
         grid(
             ["Item", "Receipt no.", "Date / section", "Amount"],
             rows,
@@ -112,7 +113,7 @@ def _fee(s: ApprovalLetter) -> list[Flowable]:
 
 def _method(s: ApprovalLetter, width: float) -> list[Flowable]:
     out: list[Flowable] = [
-        para("How the diverted water is determined", "subheading", width=styles.LETTER_TEXT_WIDTH),
+        *section("How the diverted water is determined", styles.LETTER_TEXT_WIDTH),
         markup(f"Method: <b>{esc(s.method_label)}</b>", "body-tight"),
         Spacer(1, 3),
     ]
@@ -121,7 +122,7 @@ def _method(s: ApprovalLetter, width: float) -> list[Flowable]:
     if s.meters:
         out += [
             Spacer(1, 6),
-            para("Meters", "subheading", width=styles.LETTER_TEXT_WIDTH),
+            *section("Meters", styles.LETTER_TEXT_WIDTH),
             grid(
                 [
                     "Meter",

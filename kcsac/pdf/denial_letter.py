@@ -15,6 +15,7 @@ from kcsac.pdf.parts import (
     markup,
     para,
     reference_table,
+    section,
     signature_block,
 )
 
@@ -62,7 +63,7 @@ def _story(s: DenialLetter, fingerprint: str) -> list[Flowable]:
             f"{'reason' if len(s.reasons) == 1 else 'reasons'} below. Your sewer charges "
             "continue to be billed on the water purchased."
         ),
-        para("Reasons", "subheading", width=styles.LETTER_TEXT_WIDTH),
+        *section("Reasons", styles.LETTER_TEXT_WIDTH),
         grid(
             ["", "Reason", "Section"],
             [[str(i), r.message, r.citation] for i, r in enumerate(s.reasons, start=1)],
@@ -80,10 +81,10 @@ def _story(s: DenialLetter, fingerprint: str) -> list[Flowable]:
             )
         )
     story += [
-        para("What you can do next", "subheading", width=styles.LETTER_TEXT_WIDTH),
+        *section("What you can do next", styles.LETTER_TEXT_WIDTH),
         *bullets(s.next_steps),
-        para("Sections cited", "subheading", width=styles.LETTER_TEXT_WIDTH),
+        *section("Sections cited", styles.LETTER_TEXT_WIDTH),
         *bullets(s.citations),
-        signature_block("Sincerely,", s.signature, fingerprint, signed_label="Decided on"),
+        *signature_block("Sincerely,", s.signature, fingerprint, signed_label="Decided on"),
     ]
     return story

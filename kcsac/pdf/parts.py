@@ -6,7 +6,14 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from kcsac.domain.documents import Addressee, Signature, format_date_long
 from kcsac.pdf import styles
@@ -64,6 +71,13 @@ def para(text: str, style: str = "body", *, width: float | None = None) -> Flowa
     ):
         return _Line(text, chosen)
     return Paragraph(esc(text), chosen)
+
+
+def section(title: str, width: float, *, min_space: float = 0) -> list[Flowable]:
+    """A section heading that never sits alone at the foot of a page: a conditional page
+    break before it (cheaper than keepWithNext, which lays the next block out twice)."""
+    space = max(min_space, styles.SECTION_MIN_SPACE)
+    return [CondPageBreak(space), para(title, "subheading", width=width)]
 
 
 def markup(text: str, style: str = "body") -> Paragraph:
@@ -168,11 +182,12 @@ def grid(
 
 def signature_block(
     closing: str, signature: Signature, fingerprint: str, *, signed_label: str
-) -> Flowable:
+) -> list[Flowable]:
     """Closing, signer, title, signature date and the snapshot's sha256, kept on one page."""
     st = styles.paragraph_styles()
     width = styles.LETTER_TEXT_WIDTH
     parts: list[Flowable] = [
+        CondPageBreak(styles.SIGNATURE_MIN_SPACE),  # the block stays on one page
         Spacer(1, 8),
         para(closing, "body-tight", width=width),
         Spacer(1, 20),
@@ -187,4 +202,4 @@ def signature_block(
             st["small"],
         ),
     ]
-    return KeepTogether(parts)
+    return parts

@@ -1,13 +1,13 @@
 """The adjusted volume schedule: one row per billing period, totals, rates, a worked example."""
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from kcsac.domain.documents import ScheduleDocument, ScheduleRow, format_date_long
 from kcsac.domain.money import format_usd
 from kcsac.pdf import styles
 from kcsac.pdf.page import PageSetup, build_pdf
-from kcsac.pdf.parts import bullets, esc, grid, markup, para, reference_table
+from kcsac.pdf.parts import bullets, esc, grid, markup, para, reference_table, section
 
 TITLE = "Sewer Allowance Credit: adjusted volume schedule"
 
@@ -69,7 +69,7 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
             info_width,
         ),
         Spacer(1, 6),
-        para("Rates and rounding used", "subheading", width=width),
+        *section("Rates and rounding used", width),
         grid(
             ["Rate or rule", "Value", "Section", "In force from"],
             [
@@ -93,32 +93,23 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
     flagged = [row for row in s.rows if row.note]
     if flagged:
         story += [
-            para("Period notes", "subheading", width=width),
+            *section("Period notes", width),
             *bullets(f"{_period(row)}: {row.note}" for row in flagged),
         ]
     if s.worked_example:
-        story.append(
-            KeepTogether(
-                [
-                    para("Worked example", "subheading", width=width),
-                    *(para(line, "body-tight", width=width) for line in s.worked_example),
-                ]
-            )
-        )
+        lines = len(s.worked_example) + 2  # the heading and some wrapping
+        story += [
+            *section("Worked example", width, min_space=lines * styles.BODY_LEADING),
+            *(para(line, "body-tight", width=width) for line in s.worked_example),
+        ]
     if s.notes:
-        story += [para("Notes", "subheading", width=width), *bullets(s.notes)]
-    story.append(
-        KeepTogether(
-            [
-                para("Sections cited", "subheading", width=width),
-                para("; ".join(s.citations) + ".", "body-tight", width=width),
-                Spacer(1, 6),
-                markup(
-                    "Fingerprint of this schedule's record (sha256): " + esc(fingerprint), "small"
-                ),
-            ]
-        )
-    )
+        story += [*section("Notes", width), *bullets(s.notes)]
+    story += [
+        *section("Sections cited", width),
+        para("; ".join(s.citations) + ".", "body-tight", width=width),
+        Spacer(1, 6),
+        markup("Fingerprint of this schedule's record (sha256): " + esc(fingerprint), "small"),
+    ]
     return story
 
 

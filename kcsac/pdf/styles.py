@@ -53,6 +53,10 @@ GREY = colors.HexColor("#555555")
 RULE = colors.HexColor("#9AA7B4")
 ZEBRA = colors.HexColor("#F4F6F8")
 
+# A section heading starts a new page when less than this is left (see parts.section).
+SECTION_MIN_SPACE = 1.1 * inch
+SIGNATURE_MIN_SPACE = 2.0 * inch  # closing to fingerprint
+
 LETTERHEAD_BAND_HEIGHT = 0.16 * inch
 MARK_SIZE = 0.62 * inch
 
@@ -95,7 +99,6 @@ def paragraph_styles() -> dict[str, ParagraphStyle]:
         textColor=BRAND,
         spaceBefore=7,
         spaceAfter=3,
-        keepWithNext=1,  # never leave a heading alone at the foot of a page
     )
     return {
         "body": body,
