@@ -47,24 +47,29 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 _Index = QModelIndex | QPersistentModelIndex
+_ALIGN = tuple(int(c.align) for c in COLUMNS)
+
+
+def _texts(row: ApplicationSummary) -> tuple[str, ...]:
+    return tuple(column.text(row) for column in COLUMNS)
 
 
 class ApplicationsTableModel(QAbstractTableModel):
     """Read-only rows of ApplicationSummary; `ROW_ROLE` gives the summary itself."""
 
     ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-    PAGE_SIZE = 200
+    PAGE_SIZE = 100  # about three screens; more come as the view scrolls
 
     def __init__(self, fetch_page: FetchPage | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._fetch_page: FetchPage | None = fetch_page
         self._rows: list[ApplicationSummary] = []
+        self._texts: list[tuple[str, ...]] = []  # display text per row, made once per fetch
         self._exhausted = fetch_page is None
         self._sort_column = 0
         self._descending = False
         if fetch_page is not None:
-            self._rows = list(self._page(0))
-            self._exhausted = len(self._rows) < self.PAGE_SIZE
+            self._set(list(self._page(0)))
 
     @property
     def sort_key(self) -> tuple[str, bool]:
@@ -80,9 +85,13 @@ class ApplicationsTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Fetch the first page again (after an operation changed something)."""
         self.beginResetModel()
-        self._rows = list(self._page(0)) if self._fetch_page else []
-        self._exhausted = len(self._rows) < self.PAGE_SIZE
+        self._set(list(self._page(0)) if self._fetch_page else [])
         self.endResetModel()
+
+    def _set(self, rows: list[ApplicationSummary]) -> None:
+        self._rows = rows
+        self._texts = [_texts(r) for r in rows]
+        self._exhausted = len(rows) < self.PAGE_SIZE
 
     def _page(self, offset: int) -> Sequence[ApplicationSummary]:
         assert self._fetch_page is not None
@@ -101,6 +110,7 @@ class ApplicationsTableModel(QAbstractTableModel):
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
             self._rows.extend(more)
+            self._texts.extend(_texts(r) for r in more)
             self.endInsertRows()
 
     # -- reading ----------------------------------------------------------------------
@@ -113,18 +123,18 @@ class ApplicationsTableModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
-        row = self._rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return column.text(row)
+        # Called for every visible cell and role on each paint: keep the common path short.
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._texts[index.row()][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(column.align)
+            return _ALIGN[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:  # the full text where a column elides it
             if index.column() == 6:
-                return "Fee still owed" if row.fee_balance_cents else "Nothing owed"
-            return column.text(row)
+                owed = self._rows[index.row()].fee_balance_cents
+                return "Fee still owed" if owed else "Nothing owed"
+            return self._texts[index.row()][index.column()]
         if role == self.ROW_ROLE:
-            return row
+            return self._rows[index.row()]
         return None
 
     def headerData(

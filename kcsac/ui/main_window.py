@@ -40,6 +40,7 @@ from kcsac.ui.help_dialog import install_help_shortcut
 
 WINDOW_TITLE = "kcsac - Sewer Allowance Credit"
 SEARCH_DELAY_MS = 150  # debounce: one query after the clerk pauses, not one per key
+COUNT_DELAY_MS = 600  # the exact count of a long result, once typing has really stopped
 
 # (label, queue key for the query) in the order of the left pane; Ctrl+1..8 select them.
 QUEUES: tuple[tuple[str, str], ...] = (
@@ -176,6 +177,10 @@ class MainWindow(QMainWindow):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._queue_counts: dict[str, int] = {}
 
     def _action(
         self,
@@ -325,6 +330,7 @@ class MainWindow(QMainWindow):
         self.queue_list.currentRowChanged.connect(self._on_queue_list_current_row_changed)
         self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        self._count_timer.timeout.connect(self.count_matches)
         self.applications_view.selectionModel().currentRowChanged.connect(
             self._on_applications_view_current_row_changed
         )
@@ -340,6 +346,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Counts, list and details read again (after an operation, or F5)."""
         counts = queries.queue_counts(self._store)
+        self._queue_counts = counts
         for row, (label, key) in enumerate(QUEUES):
             item = self.queue_list.item(row)
             n = counts.get(key, 0)
@@ -366,14 +373,28 @@ class MainWindow(QMainWindow):
         selected = self.selected_number()
         search = self.search_edit.text()
         self.model.set_fetch_page(self._fetch_page(self.queue, search))
-        total = queries.count_applications(self._store, self.queue, search)
-        self.result_label.setText(f"{total:,} shown" if not search else f"{total:,} found")
+        self._count_timer.stop()
+        if not search.strip():
+            total = self._queue_counts.get(self.queue, 0)
+            self.result_label.setText(f"{total:,} shown")
+        elif not self.model.canFetchMore():  # the first page holds them all: that is the count
+            self.result_label.setText(f"{self.model.rowCount():,} found")
+        else:  # counting every match costs as much as the page: only once typing pauses
+            self.result_label.setText(f"{self.model.rowCount():,}+ found")
+            self._count_timer.start()
         if selected:
             self.select_number(selected, fetch=False)
         if self.selected_number() is None and self.model.rowCount():
             self.applications_view.selectRow(0)
         if self.model.rowCount() == 0:
             self._show_detail(None)
+
+    def count_matches(self) -> None:
+        """The exact number of matches of the search (run after typing pauses)."""
+        self._count_timer.stop()
+        search = self.search_edit.text()
+        total = queries.count_applications(self._store, self.queue, search)
+        self.result_label.setText(f"{total:,} found")
 
     def selected_number(self) -> str | None:
         index = self.applications_view.currentIndex()
