@@ -146,7 +146,7 @@ class DenialDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.deny_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.deny_button.setText("&Deny application")
+        self.deny_button.setText("De&ny application")
         self.deny_button.setObjectName("deny_button")
         self.deny_button.setAccessibleName("Deny application")
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)

@@ -103,7 +103,7 @@ class ReopenDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.reopen_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.reopen_button.setText("&Reopen application")
+        self.reopen_button.setText("Re&open application")
         self.reopen_button.setObjectName("reopen_button")
         self.reopen_button.setAccessibleName("Reopen application")
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QTextEdit,
     QWidget,
 )
@@ -104,12 +105,40 @@ def accessibility_problems(dialog: QDialog) -> list[str]:
     return problems
 
 
+def mnemonic(text: str) -> str:
+    """The letter after a single `&` ("Sign &date" -> "d"), or ""."""
+    index = text.replace("&&", "").find("&")
+    cleaned = text.replace("&&", "")
+    return cleaned[index + 1].lower() if 0 <= index < len(cleaned) - 1 else ""
+
+
+def duplicate_mnemonics(dialog: QDialog) -> list[str]:
+    """Alt+letter keys used twice among what is visible (labels, buttons, tabs)."""
+    texts = [
+        w.text()
+        for w in dialog.findChildren(QWidget)
+        if isinstance(w, (QLabel, QAbstractButton)) and w.isVisibleTo(dialog)
+    ]
+    for tabs in dialog.findChildren(QTabWidget):
+        texts += [tabs.tabText(i) for i in range(tabs.count())]
+    seen: dict[str, str] = {}
+    duplicates = []
+    for text in texts:
+        key = mnemonic(text)
+        if key and key in seen:
+            duplicates.append(f"Alt+{key.upper()}: {seen[key]!r} and {text!r}")
+        elif key:
+            seen[key] = text
+    return duplicates
+
+
 def check_and_shoot(qtbot, dialog: QDialog, filename: str, tmp_path: Path) -> Path:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     qtbot.wait(50)  # let layouts settle (scroll bars, word-wrapped labels) before the grab
     assert accessibility_problems(dialog) == []
+    assert duplicate_mnemonics(dialog) == []
     path = shot_dir(tmp_path) / filename
     assert dialog.grab().save(str(path))
     assert path.stat().st_size > 5000
@@ -183,6 +212,9 @@ def test_the_check_finds_an_unlabelled_control(qtbot):
     problems = accessibility_problems(dialog)
     assert "QLineEdit '' has no accessible name" in problems
     assert "QPushButton '' ('OK') has no keyboard mnemonic" in problems
+    QPushButton("&Save", dialog).show()
+    QPushButton("&Sign", dialog).show()
+    assert duplicate_mnemonics(dialog) == ["Alt+S: '&Save' and '&Sign'"]
 
 
 def test_denial_dialog_screen(qtbot, store, people, today, tmp_path):
