@@ -176,6 +176,36 @@ def _check_signature_date(signed_on: dt.date, today: dt.date, backdated_reason: 
         )
 
 
+def _check_not_before_the_facts(store: Store, number: str, signed_on: dt.date) -> None:
+    """A (past) signature date cannot precede what it rests on: the full fee, the reviews,
+    the determination, or the decision it amends."""
+    app = store.get_application(number)
+    facts: list[tuple[dt.date, str]] = []
+    if app.received_on:
+        facts.append((app.received_on, "the application was received"))
+    payments = store.payments(number)
+    if payments:
+        facts.append((max(p.paid_on for p in payments), "the fee was paid in full"))
+    for review in store.reviews(number):
+        facts.append((review.reviewed_on, f"the {review.kind.label.lower()}"))
+    found = store.determinations(number)
+    if found and found[-1].entered_on and not found[-1].locked:
+        facts.append((found[-1].entered_on, "the determination was entered"))
+    for decision in store.decisions(number):
+        if decision.kind in (DecisionKind.APPROVAL, DecisionKind.AMENDMENT):
+            day = decision.effective_on or decision.decided_on
+            facts.append((day + dt.timedelta(days=1), "the day after the signature it amends"))
+    if not facts:
+        return
+    latest, what = max(facts)
+    if signed_on < latest:
+        raise Refused(
+            f"The signature date {signed_on.isoformat()} is before {latest.isoformat()}, when "
+            f"{what}; a credit cannot take effect before that",
+            citation=o.SEC_60_2_2_C,
+        )
+
+
 def approve(
     store: Store,
     actor: User | None,
@@ -194,6 +224,7 @@ def approve(
     blockers = blockers_to_sign(store, number, actor)
     if blockers:
         raise Refused(f"Application {number} cannot be signed yet", blockers)
+    _check_not_before_the_facts(store, number, signed_on)
     check_password(store, actor, password)
     with store.write():
         app = store.get_application(number)

@@ -3,6 +3,7 @@
 import contextlib
 import datetime as dt
 import json
+import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -752,6 +753,11 @@ def _check_file(path: Path) -> None:
         return
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not a database file; choose a file with --db")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise StoreError(
+            f"{path}: the database file (or its folder) is read-only; kcsac needs to write to "
+            "it. Fix the permissions or copy it somewhere writable"
+        )
     with path.open("rb") as fh:
         head = fh.read(len(_SQLITE_MAGIC))
     if head and head != _SQLITE_MAGIC:

@@ -116,7 +116,7 @@ def make_file(
             method="percentage",
             percent="15",
             justification="measured bay losses",
-            today=today,
+            today=dt.date(2026, 7, 15),
         )
     return store.get_application(app.number)
 

@@ -122,6 +122,20 @@ def test_a_wrong_password_signs_nothing(store, people, ready, today):
     assert len(store.audit_events(limit=10_000)) == audit_rows
 
 
+def test_a_past_signature_date_cannot_precede_the_reviews(store, people, ready, today):
+    with pytest.raises(Refused, match="before 2026-07-15, when the determination was entered"):
+        approvals.approve(
+            store,
+            people.director,
+            ready.number,
+            password=PASSWORD,
+            today=today,
+            signed_on=dt.date(2026, 6, 30),
+            backdated_reason="paper copy",
+        )
+    assert store.decisions(ready.number) == []
+
+
 def test_a_future_signature_date_is_refused(store, people, ready, today):
     with pytest.raises(Refused, match="future"):
         approvals.approve(
