@@ -1,6 +1,7 @@
 """MainWindow: the clerk's desk (queues with counts, the searchable list, the file's details)."""
 
 import datetime as dt
+import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -248,6 +249,60 @@ class MainWindow(QMainWindow):
             self._on_withdraw_action,
             "The applicant withdrew the application",
         )
+        self.approve_action = a(
+            "&Approve (sign)…",
+            "Ctrl+Shift+A",
+            self._on_approve_action,
+            "Sign the approval (or a pending amendment) with your password",
+        )
+        self.deny_action = a(
+            "De&ny…", "Ctrl+Shift+D", self._on_deny_action, "Deny the application, with reasons"
+        )
+        self.amend_action = a(
+            "A&mend determination…",
+            "Ctrl+Shift+N",
+            self._on_amend_action,
+            "Enter new terms for an approved credit (signed separately)",
+        )
+        self.ownership_action = a(
+            "&Ownership change…",
+            "Ctrl+Shift+O",
+            self._on_ownership_action,
+            "Move an approved credit to a new owner",
+        )
+        self.reopen_action = a(
+            "Re&open…",
+            "Ctrl+Shift+B",
+            self._on_reopen_action,
+            "Director: put a denied application back into the flow, with a reason",
+        )
+        self.revoke_action = a(
+            "Re&voke…", "Ctrl+Shift+V", self._on_revoke_action, "Director: revoke a credit"
+        )
+        self.letter_action = a(
+            "&Letter (preview, print)…",
+            QKeySequence.StandardKey.Print,
+            self._on_letter_action,
+            "The approval or denial letter, as issued",
+        )
+        self.schedule_action = a(
+            "Adjusted volume &schedule…",
+            "Ctrl+Shift+P",
+            self._on_schedule_action,
+            "The adjusted volume schedule of the approved credit (PDF)",
+        )
+        self.export_action = a(
+            "E&xport letters and schedules…",
+            "Ctrl+Shift+X",
+            self._on_export_action,
+            "Write the documents of the applications listed into a folder",
+        )
+        self.administration_action = a(
+            "Ad&ministration…",
+            "Ctrl+Shift+U",
+            self._on_administration_action,
+            "Users and roles, password resets, surcharge limits, backups",
+        )
         self.find_action = a(
             "&Find", QKeySequence.StandardKey.Find, self._on_find_action, "Search applications"
         )
@@ -282,6 +337,14 @@ class MainWindow(QMainWindow):
             self.reading_action,
             self.determination_action,
             self.withdraw_action,
+            self.approve_action,
+            self.deny_action,
+            self.amend_action,
+            self.ownership_action,
+            self.reopen_action,
+            self.revoke_action,
+            self.export_action,
+            self.administration_action,
         )
 
         menu = self.menuBar()
@@ -300,6 +363,21 @@ class MainWindow(QMainWindow):
             self.withdraw_action,
         ):
             self.application_menu.addAction(action)
+        decision_menu = menu.addMenu("&Decision")
+        for action in (
+            self.approve_action,
+            self.deny_action,
+            self.amend_action,
+            self.ownership_action,
+            self.reopen_action,
+            self.revoke_action,
+        ):
+            decision_menu.addAction(action)
+        documents_menu = menu.addMenu("D&ocuments")
+        for action in (self.letter_action, self.schedule_action, self.export_action):
+            documents_menu.addAction(action)
+        file_menu.insertAction(self.quit_action, self.administration_action)
+        file_menu.insertSeparator(self.quit_action)
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.refresh_action)
@@ -322,6 +400,9 @@ class MainWindow(QMainWindow):
             self.meter_action,
             self.reading_action,
             self.determination_action,
+            self.approve_action,
+            self.deny_action,
+            self.letter_action,
         ):
             self.toolbar.addAction(action)
         self.addToolBar(self.toolbar)
@@ -462,6 +543,33 @@ class MainWindow(QMainWindow):
             and status in (*_OPEN, Status.APPROVED)
         )
         self.withdraw_action.setEnabled(edit and status in (Status.DRAFT, *_OPEN))
+        determination = detail.current_determination if detail else None
+        amendment_pending = (
+            status is Status.APPROVED and determination is not None and not determination.locked
+        )
+        sign = ctx.may(Permission.SIGN)
+        self.approve_action.setEnabled(
+            sign and (status is Status.AWAITING_DECISION or amendment_pending)
+        )
+        self.deny_action.setEnabled(sign and status in _OPEN)
+        self.amend_action.setEnabled(
+            ctx.may(Permission.ENTER_DETERMINATION) and reviewable and status is Status.APPROVED
+        )
+        self.ownership_action.setEnabled(
+            edit
+            and status is Status.APPROVED
+            and app is not None
+            and app.category is not Category.OWNERSHIP_CHANGE
+        )
+        self.reopen_action.setEnabled(ctx.may(Permission.REOPEN) and status is Status.DENIED)
+        self.revoke_action.setEnabled(ctx.may(Permission.REVOKE) and status is Status.APPROVED)
+        decided = (Status.APPROVED, Status.DENIED, Status.REVOKED, Status.ENDED)
+        self.letter_action.setEnabled(status in decided)  # issued ones print read-only too
+        self.schedule_action.setEnabled(
+            status in (Status.APPROVED, Status.REVOKED, Status.ENDED) and reviewable
+        )
+        self.export_action.setEnabled(not ctx.read_only and self.model.rowCount() > 0)
+        self.administration_action.setEnabled(ctx.may(Permission.ADMINISTER))
 
     def _show_user(self) -> None:
         ctx = self.context
@@ -620,6 +728,139 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Not withdrawn", str(exc))
             return
         self.after_change(number, f"{number} withdrawn")
+
+    # -- decisions and documents (dialogs of the approvals desk) --------------------------------
+    def _decision_dialog(self, module: str, class_name: str) -> QDialog | None:
+        """One of the approval-side dialogs, which all take (store, actor, number, today)."""
+        number = self.selected_number()
+        if not number:
+            return None
+        dialog_class = getattr(importlib.import_module(f"kcsac.ui.{module}"), class_name)
+        return dialog_class(
+            self._store,
+            actor=self.context.user,
+            number=number,
+            today=self.context.today(),
+            parent=self,
+        )
+
+    def _run_decision(self, module: str, class_name: str, done: str) -> None:
+        dialog = self._decision_dialog(module, class_name)
+        if dialog is not None:
+            self._run_dialog(dialog, done)
+
+    @Slot()
+    def _on_approve_action(self) -> None:
+        self._run_decision("approval_dialog", "ApprovalDialog", "{number} signed")
+
+    @Slot()
+    def _on_deny_action(self) -> None:
+        self._run_decision("denial_dialog", "DenialDialog", "{number} denied")
+
+    @Slot()
+    def _on_amend_action(self) -> None:
+        self._run_decision(
+            "amendment_dialog",
+            "AmendmentDialog",
+            "Amendment of {number} entered; it needs a signature",
+        )
+
+    @Slot()
+    def _on_ownership_action(self) -> None:
+        dialog = self._decision_dialog("ownership_change_dialog", "OwnershipChangeDialog")
+        if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        created = getattr(dialog, "application", None)
+        number = created.number if created is not None else self.selected_number()
+        if number:
+            self.after_change(number, f"Ownership change {number} recorded")
+
+    @Slot()
+    def _on_reopen_action(self) -> None:
+        self._run_decision("reopen_dialog", "ReopenDialog", "{number} reopened")
+
+    @Slot()
+    def _on_revoke_action(self) -> None:
+        self._run_decision("revocation_dialog", "RevocationDialog", "{number} revoked")
+
+    @Slot()
+    def _on_letter_action(self) -> None:
+        self._preview_document("letter")
+
+    @Slot()
+    def _on_schedule_action(self) -> None:
+        self._preview_document("schedule")
+
+    def _preview_document(self, which: str) -> None:
+        """Issue the document if it is not yet (audited), then show the stored one."""
+        from kcsac.operations import documents
+        from kcsac.ui.document_preview_dialog import DocumentPreviewDialog
+
+        number = self.selected_number()
+        if not number:
+            return
+        actor = self.context.user.login if self.context.user else None
+        try:
+            if which == "letter":
+                issued = documents.letter_for(
+                    self._store, actor, number, today=self.context.today()
+                )
+            else:
+                issued = documents.schedule_for(
+                    self._store, actor or "", number, today=self.context.today()
+                )
+            pdf = documents.render_issued(issued)
+        except RecordError as exc:
+            QMessageBox.warning(self, "No document", str(exc))
+            return
+        kind = issued.kind.replace("_", " ").replace("-", " ")
+        dialog = DocumentPreviewDialog(
+            pdf,
+            title=f"{kind.capitalize()} {number}",
+            suggested_name=f"{number}-{issued.kind}.pdf",
+            save_dir=self.context.db_path.parent if self.context.db_path else None,
+            parent=self,
+        )
+        self.refresh_detail()
+        dialog.exec()
+
+    def refresh_detail(self) -> None:
+        self._show_detail(self.selected_number())
+
+    @Slot()
+    def _on_export_action(self) -> None:
+        from kcsac.ui.batch_export_dialog import BatchExportDialog
+
+        numbers = [
+            s.number
+            for row in range(self.model.rowCount())
+            if (s := self.model.summary(row)) is not None
+            and s.status in (Status.APPROVED, Status.DENIED, Status.REVOKED, Status.ENDED)
+        ]
+        if not numbers:
+            QMessageBox.information(
+                self, "Nothing to export", "No approved or denied application is listed here."
+            )
+            return
+        dialog = BatchExportDialog(
+            self._store,
+            numbers=numbers,
+            actor=self.context.login,
+            today=self.context.today(),
+            parent=self,
+        )
+        dialog.exec()
+        self.refresh()
+
+    @Slot()
+    def _on_administration_action(self) -> None:
+        from kcsac.ui.administration_dialog import AdministrationDialog
+
+        dialog = AdministrationDialog(
+            self._store, actor=self.context.user, today=self.context.today(), parent=self
+        )
+        dialog.exec()
+        self.refresh()
 
     @Slot()
     def _on_find_action(self) -> None:

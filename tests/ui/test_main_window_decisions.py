@@ -1,0 +1,111 @@
+"""The desk opens the approvals desk's dialogs for the selected file, by shortcut."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from kcsac.domain.records import User
+from kcsac.domain.roles import Role
+from kcsac.operations import applications as ops
+from kcsac.operations import approvals, documents, users
+from kcsac.ui.main_window import MainWindow
+from tests.ui.desk_factories import make_paid, monthly_consumption
+
+TODAY = dt.date(2026, 8, 20)
+
+
+@pytest.fixture
+def director(store):
+    user = store.insert_user(
+        User(login="ddirector", name="Dana Director", title="Director", role=Role.DIRECTOR), "t"
+    )
+    users.set_own_password(store, user, "director-secret")
+    return user
+
+
+@pytest.fixture
+def awaiting_decision(store, clerk, reviewer):
+    app = make_paid(store, clerk)
+    store.put_consumption(monthly_consumption(app.account))
+    for kind in ("site", "plan", "installation"):
+        ops.record_review(
+            store,
+            reviewer,
+            app.number,
+            kind=kind,
+            reviewed_on=dt.date(2026, 8, 5),
+            result="passed",
+            today=TODAY,
+        )
+    ops.enter_determination(
+        store,
+        reviewer,
+        app.number,
+        method="percentage",
+        percent="15",
+        justification="carry-out and evaporation",
+        today=TODAY,
+    )
+    return app.number
+
+
+def window_for(qtbot, store, db_path, user):
+    window = MainWindow(store, db_path=db_path, user=user, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def press_and_capture(qtbot, window, key, modifiers):
+    """Press a shortcut that opens a modal dialog; close it and return its class name."""
+    seen = []
+
+    def close_modal():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, close_modal)
+            return
+        seen.append(type(dialog).__name__)
+        dialog.reject()
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # a closed dialog hands the focus back
+    QTimer.singleShot(0, close_modal)
+    window.applications_view.setFocus()
+    qtbot.keyClick(window.applications_view, key, modifiers)
+    return seen
+
+
+def test_the_director_approves_with_ctrl_shift_a(
+    qtbot, store, db_path, director, awaiting_decision
+):
+    window = window_for(qtbot, store, db_path, director)
+    window.select_number(awaiting_decision)
+    assert window.approve_action.isEnabled()
+    assert window.deny_action.isEnabled()
+    assert not window.letter_action.isEnabled(), "no letter before the decision"
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    assert press_and_capture(qtbot, window, Qt.Key.Key_A, ctrl_shift) == ["ApprovalDialog"]
+    assert press_and_capture(qtbot, window, Qt.Key.Key_D, ctrl_shift) == ["DenialDialog"]
+
+
+def test_a_clerk_cannot_sign(qtbot, store, db_path, clerk, awaiting_decision):
+    window = window_for(qtbot, store, db_path, clerk)
+    window.select_number(awaiting_decision)
+    assert not window.approve_action.isEnabled()
+    assert not window.deny_action.isEnabled()
+
+
+def test_ctrl_p_issues_and_previews_the_letter(qtbot, store, db_path, director, awaiting_decision):
+    approvals.approve(store, director, awaiting_decision, password="director-secret", today=TODAY)
+    window = window_for(qtbot, store, db_path, director)
+    window.select_number(awaiting_decision)
+    assert window.letter_action.isEnabled()
+    assert window.revoke_action.isEnabled()
+    seen = press_and_capture(qtbot, window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert seen == ["DocumentPreviewDialog"]
+    [issued] = documents.issued_documents(store, awaiting_decision)
+    assert issued.issued_by == "ddirector"
