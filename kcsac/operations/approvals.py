@@ -177,8 +177,8 @@ def _check_signature_date(signed_on: dt.date, today: dt.date, backdated_reason: 
 
 
 def _check_not_before_the_facts(store: Store, number: str, signed_on: dt.date) -> None:
-    """A (past) signature date cannot precede what it rests on: the full fee, the reviews,
-    the determination, or the decision it amends."""
+    """A (past) signature date cannot precede what it rests on: the received application,
+    the full fee, the reviews, or the decision it amends."""
     app = store.get_application(number)
     facts: list[tuple[dt.date, str]] = []
     if app.received_on:
@@ -187,10 +187,8 @@ def _check_not_before_the_facts(store: Store, number: str, signed_on: dt.date) -
     if payments:
         facts.append((max(p.paid_on for p in payments), "the fee was paid in full"))
     for review in store.reviews(number):
-        facts.append((review.reviewed_on, f"the {review.kind.label.lower()}"))
-    found = store.determinations(number)
-    if found and found[-1].entered_on and not found[-1].locked:
-        facts.append((found[-1].entered_on, "the determination was entered"))
+        facts.append((review.reviewed_on, f"the {review.kind.label.lower()} was done"))
+    # The determination's keying date is not a limit: a paper signature is often keyed later.
     for decision in store.decisions(number):
         if decision.kind in (DecisionKind.APPROVAL, DecisionKind.AMENDMENT):
             day = decision.effective_on or decision.decided_on
