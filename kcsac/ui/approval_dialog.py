@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -57,18 +58,9 @@ from kcsac.operations.errors import WrongPassword
 from kcsac.storage import Store
 from kcsac.ui.password_prompt import PasswordPrompt
 from kcsac.ui.qt_convert import from_qdate, to_qdate
+from kcsac.ui.schedule_table_model import ScheduleTableModel
 
 PREVIEW_PERIODS = 6  # billing periods shown when none falls after the signature date yet
-_SCHEDULE_COLUMNS = (
-    "Billing period",
-    "Days",
-    "Purchased ccf",
-    "Credited ccf",
-    "Billed ccf",
-    "Volume charge, unadjusted",
-    "Volume charge, adjusted",
-    "Credit",
-)
 
 
 def schedule_preview(
@@ -139,7 +131,11 @@ class ApprovalDialog(QDialog):
         self._today = today
         self._blockers: list[Blocker] = []
         self.decision: Decision | None = None
+        self.schedule: AdjustedSchedule | None = None
         self._refusal: RecordError | None = None
+        # what the operation refused at the last signing attempt; cleared when the date or
+        # its reason changes (the signer is correcting it)
+        self._refused: list[Blocker] = []
         self.password_prompt: PasswordPrompt | None = None
         self.setObjectName("approval_dialog")
         self._build()
@@ -173,11 +169,26 @@ class ApprovalDialog(QDialog):
         self.schedule_caption_label = QLabel()
         self.schedule_caption_label.setObjectName("schedule_caption_label")
         self.schedule_caption_label.setWordWrap(True)
-        self.schedule_table = _table("schedule_table", "Schedule preview", _SCHEDULE_COLUMNS)
+        # the same columns as the determination dialog's preview (the desk's model)
+        self.schedule_model = ScheduleTableModel(self)
+        self.schedule_table = QTableView()
+        self.schedule_table.setObjectName("schedule_table")
+        self.schedule_table.setAccessibleName("Schedule preview")
+        self.schedule_table.setModel(self.schedule_model)
+        self.schedule_table.verticalHeader().setVisible(False)
+        self.schedule_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.schedule_table.horizontalHeader().setStretchLastSection(True)
+        self.schedule_totals_label = QLabel()
+        self.schedule_totals_label.setObjectName("schedule_totals_label")
+        self.schedule_totals_label.setAccessibleName("Schedule totals")
+        self.schedule_totals_label.setWordWrap(True)
         schedule_box = QGroupBox("Schedule preview")
         schedule_layout = QVBoxLayout(schedule_box)
         schedule_layout.addWidget(self.schedule_caption_label)
         schedule_layout.addWidget(self.schedule_table)
+        schedule_layout.addWidget(self.schedule_totals_label)
 
         self.blockers_list = QListWidget()
         self.blockers_list.setObjectName("blockers_list")
@@ -260,7 +271,7 @@ class ApprovalDialog(QDialog):
         self.sign_button.clicked.connect(self._on_sign_button_clicked)
         self.cancel_button.clicked.connect(self.reject)
         self.signed_on_edit.dateChanged.connect(self._on_signed_on_edit_date_changed)
-        self.backdated_reason_edit.textChanged.connect(self._update_sign_button)
+        self.backdated_reason_edit.textChanged.connect(self._forget_refusal)
 
     # --- what the dialog shows -------------------------------------------------------------
     def reload(self) -> None:
@@ -376,46 +387,31 @@ class ApprovalDialog(QDialog):
 
     def _fill_schedule(self, signed_on: dt.date) -> None:
         schedule, caption = schedule_preview(self._store, self._app, signed_on)
+        self.schedule = schedule
         self.schedule_caption_label.setText(caption)
-        rows = schedule.rows if schedule else ()
-        self.schedule_table.setRowCount(len(rows) + (1 if schedule else 0))
-        for index, r in enumerate(rows):
-            cells = (
-                f"{r.start.isoformat()} to {r.end.isoformat()}",
-                str(r.days),
-                f"{r.purchased_ccf:.2f}",
-                f"{r.credited_ccf:.2f}",
-                f"{r.billed_ccf:.2f}",
-                format_usd(r.volume_charge_unadjusted_cents),
-                format_usd(r.volume_charge_cents),
-                format_usd(r.credit_cents),
-            )
-            _set_row(self.schedule_table, index, cells)
-        if schedule:
-            t = schedule.totals
-            _set_row(
-                self.schedule_table,
-                len(rows),
-                (
-                    "Total",
-                    str(t.days),
-                    f"{t.purchased_ccf:.2f}",
-                    f"{t.credited_ccf:.2f}",
-                    f"{t.billed_ccf:.2f}",
-                    format_usd(t.volume_charge_unadjusted_cents),
-                    format_usd(t.volume_charge_cents),
-                    format_usd(t.credit_cents),
-                ),
-            )
+        self.schedule_model.set_rows(schedule.rows if schedule else [])
+        if schedule is None:
+            self.schedule_totals_label.setText("")
+            return
+        t = schedule.totals
+        self.schedule_totals_label.setText(
+            f"Totals over {t.days} days: volume charge "
+            f"{format_usd(t.volume_charge_unadjusted_cents)} before, "
+            f"{format_usd(t.volume_charge_cents)} after; credit "
+            f"<b>{format_usd(t.credit_cents)}</b>."
+        )
+
+    def _all_blockers(self) -> list[Blocker]:
+        return self._refused + [b for b in self._blockers if b not in self._refused]
 
     def _fill_blockers(self) -> None:
         self.blockers_list.clear()
-        if not self._blockers:
+        if not self._all_blockers():
             item = QListWidgetItem("Nothing blocks signing.")
             item.setForeground(Qt.GlobalColor.darkGreen)
             self.blockers_list.addItem(item)
             return
-        for blocker in self._blockers:
+        for blocker in self._all_blockers():
             text = blocker.message
             if blocker.citation:
                 text += f" ({blocker.citation})"
@@ -450,6 +446,13 @@ class ApprovalDialog(QDialog):
         else:
             self.effective_label.setText(f"{signed_on.isoformat()} (the signature date)")
         self._fill_schedule(signed_on)
+        self._forget_refusal()
+
+    @Slot()
+    def _forget_refusal(self) -> None:
+        if self._refused:
+            self._refused = []
+            self._fill_blockers()
         self._update_sign_button()
 
     @Slot()
@@ -457,12 +460,12 @@ class ApprovalDialog(QDialog):
         problem = self.date_problem()
         self.date_message_label.setText(problem)
         self.date_message_label.setVisible(bool(problem))
-        self.sign_button.setEnabled(not self._blockers and not problem)
+        self.sign_button.setEnabled(not self._all_blockers() and not problem)
 
     # --- signing ---------------------------------------------------------------------------
     @Slot()
     def _on_sign_button_clicked(self) -> None:
-        if self._blockers or self.date_problem() or self._actor is None:
+        if self._all_blockers() or self.date_problem() or self._actor is None:
             return
         actor = self._store.get_user(self._actor.login) or self._actor
         purpose = f"sign {self._number} with signature date {self.signed_on().isoformat()}"
@@ -515,9 +518,8 @@ class ApprovalDialog(QDialog):
             self.accept()
             return
         if refusal is not None:
-            self.reload()
-            blockers = list(getattr(refusal, "blockers", ())) or [Blocker(str(refusal))]
-            self._blockers = blockers + [b for b in self._blockers if b not in blockers]
+            self.reload()  # another desk may have changed the file meanwhile
+            self._refused = list(getattr(refusal, "blockers", ())) or [Blocker(str(refusal))]
             self._fill_blockers()
             self._update_sign_button()
 
@@ -536,14 +538,6 @@ def _table(name: str, accessible: str, headers: tuple[str, ...]) -> QTableWidget
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.setWordWrap(False)
     return table
-
-
-def _set_row(table: QTableWidget, row: int, cells: tuple[str, ...]) -> None:
-    for column, text in enumerate(cells):
-        item = QTableWidgetItem(text)
-        if column:
-            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        table.setItem(row, column, item)
 
 
 def _buddy(text: str, widget: QWidget) -> QLabel:

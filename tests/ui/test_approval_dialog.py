@@ -57,8 +57,13 @@ def seed_file(
     determination=True,
     storm=False,
     consumption=True,
+    facts_by=dt.date(2026, 8, 1),
 ):
-    """A resident car wash taken as far as asked: submitted, paid, reviewed, determined."""
+    """A resident car wash taken as far as asked: submitted, paid, reviewed, determined.
+
+    Every fact is dated on or before `facts_by` (the determination on that day), so a signature
+    may be dated back to it.
+    """
     if store.find_account(account) is None:
         apps.add_account(
             store,
@@ -91,7 +96,7 @@ def seed_file(
         discharges_to_storm_sewer=storm,
     )
     app = apps.submit_application(
-        store, people.clerk, app.number, received_on=dt.date(2026, 6, 1), today=today
+        store, people.clerk, app.number, received_on=facts_by - dt.timedelta(days=6), today=today
     )
     if pay:
         apps.record_payment(
@@ -99,7 +104,7 @@ def seed_file(
             people.clerk,
             app.number,
             amount_cents=app.fee_cents,
-            paid_on=dt.date(2026, 6, 2),
+            paid_on=facts_by - dt.timedelta(days=5),
             receipt_no=f"R-{app.number[-4:]}",
             method="check",
             today=today,
@@ -110,7 +115,7 @@ def seed_file(
             people.reviewer,
             app.number,
             kind=kind,
-            reviewed_on=dt.date(2026, 7, 1),
+            reviewed_on=facts_by - dt.timedelta(days=2),
             result=result,
             notes="" if result == "passed" else "bay drains to the storm inlet",
             today=today,
@@ -123,7 +128,7 @@ def seed_file(
             method="percentage",
             percent="15",
             justification="measured carry-out and evaporation in the bays",
-            today=today,
+            today=facts_by,
         )
     return store.get_application(app.number)
 
@@ -164,9 +169,11 @@ def test_director_approves_and_the_effective_date_is_the_signature_date(
     assert dialog.findChild(type(dialog.header_label), "balance_value").text() == "$0.00"
     assert dialog.reviews_table.rowCount() == 3
     assert [dialog.reviews_table.item(r, 3).text() for r in range(3)] == ["passed"] * 3
-    assert dialog.schedule_table.rowCount() == 4  # three periods and the total
-    assert dialog.schedule_table.item(3, 0).text() == "Total"
-    assert dialog.schedule_table.item(0, 3).text() == "18.00"  # 15 % of 120 ccf credited
+    assert dialog.schedule_model.rowCount() == 3  # May, June, July
+    first = dialog.schedule_model.index(0, 0).data(dialog.schedule_model.ROW_ROLE)
+    assert first.credited_ccf == Decimal("18")  # 15 % of 120 ccf
+    assert dialog.schedule.totals.credit_cents == 3 * first.credit_cents
+    assert "credit <b>$696.60</b>" in dialog.schedule_totals_label.text()
     assert "Illustration" in dialog.schedule_caption_label.text()
 
     with qtbot.waitSignal(dialog.approved) as approved:
@@ -257,7 +264,7 @@ def test_a_missing_or_failed_review_blocks_signing(qtbot, store, people, today):
     )
     dialog = open_dialog(qtbot, store, people.director, failed.number, today)
     assert not dialog.sign_button.isEnabled()
-    assert any(t.startswith("Plan review failed on 2026-07-01") for t in dialog.blockers())
+    assert any(t.startswith("Plan review failed on 2026-07-30") for t in dialog.blockers())
 
 
 def test_a_clerk_and_the_determinations_author_cannot_sign(qtbot, store, people, today):
@@ -329,3 +336,20 @@ def test_a_change_by_another_desk_meanwhile_is_shown_and_nothing_is_signed(
     assert "The application is denied; nothing to sign" in dialog.blockers()
     assert not dialog.sign_button.isEnabled()
     assert [d.kind for d in store.decisions(app.number)] == [DecisionKind.DENIAL]
+
+
+def test_a_date_before_the_facts_is_refused_and_can_be_corrected(qtbot, store, people, today):
+    app = seed_file(store, people, today, facts_by=dt.date(2026, 8, 10))
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    dialog.signed_on_edit.setDate(to_qdate(dt.date(2026, 8, 5)))
+    qtbot.keyClicks(dialog.backdated_reason_edit, "paper signature")
+    prompt = sign_with(qtbot, dialog, PASSWORD)
+    assert not prompt.isVisible()
+    assert any(t.startswith("The signature date 2026-08-05 is before") for t in dialog.blockers())
+    assert not dialog.sign_button.isEnabled()
+    assert store.decisions(app.number) == []
+    dialog.signed_on_edit.setDate(to_qdate(dt.date(2026, 8, 10)))  # the signer corrects it
+    assert dialog.blockers() == ["Nothing blocks signing."]
+    with qtbot.waitSignal(dialog.approved):
+        sign_with(qtbot, dialog, PASSWORD)
+    assert store.get_application(app.number).effective_on == dt.date(2026, 8, 10)

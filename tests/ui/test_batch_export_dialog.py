@@ -149,7 +149,7 @@ def decided_files(store, today):
     from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people
 
     people = seed_people(store, today)
-    approved = seed_file(store, people, today, account="1000-01")
+    approved = seed_file(store, people, today, account="1000-01", facts_by=dt.date(2026, 5, 10))
     approvals.approve(
         store,
         people.director,
