@@ -62,6 +62,7 @@ def measure(db: Path, repeats: int = 3) -> dict[str, float]:
     app.processEvents()
 
     per_key: list[float] = []
+    best: dict[str, float] = {}  # fastest of the repeats per keystroke: less machine noise
     counts: list[float] = []
     for _ in range(repeats):
         for phrase in PHRASES:
@@ -70,7 +71,9 @@ def measure(db: Path, repeats: int = 3) -> dict[str, float]:
                 t0 = time.perf_counter()
                 window._query()  # what the debounce timer's timeout runs
                 app.processEvents()
-                per_key.append((time.perf_counter() - t0) * 1000)
+                ms = (time.perf_counter() - t0) * 1000
+                per_key.append(ms)
+                best[phrase[:end]] = min(ms, best.get(phrase[:end], ms))
             t0 = time.perf_counter()
             window.count_matches()  # once the clerk stops typing (after COUNT_DELAY_MS)
             counts.append((time.perf_counter() - t0) * 1000)
@@ -83,6 +86,8 @@ def measure(db: Path, repeats: int = 3) -> dict[str, float]:
         "p50_ms": statistics.median(per_key),
         "p95_ms": percentile(per_key, 0.95),
         "max_ms": max(per_key),
+        "best_p50_ms": statistics.median(best.values()),
+        "best_p95_ms": percentile(list(best.values()), 0.95),
         "count_p50_ms": statistics.median(counts),
         "count_max_ms": max(counts),
     }
@@ -97,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"search as you type on {result['applications']:,} applications, "
         f"{result['keystrokes']} keystrokes: p50 {result['p50_ms']:.1f} ms, "
-        f"p95 {result['p95_ms']:.1f} ms, max {result['max_ms']:.1f} ms; exact count after a "
-        f"pause: p50 {result['count_p50_ms']:.1f} ms, max {result['count_max_ms']:.1f} ms"
+        f"p95 {result['p95_ms']:.1f} ms, max {result['max_ms']:.1f} ms; best of "
+        f"{args.repeats} per keystroke: p50 {result['best_p50_ms']:.1f} ms, p95 "
+        f"{result['best_p95_ms']:.1f} ms; exact count after a pause: p50 "
+        f"{result['count_p50_ms']:.1f} ms, max {result['count_max_ms']:.1f} ms"
     )
     return 0
 

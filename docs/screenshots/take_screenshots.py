@@ -70,6 +70,8 @@ def main(db: Path) -> int:
     window.resize(1400, 860)
     window.select_queue(2)  # In review
     shot(app, window, "main-window")
+    window.select_queue(3)  # Awaiting decision: the reviewer may sign or deny
+    shot(app, window, "awaiting-decision")
     window.select_queue(7)
     window.search_edit.setText("laundry")
     window._query()

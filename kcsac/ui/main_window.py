@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # newest first
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((104, 70, 124, 124, 100, 80, 92, 100, 76)):
+        for column, width in enumerate((104, 70, 116, 116, 100, 80, 92, 116, 76)):
             header.resizeSection(column, width)
         self.applications_view.setSortingEnabled(True)  # model.sort() asks SQL again
         middle = QWidget()
@@ -525,10 +525,10 @@ class MainWindow(QMainWindow):
         edit = ctx.may(Permission.EDIT_RECORDS)
         self.new_action.setEnabled(edit)
         self.resume_action.setEnabled(edit and status is Status.DRAFT)
-        self.payment_action.setEnabled(
+        self.payment_action.setEnabled(  # a fee is owed (paying more asks for a reason)
             edit
             and app is not None
-            and app.fee_cents is not None
+            and (app.balance_cents or 0) > 0
             and status in (*_OPEN, Status.WITHDRAWN)
         )
         reviewable = app is not None and app.category is not Category.OWNERSHIP_CHANGE
