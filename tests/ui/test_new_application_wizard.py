@@ -260,3 +260,22 @@ def test_f1_quotes_the_ordinance_for_the_current_page(qtbot, wizard):
     text = wizard._help.last_dialog.text
     assert "Commercial and industrial water accounts" in text
     assert "60-2(2)(c)" in text
+
+
+def test_f1_on_each_page_quotes_that_page_s_section(qtbot, wizard):
+    fill_account(qtbot, wizard)
+    expected = {
+        "category_page": "The application fee is to pay for site review",
+        "category_details_page": "The director of the water services department",
+        "documents_page": "The application fee is to pay for site review",
+        "submit_page": "An application and the appropriate fee must be submitted",
+    }
+    for _ in expected:
+        click(qtbot, next_button(wizard))
+        if wizard.currentPage() is wizard.details_page:
+            fill_details(qtbot, wizard, DETAILS[Category.CAR_WASH])
+        page = wizard.currentPage()
+        qtbot.keyClick(wizard, Qt.Key.Key_F1)
+        text = wizard._help.last_dialog.text
+        assert expected[page.objectName()] in text, page.objectName()
+        assert "Ordinance 260209" in text
