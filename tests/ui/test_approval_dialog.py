@@ -353,3 +353,25 @@ def test_a_date_before_the_facts_is_refused_and_can_be_corrected(qtbot, store, p
     with qtbot.waitSignal(dialog.approved):
         sign_with(qtbot, dialog, PASSWORD)
     assert store.get_application(app.number).effective_on == dt.date(2026, 8, 10)
+
+
+def test_signing_by_keyboard_alone(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    dialog = ApprovalDialog(store, actor=people.director, number=app.number, today=today)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert dialog.focusWidget() is dialog.signed_on_edit or dialog.signed_on_edit.isAncestorOf(
+        dialog.focusWidget()
+    )
+    qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    # a mnemonic "animates" the click: the button is clicked about 100 ms later
+    qtbot.waitUntil(lambda: dialog.password_prompt is not None)
+    prompt = dialog.password_prompt
+    qtbot.waitUntil(prompt.password_edit.hasFocus)
+    qtbot.keyClicks(prompt.password_edit, PASSWORD)
+    with qtbot.waitSignal(dialog.approved):
+        qtbot.keyClick(prompt.password_edit, Qt.Key.Key_Return)
+    assert store.get_application(app.number).status is Status.APPROVED

@@ -106,3 +106,20 @@ def test_a_clean_file_has_no_suggestion(qtbot, store, people, today):
     dialog = open_dialog(qtbot, store, people.director, app.number, today)
     assert dialog.suggested_reasons == []
     assert dialog.reasons() == []
+
+
+def test_denying_by_keyboard_alone(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    dialog = DenialDialog(store, actor=people.director, number=app.number, today=today)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    assert dialog.focusWidget() is dialog.reasons_list
+    qtbot.keyClick(dialog.reasons_list, Qt.Key.Key_Down)  # second reason: storm sewer
+    qtbot.keyClick(dialog.reasons_list, Qt.Key.Key_Space)
+    assert dialog.reasons() == ["storm-sewer"]
+    with qtbot.waitSignal(dialog.denied):  # the mnemonic clicks about 100 ms later
+        qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert store.get_application(app.number).status is Status.DENIED
