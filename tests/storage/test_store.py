@@ -172,3 +172,54 @@ def test_a_locked_database_is_one_clear_message(db_path, monkeypatch):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_an_older_database_is_migrated_on_open(db_path):
+    import sqlite_utils
+
+    old = sqlite_utils.Database(db_path)
+    MIGRATIONS.apply(old, stop_before="m002_records")  # as an early kcsac left it
+    old.close()
+    store = open_store(db_path)
+    assert [m.name for m in MIGRATIONS.applied(store.db)] == [
+        m.name for m in MIGRATIONS._migrations
+    ]
+    store.insert_account(ACME, "carl")
+    assert store.verify_audit().ok
+    store.close()
+
+
+WRITER = r"""
+import dataclasses, sys
+from kcsac.domain.customer_class import AccountClass, CustomerClass
+from kcsac.domain.records import Account
+from kcsac.storage import open_store
+
+store = open_store(sys.argv[1])
+base = Account("0", "Writer", "1 Loop St", AccountClass.COMMERCIAL, CustomerClass.RESIDENT)
+for i in range(40):
+    store.insert_account(dataclasses.replace(base, number=f"{sys.argv[2]}-{i:03d}"), sys.argv[2])
+"""
+
+
+def test_concurrent_writers_keep_one_unbroken_audit_chain(db_path):
+    import subprocess
+    import sys
+
+    open_store(db_path).close()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db_path), f"W{n}"],
+            env={**os.environ, "PYTHONPATH": os.getcwd()},
+        )
+        for n in range(3)
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    store = open_store(db_path)
+    assert store.conn.execute("SELECT count(*) FROM accounts").fetchone()[0] == 120
+    check = store.verify_audit()
+    assert check.ok
+    assert check.rows == 120
+    actors = [e.actor for e in store.audit_events(limit=200)]
+    assert len(set(actors)) == 3
+    store.close()
