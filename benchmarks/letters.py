@@ -101,6 +101,19 @@ def timed(render, docs) -> tuple[float, float, int]:
     return time.perf_counter() - wall, time.process_time() - cpu, size
 
 
+def best_round(render, docs, rounds: int = 5, per_round: int = 100) -> float:
+    """CPU ms per document in the quietest of `rounds` rounds (other work on a shared
+    machine only ever slows a round down, so the best round is the closest to the cost)."""
+    sample = docs[:per_round]
+    best = float("inf")
+    for _ in range(rounds):
+        cpu = time.process_time()
+        for doc in sample:
+            render(doc)
+        best = min(best, (time.process_time() - cpu) / len(sample))
+    return 1000 * best
+
+
 def letter_html(letter: ApprovalLetter) -> str:
     """The approval letter's content as HTML, for LibreOffice to lay out and convert."""
     e = escape
@@ -221,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     sched_docs = schedules(args.count)
     lw, lc, lsize = timed(render_approval_letter, letter_docs)
     sw, sc, ssize = timed(render_schedule, sched_docs)
+    lbest = best_round(render_approval_letter, letter_docs)
+    sbest = best_round(render_schedule, sched_docs)
     lo = None
     if not args.no_soffice:
         lo = soffice_times(letter_docs, max(1, args.soffice_runs), max(1, args.soffice_batch))
@@ -231,12 +246,14 @@ def main(argv: list[str] | None = None) -> int:
         f"reportlab accelerators: {accel}.",
         "",
         "| reportlab, in process | documents | wall s | per s (wall) | CPU s | per s (CPU) | "
-        "ms each (CPU) | KB each |",
-        "|---|---|---|---|---|---|---|---|",
+        "best round: ms each (CPU) | best round: per s | KB each |",
+        "|---|---|---|---|---|---|---|---|---|",
         f"| approval letter (2 pages) | {n} | {lw:.2f} | {n / lw:.0f} | {lc:.2f} | "
-        f"{n / lc:.0f} | {1000 * lc / n:.1f} | {lsize / n / 1024:.0f} |",
+        f"{n / lc:.0f} | {lbest:.1f} | {1000 / lbest:.0f} | {lsize / n / 1024:.0f} |",
         f"| schedule, 12 periods (2 pages) | {n} | {sw:.2f} | {n / sw:.0f} | {sc:.2f} | "
-        f"{n / sc:.0f} | {1000 * sc / n:.1f} | {ssize / n / 1024:.0f} |",
+        f"{n / sc:.0f} | {sbest:.1f} | {1000 / sbest:.0f} | {ssize / n / 1024:.0f} |",
+        "",
+        "Best round: the quietest of 5 rounds of 100 documents (the machine is shared).",
         "",
     ]
     if lo is None:

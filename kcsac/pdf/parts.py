@@ -22,6 +22,67 @@ REFERENCE_LABEL_WIDTH = 1.75 * inch
 GRID_PADDING = 3
 
 
+class TextTable(Table):
+    """A Table that writes all its one-line text cells in one PDF text object.
+
+    reportlab's Table draws each text cell with its own text object (font, colour and
+    position set again every time); a 12-period schedule has some 200 cells, and that was
+    the larger part of its time. Cells that are flowables (wrapped paragraphs), or that use
+    alignments other than left/right at the top, are drawn by Table as usual.
+    """
+
+    _texts: list | None = None
+
+    def draw(self) -> None:
+        self._texts = []
+        try:
+            super().draw()
+            texts = self._texts
+        finally:
+            self._texts = None
+        if not texts:
+            return
+        text = self.canv.beginText()
+        font = colour = None
+        for font_name, size, leading, fill, x, y, value in texts:
+            if font != (font_name, size, leading):
+                font = (font_name, size, leading)
+                text.setFont(font_name, size, leading)
+            if colour != fill:
+                colour = fill
+                text.setFillColor(fill)
+            text.setTextOrigin(x, y)
+            text.textOut(value)
+        self.canv.drawText(text)
+
+    def _drawCell(self, cellval, cellstyle, pos, size) -> None:  # noqa: N802 (reportlab's name)
+        style = cellstyle
+        if (
+            self._texts is None
+            or not isinstance(cellval, str)
+            or "\n" in cellval
+            or style.alignment not in ("LEFT", "RIGHT")
+            or style.valign != "TOP"
+            or style.href
+            or style.destination
+            or style.direction
+            or style.shaping
+        ):
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        col_x, row_y = pos
+        width, height = size
+        if style.alignment == "LEFT":
+            x = col_x + style.leftPadding
+        else:
+            x = col_x + width - style.rightPadding
+            x -= stringWidth(cellval, style.fontname, style.fontsize)
+        y = row_y + height - style.topPadding - style.fontsize  # where Table puts it
+        self._texts.append(
+            (style.fontname, style.fontsize, style.leading, style.color, x, y, cellval)
+        )
+
+
 def fitting(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
     """Plain text when it fits on one line (fast to lay out), else a wrapping paragraph."""
     if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width:
@@ -102,7 +163,7 @@ def reference_table(rows: Sequence[tuple[str, str]], width: float) -> Table:
     st = styles.paragraph_styles()
     value_width = width - REFERENCE_LABEL_WIDTH - 4
     data = [[label, fitting(value, st["body-tight"], value_width)] for label, value in rows]
-    table = Table(
+    table = TextTable(
         data, colWidths=[REFERENCE_LABEL_WIDTH, width - REFERENCE_LABEL_WIDTH], hAlign="LEFT"
     )
     table.setStyle(
@@ -155,7 +216,7 @@ def grid(
     data: list[list] = [head]
     for r, row in enumerate(rows):
         data.append([cell(text, i, bold=bold_last_row and r == last) for i, text in enumerate(row)])
-    table = Table(
+    table = TextTable(
         data, colWidths=list(col_widths), repeatRows=1 if repeat_header else 0, hAlign="LEFT"
     )
     commands = [
