@@ -147,9 +147,7 @@ def create_application(
         details=dict(details or {}),
         documents=dict(documents or {}),
     )
-    if not number:
-        app = dataclasses.replace(app, number=store.next_application_number(today.year))
-    return store.insert_application(app, actor.login)
+    return store.insert_application(app, actor.login, year=today.year)
 
 
 def update_application(

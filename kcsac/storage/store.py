@@ -237,14 +237,17 @@ class Store(QueriesMixin):
             raise NotFound(f"Application {number} does not exist")
         return convert.application(row)
 
-    def insert_application(self, app: SacApplication, actor: str) -> SacApplication:
-        """Insert a new application, numbering it if its number is empty."""
+    def insert_application(
+        self, app: SacApplication, actor: str, *, year: int | None = None
+    ) -> SacApplication:
+        """Insert a new application; an empty number gets the next SAC-<year>-NNNN, taken
+        inside the write transaction so two desks never draw the same one."""
         with self.write():
             self.get_account(app.account)
             row = convert.application_row(app)
             if not row["number"]:
-                year = (app.received_on.year if app.received_on else None) or int(self.clock()[:4])
-                row["number"] = self.next_application_number(year)
+                year = year or (app.received_on.year if app.received_on else None)
+                row["number"] = self.next_application_number(year or int(self.clock()[:4]))
             row.update(created_by=actor, updated_by=actor, updated_at=self.clock(), version=1)
             cols = ", ".join(row)
             marks = ", ".join(f":{c}" for c in row)
