@@ -142,3 +142,13 @@ def test_backup_settings_are_saved_and_a_missing_folder_refused(
     with qtbot.waitSignal(dialog.settings_changed):
         click(qtbot, dialog.save_backup_button)
     assert admin.backup_settings(store) == admin.BackupSettings(folder, 5, False)
+
+
+def test_the_last_administrator_cannot_demote_themselves(qtbot, store, people, today):
+    dialog = open_dialog(qtbot, store, people.admin, today)
+    row = [dialog.users_table.item(r, 0).text() for r in range(4)].index("ada")
+    dialog.users_table.selectRow(row)
+    dialog.role_combo.setCurrentIndex(dialog.role_combo.findData("clerk"))
+    click(qtbot, dialog.save_user_button)
+    assert "at least one active administrator" in dialog.users_message_label.text()
+    assert store.get_user("ada").role == Role.ADMINISTRATOR

@@ -375,3 +375,20 @@ def test_signing_by_keyboard_alone(qtbot, store, people, today):
     with qtbot.waitSignal(dialog.approved):
         qtbot.keyClick(prompt.password_edit, Qt.Key.Key_Return)
     assert store.get_application(app.number).status is Status.APPROVED
+
+
+def test_the_preview_runs_from_the_signature_date_when_periods_exist(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    store.put_consumption(
+        [ConsumptionPeriod("1000-01", dt.date(2026, 8, 1), dt.date(2026, 8, 31), Decimal("124"))]
+    )
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    assert dialog.schedule_caption_label.text() == (
+        "Billing periods from the signature date 2026-08-20."
+    )
+    assert dialog.schedule_model.rowCount() == 1
+    august = dialog.schedule_model.index(0, 0).data(dialog.schedule_model.ROW_ROLE)
+    assert august.days_credited == 12  # 20 to 31 August: the credit is prospective only
+    dialog.signed_on_edit.setDate(to_qdate(dt.date(2026, 8, 10)))
+    august = dialog.schedule_model.index(0, 0).data(dialog.schedule_model.ROW_ROLE)
+    assert august.days_credited == 22
