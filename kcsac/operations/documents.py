@@ -748,7 +748,7 @@ def _current_decision_id(store: Store, number: str, kind: str) -> int | None:
 
 
 def _need_issuer(actor: str | None, number: str, what: str) -> str:
-    if actor is None:
+    if not actor:  # None or "": not a kcsac user
         raise Refused(
             f"The {what} of application {number} has not been issued yet, and only a kcsac "
             "user can issue it (you may print documents already issued)"

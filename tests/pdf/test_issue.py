@@ -255,10 +255,28 @@ def test_export_documents_with_progress_and_cancel(
     assert stopped.cancelled
     assert stopped.written == ()
     # Re-exporting renders the stored snapshots: the same bytes.
+    # Called the way the desk's BatchExportDialog calls it: all keywords.
     again = docs.export_documents(
-        store, "dora", [approved.number], tmp_path / "again", today=today + dt.timedelta(days=3)
+        store,
+        numbers=[approved.number],
+        folder=tmp_path / "again",
+        actor="dora",
+        today=today + dt.timedelta(days=3),
+        progress=lambda done, total: None,
+        cancelled=lambda: False,
     )
     assert [p.read_bytes() for p in again.written] == [p.read_bytes() for p in result.written]
     assert isinstance(
         docs.latest_issued(store, approved.number, "schedule").snapshot, ScheduleDocument
     )
+
+
+def test_a_non_user_may_print_issued_documents_but_not_issue(store, approved, today) -> None:
+    for nobody in (None, ""):
+        with pytest.raises(Refused, match="only a kcsac user can issue it"):
+            docs.letter_for(store, nobody, approved.number, today=today)
+        with pytest.raises(Refused, match="only a kcsac user can issue it"):
+            docs.schedule_for(store, nobody, approved.number, today=today)
+    issued = docs.letter_for(store, "dora", approved.number, today=today)
+    assert docs.letter_for(store, None, approved.number, today=today).id == issued.id
+    assert docs.issued_documents(store, approved.number)[0].issued_by == "dora"
