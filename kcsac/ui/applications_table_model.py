@@ -48,6 +48,12 @@ COLUMNS: tuple[Column, ...] = (
 
 _Index = QModelIndex | QPersistentModelIndex
 _ALIGN = tuple(int(c.align) for c in COLUMNS)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ROW = int(Qt.ItemDataRole.UserRole.value) + 1
+_ROLES = frozenset({_DISPLAY, _ACCESSIBLE, _ALIGNMENT, _TOOLTIP, _ROW})
 
 
 def _texts(row: ApplicationSummary) -> tuple[str, ...]:
@@ -120,22 +126,23 @@ class ApplicationsTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Called for about eight roles of every visible cell on each paint, so the roles are
+        # plain ints (a PySide enum attribute lookup costs more than the rest of the call).
+        if role not in _ROLES:
             return None
-        # Called for every visible cell and role on each paint: keep the common path short.
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._texts[index.row()][index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _ALIGN[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:  # the full text where a column elides it
-            if index.column() == 6:
-                owed = self._rows[index.row()].fee_balance_cents
-                return "Fee still owed" if owed else "Nothing owed"
-            return self._texts[index.row()][index.column()]
-        if role == self.ROW_ROLE:
-            return self._rows[index.row()]
-        return None
+        row, column = index.row(), index.column()
+        if not 0 <= row < len(self._texts):
+            return None
+        if role in (_DISPLAY, _ACCESSIBLE):
+            return self._texts[row][column]
+        if role == _ALIGNMENT:
+            return _ALIGN[column]
+        if role == _TOOLTIP:  # the full text where a column elides it
+            if column == 6:
+                return "Fee still owed" if self._rows[row].fee_balance_cents else "Nothing owed"
+            return self._texts[row][column]
+        return self._rows[row]  # ROW_ROLE
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -48,7 +48,10 @@ class CategoryDetailsPage(QWizardPage):
     def initializePage(self) -> None:
         category = self._draft.category
         self.setTitle(category.label)
-        self.setSubTitle("What the water is used for, so the diverted amount can be determined.")
+        self.setSubTitle(
+            "What the water is used for, so the diverted amount can be determined. "
+            "Every field is needed to go on."
+        )
         if self._built_for is not category:
             self._build(CATEGORY_FIELDS[category])
             self._built_for = category
