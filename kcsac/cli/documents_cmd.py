@@ -134,6 +134,10 @@ def _schedule(args: argparse.Namespace) -> int:
     return _one(args, fetch)
 
 
+def _progress(done: int, total: int) -> None:
+    print(f"\r{done} of {total} applications", end="", file=sys.stderr, flush=True)
+
+
 def _export(args: argparse.Namespace) -> int:
     out: Path = args.out.expanduser()
     if out.exists() and not out.is_dir():
@@ -150,13 +154,13 @@ def _export(args: argparse.Namespace) -> int:
             out,
             today=date.today(),
             schedules=not args.no_schedules,
-            progress=lambda done, total: print(f"\r{done}/{total}", end="", file=sys.stderr),
+            progress=_progress if sys.stderr.isatty() else lambda done, total: None,
         )
     except OSError as exc:
         return _fail(f"{out}: cannot write there ({exc.strerror or exc})", EXIT_FILE)
     finally:
         store.close()
-    if numbers:
+    if numbers and sys.stderr.isatty():
         print(file=sys.stderr)
     for number, why in result.skipped:
         print(f"kcsac: skipped {number}: {why}", file=sys.stderr)
