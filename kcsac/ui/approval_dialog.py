@@ -64,29 +64,31 @@ PREVIEW_PERIODS = 6  # billing periods shown when none falls after the signature
 
 
 def schedule_preview(
-    store: Store, app: SacApplication, signed_on: dt.date
+    store: Store, app: SacApplication, effective_on: dt.date
 ) -> tuple[AdjustedSchedule | None, str]:
     """The schedule the determination would give, and a caption saying what it covers.
 
-    Billing periods after the signature date rarely exist yet when the director signs, so the
+    Billing periods after the effective date rarely exist yet when the director signs, so the
     preview then runs over the account's last PREVIEW_PERIODS periods as an illustration.
     """
-    determinations = store.determinations(app.number)
+    # an ownership change carries over the prior credit's determination
+    source = app.details.get("prior_application", "") if _is_ownership_change(app) else ""
+    determinations = store.determinations(source or app.number)
     if not determinations:
         return None, "No determination entered: nothing to preview."
     determination = determinations[-1]
     history = store.consumption(app.account)
     if not history:
         return None, "No billing periods imported for this account: nothing to preview."
-    if any(c.end >= signed_on for c in history):
-        start = signed_on
-        caption = f"Billing periods from the signature date {signed_on.isoformat()}."
+    if any(c.end >= effective_on for c in history):
+        start = effective_on
+        caption = f"Billing periods from the effective date {effective_on.isoformat()}."
     else:
         recent = sorted(history, key=lambda c: c.start)[-PREVIEW_PERIODS:]
         start = recent[0].start
         caption = (
             f"Illustration over the last {len(recent)} billing periods (from "
-            f"{start.isoformat()}); the credit itself starts on the signature date."
+            f"{start.isoformat()}); the credit itself starts on the effective date."
         )
     try:
         periods, left_out = schedule_periods(
@@ -107,6 +109,10 @@ def schedule_preview(
     except (RuleRefused, InputError, RecordError) as exc:
         return None, f"No preview: {exc}"
     return schedule, caption
+
+
+def _is_ownership_change(app: SacApplication) -> bool:
+    return app.category is Category.OWNERSHIP_CHANGE
 
 
 class ApprovalDialog(QDialog):
@@ -320,7 +326,7 @@ class ApprovalDialog(QDialog):
     def _fill_determination(self, app: SacApplication) -> None:
         _clear_form(self.determination_form)
         determinations = self._store.determinations(app.number)
-        if app.category is Category.OWNERSHIP_CHANGE:
+        if _is_ownership_change(app):
             prior = app.details.get("prior_application", "")
             transfer = app.details.get("transfer_on", "")
             self.determination_form.addRow("Carried over from:", _value(prior or "(not named)"))
@@ -385,8 +391,8 @@ class ApprovalDialog(QDialog):
                 0, 0, QTableWidgetItem("An ownership change carries over the prior reviews")
             )
 
-    def _fill_schedule(self, signed_on: dt.date) -> None:
-        schedule, caption = schedule_preview(self._store, self._app, signed_on)
+    def _fill_schedule(self, effective_on: dt.date) -> None:
+        schedule, caption = schedule_preview(self._store, self._app, effective_on)
         self.schedule = schedule
         self.schedule_caption_label.setText(caption)
         self.schedule_model.set_rows(schedule.rows if schedule else [])
@@ -440,12 +446,18 @@ class ApprovalDialog(QDialog):
         signed_on = self.signed_on()
         past = signed_on < self._today
         self.backdated_reason_edit.setEnabled(past)
-        if self._app.category is Category.OWNERSHIP_CHANGE:
-            transfer = self._app.details.get("transfer_on", "") or "(transfer date not entered)"
-            self.effective_label.setText(f"{transfer} (the transfer date)")
+        effective_on = signed_on
+        if _is_ownership_change(self._app):
+            transfer = self._app.details.get("transfer_on", "")
+            try:
+                effective_on = dt.date.fromisoformat(transfer)
+            except ValueError:
+                self.effective_label.setText("(transfer date not entered)")
+            else:
+                self.effective_label.setText(f"{transfer} (the transfer date)")
         else:
             self.effective_label.setText(f"{signed_on.isoformat()} (the signature date)")
-        self._fill_schedule(signed_on)
+        self._fill_schedule(effective_on)
         self._forget_refusal()
 
     @Slot()

@@ -384,7 +384,7 @@ def test_the_preview_runs_from_the_signature_date_when_periods_exist(qtbot, stor
     )
     dialog = open_dialog(qtbot, store, people.director, app.number, today)
     assert dialog.schedule_caption_label.text() == (
-        "Billing periods from the signature date 2026-08-20."
+        "Billing periods from the effective date 2026-08-20."
     )
     assert dialog.schedule_model.rowCount() == 1
     august = dialog.schedule_model.index(0, 0).data(dialog.schedule_model.ROW_ROLE)

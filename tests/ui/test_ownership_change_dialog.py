@@ -2,12 +2,13 @@
 set by ordinance (a director decides); approval moves the credit from the transfer date."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
 
 from kcsac.domain.category import Category
-from kcsac.domain.records import DecisionKind
+from kcsac.domain.records import ConsumptionPeriod, DecisionKind
 from kcsac.domain.status import Status
 from kcsac.operations import applications as apps
 from kcsac.operations import approvals
@@ -89,10 +90,17 @@ def test_resident_change_costs_600_and_approval_moves_the_credit(
         method="check",
         today=today,
     )
+    store.put_consumption(
+        [ConsumptionPeriod("9000-01", dt.date(2026, 9, 1), dt.date(2026, 9, 30), Decimal("90"))]
+    )
     signing = ApprovalDialog(store, actor=people.director, number=change.number, today=today)
     qtbot.addWidget(signing)
     signing.show()
     assert signing.blockers() == ["Nothing blocks signing."]
+    # the prior credit's terms (15 %), from the transfer date: 16 of September's 30 days
+    assert signing.schedule_caption_label.text().endswith("effective date 2026-09-15.")
+    september = signing.schedule.rows[0]
+    assert (september.days_credited, september.diverted_ccf) == (16, Decimal("13.5"))
     assert signing.effective_label.text() == "2026-09-15 (the transfer date)"
     with qtbot.waitSignal(signing.approved):
         sign_with(qtbot, signing, PASSWORD)
