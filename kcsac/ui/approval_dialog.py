@@ -50,6 +50,7 @@ from kcsac.domain.problems import InputError, RuleRefused
 from kcsac.domain.records import Blocker, Decision, RecordError, SacApplication, User
 from kcsac.domain.roles import Role
 from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule
+from kcsac.domain.status import Status
 from kcsac.domain.workflow import latest_reviews, required_reviews
 from kcsac.operations import approvals, users
 from kcsac.operations.admin import surcharge_limits
@@ -286,7 +287,7 @@ class ApprovalDialog(QDialog):
         app = store.get_application(number)
         account = store.get_account(app.account)
         self._app = app
-        amending = app.status.value == "approved"
+        amending = app.status is Status.APPROVED
         self._amending = amending
         verb = "Sign the amendment" if amending else "Approve"
         self.setWindowTitle(f"{verb} - {number}")
