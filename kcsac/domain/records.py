@@ -124,6 +124,12 @@ class Payment:
     paid_on: dt.date
     method: str  # cash, check, card, transfer ...
     recorded_by: str = ""
+    reversed_on: dt.date | None = None  # a mis-keyed or bounced payment, reversed with a reason
+    reversal_reason: str = ""
+
+    @property
+    def counts(self) -> bool:
+        return self.reversed_on is None
 
 
 @dataclass(frozen=True)

@@ -472,3 +472,28 @@ def withdraw(
             action="application withdrawn",
             reason=reason.strip(),
         )
+
+
+def reverse_payment(
+    store: Store, actor: User | None, payment_id: int, *, reason: str, today: dt.date
+) -> SacApplication:
+    """Reverse a mis-keyed or bounced payment (kept on file, no longer counted); the balance
+    is owed again. Only before the file is decided."""
+    require(actor, Permission.EDIT_RECORDS, "reverse payments")
+    if not reason.strip():
+        raise InvalidInput([Problem("reason", "Say why the payment is reversed")])
+    with store.write():
+        found = store.payments("", only_id=payment_id)
+        if not found:
+            raise InvalidInput([Problem("payment", f"Payment {payment_id} does not exist")])
+        app = store.get_application(found[0].application)
+        if app.status not in OPEN_STATUSES:
+            raise Refused(
+                f"Application {app.number} is {app.status.label.lower()}; its payments can "
+                "no longer be reversed"
+            )
+        payment = store.reverse_payment(payment_id, today, reason.strip(), actor.login)
+        app = dataclasses.replace(app, paid_cents=app.paid_cents - payment.amount_cents)
+        return _refresh(
+            store, app, actor.login, f"payment {payment.receipt_no} reversed", reason.strip()
+        )

@@ -183,7 +183,7 @@ def _check_not_before_the_facts(store: Store, number: str, signed_on: dt.date) -
     facts: list[tuple[dt.date, str]] = []
     if app.received_on:
         facts.append((app.received_on, "the application was received"))
-    payments = store.payments(number)
+    payments = [p for p in store.payments(number) if p.counts]
     if payments:
         facts.append((max(p.paid_on for p in payments), "the fee was paid in full"))
     for review in store.reviews(number):

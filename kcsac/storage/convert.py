@@ -128,6 +128,8 @@ def payment(row: dict) -> Payment:
         paid_on=day(row["paid_on"]),
         method=row["method"],
         recorded_by=row["recorded_by"],
+        reversed_on=day(row.get("reversed_on")),
+        reversal_reason=row.get("reversal_reason") or "",
     )
 
 

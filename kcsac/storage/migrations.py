@@ -269,3 +269,18 @@ def m003_list_indexes(db: sqlite_utils.Database) -> None:
         "CREATE INDEX applications_balance ON applications(fee_cents - paid_cents)",
     ):
         db.execute(statement)
+
+
+@MIGRATIONS()
+def m004_payment_reversals(db: sqlite_utils.Database) -> None:
+    """A payment is never edited or deleted; a mis-keyed or bounced one is reversed."""
+    for statement in (
+        "CREATE TABLE payment_reversals (payment_id INTEGER PRIMARY KEY REFERENCES "
+        "payments(id), reversed_on TEXT NOT NULL, reason TEXT NOT NULL, "
+        "recorded_by TEXT NOT NULL) STRICT",
+        "CREATE TRIGGER payments_no_update BEFORE UPDATE ON payments BEGIN "
+        "SELECT RAISE(ABORT, 'payments cannot be changed; reverse it and record it again'); END",
+        "CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments BEGIN "
+        "SELECT RAISE(ABORT, 'payments cannot be deleted; reverse it instead'); END",
+    ):
+        db.execute(statement)

@@ -330,14 +330,47 @@ class Store(QueriesMixin):
             )
         return saved
 
+    _PAYMENTS = (
+        "SELECT p.*, r.reversed_on, r.reason AS reversal_reason FROM payments p "
+        "LEFT JOIN payment_reversals r ON r.payment_id = p.id"
+    )
+
     def payments(self, number: str, only_id: int | None = None) -> list[Payment]:
+        """An application's payments, reversed ones included (Payment.counts says which)."""
         if only_id is not None:
-            rows = self._rows("SELECT * FROM payments WHERE id = ?", (only_id,))
+            rows = self._rows(f"{self._PAYMENTS} WHERE p.id = ?", (only_id,))
         else:
             rows = self._rows(
-                "SELECT * FROM payments WHERE application = ? ORDER BY paid_on, id", (number,)
+                f"{self._PAYMENTS} WHERE p.application = ? ORDER BY p.paid_on, p.id", (number,)
             )
         return [convert.payment(r) for r in rows]
+
+    def reverse_payment(
+        self, payment_id: int, reversed_on: dt.date, reason: str, actor: str
+    ) -> Payment:
+        with self.write():
+            found = self.payments("", only_id=payment_id)
+            if not found:
+                raise NotFound(f"Payment {payment_id} does not exist")
+            if not found[0].counts:
+                raise Duplicate(f"Receipt {found[0].receipt_no} is already reversed")
+            self.conn.execute(
+                "INSERT INTO payment_reversals (payment_id, reversed_on, reason, recorded_by) "
+                "VALUES (?,?,?,?)",
+                (payment_id, reversed_on.isoformat(), reason, actor),
+            )
+            saved = self.payments("", only_id=payment_id)[0]
+            self.audit(
+                actor,
+                "payment reversed",
+                "payment",
+                str(payment_id),
+                before=found[0],
+                after=saved,
+                reason=reason,
+                application=saved.application,
+            )
+        return saved
 
     def add_review(self, r: Review, actor: str) -> Review:
         with self.write():

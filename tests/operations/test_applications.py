@@ -251,3 +251,23 @@ def test_schedule_preview_uses_the_stored_periods(store, people, today):
     missing = previews.schedule_preview(store, empty.number, today=today)
     assert not missing.ok
     assert "No consumption periods" in missing.problems[0].message
+
+
+def test_a_payment_is_reversed_not_edited(store, people, today):
+    app = make_file(store, people, today, reviews=False, determination=False)
+    [payment] = store.payments(app.number)
+    with pytest.raises(InvalidInput, match="why"):
+        apps.reverse_payment(store, people.clerk, payment.id, reason=" ", today=today)
+    back = apps.reverse_payment(
+        store, people.clerk, payment.id, reason="check bounced", today=today
+    )
+    assert back.status is Status.AWAITING_FEE
+    assert back.balance_cents == 25000
+    [kept] = store.payments(app.number)
+    assert not kept.counts
+    assert kept.reversal_reason == "check bounced"
+    assert store.timeline(app.number)[-1].reason == "check bounced"
+    import sqlite3
+
+    with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+        store.conn.execute("UPDATE payments SET amount_cents = 1")
