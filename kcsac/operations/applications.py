@@ -497,3 +497,47 @@ def reverse_payment(
         return _refresh(
             store, app, actor.login, f"payment {payment.receipt_no} reversed", reason.strip()
         )
+
+
+def create_ownership_change(
+    store: Store,
+    actor: User | None,
+    *,
+    prior_application: str,
+    new_account: str,
+    transfer_on: dt.date,
+    today: dt.date,
+) -> SacApplication:
+    """A draft ownership-change application that will move the approved credit of
+    `prior_application` to `new_account` from `transfer_on` (the old credit ends the day
+    before) once the director signs it."""
+    require(actor, Permission.EDIT_RECORDS, "create applications")
+    prior = store.get_application(prior_application)
+    problems = []
+    if prior.status is not Status.APPROVED:
+        problems.append(
+            Problem(
+                "prior_application",
+                f"{prior.number} is {prior.status.label.lower()}, not an approved credit",
+            )
+        )
+    elif prior.effective_on and transfer_on <= prior.effective_on:
+        problems.append(
+            Problem(
+                "transfer_on",
+                "The transfer date must be after the credit's "
+                f"effective date {prior.effective_on.isoformat()}",
+            )
+        )
+    if new_account == prior.account:
+        problems.append(Problem("account", "The new owner's account is the same as the old one"))
+    if problems:
+        raise InvalidInput(problems)
+    return create_application(
+        store,
+        actor,
+        account=new_account,
+        category=Category.OWNERSHIP_CHANGE,
+        today=today,
+        details={"prior_application": prior.number, "transfer_on": transfer_on.isoformat()},
+    )

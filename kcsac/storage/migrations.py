@@ -284,3 +284,15 @@ def m004_payment_reversals(db: sqlite_utils.Database) -> None:
         "SELECT RAISE(ABORT, 'payments cannot be deleted; reverse it instead'); END",
     ):
         db.execute(statement)
+
+
+@MIGRATIONS()
+def m005_reviews_are_permanent(db: sqlite_utils.Database) -> None:
+    """A review is a record of what was found that day: a re-review is a new row."""
+    for statement in (
+        "CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews BEGIN "
+        "SELECT RAISE(ABORT, 'reviews cannot be changed; record a new review'); END",
+        "CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews BEGIN "
+        "SELECT RAISE(ABORT, 'reviews cannot be deleted; record a new review'); END",
+    ):
+        db.execute(statement)

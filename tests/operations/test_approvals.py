@@ -270,13 +270,13 @@ def _ownership_file(store, people, today, prior, customer_class="resident"):
         customer_class=customer_class,
         today=today,
     )
-    app = apps.create_application(
+    app = apps.create_ownership_change(
         store,
         people.clerk,
-        account="9000-01",
-        category="ownership-change",
+        prior_application=prior,
+        new_account="9000-01",
+        transfer_on=dt.date(2026, 9, 15),
         today=today,
-        details={"prior_application": prior, "transfer_on": "2026-09-15"},
     )
     return apps.submit_application(
         store, people.clerk, app.number, received_on=dt.date(2026, 8, 20), today=today
@@ -348,3 +348,25 @@ def test_nonresident_ownership_change_is_flagged_fee_not_set(store, people, read
     assert decided.status is Status.AWAITING_DECISION
     approvals.approve(store, people.director, change.number, password=PASSWORD, today=today)
     assert store.get_application(ready.number).status is Status.ENDED
+
+
+def test_ownership_change_needs_an_approved_prior_credit(store, people, ready, today):
+    apps.add_account(
+        store,
+        people.clerk,
+        number="9100-01",
+        customer="Buyer Inc",
+        service_address="1 Oak St",
+        account_class="commercial",
+        customer_class="resident",
+        today=today,
+    )
+    with pytest.raises(InvalidInput, match="not an approved credit"):
+        apps.create_ownership_change(
+            store,
+            people.clerk,
+            prior_application=ready.number,
+            new_account="9100-01",
+            transfer_on=today,
+            today=today,
+        )
