@@ -208,3 +208,26 @@ def test_closing_the_desk_keeps_an_open_wizard_as_a_draft(qtbot, window, store):
     window.close()
     drafts = store.list_summaries(queue="draft")
     assert [(d.account, d.customer) for d in drafts] == [("4440001-001", "Half Done Inc.")]
+
+
+def test_return_on_a_draft_continues_it_in_the_wizard(qtbot, window, store, clerk):
+    from kcsac.operations import applications as ops
+    from kcsac.ui.wizard.new_application_wizard import NewApplicationWizard
+
+    draft = ops.create_application(
+        store,
+        clerk,
+        account="1000002-001",
+        category=Category.LAUNDRY,
+        today=TODAY,
+        details={"machines": "7"},
+    )
+    window.refresh()
+    window.select_queue(0)
+    assert window.selected_number() == draft.number
+    assert window.resume_action.isEnabled()
+    qtbot.keyClick(window.applications_view, Qt.Key.Key_Return)
+    [wizard] = window.findChildren(NewApplicationWizard)
+    assert wizard.number == draft.number
+    assert wizard.account_page.customer_edit.text() == "Zenith Laundry"
+    assert wizard.draft.details == {"machines": "7"}
