@@ -225,9 +225,10 @@ class Store(QueriesMixin):
 
     def next_application_number(self, year: int) -> str:
         prefix = f"SAC-{year}-"
-        row = self.conn.execute(
-            "SELECT max(CAST(substr(number, ?) AS INTEGER)) FROM applications WHERE number LIKE ?",
-            (len(prefix) + 1, prefix + "%"),
+        row = self.conn.execute(  # a range, not LIKE, so the number index is used
+            "SELECT max(CAST(substr(number, ?) AS INTEGER)) FROM applications "
+            "WHERE number >= ? AND number < ?",
+            (len(prefix) + 1, prefix, prefix[:-1] + "."),
         ).fetchone()
         return f"{prefix}{(row[0] or 0) + 1:04d}"
 
