@@ -41,6 +41,7 @@ from kcsac.ui.help_dialog import install_help_shortcut
 
 WINDOW_TITLE = "kcsac - Sewer Allowance Credit"
 SEARCH_DELAY_MS = 150  # debounce: one query after the clerk pauses, not one per key
+MIN_SEARCH_CHARS = 2
 COUNT_DELAY_MS = 600  # the exact count of a long result, once typing has really stopped
 
 # (label, queue key for the query) in the order of the left pane; Ctrl+1..8 select them.
@@ -182,6 +183,8 @@ class MainWindow(QMainWindow):
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(COUNT_DELAY_MS)
         self._queue_counts: dict[str, int] = {}
+        self._searched = ""  # the search and queue of the rows shown
+        self._searched_queue = ""
 
     def _action(
         self,
@@ -450,14 +453,19 @@ class MainWindow(QMainWindow):
 
         return fetch
 
+    def search_text(self) -> str:
+        """What is searched for: one character alone matches nearly everything, so it waits."""
+        text = self.search_edit.text().strip()
+        return text if len(text) >= MIN_SEARCH_CHARS else ""
+
     def _query(self) -> None:
         selected = self.selected_number()
-        search = self.search_edit.text()
+        search = self.search_text()
         self.model.set_fetch_page(self._fetch_page(self.queue, search))
         self._count_timer.stop()
-        if not search.strip():
-            total = self._queue_counts.get(self.queue, 0)
-            self.result_label.setText(f"{total:,} shown")
+        self._searched, self._searched_queue = search, self.queue
+        if not search:
+            self._show_unsearched_count()
         elif not self.model.canFetchMore():  # the first page holds them all: that is the count
             self.result_label.setText(f"{self.model.rowCount():,} found")
         else:  # counting every match costs as much as the page: only once typing pauses
@@ -470,10 +478,17 @@ class MainWindow(QMainWindow):
         if self.model.rowCount() == 0:
             self._show_detail(None)
 
+    def _show_unsearched_count(self) -> None:
+        total = self._queue_counts.get(self.queue, 0)
+        typed = self.search_edit.text().strip()
+        self.result_label.setText(
+            f"{total:,} shown" + (" (type one more character)" if typed else "")
+        )
+
     def count_matches(self) -> None:
         """The exact number of matches of the search (run after typing pauses)."""
         self._count_timer.stop()
-        search = self.search_edit.text()
+        search = self.search_text()
         total = queries.count_applications(self._store, self.queue, search)
         self.result_label.setText(f"{total:,} found")
 
@@ -629,6 +644,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_search_timer_timeout(self) -> None:
+        if self.search_text() == self._searched == "" and self.queue == self._searched_queue:
+            self._show_unsearched_count()  # e.g. "" -> "a": the same rows as before
+            return
         self._query()
 
     @Slot()

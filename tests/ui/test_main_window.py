@@ -231,3 +231,12 @@ def test_return_on_a_draft_continues_it_in_the_wizard(qtbot, window, store, cler
     assert wizard.number == draft.number
     assert wizard.account_page.customer_edit.text() == "Zenith Laundry"
     assert wizard.draft.details == {"machines": "7"}
+
+
+def test_one_character_alone_does_not_search_yet(qtbot, window):
+    qtbot.keyClicks(window.search_edit, "z")
+    qtbot.wait(300)
+    assert window.model.rowCount() == 3
+    assert window.result_label.text() == "3 shown (type one more character)"
+    qtbot.keyClicks(window.search_edit, "e")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
