@@ -80,7 +80,7 @@ def measure(db: Path, repeats: int = 3) -> dict[str, float]:
                 queries.list_applications(
                     store,
                     window.queue,
-                    phrase[:end],
+                    window.search_text(),  # what the desk searched for
                     sort,
                     descending=descending,
                     limit=window.model.PAGE_SIZE,
