@@ -1,6 +1,7 @@
 """The records kcsac keeps, as frozen dataclasses the store returns and the desk shows."""
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -240,6 +241,31 @@ class AuditEvent:
     before: str  # JSON, "" when there was nothing before
     after: str  # JSON
     reason: str = ""
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) for each field whose value changed, as display text;
+        bookkeeping fields (version, updated_by, updated_at) left out."""
+        old = json.loads(self.before) if self.before else {}
+        new = json.loads(self.after) if self.after else {}
+        if not isinstance(old, dict) or not isinstance(new, dict):
+            return []
+        out = []
+        for key in sorted(set(old) | set(new)):
+            if key in _BOOKKEEPING or old.get(key) == new.get(key):
+                continue
+            out.append((key, _show(old.get(key)), _show(new.get(key))))
+        return out
+
+
+_BOOKKEEPING = frozenset({"version", "updated_by", "updated_at"})
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ class Store(QueriesMixin):
         self.path = path
         self.conn: sqlite3.Connection = db.conn
         self.conn.row_factory = sqlite3.Row
+        self.conn.isolation_level = None  # transactions only where write() opens them
         self.clock = clock
 
     def close(self) -> None:

@@ -116,6 +116,7 @@ def test_corrections_after_submission_need_a_reason_and_are_audited(store, peopl
     last = store.timeline(app.number)[-1]
     assert last.action == "application corrected"
     assert last.reason == "form said 6 bays"
+    assert last.changes() == [("details", "{}", '{"bays": "6"}')]
     assert '"bays":"6"' in last.after
     assert '"bays"' not in last.before
 
