@@ -1,6 +1,5 @@
 """ApplicationDetailsView: one file's summary, what blocks its next step, and its timeline."""
 
-import json
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -157,17 +156,10 @@ def _timeline_item(event: AuditEvent) -> QListWidgetItem:
 
 
 def _change_text(event: AuditEvent) -> str:
-    """What changed, field by field, for the tooltip (JSON before/after from the audit)."""
+    """What changed, field by field, for the tooltip (from the audit row's before/after)."""
     try:
-        before = json.loads(event.before) if event.before else {}
-        after = json.loads(event.after) if event.after else {}
-    except ValueError:
+        changes = event.changes()
+    except ValueError:  # not JSON: say only what happened
         return event.action
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        return event.action
-    changed = [
-        f"{key}: {before.get(key, '')} -> {after[key]}"
-        for key in after
-        if before.get(key) != after[key] and key not in {"version", "updated_at", "updated_by"}
-    ]
-    return "\n".join(changed[:12]) or event.action
+    lines = [f"{field}: {before or '-'} -> {after or '-'}" for field, before, after in changes]
+    return "\n".join(lines[:12]) or event.action

@@ -240,3 +240,10 @@ def test_one_character_alone_does_not_search_yet(qtbot, window):
     assert window.result_label.text() == "3 shown (type one more character)"
     qtbot.keyClicks(window.search_edit, "e")
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
+
+
+def test_timeline_tooltips_say_what_changed(window, filled):
+    window.select_number(filled[0].number)
+    newest = window.details_view.timeline_list.item(0)
+    assert "application submitted" in newest.text()
+    assert "status: draft -> awaiting-fee" in newest.toolTip()
