@@ -20,7 +20,7 @@ from kcsac.domain.records import (
 from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import signing_blockers
-from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
+from kcsac.operations.errors import InvalidInput, NotFound, NotPermitted, Refused
 from kcsac.operations.users import check_password, require
 from kcsac.storage import Store
 from kcsac.storage.convert import plain
@@ -97,7 +97,7 @@ def _ownership_blockers(store: Store, app: SacApplication) -> list[Blocker]:
         ]
     try:
         prior = store.get_application(prior_number)
-    except Exception:
+    except NotFound:
         return [
             Blocker(
                 f"The prior application {prior_number} does not exist", field="prior_application"
@@ -225,6 +225,10 @@ def approve(
     _check_not_before_the_facts(store, number, signed_on)
     check_password(store, actor, password)
     with store.write():
+        # Again inside the write lock: another desk may have acted since the check above.
+        blockers = blockers_to_sign(store, number, actor)
+        if blockers:
+            raise Refused(f"Application {number} cannot be signed now", blockers)
         app = store.get_application(number)
         if app.category is Category.OWNERSHIP_CHANGE:
             return _approve_ownership_change(store, actor, app, signed_on, backdated_reason)
@@ -266,7 +270,7 @@ def _approve_ownership_change(
 ) -> Decision:
     prior = store.get_application(app.details["prior_application"])
     transfer_on = dt.date.fromisoformat(app.details["transfer_on"])
-    terms = store.determinations(prior.number)[-1]
+    terms = [d for d in store.determinations(prior.number) if d.locked][-1]
     carried = store.add_determination(
         dataclasses.replace(
             terms,

@@ -370,3 +370,14 @@ def test_ownership_change_needs_an_approved_prior_credit(store, people, ready, t
             transfer_on=today,
             today=today,
         )
+
+
+def test_two_desks_cannot_both_sign(store, people, ready, today, db_path):
+    from kcsac.storage import open_store
+
+    other = open_store(db_path)
+    approvals.approve(other, people.director, ready.number, password=PASSWORD, today=today)
+    other.close()
+    with pytest.raises(Refused, match="approved; nothing to sign"):
+        approvals.approve(store, people.director, ready.number, password=PASSWORD, today=today)
+    assert len(store.decisions(ready.number)) == 1
