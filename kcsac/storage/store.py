@@ -113,6 +113,21 @@ class Store(QueriesMixin):
                 },
             )
 
+    def quick_check(self) -> str:
+        """'ok', or what SQLite found damaged (PRAGMA quick_check; ~0.4 s at 100,000
+        applications, so the app runs it at start, not on every query)."""
+        try:
+            found = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
+        except sqlite3.DatabaseError as exc:
+            found = [str(exc)]
+        if found == ["ok"]:
+            return "ok"
+        where = self.path or "the database"
+        return (
+            f"{where}: the database file is damaged ({'; '.join(found[:3])}). Restore a "
+            "backup with `kcsac restore`"
+        )
+
     def verify_audit(self) -> audit_chain.AuditCheck:
         return audit_chain.verify(self.conn)
 

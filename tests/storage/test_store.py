@@ -223,3 +223,23 @@ def test_concurrent_writers_keep_one_unbroken_audit_chain(db_path):
     actors = [e.actor for e in store.audit_events(limit=200)]
     assert len(set(actors)) == 3
     store.close()
+
+
+def test_quick_check_names_a_damaged_file(tmp_path):
+    path = tmp_path / "damaged.db"
+    store = open_store(path)
+    for i in range(300):
+        store.insert_account(dataclasses.replace(ACME, number=f"2000-{i:03d}"), "carl")
+    assert store.quick_check() == "ok"
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[-page * 3 : -page * 2] = b"\x07" * page  # a data page in the middle of the tables
+    path.write_bytes(bytes(data))
+    store = open_store(path)
+    verdict = store.quick_check()
+    assert verdict != "ok"
+    assert str(path) in verdict
+    assert "kcsac restore" in verdict
+    store.close()
