@@ -141,7 +141,8 @@ def load_demo(store: Store) -> str:
     counts = store.queue_counts()
     listed = ", ".join(f"{s.label.lower()} {counts[s.value]}" for s in Status)
     return (
-        f"demo data: {made['accounts']} accounts, {counts['all']} applications ({listed}); "
+        f"demo data: {made['accounts']} accounts, {counts['all']} applications ({listed}), "
+        f"{made['letters']} letters issued; "
         f"users demo-admin, demo-clerk, demo-reviewer, demo-director (password "
         f"{DEMO_PASSWORD!r}); audit {store.verify_audit()}"
     )
@@ -226,7 +227,25 @@ def _load(store: Store, clock: _DemoClock) -> dict[str, int]:
     # waiting for the director to decide the fee the ordinance does not set.
     _ownership(store, staff, approved[0], accounts[38], "resident", clock, ok=True)
     _ownership(store, staff, approved[1], accounts[39], "nonresident-direct", clock, ok=False)
-    return {"accounts": n_accounts}
+    letters = _letters(store, clerk, clock)
+    return {"accounts": n_accounts, "letters": letters}
+
+
+def _letters(store: Store, clerk, clock: _DemoClock) -> int:
+    """Issue the letter of some decided files (the first approvals and every denial)."""
+    from kcsac.operations.documents import letter_for
+
+    issued = 0
+    for summary in store.list_summaries(limit=1000):
+        if summary.status not in (Status.APPROVED, Status.DENIED):
+            continue
+        if summary.status is Status.APPROVED and issued >= 6:
+            continue
+        decided = store.decisions(summary.number)[-1].decided_on
+        clock.day = decided + dt.timedelta(days=1)
+        letter_for(store, clerk.login, summary.number, today=clock.day)
+        issued += 1
+    return issued
 
 
 def hash_number(text: str) -> int:
