@@ -1,0 +1,186 @@
+"""Store methods for determinations, decisions (signatures) and issued documents."""
+
+import datetime as dt
+import json
+import sqlite3
+
+from kcsac.domain.records import (
+    Decision,
+    Determination,
+)
+from kcsac.storage import convert
+from kcsac.storage.errors import NotFound, StaleRecord
+
+
+class DecisionsMixin:
+    """Part of Store (kcsac.storage.store); uses its write(), audit(), clock and _row()."""
+
+    conn: sqlite3.Connection
+
+    # --- determinations, decisions, documents -----------------------------------------------
+
+    def add_determination(self, d: Determination, actor: str) -> Determination:
+        with self.write():
+            cursor = self.conn.execute(
+                "INSERT INTO determinations (application, method, percent, fixed_ccf, "
+                "justification, entered_by, entered_on, locked, amends) VALUES (?,?,?,?,?,?,?,0,?)",
+                (
+                    d.application,
+                    d.method.value,
+                    convert.dec_text(d.percent),
+                    convert.dec_text(d.fixed_ccf),
+                    d.justification,
+                    actor,
+                    convert.iso(d.entered_on),
+                    d.amends,
+                ),
+            )
+            saved = self.get_determination(cursor.lastrowid)
+            self.audit(
+                actor,
+                "determination entered",
+                "determination",
+                str(saved.id),
+                after=saved,
+                application=d.application,
+            )
+        return saved
+
+    def save_determination(
+        self, d: Determination, *, expected_version: int, actor: str, reason: str = ""
+    ) -> Determination:
+        with self.write():
+            before = self.get_determination(d.id)
+            try:
+                cursor = self.conn.execute(
+                    "UPDATE determinations SET method = ?, percent = ?, fixed_ccf = ?, "
+                    "justification = ?, entered_by = ?, entered_on = ?, version = version + 1 "
+                    "WHERE id = ? AND version = ?",
+                    (
+                        d.method.value,
+                        convert.dec_text(d.percent),
+                        convert.dec_text(d.fixed_ccf),
+                        d.justification,
+                        actor,
+                        convert.iso(d.entered_on),
+                        d.id,
+                        expected_version,
+                    ),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise StaleRecord(f"Determination {d.id}", before.entered_by, "") from exc
+            if cursor.rowcount == 0:
+                raise StaleRecord(
+                    f"The determination for {d.application}",
+                    before.entered_by,
+                    before.entered_on.isoformat() if before.entered_on else "",
+                )
+            saved = self.get_determination(d.id)
+            self.audit(
+                actor,
+                "determination changed",
+                "determination",
+                str(d.id),
+                before=before,
+                after=saved,
+                reason=reason,
+                application=d.application,
+            )
+        return saved
+
+    def lock_determination(self, determination_id: int) -> None:
+        """Called in the signing transaction; the audit row is the decision's."""
+        self.conn.execute("UPDATE determinations SET locked = 1 WHERE id = ?", (determination_id,))
+
+    def get_determination(self, determination_id: int) -> Determination:
+        row = self._row("SELECT * FROM determinations WHERE id = ?", (determination_id,))
+        if row is None:
+            raise NotFound(f"Determination {determination_id} does not exist")
+        return convert.determination(row)
+
+    def determinations(self, number: str) -> list[Determination]:
+        rows = self._rows(
+            "SELECT * FROM determinations WHERE application = ? ORDER BY id", (number,)
+        )
+        return [convert.determination(r) for r in rows]
+
+    def add_decision(self, d: Decision, actor: str, *, reason: str = "") -> Decision:
+        with self.write():
+            cursor = self.conn.execute(
+                "INSERT INTO decisions (application, kind, decided_by, role, decided_on, "
+                "recorded_at, determination_id, effective_on, backdated_reason, snapshot_sha256,"
+                " snapshot_json, reasons, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    d.application,
+                    d.kind.value,
+                    d.decided_by,
+                    d.role,
+                    d.decided_on.isoformat(),
+                    d.recorded_at or self.clock(),
+                    d.determination_id,
+                    convert.iso(d.effective_on),
+                    d.backdated_reason,
+                    d.snapshot_sha256,
+                    d.snapshot_json,
+                    json.dumps(list(d.reasons)),
+                    d.note,
+                ),
+            )
+            saved = convert.decision(
+                self._row("SELECT * FROM decisions WHERE id = ?", (cursor.lastrowid,))
+            )
+            self.audit(
+                actor,
+                f"{d.kind.value} recorded",
+                "decision",
+                str(saved.id),
+                after=saved,
+                reason=reason,
+                application=d.application,
+            )
+        return saved
+
+    def decisions(self, number: str) -> list[Decision]:
+        rows = self._rows("SELECT * FROM decisions WHERE application = ? ORDER BY id", (number,))
+        return [convert.decision(r) for r in rows]
+
+    def add_document(
+        self,
+        *,
+        application: str,
+        kind: str,
+        issued_on: dt.date,
+        issued_by: str,
+        snapshot_json: str,
+        sha256: str,
+        decision_id: int | None = None,
+    ) -> int:
+        """Store an issued document's frozen snapshot (for kcsac.operations.documents)."""
+        with self.write():
+            cursor = self.conn.execute(
+                "INSERT INTO documents (application, kind, issued_on, issued_by, snapshot_json, "
+                "sha256, decision_id) VALUES (?,?,?,?,?,?,?)",
+                (
+                    application,
+                    kind,
+                    issued_on.isoformat(),
+                    issued_by,
+                    snapshot_json,
+                    sha256,
+                    decision_id,
+                ),
+            )
+            self.audit(
+                issued_by,
+                f"{kind} issued",
+                "document",
+                str(cursor.lastrowid),
+                after={"kind": kind, "sha256": sha256, "issued_on": issued_on.isoformat()},
+                application=application,
+            )
+        return int(cursor.lastrowid)
+
+    def documents(self, number: str) -> list[dict]:
+        """Issued documents of an application: id, kind, issued_on, issued_by, sha256,
+        snapshot_json, decision_id (plain dicts; the documents helper owns their shape)."""
+        return self._rows("SELECT * FROM documents WHERE application = ? ORDER BY id", (number,))

@@ -1,0 +1,235 @@
+"""Store methods for payments, reviews, meters, readings and consumption periods."""
+
+import datetime as dt
+import json
+import sqlite3
+
+from kcsac.domain.records import (
+    ConsumptionPeriod,
+    Meter,
+    Payment,
+    Reading,
+    Review,
+)
+from kcsac.storage import convert
+from kcsac.storage.errors import Duplicate, NotFound
+
+
+class FilingsMixin:
+    """Part of Store (kcsac.storage.store); uses its write(), audit(), clock and _row()."""
+
+    conn: sqlite3.Connection
+
+    # --- payments, reviews, meters, readings, consumption ------------------------------------
+
+    def add_payment(self, p: Payment, actor: str) -> Payment:
+        with self.write():
+            if self._row("SELECT id FROM payments WHERE receipt_no = ?", (p.receipt_no,)):
+                raise Duplicate(f"Receipt {p.receipt_no} is already recorded")
+            cursor = self.conn.execute(
+                "INSERT INTO payments (application, receipt_no, amount_cents, paid_on, method, "
+                "recorded_by) VALUES (?,?,?,?,?,?)",
+                (
+                    p.application,
+                    p.receipt_no,
+                    p.amount_cents,
+                    p.paid_on.isoformat(),
+                    p.method,
+                    actor,
+                ),
+            )
+            saved = self.payments(p.application, only_id=cursor.lastrowid)[0]
+            self.audit(
+                actor,
+                "payment recorded",
+                "payment",
+                str(saved.id),
+                after=saved,
+                application=p.application,
+            )
+        return saved
+
+    _PAYMENTS = (
+        "SELECT p.*, r.reversed_on, r.reason AS reversal_reason FROM payments p "
+        "LEFT JOIN payment_reversals r ON r.payment_id = p.id"
+    )
+
+    def payments(self, number: str, only_id: int | None = None) -> list[Payment]:
+        """An application's payments, reversed ones included (Payment.counts says which)."""
+        if only_id is not None:
+            rows = self._rows(f"{self._PAYMENTS} WHERE p.id = ?", (only_id,))
+        else:
+            rows = self._rows(
+                f"{self._PAYMENTS} WHERE p.application = ? ORDER BY p.paid_on, p.id", (number,)
+            )
+        return [convert.payment(r) for r in rows]
+
+    def reverse_payment(
+        self, payment_id: int, reversed_on: dt.date, reason: str, actor: str
+    ) -> Payment:
+        with self.write():
+            found = self.payments("", only_id=payment_id)
+            if not found:
+                raise NotFound(f"Payment {payment_id} does not exist")
+            if not found[0].counts:
+                raise Duplicate(f"Receipt {found[0].receipt_no} is already reversed")
+            self.conn.execute(
+                "INSERT INTO payment_reversals (payment_id, reversed_on, reason, recorded_by) "
+                "VALUES (?,?,?,?)",
+                (payment_id, reversed_on.isoformat(), reason, actor),
+            )
+            saved = self.payments("", only_id=payment_id)[0]
+            self.audit(
+                actor,
+                "payment reversed",
+                "payment",
+                str(payment_id),
+                before=found[0],
+                after=saved,
+                reason=reason,
+                application=saved.application,
+            )
+        return saved
+
+    def add_review(self, r: Review, actor: str) -> Review:
+        with self.write():
+            cursor = self.conn.execute(
+                "INSERT INTO reviews (application, kind, reviewed_on, reviewer, result, notes, "
+                "attachments) VALUES (?,?,?,?,?,?,?)",
+                (
+                    r.application,
+                    r.kind.value,
+                    r.reviewed_on.isoformat(),
+                    r.reviewer,
+                    r.result.value,
+                    r.notes,
+                    json.dumps(list(r.attachments)),
+                ),
+            )
+            saved = convert.review(
+                self._row("SELECT * FROM reviews WHERE id = ?", (cursor.lastrowid,))
+            )
+            self.audit(
+                actor,
+                f"{r.kind.label.lower()} recorded",
+                "review",
+                str(saved.id),
+                after=saved,
+                application=r.application,
+            )
+        return saved
+
+    def reviews(self, number: str) -> list[Review]:
+        rows = self._rows(
+            "SELECT * FROM reviews WHERE application = ? ORDER BY reviewed_on, id", (number,)
+        )
+        return [convert.review(r) for r in rows]
+
+    def add_meter(self, m: Meter, actor: str) -> Meter:
+        with self.write():
+            cursor = self.conn.execute(
+                "INSERT INTO meters (application, role, serial, make_model, size, unit, location,"
+                " installed_on, sealed_on, activation_reading, last_tested_on) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    m.application,
+                    m.role.value,
+                    m.serial,
+                    m.make_model,
+                    m.size,
+                    m.unit.value,
+                    m.location,
+                    convert.iso(m.installed_on),
+                    convert.iso(m.sealed_on),
+                    convert.dec_text(m.activation_reading),
+                    convert.iso(m.last_tested_on),
+                ),
+            )
+            saved = self.get_meter(cursor.lastrowid)
+            self.audit(
+                actor, "meter added", "meter", str(saved.id), after=saved, application=m.application
+            )
+        return saved
+
+    def get_meter(self, meter_id: int) -> Meter:
+        row = self._row("SELECT * FROM meters WHERE id = ?", (meter_id,))
+        if row is None:
+            raise NotFound(f"Meter {meter_id} does not exist")
+        return convert.meter(row)
+
+    def meters(self, number: str) -> list[Meter]:
+        rows = self._rows("SELECT * FROM meters WHERE application = ? ORDER BY id", (number,))
+        return [convert.meter(r) for r in rows]
+
+    def add_reading(self, r: Reading, actor: str, application: str) -> Reading:
+        with self.write():
+            cursor = self.conn.execute(
+                "INSERT INTO readings (meter_id, read_on, value, replacement, note, recorded_by) "
+                "VALUES (?,?,?,?,?,?)",
+                (
+                    r.meter_id,
+                    r.read_on.isoformat(),
+                    str(r.value),
+                    int(r.replacement),
+                    r.note,
+                    actor,
+                ),
+            )
+            saved = convert.reading(
+                self._row("SELECT * FROM readings WHERE id = ?", (cursor.lastrowid,))
+            )
+            self.audit(
+                actor,
+                "reading recorded",
+                "reading",
+                str(saved.id),
+                after=saved,
+                application=application,
+            )
+        return saved
+
+    def readings(self, meter_id: int) -> list[Reading]:
+        rows = self._rows(
+            "SELECT * FROM readings WHERE meter_id = ? ORDER BY read_on, id", (meter_id,)
+        )
+        return [convert.reading(r) for r in rows]
+
+    def consumption(self, account_number: str) -> list[ConsumptionPeriod]:
+        rows = self._rows(
+            "SELECT * FROM consumption WHERE account = ? ORDER BY period_start", (account_number,)
+        )
+        return [
+            ConsumptionPeriod(
+                r["account"],
+                convert.day(r["period_start"]),
+                convert.day(r["period_end"]),
+                convert.dec(r["ccf"]),
+            )
+            for r in rows
+        ]
+
+    def put_consumption(self, periods: list[ConsumptionPeriod]) -> tuple[int, int]:
+        """Insert or replace periods (idempotent); returns (new, changed) counts."""
+        new = changed = 0
+        with self.write():
+            for p in periods:
+                old = self._row(
+                    "SELECT period_end, ccf FROM consumption "
+                    "WHERE account = ? AND period_start = ?",
+                    (p.account, p.start.isoformat()),
+                )
+                if old is not None and (old["period_end"], old["ccf"]) == (
+                    p.end.isoformat(),
+                    str(p.ccf),
+                ):
+                    continue
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO consumption (account, period_start, period_end, ccf) "
+                    "VALUES (?,?,?,?)",
+                    (p.account, p.start.isoformat(), p.end.isoformat(), str(p.ccf)),
+                )
+                if old is None:
+                    new += 1
+                else:
+                    changed += 1
+        return new, changed
