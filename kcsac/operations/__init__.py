@@ -9,11 +9,13 @@ The desk's map (module.function):
 - users: current_user(store, login) -> User | None (None: read-only),
   ensure_first_admin(store, login, today), set_own_password, check_password, add_user,
   change_user, reset_password.
-- applications: add_account, update_account, create_application, update_application
+- accounts: add_account, update_account (also importable from applications).
+- applications: create_application, update_application
   (reason required once submitted), submit_application (assesses the fee), set_fee
-  (director, fee the ordinance does not set), record_payment, record_review,
+  (director, fee the ordinance does not set), record_payment, reverse_payment, record_review,
   enter_determination (on an approved credit: starts an amendment), withdraw.
 - meters: add_meter, record_reading.
+- ownership: create_ownership_change (the director's approve() then moves the credit).
 - approvals: blockers_to_sign(store, number, signer) -> [Blocker], approve (sign, also
   amendments and ownership changes), deny (DENIAL_REASONS keys or free text), reopen,
   revoke, ensure_can_sign.

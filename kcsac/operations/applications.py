@@ -3,16 +3,13 @@ determinations, withdrawal. Each call checks the role, writes one transaction, a
 
 import dataclasses
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 
 from kcsac.domain.category import Category
-from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.fees import application_fee
 from kcsac.domain.method import Method
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import (
-    Account,
     Determination,
     Payment,
     Review,
@@ -25,97 +22,17 @@ from kcsac.domain.roles import Permission
 from kcsac.domain.schedule import DeterminationTerms, check_terms
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import OPEN_STATUSES, progress_status
+from kcsac.operations.accounts import (  # noqa: F401 - the desk calls them from here too
+    ACCOUNT_NUMBER,
+    add_account,
+    check_account,
+    update_account,
+)
 from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.users import require
 from kcsac.storage import Store
 
-ACCOUNT_NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{2,29}$")
 PAYMENT_METHODS = ("cash", "check", "card", "transfer", "money order")
-
-
-def check_account(
-    number: str, customer: str, service_address: str, account_class: str, customer_class: str
-) -> list[Problem]:
-    """Problems with an account's fields (also used by the import)."""
-    problems = []
-    if not ACCOUNT_NUMBER.match(number or ""):
-        problems.append(
-            Problem("account", f"account number {number!r} must be 3-30 letters, digits or '-'")
-        )
-    if not (customer or "").strip():
-        problems.append(Problem("customer", "the customer name is empty"))
-    if not (service_address or "").strip():
-        problems.append(Problem("service_address", "the service address is empty"))
-    if account_class not in {c.value for c in AccountClass}:
-        problems.append(
-            Problem(
-                "account_class",
-                f"account class {account_class!r} is not one of "
-                + ", ".join(c.value for c in AccountClass),
-            )
-        )
-    if customer_class not in {c.value for c in CustomerClass}:
-        problems.append(
-            Problem(
-                "customer_class",
-                f"customer class {customer_class!r} is not one of "
-                + ", ".join(c.value for c in CustomerClass),
-            )
-        )
-    return problems
-
-
-def add_account(
-    store: Store,
-    actor: User | None,
-    *,
-    number: str,
-    customer: str,
-    service_address: str,
-    account_class: AccountClass | str,
-    customer_class: CustomerClass | str,
-    today: dt.date,
-) -> Account:
-    require(actor, Permission.EDIT_RECORDS, "add accounts")
-    problems = check_account(
-        number, customer, service_address, str(account_class), str(customer_class)
-    )
-    if problems:
-        raise InvalidInput(problems)
-    return store.insert_account(
-        Account(
-            number.strip(),
-            customer.strip(),
-            service_address.strip(),
-            AccountClass(account_class),
-            CustomerClass(customer_class),
-        ),
-        actor.login,
-    )
-
-
-def update_account(
-    store: Store, actor: User | None, account: Account, *, reason: str = "", today: dt.date
-) -> Account:
-    """Save an edited account (as read, with its version)."""
-    require(actor, Permission.EDIT_RECORDS, "change accounts")
-    problems = check_account(
-        account.number,
-        account.customer,
-        account.service_address,
-        str(account.account_class),
-        str(account.customer_class),
-    )
-    if problems:
-        raise InvalidInput(problems)
-    account = dataclasses.replace(
-        account,
-        account_class=AccountClass(account.account_class),
-        customer_class=CustomerClass(account.customer_class),
-    )
-    return store.save_account(
-        account, expected_version=account.version, actor=actor.login, reason=reason
-    )
 
 
 def create_application(
@@ -497,47 +414,3 @@ def reverse_payment(
         return _refresh(
             store, app, actor.login, f"payment {payment.receipt_no} reversed", reason.strip()
         )
-
-
-def create_ownership_change(
-    store: Store,
-    actor: User | None,
-    *,
-    prior_application: str,
-    new_account: str,
-    transfer_on: dt.date,
-    today: dt.date,
-) -> SacApplication:
-    """A draft ownership-change application that will move the approved credit of
-    `prior_application` to `new_account` from `transfer_on` (the old credit ends the day
-    before) once the director signs it."""
-    require(actor, Permission.EDIT_RECORDS, "create applications")
-    prior = store.get_application(prior_application)
-    problems = []
-    if prior.status is not Status.APPROVED:
-        problems.append(
-            Problem(
-                "prior_application",
-                f"{prior.number} is {prior.status.label.lower()}, not an approved credit",
-            )
-        )
-    elif prior.effective_on and transfer_on <= prior.effective_on:
-        problems.append(
-            Problem(
-                "transfer_on",
-                "The transfer date must be after the credit's "
-                f"effective date {prior.effective_on.isoformat()}",
-            )
-        )
-    if new_account == prior.account:
-        problems.append(Problem("account", "The new owner's account is the same as the old one"))
-    if problems:
-        raise InvalidInput(problems)
-    return create_application(
-        store,
-        actor,
-        account=new_account,
-        category=Category.OWNERSHIP_CHANGE,
-        today=today,
-        details={"prior_application": prior.number, "transfer_on": transfer_on.isoformat()},
-    )

@@ -2,8 +2,6 @@
 
 import dataclasses
 import datetime as dt
-import hashlib
-import json
 
 from kcsac.domain import ordinance as o
 from kcsac.domain.category import Category
@@ -20,10 +18,11 @@ from kcsac.domain.records import (
 from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import signing_blockers
-from kcsac.operations.errors import InvalidInput, NotFound, NotPermitted, Refused
+from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
+from kcsac.operations.ownership import approve_ownership_change, ownership_blockers
+from kcsac.operations.snapshots import snapshot
 from kcsac.operations.users import check_password, require
 from kcsac.storage import Store
-from kcsac.storage.convert import plain
 
 # Denial reasons offered as a list (key -> wording, citation); free text may be added.
 DENIAL_REASONS: dict[str, tuple[str, str]] = {
@@ -81,81 +80,8 @@ def blockers_to_sign(store: Store, number: str, signer: User | None = None) -> l
         signer_role=signer.role if signer else None,
     )
     if app.category is Category.OWNERSHIP_CHANGE:
-        blockers.extend(_ownership_blockers(store, app))
+        blockers.extend(ownership_blockers(store, app))
     return blockers
-
-
-def _ownership_blockers(store: Store, app: SacApplication) -> list[Blocker]:
-    prior_number = app.details.get("prior_application", "")
-    transfer = app.details.get("transfer_on", "")
-    out = []
-    if not prior_number:
-        return [
-            Blocker(
-                "Name the prior approved application (prior_application)", field="prior_application"
-            )
-        ]
-    try:
-        prior = store.get_application(prior_number)
-    except NotFound:
-        return [
-            Blocker(
-                f"The prior application {prior_number} does not exist", field="prior_application"
-            )
-        ]
-    if prior.status is not Status.APPROVED:
-        out.append(
-            Blocker(
-                f"The prior application {prior_number} is "
-                f"{prior.status.label.lower()}, not an approved credit",
-                field="prior_application",
-            )
-        )
-    try:
-        transfer_on = dt.date.fromisoformat(transfer)
-    except ValueError:
-        out.append(
-            Blocker("Enter the transfer date (transfer_on, YYYY-MM-DD)", field="transfer_on")
-        )
-    else:
-        if prior.effective_on and transfer_on <= prior.effective_on:
-            out.append(
-                Blocker(
-                    f"The transfer date must be after the prior credit's effective "
-                    f"date {prior.effective_on.isoformat()}",
-                    field="transfer_on",
-                )
-            )
-    return out
-
-
-def snapshot(
-    store: Store,
-    app: SacApplication,
-    determination: Determination | None,
-    signed_on: dt.date,
-    signer: User,
-) -> tuple[str, str]:
-    """The frozen determination as signed (canonical JSON) and its sha256."""
-    account = store.get_account(app.account)
-    data = {
-        "application": plain(dataclasses.replace(app, version=0, updated_by="", updated_at="")),
-        "account": plain(dataclasses.replace(account, version=0)),
-        "determination": plain(dataclasses.replace(determination, version=0))
-        if determination
-        else None,
-        "reviews": [plain(r) for r in store.reviews(app.number)],
-        "payments": [plain(p) for p in store.payments(app.number)],
-        "signed_on": signed_on.isoformat(),
-        "signer": {
-            "login": signer.login,
-            "name": signer.name,
-            "title": signer.title,
-            "role": signer.role,
-        },
-    }
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
-    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _check_signature_date(signed_on: dt.date, today: dt.date, backdated_reason: str) -> None:
@@ -231,7 +157,7 @@ def approve(
             raise Refused(f"Application {number} cannot be signed now", blockers)
         app = store.get_application(number)
         if app.category is Category.OWNERSHIP_CHANGE:
-            return _approve_ownership_change(store, actor, app, signed_on, backdated_reason)
+            return approve_ownership_change(store, actor, app, signed_on, backdated_reason)
         determination = store.determinations(number)[-1]
         amending = app.status is Status.APPROVED
         text, digest = snapshot(store, app, determination, signed_on, actor)
@@ -263,77 +189,6 @@ def approve(
                 reason=backdated_reason.strip(),
             )
         return decision
-
-
-def _approve_ownership_change(
-    store: Store, actor: User, app: SacApplication, signed_on: dt.date, backdated_reason: str
-) -> Decision:
-    prior = store.get_application(app.details["prior_application"])
-    transfer_on = dt.date.fromisoformat(app.details["transfer_on"])
-    terms = [d for d in store.determinations(prior.number) if d.locked][-1]
-    carried = store.add_determination(
-        dataclasses.replace(
-            terms,
-            id=0,
-            application=app.number,
-            amends=None,
-            justification=f"carried over from {prior.number}: {terms.justification}",
-            entered_on=signed_on,
-        ),
-        actor.login,
-    )
-    text, digest = snapshot(store, app, carried, signed_on, actor)
-    store.lock_determination(carried.id)
-    decision = store.add_decision(
-        Decision(
-            0,
-            app.number,
-            DecisionKind.APPROVAL,
-            actor.login,
-            actor.role,
-            signed_on,
-            store.clock(),
-            carried.id,
-            transfer_on,
-            backdated_reason.strip(),
-            digest,
-            text,
-            note=f"ownership change from {prior.number}",
-        ),
-        actor.login,
-        reason=backdated_reason.strip(),
-    )
-    store.save_application(
-        dataclasses.replace(app, status=Status.APPROVED, effective_on=transfer_on),
-        expected_version=app.version,
-        actor=actor.login,
-        action="ownership change approved",
-        reason=backdated_reason.strip(),
-    )
-    ended_on = transfer_on - dt.timedelta(days=1)
-    store.add_decision(
-        Decision(
-            0,
-            prior.number,
-            DecisionKind.OWNERSHIP_CHANGE,
-            actor.login,
-            actor.role,
-            signed_on,
-            store.clock(),
-            None,
-            None,
-            note=f"credit moved to {app.number} from {transfer_on.isoformat()}",
-        ),
-        actor.login,
-    )
-    store.save_application(
-        dataclasses.replace(prior, status=Status.ENDED, ended_on=ended_on),
-        expected_version=prior.version,
-        actor=actor.login,
-        action=f"credit ended: ownership changed ({app.number})",
-        reason=f"ownership change {app.number} from {transfer_on.isoformat()}",
-    )
-    return decision
 
 
 def deny(

@@ -9,7 +9,7 @@ import pytest
 from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.operations import applications as apps
-from kcsac.operations import approvals
+from kcsac.operations import approvals, ownership
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused, WrongPassword
 from kcsac.operations.queries import application_detail
 from tests.operations.conftest import PASSWORD, make_file
@@ -270,7 +270,7 @@ def _ownership_file(store, people, today, prior, customer_class="resident"):
         customer_class=customer_class,
         today=today,
     )
-    app = apps.create_ownership_change(
+    app = ownership.create_ownership_change(
         store,
         people.clerk,
         prior_application=prior,
@@ -362,7 +362,7 @@ def test_ownership_change_needs_an_approved_prior_credit(store, people, ready, t
         today=today,
     )
     with pytest.raises(InvalidInput, match="not an approved credit"):
-        apps.create_ownership_change(
+        ownership.create_ownership_change(
             store,
             people.clerk,
             prior_application=ready.number,
