@@ -167,3 +167,25 @@ def test_auto_backup_keeps_the_last_n(tmp_path, demo_db):
     store.close()
     kept = sorted(p.name for p in folder.iterdir())
     assert kept == sorted(p.name for p in made[-3:])
+
+
+def test_an_unknown_login_cannot_import_into_a_database_with_users(tmp_path, demo_db, capsys):
+    copy = tmp_path / "copy.db"
+    assert main(["backup", str(copy), "--db", str(demo_db)]) == 0
+    f = tmp_path / "accounts.csv"
+    f.write_text(
+        "account,customer,service_address,account_class,customer_class\n"
+        "7000-01,New Co,1 Elm St,commercial,resident\n"
+    )
+    capsys.readouterr()
+    assert main(["import", "accounts", str(f), "--db", str(copy)]) == 3
+    assert "read-only" in capsys.readouterr().err
+    store = open_store(copy)
+    assert store.find_account("7000-01") is None
+    store.close()
+
+
+def test_backup_into_a_folder_gets_a_dated_name(tmp_path, demo_db, capsys):
+    assert main(["backup", str(tmp_path), "--db", str(demo_db)]) == 0
+    [made] = tmp_path.glob("kcsac-*.db")
+    assert str(made) in capsys.readouterr().out
