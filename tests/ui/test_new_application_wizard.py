@@ -279,3 +279,14 @@ def test_f1_on_each_page_quotes_that_page_s_section(qtbot, wizard):
         text = wizard._help.last_dialog.text
         assert expected[page.objectName()] in text, page.objectName()
         assert "Ordinance 260209" in text
+
+
+def test_closing_with_an_incomplete_account_warns_once_then_discards(qtbot, wizard, store):
+    type_into(qtbot, wizard.account_page.account_number_edit, "6660001-001")
+    wizard.close()
+    assert wizard.isVisible(), "the first Close keeps the wizard and what was typed"
+    assert "press Close again to discard" in wizard.account_page.subTitle()
+    assert wizard.account_page.account_number_edit.text() == "6660001-001"
+    wizard.close()
+    assert not wizard.isVisible()
+    assert store.list_summaries(queue="draft") == []

@@ -3,7 +3,6 @@
 import dataclasses
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
 from kcsac.domain.records import Account, RecordError, SacApplication
@@ -66,6 +65,7 @@ class NewApplicationWizard(QWizard):
         for page in self._pages:
             self.addPage(page)
         self.save_message = ""  # why the last save failed ("" when it did not)
+        self._discard_warned = False
         self._help = install_help_shortcut(self, "account")
         self._connect_signals()
         self._show_status()
@@ -203,18 +203,34 @@ class NewApplicationWizard(QWizard):
                 page.setProperty("plain_subtitle", page.subTitle())
             page.setSubTitle(message or str(page.property("plain_subtitle")))
 
-    # -- closing keeps the draft ------------------------------------------------------------
+    # -- closing keeps the draft (QDialog.closeEvent calls reject) ----------------------------
     def reject(self) -> None:
         problem = self.save_draft()
         if problem:
             return  # stay open: the message says what to fix; nothing typed is thrown away
+        if not self.draft.number and self.has_unsaved_typing() and not self.confirm_discard():
+            return
         super().reject()
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.result() == 0 and not self.submitted and self.save_draft():
-            event.ignore()
-            return
-        super().closeEvent(event)
+    def has_unsaved_typing(self) -> bool:
+        """Something typed on the account page that cannot be stored yet (it is incomplete)."""
+        page = self.account_page
+        edits = (page.account_number_edit, page.customer_edit, page.service_address_edit)
+        return any(edit.text().strip() for edit in edits)
+
+    def confirm_discard(self) -> bool:
+        """The first Close says what would be lost; a second Close discards it.
+
+        Not a modal question: closing the app (or a test's teardown) must never hang on it.
+        """
+        if self._discard_warned:
+            return True
+        self._discard_warned = True
+        self._show_status(
+            "Nothing can be kept yet: the account page is not complete. Complete it to keep a "
+            "draft, or press Close again to discard what you typed."
+        )
+        return False
 
     # -- slots ------------------------------------------------------------------------------
     @Slot(int)
