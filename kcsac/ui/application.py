@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDir
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kcsac import __version__, paths
 from kcsac.domain.records import RecordError
@@ -50,17 +50,25 @@ def start_desk(
 
     The first start on an empty database makes that login the administrator; an unknown
     login gets a read-only desk (the status bar says so). A start-up backup is made when the
-    administrator's settings ask for one; its failure is reported, never fatal.
+    administrator's settings ask for one; its failure is reported, never fatal. A file that
+    fails SQLite's quick check opens read-only, without a backup, and says how to restore.
     """
     login = os_login() if login is None else login
     notes: list[str] = []
-    if login:
+    # A damaged file is opened read-only and not backed up: rotating a damaged copy into the
+    # backups would push out the good copies needed to restore it.
+    damaged = store.quick_check()
+    damaged = "" if damaged == "ok" else damaged
+    if damaged:
+        notes.append(f"Read-only: {damaged}")
+        backup = False
+    if login and not damaged:
         try:
             if users.ensure_first_admin(store, login, today()) is not None:
                 notes.append(f"First start: {login} is the kcsac administrator")
         except RecordError as exc:
             notes.append(f"Could not create the first user: {exc}")
-    user = users.current_user(store, login) if login else None
+    user = users.current_user(store, login) if login and not damaged else None
     if backup:
         try:
             made = backups.auto_backup(store)
@@ -70,6 +78,9 @@ def start_desk(
             if made is not None:
                 notes.append(f"Backup written to {made}")
     window = MainWindow(store, db_path=db_path, user=user, today=today, os_login=login)
+    window.damaged_message = damaged
+    if damaged:
+        window.user_label.setText("Read-only: the database file is damaged")
     if notes:
         window.statusBar().showMessage("; ".join(notes), 15000)
     return window
@@ -81,4 +92,6 @@ def run_desk(store: Store, *, db_path: Path) -> int:
     configure_application(app)
     window = start_desk(store, db_path=db_path)
     window.show()
+    if window.damaged_message:
+        QMessageBox.warning(window, "Damaged database", window.damaged_message)
     return app.exec()

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         )
         self._store = store
         self._open_dialogs: list[QWidget] = []
+        self.damaged_message = ""  # set at start when the file fails SQLite's quick check
         self.setObjectName("main_window")
         self.setWindowTitle(WINDOW_TITLE)
         self.resize(1400, 860)

@@ -27,3 +27,31 @@ def test_an_unknown_login_is_read_only_and_says_so(qtbot, store, db_path):
     assert window.user_label.text() == "Read-only: visitor is not a kcsac user"
     assert not window.new_action.isEnabled()
     assert window.context.read_only
+
+
+def test_a_damaged_file_opens_read_only_and_is_not_backed_up(qtbot, tmp_path):
+    import dataclasses
+
+    from kcsac.domain.customer_class import AccountClass, CustomerClass
+    from kcsac.domain.records import Account
+    from kcsac.storage import open_store
+
+    path = tmp_path / "damaged.db"
+    store = open_store(path)
+    acme = Account("x", "Acme", "1 Main St", AccountClass.COMMERCIAL, CustomerClass.RESIDENT)
+    for i in range(300):
+        store.insert_account(dataclasses.replace(acme, number=f"2000-{i:03d}"), "setup")
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    data = bytearray(path.read_bytes())
+    data[-4096 * 3 : -4096 * 2] = b"\x07" * 4096  # a data page in the middle of the tables
+    path.write_bytes(bytes(data))
+
+    store = open_store(path)
+    window = start_desk(store, db_path=path, login="jdoe", today=lambda: TODAY)
+    qtbot.addWidget(window)
+    assert "kcsac restore" in window.damaged_message
+    assert window.context.read_only
+    assert window.user_label.text() == "Read-only: the database file is damaged"
+    assert not (tmp_path / "backups").exists()
+    store.close()
