@@ -17,6 +17,7 @@ from kcsac.storage.seeding import seed
 
 SEARCHES = (
     "a",
+    "1",
     "ac",
     "acme",
     "acme blu",

@@ -197,5 +197,7 @@ def seed(
             )
         rows += len(accounts) + len(apps) + len(use)
         done += n
+    # Bulk batches leave many index segments; a desk's slow trickle is merged as it goes.
+    conn.execute("INSERT INTO application_search(application_search) VALUES ('optimize')")
     conn.execute("ANALYZE")
     return rows
