@@ -2,6 +2,7 @@
 
 import datetime as dt
 import importlib
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -42,6 +43,8 @@ from kcsac.ui.help_dialog import install_help_shortcut
 WINDOW_TITLE = "kcsac - Sewer Allowance Credit"
 SEARCH_DELAY_MS = 150  # debounce: one query after the clerk pauses, not one per key
 MIN_SEARCH_CHARS = 2
+_WORD = re.compile(r"\w+")  # the words the search index holds (storage splits the same way)
+_EVERY_ROW = "SAC"  # the first word of every application number
 COUNT_DELAY_MS = 600  # the exact count of a long result, once typing has really stopped
 
 # (label, queue key for the query) in the order of the left pane; Ctrl+1..8 select them.
@@ -455,8 +458,19 @@ class MainWindow(QMainWindow):
         return fetch
 
     def search_text(self) -> str:
-        """What is searched for: one character alone matches nearly everything, so it waits."""
-        text = self.search_edit.text().strip()
+        """What is searched for, without words that would match every application.
+
+        Every application number starts with the word SAC (SAC-2026-0001), so a word that
+        begins that word ("s", "sa", "sac") matches every row: dropping it from the AND of
+        words changes no result, and saves a scan of the whole index. One character alone
+        also matches nearly everything, so it waits for the next key.
+        """
+        words = [
+            w
+            for w in _WORD.findall(self.search_edit.text())
+            if not _EVERY_ROW.startswith(w.upper())
+        ]
+        text = " ".join(words)
         return text if len(text) >= MIN_SEARCH_CHARS else ""
 
     def _query(self) -> None:
@@ -482,9 +496,7 @@ class MainWindow(QMainWindow):
     def _show_unsearched_count(self) -> None:
         total = self._queue_counts.get(self.queue, 0)
         typed = self.search_edit.text().strip()
-        self.result_label.setText(
-            f"{total:,} shown" + (" (type one more character)" if typed else "")
-        )
+        self.result_label.setText(f"{total:,} shown" + (" (type more to search)" if typed else ""))
 
     def count_matches(self) -> None:
         """The exact number of matches of the search (run after typing pauses)."""

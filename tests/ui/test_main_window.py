@@ -237,7 +237,7 @@ def test_one_character_alone_does_not_search_yet(qtbot, window):
     qtbot.keyClicks(window.search_edit, "z")
     qtbot.wait(300)
     assert window.model.rowCount() == 3
-    assert window.result_label.text() == "3 shown (type one more character)"
+    assert window.result_label.text() == "3 shown (type more to search)"
     qtbot.keyClicks(window.search_edit, "e")
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
 
@@ -247,3 +247,19 @@ def test_timeline_tooltips_say_what_changed(window, filled):
     newest = window.details_view.timeline_list.item(0)
     assert "application submitted" in newest.text()
     assert "status: draft -> awaiting-fee" in newest.toolTip()
+
+
+def test_words_that_match_every_number_are_not_searched(window, qtbot, filled):
+    for typed, searched in (
+        ("SAC-", ""),
+        ("sac-2026-00", "2026 00"),
+        ("SAC-2026-0001", "2026 0001"),
+        ("zenith s", "zenith"),
+        ("Sacramento", "Sacramento"),
+    ):
+        window.search_edit.setText(typed)
+        assert window.search_text() == searched, typed
+    window.search_edit.clear()
+    qtbot.keyClicks(window.search_edit, filled[1].number)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
+    assert window.model.index(0, 0).data() == filled[1].number
