@@ -134,6 +134,21 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class FeeAssessment:
+    """The fee assessed (or decided) for an application, and on what authority."""
+
+    id: int
+    application: str
+    assessed_on: dt.date  # the received date: the fee in force that day applies
+    cents: int | None  # None: no fee set (see note)
+    citation: str
+    ordinance: str
+    table_effective_on: dt.date | None
+    note: str = ""
+    assessed_by: str = ""
+
+
+@dataclass(frozen=True)
 class Review:
     id: int
     application: str
@@ -308,6 +323,7 @@ class ApplicationDetail:
     next_step: str  # e.g. "Record the fee payment"
     blockers: tuple[Blocker, ...]  # what blocks the next step
     timeline: tuple[AuditEvent, ...]
+    fees: tuple[FeeAssessment, ...] = ()
 
     @property
     def current_determination(self) -> Determination | None:

@@ -11,6 +11,7 @@ from kcsac.domain.method import Method
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import (
     Determination,
+    FeeAssessment,
     Payment,
     Review,
     ReviewKind,
@@ -159,6 +160,19 @@ def submit_application(
         account = store.get_account(app.account)
         quote = application_fee(app.category, account.customer_class, received_on)
         note = quote.citation if quote.cents is not None else (quote.not_set_reason or "")
+        store.add_fee_assessment(
+            FeeAssessment(
+                0,
+                number,
+                received_on,
+                quote.cents,
+                quote.citation,
+                quote.ordinance,
+                quote.effective_on,
+                "" if quote.cents is not None else note,
+            ),
+            actor.login,
+        )
         app = dataclasses.replace(
             app,
             status=Status.AWAITING_FEE,
@@ -186,6 +200,13 @@ def set_fee(
             raise Refused(
                 f"The fee of application {number} is set by the ordinance ({app.fee_note})"
             )
+        store.add_fee_assessment(
+            FeeAssessment(
+                0, number, today, cents, "", "", None, f"decided by the director: {reason.strip()}"
+            ),
+            actor.login,
+            reason=reason.strip(),
+        )
         app = dataclasses.replace(
             app, fee_cents=cents, fee_note=f"decided by {actor.name or actor.login}: {reason}"
         )

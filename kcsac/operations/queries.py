@@ -92,4 +92,5 @@ def application_detail(
         next_step=next_step(app, reviews, current),
         blockers=tuple(blockers),
         timeline=tuple(store.timeline(number)),
+        fees=tuple(store.fee_assessments(number)),
     )

@@ -16,6 +16,7 @@ from kcsac.domain.records import (
     Decision,
     DecisionKind,
     Determination,
+    FeeAssessment,
     Meter,
     MeterRole,
     MeterUnit,
@@ -233,4 +234,18 @@ def audit_event(row: dict) -> AuditEvent:
         before=row["before"],
         after=row["after"],
         reason=row["reason"],
+    )
+
+
+def fee_assessment(row: dict) -> FeeAssessment:
+    return FeeAssessment(
+        id=row["id"],
+        application=row["application"],
+        assessed_on=day(row["assessed_on"]),
+        cents=row["cents"],
+        citation=row["citation"],
+        ordinance=row["ordinance"],
+        table_effective_on=day(row["table_effective_on"]),
+        note=row["note"],
+        assessed_by=row["assessed_by"],
     )

@@ -6,6 +6,7 @@ import sqlite3
 
 from kcsac.domain.records import (
     ConsumptionPeriod,
+    FeeAssessment,
     Meter,
     Payment,
     Reading,
@@ -48,6 +49,44 @@ class FilingsMixin:
                 application=p.application,
             )
         return saved
+
+    def add_fee_assessment(
+        self, fee: FeeAssessment, actor: str, *, reason: str = ""
+    ) -> FeeAssessment:
+        with self.write():
+            cursor = self.conn.execute(
+                "INSERT INTO fee_assessments (application, assessed_on, cents, citation, "
+                "ordinance, table_effective_on, note, assessed_by) VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    fee.application,
+                    fee.assessed_on.isoformat(),
+                    fee.cents,
+                    fee.citation,
+                    fee.ordinance,
+                    convert.iso(fee.table_effective_on),
+                    fee.note,
+                    actor,
+                ),
+            )
+            saved = convert.fee_assessment(
+                self._row("SELECT * FROM fee_assessments WHERE id = ?", (cursor.lastrowid,))
+            )
+            self.audit(
+                actor,
+                "fee assessed",
+                "fee",
+                str(saved.id),
+                after=saved,
+                reason=reason,
+                application=fee.application,
+            )
+        return saved
+
+    def fee_assessments(self, number: str) -> list[FeeAssessment]:
+        rows = self._rows(
+            "SELECT * FROM fee_assessments WHERE application = ? ORDER BY id", (number,)
+        )
+        return [convert.fee_assessment(r) for r in rows]
 
     _PAYMENTS = (
         "SELECT p.*, r.reversed_on, r.reason AS reversal_reason FROM payments p "

@@ -312,3 +312,20 @@ def m006_search_one_letter_prefixes(db: sqlite_utils.Database) -> None:
         "SELECT a.id, a.number, a.account, c.customer, c.service_address "
         "FROM applications a JOIN accounts c ON c.number = a.account"
     )
+
+
+@MIGRATIONS()
+def m007_fee_assessments(db: sqlite_utils.Database) -> None:
+    """Each fee assessed at submission (or decided by the director), with its authority."""
+    for statement in (
+        "CREATE TABLE fee_assessments (id INTEGER PRIMARY KEY, application TEXT NOT NULL "
+        "REFERENCES applications(number), assessed_on TEXT NOT NULL, cents INTEGER, "
+        "citation TEXT NOT NULL, ordinance TEXT NOT NULL, table_effective_on TEXT, "
+        "note TEXT NOT NULL DEFAULT '', assessed_by TEXT NOT NULL) STRICT",
+        "CREATE INDEX fee_assessments_application ON fee_assessments(application)",
+        "CREATE TRIGGER fee_assessments_no_update BEFORE UPDATE ON fee_assessments BEGIN "
+        "SELECT RAISE(ABORT, 'a fee assessment is permanent; a decided fee is a new row'); END",
+        "CREATE TRIGGER fee_assessments_no_delete BEFORE DELETE ON fee_assessments BEGIN "
+        "SELECT RAISE(ABORT, 'a fee assessment is permanent'); END",
+    ):
+        db.execute(statement)

@@ -28,6 +28,14 @@ def test_submission_assesses_the_fee_in_force_on_the_received_date(store, people
     assert app.fee_cents == 125000
     assert app.status is Status.AWAITING_FEE
     assert "60-2(2)(c)" in app.fee_note
+    [fee] = application_detail(store, app.number).fees
+    assert (fee.cents, fee.assessed_on, fee.table_effective_on) == (
+        125000,
+        dt.date(2026, 6, 1),
+        dt.date(2026, 5, 1),
+    )
+    assert fee.ordinance == "Ordinance 260209"
+    assert fee.assessed_by == "carl"
     early = apps.create_application(
         store, people.clerk, account="1000-01", category="car-wash", today=today
     )

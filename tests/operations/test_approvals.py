@@ -346,6 +346,10 @@ def test_nonresident_ownership_change_is_flagged_fee_not_set(store, people, read
         today=today,
     )
     assert decided.status is Status.AWAITING_DECISION
+    fees = store.fee_assessments(change.number)
+    assert [f.cents for f in fees] == [None, 0]
+    assert "sets no" in fees[0].note
+    assert fees[1].note == "decided by the director: no fee: ordinance sets none"
     approvals.approve(store, people.director, change.number, password=PASSWORD, today=today)
     assert store.get_application(ready.number).status is Status.ENDED
 
