@@ -55,6 +55,7 @@ class FormDialog(QDialog):
         )
         self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(ok_text)
+        self.ok_button.setDefault(True)  # Return anywhere in the form performs the action
         self.ok_button.setAccessibleName(ok_text.replace("&", ""))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
         self.buttons.button(QDialogButtonBox.StandardButton.Help).setAccessibleName("Help")

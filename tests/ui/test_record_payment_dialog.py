@@ -102,3 +102,25 @@ def test_a_payment_on_a_withdrawn_application_asks_for_confirmation(qtbot, desk,
     qtbot.keyClicks(dialog.reason_edit, "Check was already in the mail")
     dialog.confirm_check.setChecked(True)
     assert dialog.ok_button.isEnabled()
+
+
+def test_a_payment_by_keyboard_alone_follows_the_form_s_tab_order(qtbot, desk, store):
+    from PySide6.QtWidgets import QApplication
+
+    app = make_submitted(store, desk.user)
+    dialog = open_dialog(qtbot, desk, app.number)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.amount_edit.setFocus()
+    order = []
+    for _ in range(5):  # Tab steps through the date's year, month and day, then leaves it
+        name = QApplication.focusWidget().objectName()
+        if not order or order[-1] != name:
+            order.append(name)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    order.append(QApplication.focusWidget().objectName())
+    assert order == ["amount_edit", "paid_on_edit", "method_combo", "receipt_edit"]
+    qtbot.keyClicks(QApplication.focusWidget(), "R-77")  # the receipt number
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert [p.receipt_no for p in store.payments(app.number)] == ["R-77"]
