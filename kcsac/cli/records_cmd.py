@@ -187,8 +187,12 @@ def _audit_verify(args: argparse.Namespace) -> int:
         return EXIT_FILE
     try:
         check = store.verify_audit()
+        altered = store.verify_snapshots()
     finally:
         store.close()
+    if check.ok and altered:
+        print(f"broken: {altered[0]}" + (f" (and {len(altered) - 1} more)" if altered[1:] else ""))
+        return EXIT_DATA
     print(str(check))
     return EXIT_OK if check.ok else EXIT_DATA
 

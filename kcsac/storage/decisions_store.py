@@ -184,3 +184,22 @@ class DecisionsMixin:
         """Issued documents of an application: id, kind, issued_on, issued_by, sha256,
         snapshot_json, decision_id (plain dicts; the documents helper owns their shape)."""
         return self._rows("SELECT * FROM documents WHERE application = ? ORDER BY id", (number,))
+
+    def verify_snapshots(self) -> list[str]:
+        """Decisions and issued documents whose stored snapshot no longer matches its
+        sha256 (edited outside kcsac), as messages; empty when all match."""
+        import hashlib
+
+        found = []
+        for table, what in (("decisions", "snapshot_sha256"), ("documents", "sha256")):
+            for row in self.conn.execute(
+                f"SELECT id, application, snapshot_json, {what} FROM {table} "
+                f"WHERE {what} != '' ORDER BY id"
+            ):
+                digest = hashlib.sha256(row[2].encode("utf-8")).hexdigest()
+                if digest != row[3]:
+                    kind = "decision" if table == "decisions" else "document"
+                    found.append(
+                        f"{kind} {row[0]} of {row[1]}: its snapshot does not match its sha256"
+                    )
+        return found

@@ -189,3 +189,19 @@ def test_backup_into_a_folder_gets_a_dated_name(tmp_path, demo_db, capsys):
     assert main(["backup", str(tmp_path), "--db", str(demo_db)]) == 0
     [made] = tmp_path.glob("kcsac-*.db")
     assert str(made) in capsys.readouterr().out
+
+
+def test_audit_verify_finds_an_altered_signed_snapshot(tmp_path, demo_db, capsys):
+    tampered = tmp_path / "tampered.db"
+    assert main(["backup", str(tampered), "--db", str(demo_db)]) == 0
+    conn = sqlite3.connect(tampered)
+    conn.execute("DROP TRIGGER decisions_no_update")
+    conn.execute(
+        "UPDATE decisions SET snapshot_json = replace(snapshot_json, 'percentage', 'fixed') "
+        "WHERE id = (SELECT min(id) FROM decisions WHERE snapshot_json != '')"
+    )
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+    assert main(["audit", "verify", "--db", str(tampered)]) == 4
+    assert "its snapshot does not match its sha256" in capsys.readouterr().out
