@@ -640,6 +640,8 @@ class MainWindow(QMainWindow):
         wizard.destroyed.connect(lambda *_: self._forget(wizard))
         self._open_dialogs.append(wizard)
         wizard.show()
+        if resume:
+            wizard.continue_where_left_off()
         return wizard
 
     def _forget(self, widget: QWidget) -> None:

@@ -232,6 +232,8 @@ def test_return_on_a_draft_continues_it_in_the_wizard(qtbot, window, store, cler
     assert wizard.number == draft.number
     assert wizard.account_page.customer_edit.text() == "Zenith Laundry"
     assert wizard.draft.details == {"machines": "7"}
+    assert wizard.currentPage() is wizard.details_page, "it goes on where the clerk left off"
+    assert wizard.details_page.text("machines") == "7"
 
 
 def test_one_character_alone_does_not_search_yet(qtbot, window):

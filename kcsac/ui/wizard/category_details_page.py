@@ -75,7 +75,8 @@ class CategoryDetailsPage(QWizardPage):
         if self._built_for is not self._draft.category:
             return  # the page was never shown for this category; nothing typed here
         # Facts of another category are dropped: a category change replaces them.
-        self._draft.details = {s.key: self.text(s.key).strip() for s in self._specs}
+        values = {s.key: self.text(s.key).strip() for s in self._specs}
+        self._draft.details = {key: value for key, value in values.items() if value}
 
     # -- fields ---------------------------------------------------------------------------
     def input(self, key: str) -> QWidget:

@@ -203,6 +203,15 @@ class NewApplicationWizard(QWizard):
                 page.setProperty("plain_subtitle", page.subTitle())
             page.setSubTitle(message or str(page.property("plain_subtitle")))
 
+    def continue_where_left_off(self) -> None:
+        """On a resumed draft, go on to the first page that still needs the clerk."""
+        last_known = self.documents_page if self.draft.documents else self.details_page
+        while self.currentPage() is not last_known and self.currentPage().isComplete():
+            before = self.currentId()
+            self.next()
+            if self.currentId() == before:  # the page refused to go on: stay and show why
+                return
+
     # -- closing keeps the draft (QDialog.closeEvent calls reject) ----------------------------
     def reject(self) -> None:
         problem = self.save_draft()
