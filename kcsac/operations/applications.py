@@ -32,6 +32,7 @@ from kcsac.operations.accounts import (  # noqa: F401 - the desk calls them from
 from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.users import require
 from kcsac.storage import Store
+from kcsac.storage.convert import application_row as convert_row
 
 PAYMENT_METHODS = ("cash", "check", "card", "transfer", "money order")
 
@@ -120,10 +121,16 @@ def _refresh(
     reason: str = "",
     expected_version: int | None = None,
 ) -> SacApplication:
-    """Save `app` with its status recomputed from the recorded facts."""
+    """Save `app` with its status recomputed from the recorded facts (nothing is written
+    when that changes nothing: the fact's own audit row says what happened)."""
     determination = _open_or_current_determination(store, app.number)
     status = progress_status(app, store.reviews(app.number), determination)
     new = dataclasses.replace(app, status=status)
+    stored = store.get_application(app.number)
+    if convert_row(new) == convert_row(stored) and stored.version == (
+        expected_version if expected_version is not None else app.version
+    ):
+        return stored
     return store.save_application(
         new,
         expected_version=expected_version if expected_version is not None else app.version,
