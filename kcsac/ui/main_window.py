@@ -250,6 +250,12 @@ class MainWindow(QMainWindow):
             self._on_determination_action,
             "Method and parameters, with the schedule preview",
         )
+        self.documents_action = a(
+            "Documents recei&ved…",
+            "Ctrl+Shift+K",
+            self._on_documents_action,
+            "Tick the documents that arrived after the application",
+        )
         self.withdraw_action = a(
             "&Withdraw…",
             "Ctrl+Shift+W",
@@ -344,6 +350,7 @@ class MainWindow(QMainWindow):
             self.reading_action,
             self.determination_action,
             self.withdraw_action,
+            self.documents_action,
             self.approve_action,
             self.deny_action,
             self.amend_action,
@@ -367,6 +374,7 @@ class MainWindow(QMainWindow):
             self.meter_action,
             self.reading_action,
             self.determination_action,
+            self.documents_action,
             self.withdraw_action,
         ):
             self.application_menu.addAction(action)
@@ -571,6 +579,7 @@ class MainWindow(QMainWindow):
             and status in (*_OPEN, Status.APPROVED)
         )
         self.withdraw_action.setEnabled(edit and status in (Status.DRAFT, *_OPEN))
+        self.documents_action.setEnabled(edit and status in _OPEN)
         determination = detail.current_determination if detail else None
         amendment_pending = (
             status is Status.APPROVED and determination is not None and not determination.locked
@@ -741,6 +750,15 @@ class MainWindow(QMainWindow):
             self._run_dialog(
                 DeterminationDialog(self.context, self.detail, self),
                 "Determination entered on {number}",
+            )
+
+    @Slot()
+    def _on_documents_action(self) -> None:
+        from kcsac.ui.documents_dialog import DocumentsDialog
+
+        if self.detail:
+            self._run_dialog(
+                DocumentsDialog(self.context, self.detail, self), "Documents of {number} saved"
             )
 
     @Slot()

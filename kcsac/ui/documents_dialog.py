@@ -1,0 +1,81 @@
+"""DocumentsDialog: mark the documents that arrived after the application was submitted."""
+
+import dataclasses
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
+
+from kcsac.domain.records import ApplicationDetail
+from kcsac.operations import applications as ops
+from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.form_dialog import FormDialog
+from kcsac.ui.forms import child
+from kcsac.ui.wizard.category_fields import CATEGORY_DOCUMENTS
+
+
+class DocumentsDialog(FormDialog):
+    """The wizard's checklist form; saving says which documents arrived (the audit reason)."""
+
+    def __init__(
+        self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
+    ) -> None:
+        app = detail.application
+        super().__init__(
+            context,
+            "new_application/documents_page",
+            title=f"Documents received - {app.number}",
+            ok_text="&Save checklist",
+            help_topic="documents",
+            fields=("documents",),
+            parent=parent,
+        )
+        self.application = app
+        self.documents_list = child(self.form, QListWidget, "documents_list")
+        self.missing_label = child(self.form, QLabel, "missing_label")
+        names = list(CATEGORY_DOCUMENTS[app.category])
+        names += [name for name in app.documents if name not in names]
+        for name in names:
+            item = QListWidgetItem(name, self.documents_list)
+            item.setFlags(
+                Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsUserCheckable
+            )
+            received = app.documents.get(name, False)
+            item.setCheckState(Qt.CheckState.Checked if received else Qt.CheckState.Unchecked)
+        self.documents_list.setCurrentRow(0)
+        self.documents_list.itemChanged.connect(lambda _item: self._refresh())
+        self._refresh()
+
+    def checklist(self) -> dict[str, bool]:
+        items = (self.documents_list.item(i) for i in range(self.documents_list.count()))
+        return {item.text(): item.checkState() == Qt.CheckState.Checked for item in items}
+
+    def arrived(self) -> list[str]:
+        before = self.application.documents
+        return [name for name, ok in self.checklist().items() if ok and not before.get(name)]
+
+    def _refresh(self) -> None:
+        missing = [name for name, received in self.checklist().items() if not received]
+        self.missing_label.setText(", ".join(missing) if missing else "Nothing: all received")
+        self.validate()
+
+    def perform(self) -> None:
+        arrived = self.arrived()
+        withdrawn = [
+            name
+            for name, ok in self.checklist().items()
+            if not ok and self.application.documents.get(name)
+        ]
+        parts = []
+        if arrived:
+            parts.append("received: " + ", ".join(arrived))
+        if withdrawn:
+            parts.append("unmarked: " + ", ".join(withdrawn))
+        ops.update_application(
+            self.context.store,
+            self.context.user,
+            dataclasses.replace(self.application, documents=self.checklist()),
+            reason="documents " + "; ".join(parts) if parts else "documents checklist saved",
+            today=self.context.today(),
+        )
