@@ -3,7 +3,8 @@ writes one transaction with its audit rows, and returns what changed.
 
 Errors: every refusal is a kcsac.domain.records.RecordError (kinds in
 kcsac.operations.errors: NotPermitted, InvalidInput (.problems), Refused (.blockers),
-WrongPassword, StaleRecord, NotFound, Duplicate); str(error) is a message a clerk can read.
+WrongPassword, StaleRecord, NotFound, Duplicate, WriteFailed, DatabaseBusy); str(error)
+is a message a clerk can read.
 
 The desk's map (module.function):
 - users: current_user(store, login) -> User | None (None: read-only),

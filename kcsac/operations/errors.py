@@ -1,7 +1,7 @@
 """Refusals the operations raise; all are RecordError, so the desk catches one type."""
 
 from kcsac.domain.records import RecordError
-from kcsac.storage.errors import Duplicate, NotFound, StaleRecord
+from kcsac.storage.errors import DatabaseBusy, Duplicate, NotFound, StaleRecord, WriteFailed
 
 
 class NotPermitted(RecordError):  # noqa: N818 - domain words read better
@@ -31,11 +31,13 @@ class WrongPassword(RecordError):  # noqa: N818 - domain words read better
 
 
 __all__ = [
+    "DatabaseBusy",
     "Duplicate",
     "InvalidInput",
     "NotFound",
     "NotPermitted",
     "Refused",
     "StaleRecord",
+    "WriteFailed",
     "WrongPassword",
 ]

@@ -27,3 +27,11 @@ class NotFound(RecordError):  # noqa: N818 - domain words read better
 
 class Duplicate(RecordError):  # noqa: N818 - domain words read better
     """A record with that key already exists."""
+
+
+class WriteFailed(RecordError):  # noqa: N818 - domain words read better
+    """The database refused a save (read-only, damaged, or a rule it enforces)."""
+
+
+class DatabaseBusy(WriteFailed):
+    """Another window or program held the write lock longer than the busy timeout."""

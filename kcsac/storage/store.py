@@ -17,7 +17,7 @@ from kcsac.storage import audit as audit_chain
 from kcsac.storage import convert
 from kcsac.storage.accounts_store import AccountsMixin
 from kcsac.storage.decisions_store import DecisionsMixin
-from kcsac.storage.errors import NotFound, StaleRecord, StoreError
+from kcsac.storage.errors import DatabaseBusy, NotFound, StaleRecord, StoreError, WriteFailed
 from kcsac.storage.filings_store import FilingsMixin
 from kcsac.storage.migrations import MIGRATIONS
 from kcsac.storage.queries import QueriesMixin
@@ -67,15 +67,45 @@ class Store(AccountsMixin, FilingsMixin, DecisionsMixin, UsersMixin, QueriesMixi
             else:
                 self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise self._write_error(exc) from exc
         try:
             yield self
+        except sqlite3.DatabaseError as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise self._write_error(exc) from exc
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
         else:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise self._write_error(exc) from exc
+
+    def _write_error(self, exc: sqlite3.DatabaseError) -> WriteFailed:
+        """What a clerk reads when the database itself refused a save (nothing was saved)."""
+        text = str(exc)
+        where = self.path or "the database"
+        if "locked" in text or "busy" in text:
+            return DatabaseBusy(
+                "The database is busy (another kcsac window or program is saving); nothing "
+                "was saved. Try again in a moment."
+            )
+        if "readonly" in text or "read-only" in text:
+            return WriteFailed(f"{where} is read-only; nothing was saved.")
+        if "malformed" in text or "not a database" in text:
+            return WriteFailed(
+                f"{where} is damaged ({text}); nothing was saved. Restore a backup with "
+                "`kcsac restore`."
+            )
+        return WriteFailed(f"The database refused the change: {text}. Nothing was saved.")
 
     def audit(
         self,

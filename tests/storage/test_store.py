@@ -243,3 +243,31 @@ def test_quick_check_names_a_damaged_file(tmp_path):
     assert str(path) in verdict
     assert "kcsac restore" in verdict
     store.close()
+
+
+def test_a_save_while_another_program_holds_the_lock_is_a_clear_refusal(db_path):
+    from kcsac.storage.errors import DatabaseBusy
+
+    store = open_store(db_path)
+    store.conn.execute("PRAGMA busy_timeout = 100")
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseBusy, match="nothing was saved"):
+            store.insert_account(ACME, "carl")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.find_account(ACME.number) is None
+    store.insert_account(ACME, "carl")  # once the lock is gone, the same save works
+    assert store.verify_audit().ok
+    store.close()
+
+
+def test_a_trigger_refusal_inside_a_save_is_a_record_error(store):
+    from kcsac.storage.errors import WriteFailed
+
+    store.insert_account(ACME, "carl")
+    with pytest.raises(WriteFailed, match="append-only"), store.write():
+        store.conn.execute("DELETE FROM audit")
+    assert store.verify_audit().rows == 1
