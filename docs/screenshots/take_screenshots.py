@@ -26,6 +26,7 @@ from kcsac.storage import open_store
 from kcsac.ui.application import configure_application
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.determination_dialog import DeterminationDialog
+from kcsac.ui.documents_dialog import DocumentsDialog
 from kcsac.ui.help_dialog import HelpDialog
 from kcsac.ui.main_window import MainWindow
 from kcsac.ui.meter_dialog import MeterDialog
@@ -135,6 +136,9 @@ def main(db: Path) -> int:
     payment._edited("amount")
     payment.touch("reason")
     shot(app, payment, "record-payment-overpaid")
+
+    documents = DocumentsDialog(context, detail(awaiting_fee))
+    shot(app, documents, "documents-received")
 
     in_review = first(store, Status.IN_REVIEW)
     review = ReviewDialog(context, detail(in_review))

@@ -32,8 +32,11 @@ class DocumentsDialog(FormDialog):
         self.application = app
         self.documents_list = child(self.form, QListWidget, "documents_list")
         self.missing_label = child(self.form, QLabel, "missing_label")
-        names = list(CATEGORY_DOCUMENTS[app.category])
-        names += [name for name in app.documents if name not in names]
+        # The file's own names first (they may differ in case from the checklist's), then
+        # what the category's checklist adds.
+        names = list(app.documents)
+        known = {name.casefold() for name in names}
+        names += [n for n in CATEGORY_DOCUMENTS[app.category] if n.casefold() not in known]
         for name in names:
             item = QListWidgetItem(name, self.documents_list)
             item.setFlags(
