@@ -10,6 +10,7 @@ from kcsac.cli import EXIT_DATA, EXIT_FILE, EXIT_OK, EXIT_RULE
 from kcsac.cli.database import open_or_explain, resolve_db_path
 from kcsac.domain.records import RecordError
 from kcsac.storage import Store, StoreError
+from kcsac.storage.errors import WriteFailed
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -100,7 +101,7 @@ def _import(args: argparse.Namespace) -> int:
     try:
         run = imports.import_accounts if args.what == "accounts" else imports.import_consumption
         result = run(store, _actor(store), args.file, today=_today(), skip_bad=args.skip_bad)
-    except imports.ImportFileError as exc:
+    except (imports.ImportFileError, WriteFailed) as exc:
         print(f"kcsac: {exc}", file=sys.stderr)
         return EXIT_FILE
     except RecordError as exc:
@@ -205,6 +206,9 @@ def _demo(args: argparse.Namespace) -> int:
         return EXIT_FILE
     try:
         summary = demo.load_demo(store)
+    except WriteFailed as exc:
+        print(f"kcsac: {exc}", file=sys.stderr)
+        return EXIT_FILE
     except RecordError as exc:
         print(f"kcsac: {exc}", file=sys.stderr)
         return EXIT_RULE
