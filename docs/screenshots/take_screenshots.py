@@ -1,7 +1,10 @@
 """Screenshots of every desk screen on the demo database (offscreen, QWidget.grab()).
 
     .venv/bin/python -m kcsac demo --db /tmp/demo.db
-    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshots/take_screenshots.py /tmp/demo.db
+    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" \
+        .venv/bin/python docs/screenshots/take_screenshots.py /tmp/demo.db
+
+(or with QT_QPA_PLATFORM=offscreen and no X server).
 
 Writes docs/screenshots/desk-*.png. The database is changed (a draft is stored by the wizard
 shots), so use a throw-away copy of the demo database.
