@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 
+from kcsac.domain import ordinance as o
 from kcsac.domain.category import Category
 from kcsac.domain.records import (
     Blocker,
@@ -80,7 +81,7 @@ def review_blockers(category: Category, reviews: Iterable[Review]) -> list[Block
 
 
 def fee_blockers(app: SacApplication) -> list[Blocker]:
-    cite = "Code sec. 60-2(2)(c)"  # "an application and its full fee" before any adjustment
+    cite = o.SEC_60_2_2_C  # "an application and its full fee" before any adjustment
     if app.fee_cents is None:
         reason = app.fee_note or "no fee assessed"
         return [Blocker(f"Fee not set: {reason}; a director must decide the fee", cite, "fee")]
