@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 
 from kcsac.domain import ordinance as o
 from kcsac.domain.category import Category
+from kcsac.domain.money import format_usd
 from kcsac.domain.records import (
     Blocker,
     Determination,
@@ -89,7 +90,7 @@ def fee_blockers(app: SacApplication) -> list[Blocker]:
         owed = app.fee_cents - app.paid_cents
         return [
             Blocker(
-                f"Fee balance of ${owed // 100:,}.{owed % 100:02d} is owed; the full fee must be "
+                f"Fee balance of {format_usd(owed)} is owed; the full fee must be "
                 "received before a credit",
                 cite,
                 "fee",

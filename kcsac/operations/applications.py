@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from kcsac.domain.category import Category
 from kcsac.domain.fees import application_fee
 from kcsac.domain.method import Method
+from kcsac.domain.money import format_usd
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import (
     Determination,
@@ -256,8 +257,7 @@ def record_payment(
                 [
                     Problem(
                         "amount",
-                        f"The amount is more than the balance owed "
-                        f"(${owed // 100:,}.{owed % 100:02d})",
+                        f"The amount is more than the balance owed ({format_usd(owed)})",
                     )
                 ]
             )
