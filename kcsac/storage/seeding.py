@@ -1,9 +1,13 @@
 """Bulk synthetic data for benchmarks: fast executemany inserts, no operations, no audit."""
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterator
 
+from kcsac.domain.category import Category
+from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.fees import application_fee
 from kcsac.storage.store import Store
 
 _CATEGORIES = (
@@ -16,16 +20,6 @@ _CATEGORIES = (
     "other",
     "sewer-metering",
 )
-_FEES = {
-    "car-wash": 25000,
-    "laundry": 25000,
-    "evaporation": 60000,
-    "irrigation": 60000,
-    "ownership-change": 60000,
-    "water-to-product": 125000,
-    "other": 125000,
-    "sewer-metering": 125000,
-}
 _CLASSES = ("resident",) * 7 + ("nonresident-direct", "nonresident-unmetered")
 # Status mix of a program a few years in: most files approved, a tail in every queue.
 _STATUSES = (
@@ -93,6 +87,12 @@ _STREETS = (
 )
 
 
+@functools.cache
+def _fee(category: str, customer_class: str, received: dt.date) -> int | None:
+    """The fee from the engine's rate tables (never a figure of our own)."""
+    return application_fee(Category(category), CustomerClass(customer_class), received).cents
+
+
 def _status(i: int) -> str:
     slot = (i * 7919) % 100
     for status, share in _STATUSES:
@@ -123,8 +123,8 @@ def _rows(first: int, count: int, periods: int) -> Iterator[tuple[tuple, tuple, 
         category = _CATEGORIES[i % 8]
         status = _status(i)
         received = base + dt.timedelta(days=i % 180)
-        fee = _FEES[category]
-        paid = 0 if status in ("draft", "awaiting-fee") else fee
+        fee = _fee(category, _CLASSES[i % 9], received)
+        paid = 0 if status in ("draft", "awaiting-fee") or fee is None else fee
         effective = (
             (received + dt.timedelta(days=30)).isoformat()
             if status in ("approved", "revoked", "ended")
