@@ -7,6 +7,7 @@ from decimal import Decimal
 from kcsac.domain.category import Category
 from kcsac.domain.records import ConsumptionPeriod, MeterRole, MeterUnit
 from kcsac.domain.status import Status
+from kcsac.domain.volume import FT3_PER_CCF, GAL_PER_CCF
 from kcsac.operations import applications as apps
 from kcsac.operations import approvals, meters, users
 from kcsac.operations.errors import Refused
@@ -418,11 +419,11 @@ def _readings(store, clerk, number) -> None:
             if p.end <= (app.effective_on or p.end) - dt.timedelta(days=40):
                 continue
             if meter.role is MeterRole.SEWER:
-                use = p.ccf * Decimal("0.55") * 100  # ft3
+                use = p.ccf * Decimal("0.55") * FT3_PER_CCF  # the sewer meter reads ft3
             elif meter.role is MeterRole.BLOW_DOWN:
-                use = (p.ccf * Decimal("0.08") * Decimal("748.052")).quantize(Decimal(1))
+                use = (p.ccf * Decimal("0.08") * GAL_PER_CCF).quantize(Decimal(1))
             else:
-                use = (p.ccf * Decimal("0.35") * Decimal("748.052")).quantize(Decimal(1))
+                use = (p.ccf * Decimal("0.35") * GAL_PER_CCF).quantize(Decimal(1))
             total += use
             meters.record_reading(
                 store, clerk, meter.id, read_on=p.end, value=total, today=DEMO_TODAY
