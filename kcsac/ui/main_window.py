@@ -425,6 +425,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.queue_list.currentRowChanged.connect(self._on_queue_list_current_row_changed)
         self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
+        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
         self._count_timer.timeout.connect(self.count_matches)
         self.applications_view.selectionModel().currentRowChanged.connect(
@@ -665,6 +666,14 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_search_edit_text_edited(self, _text: str) -> None:
         self._search_timer.start()
+
+    @Slot()
+    def _on_search_edit_return_pressed(self) -> None:
+        """Return in the search box: search now (no waiting) and go to the list."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._on_search_timer_timeout()
+        self.applications_view.setFocus()
 
     @Slot()
     def _on_search_timer_timeout(self) -> None:

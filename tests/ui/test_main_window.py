@@ -266,3 +266,13 @@ def test_words_that_match_every_number_are_not_searched(window, qtbot, filled):
     qtbot.keyClicks(window.search_edit, filled[1].number)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
     assert window.model.index(0, 0).data() == filled[1].number
+
+
+def test_return_in_the_search_box_searches_at_once_and_goes_to_the_list(window, qtbot):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.search_edit.setFocus()
+    qtbot.keyClicks(window.search_edit, "ace")
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
+    assert window.model.rowCount() == 1, "no debounce wait after Return"
+    assert window.applications_view.hasFocus()
