@@ -109,3 +109,79 @@ def test_ctrl_p_issues_and_previews_the_letter(qtbot, store, db_path, director, 
     assert seen == ["DocumentPreviewDialog"]
     [issued] = documents.issued_documents(store, awaiting_decision)
     assert issued.issued_by == "ddirector"
+
+
+def test_every_decision_and_document_action_opens_its_dialog(
+    qtbot, store, db_path, director, awaiting_decision
+):
+    approvals.approve(store, director, awaiting_decision, password="director-secret", today=TODAY)
+    window = window_for(qtbot, store, db_path, director)
+    window.select_number(awaiting_decision)
+    opened = {}
+    for action in (
+        window.amend_action,
+        window.ownership_action,
+        window.revoke_action,
+        window.schedule_action,
+        window.export_action,
+    ):
+        assert action.isEnabled(), action.text()
+        seen = []
+
+        def close_modal(seen=seen):
+            dialog = QApplication.activeModalWidget()
+            if dialog is None:
+                QTimer.singleShot(20, close_modal)
+                return
+            seen.append(type(dialog).__name__)
+            dialog.reject()
+
+        QTimer.singleShot(0, close_modal)
+        action.trigger()
+        opened[action.objectName()] = seen
+    assert opened == {
+        "amend_determination_action": ["AmendmentDialog"],
+        "ownership_change_action": ["OwnershipChangeDialog"],
+        "revoke_action": ["RevocationDialog"],
+        "adjusted_volume_schedule_action": ["DocumentPreviewDialog"],
+        "export_letters_and_schedules_action": ["BatchExportDialog"],
+    }
+    assert not window.administration_action.isEnabled(), "the director does not administer"
+
+
+def capture_modal(action):
+    seen = []
+
+    def close_modal():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, close_modal)
+            return
+        seen.append(type(dialog).__name__)
+        dialog.reject()
+
+    QTimer.singleShot(0, close_modal)
+    action.trigger()
+    return seen
+
+
+def test_a_denied_file_can_be_reopened_and_its_letter_printed(
+    qtbot, store, db_path, director, awaiting_decision
+):
+    approvals.deny(
+        store, director, awaiting_decision, reasons=["Site does not divert water"], today=TODAY
+    )
+    window = window_for(qtbot, store, db_path, director)
+    window.select_number(awaiting_decision)
+    assert not window.approve_action.isEnabled()
+    assert capture_modal(window.reopen_action) == ["ReopenDialog"]
+    assert capture_modal(window.letter_action) == ["DocumentPreviewDialog"]
+
+
+def test_the_administrator_opens_administration(qtbot, store, db_path):
+    admin = store.insert_user(
+        User(login="aadmin", name="Ari Admin", title="IT", role=Role.ADMINISTRATOR), "t"
+    )
+    window = window_for(qtbot, store, db_path, admin)
+    assert window.administration_action.isEnabled()
+    assert capture_modal(window.administration_action) == ["AdministrationDialog"]
