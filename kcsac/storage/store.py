@@ -5,6 +5,7 @@ import datetime as dt
 import os
 import secrets
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -198,7 +199,10 @@ def _check_file(path: Path) -> None:
         return
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not a database file; choose a file with --db")
-    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+    # A file with no write bit was marked read-only on purpose: honour it even for root,
+    # whom os.access always lets write.
+    marked_read_only = not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    if marked_read_only or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise StoreError(
             f"{path}: the database file (or its folder) is read-only; kcsac needs to write to "
             "it. Fix the permissions or copy it somewhere writable"

@@ -143,21 +143,34 @@ def test_a_corrupt_file_is_one_clear_message_and_unchanged(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_a_read_only_file_is_one_clear_message(tmp_path):
+def test_a_file_marked_read_only_is_refused_and_unchanged(tmp_path):
+    """Root may write anything, so the check honours the file's mode, not only access()."""
+    path = tmp_path / "kcsac.db"
+    open_store(path).close()
+    before = path.read_bytes()
+    os.chmod(path, stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        with pytest.raises(StoreError, match="read-only") as caught:
+            open_store(path)
+        assert str(path) in str(caught.value)
+        assert path.read_bytes() == before
+    finally:
+        os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_a_read_only_folder_is_one_clear_message(tmp_path):
     if os.geteuid() == 0:
-        pytest.skip("root can write read-only files")
+        pytest.skip("root may write into a read-only folder; the file-mode test covers root")
     folder = tmp_path / "ro"
     folder.mkdir()
     path = folder / "kcsac.db"
     sqlite3.connect(path).close()  # an empty (new) database file
-    os.chmod(path, stat.S_IRUSR)
     os.chmod(folder, stat.S_IRUSR | stat.S_IXUSR)
     try:
         with pytest.raises(StoreError, match="read-only"):
             open_store(path)
     finally:
         os.chmod(folder, stat.S_IRWXU)
-        os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
 
 
 def test_a_locked_database_is_one_clear_message(db_path, monkeypatch):
