@@ -139,7 +139,7 @@ def report(results: dict, seed: dict, sizes: Sizes, elapsed: float) -> str:
     """The Markdown page: one table of every figure against its target."""
     rows = []
     s = results.get("startup", {})
-    if "error" not in s:
+    if s and "error" not in s:
         rows.append(
             _row(
                 "cold start to the first queue shown (median)",
@@ -158,7 +158,7 @@ def report(results: dict, seed: dict, sizes: Sizes, elapsed: float) -> str:
             )
         )
     q = results.get("search", {})
-    if "error" not in q:
+    if q and "error" not in q:
         rows.append(
             _row(
                 f"search per keystroke ({q['keystrokes']} keystrokes)",
@@ -168,7 +168,7 @@ def report(results: dict, seed: dict, sizes: Sizes, elapsed: float) -> str:
             )
         )
     u = results.get("queues", {})
-    if "error" not in u:
+    if u and "error" not in u:
         rows.append(
             _row(
                 "switch queue",
@@ -186,7 +186,7 @@ def report(results: dict, seed: dict, sizes: Sizes, elapsed: float) -> str:
             )
         )
     c = results.get("schedules", {})
-    if "error" not in c:
+    if c and "error" not in c:
         rows.append(
             _row(
                 "schedules for every approved credit (billing hand-off)",
@@ -197,7 +197,7 @@ def report(results: dict, seed: dict, sizes: Sizes, elapsed: float) -> str:
             )
         )
     lt = results.get("letters", {})
-    if "error" not in lt:
+    if lt and "error" not in lt:
         rows.append(
             _row(
                 f"approval letters to PDF, one core ({lt['letters']:,})",
@@ -228,7 +228,7 @@ def report(results: dict, seed: dict, sizes: Sizes, elapsed: float) -> str:
                 )
             )
     i = results.get("import", {})
-    if "error" not in i:
+    if i and "error" not in i:
         rows.append(
             _row(
                 f"import consumption CSV ({i['rows']:,} rows)",
