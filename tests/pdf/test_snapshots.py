@@ -100,3 +100,23 @@ def test_long_date_format() -> None:
 
     assert format_date_long(date(2026, 8, 12)) == "August 12, 2026"
     assert format_date_long(date(2027, 1, 1)) == "January 1, 2027"
+
+
+def test_snapshot_module_is_pure_domain_code() -> None:
+    """kcsac.domain.documents imports only the standard library and the domain itself."""
+    import ast
+    import sys
+    from pathlib import Path
+
+    import kcsac.domain.documents as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported = {
+        (node.module if isinstance(node, ast.ImportFrom) else alias.name).split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    outside = {name for name in imported if name not in sys.stdlib_module_names}
+    assert outside <= {"kcsac"}
+    assert "reportlab" not in imported
