@@ -64,7 +64,7 @@ class ApplicationsTableModel(QAbstractTableModel):
     """Read-only rows of ApplicationSummary; `ROW_ROLE` gives the summary itself."""
 
     ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-    PAGE_SIZE = 100  # about three screens; more come as the view scrolls
+    PAGE_SIZE = 60  # two screens; more come as the view scrolls
 
     def __init__(self, fetch_page: FetchPage | None = None, parent: Any = None) -> None:
         super().__init__(parent)

@@ -195,6 +195,10 @@ class DeterminationDialog(FormDialog):
         self.notes_label.setText(" ".join(notes))
         self.notes_label.setToolTip("\n".join(left_out))
 
+    def done(self, result: int) -> None:
+        self._preview_timer.stop()  # no preview from a closed dialog
+        super().done(result)
+
     def perform(self) -> None:
         terms = self.terms()
         ops.enter_determination(

@@ -45,6 +45,7 @@ SEARCH_DELAY_MS = 150  # debounce: one query after the clerk pauses, not one per
 MIN_SEARCH_CHARS = 2
 _WORD = re.compile(r"\w+")  # the words the search index holds (storage splits the same way)
 _EVERY_ROW = "SAC"  # the first word of every application number
+DETAIL_DELAY_MS = 250  # while typing, the details pane follows the first row after a pause
 COUNT_DELAY_MS = 600  # the exact count of a long result, once typing has really stopped
 
 # (label, queue key for the query) in the order of the left pane; Ctrl+1..8 select them.
@@ -183,6 +184,10 @@ class MainWindow(QMainWindow):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(DETAIL_DELAY_MS)
+        self._deferring_detail = False
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(COUNT_DELAY_MS)
@@ -428,6 +433,7 @@ class MainWindow(QMainWindow):
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
         self._count_timer.timeout.connect(self.count_matches)
+        self._detail_timer.timeout.connect(self._on_detail_timer_timeout)
         self.applications_view.selectionModel().currentRowChanged.connect(
             self._on_applications_view_current_row_changed
         )
@@ -482,7 +488,15 @@ class MainWindow(QMainWindow):
         text = " ".join(words)
         return text if len(text) >= MIN_SEARCH_CHARS else ""
 
-    def _query(self) -> None:
+    def _query(self, *, defer_detail: bool = False) -> None:
+        """Fetch the list for the queue and search; `defer_detail` while the clerk types."""
+        self._deferring_detail = defer_detail
+        try:
+            self._query_rows()
+        finally:
+            self._deferring_detail = False
+
+    def _query_rows(self) -> None:
         selected = self.selected_number()
         search = self.search_text()
         self.model.set_fetch_page(self._fetch_page(self.queue, search))
@@ -673,6 +687,8 @@ class MainWindow(QMainWindow):
         if self._search_timer.isActive():
             self._search_timer.stop()
             self._on_search_timer_timeout()
+        if self._detail_timer.isActive():
+            self._on_detail_timer_timeout()
         self.applications_view.setFocus()
 
     @Slot()
@@ -680,7 +696,7 @@ class MainWindow(QMainWindow):
         if self.search_text() == self._searched == "" and self.queue == self._searched_queue:
             self._show_unsearched_count()  # e.g. "" -> "a": the same rows as before
             return
-        self._query()
+        self._query(defer_detail=True)
 
     @Slot()
     def _on_model_reset(self) -> None:
@@ -689,7 +705,15 @@ class MainWindow(QMainWindow):
 
     def _on_applications_view_current_row_changed(self, current, _previous) -> None:
         summary = self.model.summary(current.row()) if current.isValid() else None
+        if self._deferring_detail and summary is not None:
+            self._detail_timer.start()  # typing: the pane follows once the clerk pauses
+            return
+        self._detail_timer.stop()
         self._show_detail(summary.number if summary else None)
+
+    @Slot()
+    def _on_detail_timer_timeout(self) -> None:
+        self._show_detail(self.selected_number())
 
     def _on_applications_view_activated(self, _index) -> None:
         """Return or double-click: continue a draft, else nothing more to open."""
@@ -969,5 +993,7 @@ class MainWindow(QMainWindow):
             if not widget.close():
                 event.ignore()
                 return
+        for timer in (self._search_timer, self._detail_timer, self._count_timer):
+            timer.stop()  # nothing may read the store after the window is gone
         self.save_layout()
         super().closeEvent(event)

@@ -109,7 +109,9 @@ def test_search_as_you_type_is_debounced_and_matches_every_field(window, qtbot, 
             ),
             timeout=2000,
         )
-    assert window.detail.application.number == filled[0].number, "the match is shown"
+    qtbot.waitUntil(
+        lambda: window.detail.application.number == filled[0].number, timeout=2000
+    )  # the details pane follows the first match once typing pauses
 
 
 def test_clicking_a_header_sorts_through_the_query(window, qtbot):
