@@ -9,7 +9,7 @@ price(P), credit = the difference. Every charge is rounded once, half-up, to the
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal
 from fractions import Fraction
 
 from kcsac.domain import ordinance as o
@@ -43,13 +43,15 @@ from kcsac.domain.rates import (
     rate_table_on,
 )
 from kcsac.domain.surcharge import Concentrations, SurchargeLimits, check_limits
-from kcsac.domain.volume import round_half_up, to_decimal
+from kcsac.domain.volume import VOLUME_PLACES, round_half_up, to_decimal
 
 # The inputs and their checks live in determination.py; importing them from here works too.
 __all__ = [
     "AdjustedSchedule",
     "DeterminationTerms",
+    "PeriodFigures",
     "PeriodInput",
+    "PeriodPricer",
     "RateUsed",
     "ScheduleRow",
     "ScheduleTotals",
@@ -372,3 +374,168 @@ def _notes(
     if any("meter error" in f for r in rows for f in r.flags):
         notes.append("A period flagged with a meter error gets no credit.")
     return tuple(notes)
+
+
+# --- one period's figures in integer arithmetic (the billing export's hot path) -------------
+
+_MILLION = 10**VOLUME_PLACES
+_EXACT = Context(prec=60)  # the precision of volume.to_decimal, so exact results agree
+_LIMIT = 10**12  # beyond this many ccf (or days) the quick path steps aside
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """What build_schedule's row gives for one period and the billing export needs, with
+    the factor kept as integers (days_credited / days, not reduced)."""
+
+    days: int
+    days_credited: int
+    purchased_ccf: Decimal
+    diverted_ccf: Decimal
+    credited_ccf: Decimal
+    billed_ccf: Decimal
+    volume_charge_unadjusted_cents: int
+    volume_charge_cents: int
+    credit_cents: int
+    flags: tuple[str, ...]
+
+
+def _ratio(value: Decimal) -> tuple[int, int] | None:
+    """(numerator, denominator) of a Decimal with at most 6 places, else None."""
+    try:
+        num, den = value.as_integer_ratio()
+    except (ValueError, OverflowError):  # NaN, infinity
+        return None
+    return None if _MILLION % den else (num, den)
+
+
+def _shown_ratio(num: int, den: int) -> Decimal:
+    """schedule._shown(Fraction(num, den)) without the Fraction: exact when it terminates
+    within 6 places (as volume.to_decimal writes it), else half-up to 6 places."""
+    if num * _MILLION % den == 0:
+        return _EXACT.divide(Decimal(num), Decimal(den))
+    whole = (2 * abs(num) * _MILLION + den) // (2 * den)
+    return Decimal(-whole if num < 0 else whole).scaleb(-VOLUME_PLACES)
+
+
+def _half_up(num: int, den: int) -> int:
+    """num/den rounded half away from zero (what money.to_cents does to exact dollars)."""
+    whole = (2 * abs(num) + den) // (2 * den)
+    return -whole if num < 0 else whole
+
+
+class PeriodPricer:
+    """build_schedule's figures for one period at a time, for the common case: a percentage
+    or fixed determination, one rate table over the period, pro-rata pricing, no surcharge.
+
+    `figures()` returns None whenever the general engine is needed (metered methods, a
+    period across two tables, whole-ccf-up rounding, anything build_schedule would refuse
+    or report), so the caller falls back to build_schedule. Exact integer arithmetic: the
+    same numbers as the Fraction engine (tests/domain/test_period_pricer.py compares them).
+    """
+
+    def __init__(
+        self,
+        customer_class: CustomerClass,
+        terms: DeterminationTerms,
+        tables: Sequence[RateTable] = RATE_TABLES,
+    ) -> None:
+        self.customer_class = customer_class
+        self.terms = terms
+        self._tables = sorted(tables, key=lambda t: t.effective_on)
+        self._param: tuple[int, int] | None = None
+        self._percentage = terms.method is Method.PERCENTAGE
+        usable = (
+            adjustment_problem(customer_class) is None
+            and terms.method in (Method.PERCENTAGE, Method.FIXED)
+            and not check_terms(terms)
+        )
+        if usable:
+            value = terms.percent if self._percentage else terms.fixed_ccf
+            self._param = _ratio(value)  # type: ignore[arg-type]
+        # Look-ups by date, remembered: billing periods repeat across accounts.
+        self._period: dict[tuple[date, date], tuple[int, int, int, int] | None] = {}
+        self._pro_rata_on: dict[date, bool] = {}
+
+    def _table_of(self, start: date, end: date) -> RateTable | None:
+        """The one table in force on every day of start..end, or None."""
+        found = None
+        for t in self._tables:
+            if t.effective_on <= start:
+                found = t
+            elif t.effective_on <= end:
+                return None  # a later table starts inside the period
+        return found
+
+    def _constants(self, start: date, end: date) -> tuple[int, int, int, int] | None:
+        """(rate num, rate den, month num, month den) of the one table over the period."""
+        key = (start, end)
+        if key not in self._period:
+            table = self._table_of(start, end)
+            found = None
+            if table is not None:
+                charge = table.charges_for(self.customer_class).volume_charge
+                rate = (0, 1) if charge is None else _ratio(charge.amount)
+                month = _ratio(table.month_for(self.customer_class).amount)
+                if rate is not None and month is not None:
+                    found = (*rate, *month)
+            self._period[key] = found
+        return self._period[key]
+
+    def _pro_rata(self, effective_on: date) -> bool:
+        """A table is in force on the effective date and prices pro rata."""
+        if effective_on not in self._pro_rata_on:
+            table = self._table_of(effective_on, effective_on)
+            self._pro_rata_on[effective_on] = (
+                table is not None and table.volume_rounding is VolumeRounding.PRO_RATA
+            )
+        return self._pro_rata_on[effective_on]
+
+    def figures(
+        self, effective_on: date, start: date, end: date, purchased: Decimal
+    ) -> PeriodFigures | None:
+        if self._param is None or end < start or not self._pro_rata(effective_on):
+            return None
+        constants = self._constants(start, end)
+        ratio = _ratio(purchased)
+        if constants is None or ratio is None:
+            return None
+        rn, rd, mn, md = constants
+        pn, pd = ratio
+        if pn < 0 or pn >= _LIMIT * pd:
+            return None
+        qn, qd = self._param
+        days = (end - start).days + 1
+        if effective_on <= start:
+            credited_days = days
+        elif effective_on > end:
+            credited_days = 0
+        else:
+            credited_days = (end - effective_on).days + 1
+        if self._percentage:
+            dn, dd = pn * qn, pd * qd * 100  # D = P x p / 100
+        else:
+            dn, dd = qn * days * md, qd * mn  # D = v x days / month
+            if dn * pd > pn * dd:
+                return None  # the fixed diversion exceeds the purchase: the engine says so
+        # credited = D x c / days; billed = P - credited; charges at the table's rate.
+        cn, cd = dn * credited_days, dd * days
+        unadjusted = _half_up(pn * rn * 100, pd * rd)
+        adjusted = _half_up((pn * cd - cn * pd) * rn * 100, pd * cd * rd)
+        purchased_shown = _shown_ratio(pn, pd)
+        credited_shown = _shown_ratio(cn, cd)
+        return PeriodFigures(
+            days,
+            credited_days,
+            purchased_shown,
+            _shown_ratio(dn, dd),
+            credited_shown,
+            purchased_shown - credited_shown,
+            unadjusted,
+            adjusted,
+            unadjusted - adjusted,
+            _NO_CREDIT if credited_days == 0 else (),
+        )
+
+
+_NO_CREDIT = ("before the effective date: no credit",)

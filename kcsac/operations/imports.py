@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from kcsac.domain.customer_class import AccountClass, CustomerClass
-from kcsac.domain.records import Account, ConsumptionPeriod, RecordError, User
+from kcsac.domain.records import Account, RecordError, User
 from kcsac.domain.roles import Permission
 from kcsac.operations.applications import check_account
 from kcsac.operations.users import require
@@ -208,6 +208,11 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
+# Above this many lines, every account number and stored period is read in one query each
+# (a monthly file names most accounts); below it, only the accounts the file names.
+_BULK_LINES = 2000
+
+
 def import_consumption(
     store: Store, actor: User | None, path: Path, *, today: dt.date, skip_bad: bool = False
 ) -> ImportResult:
@@ -216,19 +221,27 @@ def import_consumption(
     text = _read(path)
     cols = CONSUMPTION_COLUMNS
     result = ImportResult(header=cols)
-    good: dict[tuple[str, dt.date], tuple[int, ConsumptionPeriod]] = {}
+    bulk = text.count("\n") > _BULK_LINES
+    # (account, start ISO) -> (line, (account, start ISO, end ISO, ccf), cells)
+    good: dict[tuple[str, str], tuple[int, tuple[str, str, str, Decimal], tuple]] = {}
     known: dict[str, bool] = {}
-    cells_of: dict[int, tuple] = {}
-    for line, row, cells in _rows(path, text, cols, result):
-        if not row:
-            result.bad.append(_width_problem(line, cols, cells, len(cols)))
+    all_accounts = store.account_numbers() if bulk else None
+    dates: dict[str, dt.date | None] = {}  # a file repeats a few dates many times
+    bad = result.bad
+    for line, values, cells in _values(path, text, cols, result):
+        if values is None:
+            bad.append(_width_problem(line, cols, cells, len(cols)))
             continue
-        bad_before = len(result.bad)
-        account = row["account"]
+        bad_before = len(bad)
+        account, start_text, end_text, ccf_text = values
         if account not in known:
-            known[account] = store.find_account(account) is not None
+            known[account] = (
+                account in all_accounts
+                if all_accounts is not None
+                else store.find_account(account) is not None
+            )
         if not known[account]:
-            result.bad.append(
+            bad.append(
                 _bad(
                     line,
                     cols,
@@ -238,29 +251,23 @@ def import_consumption(
                     cells,
                 )
             )
-        start, end = _date(row["period_start"]), _date(row["period_end"])
+        if start_text not in dates:
+            dates[start_text] = _date(start_text)
+        if end_text not in dates:
+            dates[end_text] = _date(end_text)
+        start, end = dates[start_text], dates[end_text]
         if start is None:
-            result.bad.append(
+            bad.append(
                 _bad(
-                    line,
-                    cols,
-                    "period_start",
-                    f"{row['period_start']!r} is not a date (YYYY-MM-DD)",
-                    cells,
+                    line, cols, "period_start", f"{start_text!r} is not a date (YYYY-MM-DD)", cells
                 )
             )
         if end is None:
-            result.bad.append(
-                _bad(
-                    line,
-                    cols,
-                    "period_end",
-                    f"{row['period_end']!r} is not a date (YYYY-MM-DD)",
-                    cells,
-                )
+            bad.append(
+                _bad(line, cols, "period_end", f"{end_text!r} is not a date (YYYY-MM-DD)", cells)
             )
         if start and end and end < start:
-            result.bad.append(
+            bad.append(
                 _bad(
                     line,
                     cols,
@@ -270,51 +277,63 @@ def import_consumption(
                 )
             )
         if start and end and end > today:
-            result.bad.append(
+            bad.append(
                 _bad(line, cols, "period_end", f"the period ends in the future ({end})", cells)
             )
         try:
-            ccf = Decimal(row["ccf"])
+            ccf = Decimal(ccf_text)
             if not ccf.is_finite() or ccf < 0:
                 raise InvalidOperation
         except InvalidOperation:
             ccf = None
-            result.bad.append(
+            bad.append(
                 _bad(
                     line,
                     cols,
                     "ccf",
-                    f"{row['ccf']!r} is not a volume in ccf (a number, 0 or more)",
+                    f"{ccf_text!r} is not a volume in ccf (a number, 0 or more)",
                     cells,
                 )
             )
-        if len(result.bad) > bad_before:
+        if len(bad) > bad_before:
             continue
-        period = ConsumptionPeriod(account, start, end, ccf)
-        key = (account, start)
-        if key in good and good[key][1] != period:
-            result.bad.append(
+        period = (account, start.isoformat(), end.isoformat(), ccf)
+        key = (account, period[1])
+        found = good.get(key)
+        if found is None:
+            good[key] = (line, period, cells)
+        elif found[1] != period:
+            bad.append(
                 _bad(
                     line,
                     cols,
                     "period_start",
-                    f"this period of {account} is also"
-                    f" on line {good[key][0]} with different values",
+                    f"this period of {account} is also on line {found[0]} with different values",
                     cells,
                 )
             )
-            continue
-        good.setdefault(key, (line, period))
-        cells_of[line] = cells
-    _overlaps(store, good, result, cells_of)
+    stored = _stored(store, good, bulk)
+    _overlaps(good, stored, result)
     if result.bad and not skip_bad:
         return result
     bad_lines = {b.line for b in result.bad}
-    periods = [p for line, p in good.values() if line not in bad_lines]
+    new: list[tuple[str, str, str, str]] = []
+    changed: list[tuple[str, str, str, str]] = []
+    unchanged = 0
+    for line, (account, start, end, ccf), _cells in good.values():
+        if line in bad_lines:
+            continue
+        row = (account, start, end, str(ccf))  # as put_consumption stores it
+        old = stored.get(account, {}).get(start)
+        if old is None:
+            new.append(row)
+        elif old == row[2:]:
+            unchanged += 1
+        else:
+            changed.append(row)
     with store.write():
-        new, changed = store.put_consumption(periods)
-        result.added, result.changed = new, changed
-        result.unchanged = len(periods) - new - changed
+        store.replace_consumption(new + changed)
+        result.added, result.changed, result.unchanged = len(new), len(changed), unchanged
         if new or changed:
             store.audit(
                 actor.login,
@@ -322,8 +341,8 @@ def import_consumption(
                 "consumption",
                 path.name,
                 after={
-                    "added": new,
-                    "changed": changed,
+                    "added": len(new),
+                    "changed": len(changed),
                     "file": path.name,
                     "sha256": _digest(text),
                 },
@@ -332,19 +351,73 @@ def import_consumption(
     return result
 
 
-def _overlaps(store: Store, good: dict, result: ImportResult, cells_of: dict) -> None:
-    """A period overlapping another of the same account (in the file or stored) is an error."""
-    by_account: dict[str, list[tuple[int, ConsumptionPeriod]]] = {}
-    for line, p in good.values():
-        by_account.setdefault(p.account, []).append((line, p))
-    for account, items in by_account.items():
-        stored = [(0, p) for p in store.consumption(account)]
-        incoming = {p.start for _, p in items}
-        pool = sorted(
-            items + [s for s in stored if s[1].start not in incoming], key=lambda x: x[1].start
+def _values(
+    path: Path, text: str, columns: tuple[str, ...], result: ImportResult
+) -> Iterator[tuple[int, tuple[str, ...] | None, tuple]]:
+    """(first line, the columns' stripped cells in `columns` order or None when the row is
+    not as wide as the header, cells) for each data row: _rows without a dict per row."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError(
+            f"{path}: is empty; expected the header {','.join(columns)}"
+        ) from None
+    except csv.Error as exc:
+        raise ImportFileError(f"{path}: line 1: {exc}") from None
+    result.header = tuple(header)
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise ImportFileError(
+            f"{path}: line 1: the header lacks {', '.join(missing)}; expected "
+            f"{','.join(columns)} (found {','.join(header)})"
         )
-        for (l1, a), (l2, b) in itertools.pairwise(pool):
-            if b.start > a.end:
+    index = [names.index(c) for c in columns]
+    width = len(header)
+    line = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportFileError(f"{path}: line {line}: {exc}") from None
+        first_line, line = line, reader.line_num + 1
+        if len(cells) != width:
+            if any(c.strip() for c in cells):  # blank lines are not rows
+                yield first_line, None, tuple(cells)
+            continue
+        values = tuple(cells[i].strip() for i in index)
+        if not any(values) and not any(c.strip() for c in cells):
+            continue  # blank lines are not rows
+        yield first_line, values, tuple(cells)
+
+
+def _stored(store: Store, good: dict, bulk: bool) -> dict[str, dict[str, tuple[str, str]]]:
+    """Stored periods of the file's accounts: account -> {start: (end, ccf)} (ISO text)."""
+    accounts = {period[0] for _line, period, _cells in good.values()}
+    if bulk:
+        return {a: v for a, v in store.stored_consumption().items() if a in accounts}
+    return store.stored_consumption(accounts)
+
+
+def _overlaps(good: dict, stored: dict, result: ImportResult) -> None:
+    """A period overlapping another of the same account (in the file or stored) is an error."""
+    by_account: dict[str, list[tuple[int, str, str, tuple]]] = {}
+    for line, (account, start, end, _ccf), cells in good.values():
+        by_account.setdefault(account, []).append((line, start, end, cells))
+    for account, items in by_account.items():
+        incoming = {start for _, start, _, _ in items}
+        kept = [
+            (0, start, end, ())
+            for start, (end, _ccf) in stored.get(account, {}).items()
+            if start not in incoming
+        ]
+        # ISO dates sort and compare as the dates do.
+        pool = sorted(items + kept, key=lambda x: x[1])
+        for (l1, a_start, a_end, c1), (l2, b_start, b_end, c2) in itertools.pairwise(pool):
+            if b_start > a_end:
                 continue
             line, other = (l2, l1) if l2 else (l1, l2)
             where = "already stored" if other == 0 else f"on line {other}"
@@ -353,9 +426,9 @@ def _overlaps(store: Store, good: dict, result: ImportResult, cells_of: dict) ->
                     line,
                     "period_start",
                     2,
-                    f"the period {b.start}..{b.end} overlaps {a.start}.."
-                    f"{a.end} of account {account} ({where})",
-                    cells_of.get(line, ()),
+                    f"the period {b_start}..{b_end} overlaps {a_start}.."
+                    f"{a_end} of account {account} ({where})",
+                    c2 if l2 else c1,
                 )
             )
 

@@ -27,6 +27,10 @@ class AccountsMixin:
         row = self._row("SELECT * FROM accounts WHERE number = ?", (number,))
         return convert.account(row) if row else None
 
+    def account_numbers(self) -> set[str]:
+        """Every account number (one query; for checking a large import's rows)."""
+        return {r[0] for r in self.conn.execute("SELECT number FROM accounts")}
+
     def insert_account(self, acct: Account, actor: str, *, reason: str = "") -> Account:
         with self.write():
             if self.find_account(acct.number) is not None:

@@ -272,3 +272,36 @@ class FilingsMixin:
                 else:
                     changed += 1
         return new, changed
+
+    def stored_consumption(
+        self, accounts: set[str] | None = None
+    ) -> dict[str, dict[str, tuple[str, str]]]:
+        """Stored periods as text, account -> {period_start: (period_end, ccf)}: of the
+        given accounts, or of every account in one pass (None; for files naming most)."""
+        found: dict[str, dict[str, tuple[str, str]]] = {}
+        sql = "SELECT account, period_start, period_end, ccf FROM consumption"
+        if accounts is None:
+            rows = self.conn.execute(sql)
+        else:
+            rows = (
+                r
+                for a in sorted(accounts)
+                for r in self.conn.execute(f"{sql} WHERE account = ?", (a,))
+            )
+        for account, start, end, ccf in rows:
+            periods = found.get(account)
+            if periods is None:
+                periods = found[account] = {}
+            periods[start] = (end, ccf)
+        return found
+
+    def replace_consumption(self, rows: list[tuple[str, str, str, str]]) -> None:
+        """Insert or replace (account, period_start, period_end, ccf) rows, ISO dates and
+        the ccf's text, in one statement; in account order, so that the table's pages are
+        written in the order they are stored."""
+        with self.write():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO consumption (account, period_start, period_end, ccf) "
+                "VALUES (?,?,?,?)",
+                sorted(rows),
+            )

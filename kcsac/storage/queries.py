@@ -1,11 +1,15 @@
 """The desk's list queries: queues, search-as-you-type, sorting and paging, all in SQL."""
 
+import datetime as dt
 import re
 import sqlite3
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import NamedTuple
 
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import CustomerClass
-from kcsac.domain.records import ApplicationSummary
+from kcsac.domain.records import ApplicationSummary, Determination
 from kcsac.domain.status import Status
 from kcsac.storage import convert
 
@@ -49,6 +53,14 @@ def match_expression(search: str) -> str | None:
     if not tokens:
         return None
     return " AND ".join(f'"{t}"*' for t in tokens)
+
+
+class StoredPeriod(NamedTuple):
+    """A stored billing period, light enough to stream a whole year of every credit."""
+
+    start: dt.date
+    end: dt.date
+    ccf: Decimal
 
 
 class QueriesMixin:
@@ -194,3 +206,49 @@ class QueriesMixin:
                 "AND status IN ('approved', 'revoked', 'ended') ORDER BY id"
             )
         ]
+
+    def credit_spans_bulk(self) -> dict[str, list[tuple[dt.date, Determination]]]:
+        """Every signed approval or amendment with an effective date, as application ->
+        [(effective_on, its determination)] in signing order (one query for all credits)."""
+        found: dict[str, list[tuple[dt.date, Determination]]] = {}
+        cursor = self.conn.execute(
+            "SELECT d.application AS signed_for, d.effective_on AS signed_effective, t.* "
+            "FROM decisions d JOIN determinations t ON t.id = d.determination_id "
+            "WHERE d.kind IN ('approval', 'amendment') AND d.effective_on IS NOT NULL "
+            "ORDER BY d.id"
+        )
+        names = [c[0] for c in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            found.setdefault(row["signed_for"], []).append(
+                (dt.date.fromisoformat(row["signed_effective"]), convert.determination(row))
+            )
+        return found
+
+    def credited_consumption(
+        self, *, through: dt.date | None = None
+    ) -> Iterator[tuple[str, str, str, str | None, list[StoredPeriod]]]:
+        """(number, account, customer_class, ended_on, periods) for every application that
+        carries or carried a credit, in application order, its account's billing periods in
+        date order (those starting after `through` left out): one streaming query."""
+        limit = "AND k.period_start <= ? " if through else ""
+        cursor = self.conn.execute(
+            "SELECT a.number, a.account, c.customer_class, a.ended_on, k.period_start, "
+            "k.period_end, k.ccf FROM applications a "
+            "JOIN accounts c ON c.number = a.account "
+            "JOIN consumption k ON k.account = a.account "
+            "WHERE a.effective_on IS NOT NULL AND a.status IN ('approved', 'revoked', 'ended') "
+            f"{limit}ORDER BY a.id, k.period_start",
+            (through.isoformat(),) if through else (),
+        )
+        day, dec = dt.date.fromisoformat, Decimal
+        head: tuple | None = None
+        periods: list[StoredPeriod] = []
+        for r in cursor:
+            if head is None or r[0] != head[0]:
+                if head is not None:
+                    yield head[0], head[1], head[2], head[3], periods
+                head, periods = r, []
+            periods.append(StoredPeriod(day(r[4]), day(r[5]), dec(r[6])))
+        if head is not None:
+            yield head[0], head[1], head[2], head[3], periods

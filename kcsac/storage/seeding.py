@@ -2,8 +2,9 @@
 
 import datetime as dt
 import functools
+import itertools
 import json
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import CustomerClass
@@ -102,7 +103,107 @@ def _status(i: int) -> str:
     return "approved"
 
 
-def _rows(first: int, count: int, periods: int) -> Iterator[tuple[tuple, tuple, list[tuple]]]:
+# Billing periods are whole calendar months from the first day kcsac holds rates for, so
+# every credit (signed 30 days after receipt) has periods before, across and after it.
+_FIRST_PERIOD = dt.date(2026, 5, 1)
+_SIGNER = ("seed-director", "director")
+_STAMP = "2026-05-01T00:00:00+00:00"
+
+
+@dataclass
+class _Batch:
+    """One transaction's rows, in insert order (applications before what refers to them)."""
+
+    accounts: list[tuple] = field(default_factory=list)
+    apps: list[tuple] = field(default_factory=list)
+    use: list[tuple] = field(default_factory=list)
+    determinations: list[tuple] = field(default_factory=list)
+    decisions: list[tuple] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return sum(
+            len(x)
+            for x in (self.accounts, self.apps, self.use, self.determinations, self.decisions)
+        )
+
+
+def _terms(i: int, k: int = 0) -> tuple[str, str | None, str | None]:
+    """(method, percent, fixed_ccf) as the director's determination stores them: mostly a
+    percentage p (5.0..94.9), every fifth a fixed volume per 30 days (5..50 ccf, below the
+    smallest seeded month's purchase)."""
+    j = i * 31 + k * 17
+    if i % 5 == 0:
+        return "fixed", None, str(5 + j % 46)
+    p = 50 + (j * 37) % 900
+    return "percentage", (str(p // 10) if p % 10 == 0 else f"{p // 10}.{p % 10}"), None
+
+
+def _credit(i: int, number: str, status: str, signed: dt.date, ids, out: _Batch) -> str | None:
+    """The locked determination(s) and signed decision(s) of a credited file, as
+    kcsac.operations.approvals writes them; returns ended_on (revoked/ended) or None."""
+    who, role = _SIGNER
+    signatures = [(signed, "approval")]
+    if status == "approved" and i % 23 == 0:  # a few credits were amended since
+        signatures.append((signed + dt.timedelta(days=91 + i % 30), "amendment"))
+    previous = None
+    for k, (day, kind) in enumerate(signatures):
+        method, percent, fixed = _terms(i, k)
+        det_id = next(ids)
+        entered = day - dt.timedelta(days=10)
+        out.determinations.append(
+            (
+                det_id,
+                number,
+                method,
+                percent,
+                fixed,
+                f"seeded {method} determination",
+                who,
+                entered.isoformat(),
+                1,
+                previous,
+            )
+        )
+        out.decisions.append(
+            (number, kind, who, role, day.isoformat(), _STAMP, det_id, day.isoformat(), "")
+        )
+        previous = det_id
+    if status == "revoked":
+        from_on = signed + dt.timedelta(days=150 + i % 60)
+        out.decisions.append(
+            (
+                number,
+                "revocation",
+                who,
+                role,
+                from_on.isoformat(),
+                _STAMP,
+                None,
+                from_on.isoformat(),
+                "seeded revocation",
+            )
+        )
+        return (from_on - dt.timedelta(days=1)).isoformat()
+    if status == "ended":
+        transfer = signed + dt.timedelta(days=200 + i % 90)
+        out.decisions.append(
+            (
+                number,
+                "ownership-change",
+                who,
+                role,
+                transfer.isoformat(),
+                _STAMP,
+                None,
+                None,
+                f"credit moved to a new owner from {transfer.isoformat()}",
+            )
+        )
+        return (transfer - dt.timedelta(days=1)).isoformat()
+    return None
+
+
+def _rows(first: int, count: int, periods: int, ids, out: _Batch) -> None:
     base = dt.date(2026, 5, 1)
     for i in range(first, first + count):
         number = f"{100000 + i:06d}-{i % 97:02d}"
@@ -110,53 +211,57 @@ def _rows(first: int, count: int, periods: int) -> Iterator[tuple[tuple, tuple, 
             f"{_WORDS[i % 24]} {_WORDS[(i // 24) % 24]} {_KINDS[(i // 576) % 12]} #{i % 1000}"
         )
         address = f"{100 + (i * 37) % 9800} {_STREETS[i % 10]}"
-        account = (
-            number,
-            customer,
-            address,
-            "industrial" if i % 11 == 0 else "commercial",
-            _CLASSES[i % 9],
-            1,
-            "seed",
-            "2026-05-01T00:00:00+00:00",
+        out.accounts.append(
+            (
+                number,
+                customer,
+                address,
+                "industrial" if i % 11 == 0 else "commercial",
+                _CLASSES[i % 9],
+                1,
+                "seed",
+                _STAMP,
+            )
         )
         category = _CATEGORIES[i % 8]
         status = _status(i)
         received = base + dt.timedelta(days=i % 180)
         fee = _fee(category, _CLASSES[i % 9], received)
         paid = 0 if status in ("draft", "awaiting-fee") or fee is None else fee
-        effective = (
-            (received + dt.timedelta(days=30)).isoformat()
-            if status in ("approved", "revoked", "ended")
-            else None
-        )
         year = 2026 + i // 9000  # ~9,000 applications a year keeps numbers realistic
-        app = (
-            f"SAC-{year}-{i % 9000 + 1:04d}",
-            category,
-            status,
-            number,
-            None if status == "draft" else received.isoformat(),
-            0,
-            json.dumps({"seeded": "yes"}),
-            "{}",
-            None if status == "draft" else fee,
-            "",
-            paid,
-            effective,
-            "seed",
-            "seed",
-            "2026-05-01T00:00:00+00:00",
+        app_number = f"SAC-{year}-{i % 9000 + 1:04d}"
+        effective = ended = None
+        if status in ("approved", "revoked", "ended"):
+            signed = received + dt.timedelta(days=30)
+            effective = signed.isoformat()
+            ended = _credit(i, app_number, status, signed, ids, out)
+        out.apps.append(
+            (
+                app_number,
+                category,
+                status,
+                number,
+                None if status == "draft" else received.isoformat(),
+                0,
+                json.dumps({"seeded": "yes"}),
+                "{}",
+                None if status == "draft" else fee,
+                "",
+                paid,
+                effective,
+                ended,
+                "seed",
+                "seed",
+                _STAMP,
+            )
         )
-        use = []
-        start = dt.date(2025, 5, 1)
+        start = _FIRST_PERIOD
         for k in range(periods):
             end = _add_month(start) - dt.timedelta(days=1)
-            use.append(
+            out.use.append(
                 (number, start.isoformat(), end.isoformat(), str(60 + (i * 13 + k * 29) % 400))
             )
             start = end + dt.timedelta(days=1)
-        yield account, app, use
 
 
 def _add_month(day: dt.date) -> dt.date:
@@ -166,36 +271,48 @@ def _add_month(day: dt.date) -> dt.date:
 def seed(
     store: Store, applications: int, periods: int = 12, *, batch: int = 5000, start: int = 0
 ) -> int:
-    """Insert `applications` accounts+applications with `periods` consumption rows each, in
-    transactions of `batch` applications. Returns the number of rows inserted."""
+    """Insert `applications` accounts+applications with `periods` monthly consumption rows
+    each (from 2026-05-01), and for every approved, revoked or ended file its locked
+    determination and signed decisions, in transactions of `batch` applications. Returns
+    the number of rows inserted."""
     conn = store.conn
     rows = 0
     done = 0
+    next_id = (conn.execute("SELECT max(id) FROM determinations").fetchone()[0] or 0) + 1
+    ids = itertools.count(next_id)
     while done < applications:
         n = min(batch, applications - done)
-        accounts, apps, use = [], [], []
-        for account, app, periods_rows in _rows(start + done, n, periods):
-            accounts.append(account)
-            apps.append(app)
-            use.extend(periods_rows)
+        out = _Batch()
+        _rows(start + done, n, periods, ids, out)
         with store.write():
             conn.executemany(
                 "INSERT INTO accounts (number, customer, service_address, account_class, "
                 "customer_class, version, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                accounts,
+                out.accounts,
             )
             conn.executemany(
                 "INSERT INTO applications (number, category, status, account, received_on, "
                 "storm_sewer, details, documents, fee_cents, fee_note, paid_cents, "
-                "effective_on, created_by, updated_by, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                apps,
+                "effective_on, ended_on, created_by, updated_by, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                out.apps,
             )
             conn.executemany(
                 "INSERT INTO consumption (account, period_start, period_end, ccf) VALUES (?,?,?,?)",
-                use,
+                out.use,
             )
-        rows += len(accounts) + len(apps) + len(use)
+            conn.executemany(
+                "INSERT INTO determinations (id, application, method, percent, fixed_ccf, "
+                "justification, entered_by, entered_on, locked, amends) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                out.determinations,
+            )
+            conn.executemany(
+                "INSERT INTO decisions (application, kind, decided_by, role, decided_on, "
+                "recorded_at, determination_id, effective_on, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                out.decisions,
+            )
+        rows += len(out)
         done += n
     # Bulk batches leave many index segments; a desk's slow trickle is merged as it goes.
     conn.execute("INSERT INTO application_search(application_search) VALUES ('optimize')")
