@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Context, Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from kcsac.domain import ordinance as o
 from kcsac.domain.customer_class import CustomerClass
@@ -383,10 +384,10 @@ _EXACT = Context(prec=60)  # the precision of volume.to_decimal, so exact result
 _LIMIT = 10**12  # beyond this many ccf (or days) the quick path steps aside
 
 
-@dataclass(frozen=True, slots=True)
-class PeriodFigures:
+class PeriodFigures(NamedTuple):
     """What build_schedule's row gives for one period and the billing export needs, with
-    the factor kept as integers (days_credited / days, not reduced)."""
+    the factor kept as integers (days_credited / days, not reduced). A NamedTuple: the
+    export makes one per period, half a million at a time."""
 
     days: int
     days_credited: int
@@ -418,12 +419,6 @@ def _shown_ratio(num: int, den: int) -> Decimal:
     return Decimal(-whole if num < 0 else whole).scaleb(-VOLUME_PLACES)
 
 
-def _half_up(num: int, den: int) -> int:
-    """num/den rounded half away from zero (what money.to_cents does to exact dollars)."""
-    whole = (2 * abs(num) + den) // (2 * den)
-    return -whole if num < 0 else whole
-
-
 class PeriodPricer:
     """build_schedule's figures for one period at a time, for the common case: a percentage
     or fixed determination, one rate table over the period, pro-rata pricing, no surcharge.
@@ -432,6 +427,8 @@ class PeriodPricer:
     period across two tables, whole-ccf-up rounding, anything build_schedule would refuse
     or report), so the caller falls back to build_schedule. Exact integer arithmetic: the
     same numbers as the Fraction engine (tests/domain/test_period_pricer.py compares them).
+    `shapes` may be shared by the pricers of one customer class and the same tables: it
+    remembers each (effective date, period)'s days and rates.
     """
 
     def __init__(
@@ -439,6 +436,8 @@ class PeriodPricer:
         customer_class: CustomerClass,
         terms: DeterminationTerms,
         tables: Sequence[RateTable] = RATE_TABLES,
+        *,
+        shapes: dict | None = None,
     ) -> None:
         self.customer_class = customer_class
         self.terms = terms
@@ -453,9 +452,7 @@ class PeriodPricer:
         if usable:
             value = terms.percent if self._percentage else terms.fixed_ccf
             self._param = _ratio(value)  # type: ignore[arg-type]
-        # Look-ups by date, remembered: billing periods repeat across accounts.
-        self._period: dict[tuple[date, date], tuple[int, int, int, int] | None] = {}
-        self._pro_rata_on: dict[date, bool] = {}
+        self._shapes: dict = {} if shapes is None else shapes
 
     def _table_of(self, start: date, end: date) -> RateTable | None:
         """The one table in force on every day of start..end, or None."""
@@ -467,44 +464,22 @@ class PeriodPricer:
                 return None  # a later table starts inside the period
         return found
 
-    def _constants(self, start: date, end: date) -> tuple[int, int, int, int] | None:
-        """(rate num, rate den, month num, month den) of the one table over the period."""
-        key = (start, end)
-        if key not in self._period:
-            table = self._table_of(start, end)
-            found = None
-            if table is not None:
-                charge = table.charges_for(self.customer_class).volume_charge
-                rate = (0, 1) if charge is None else _ratio(charge.amount)
-                month = _ratio(table.month_for(self.customer_class).amount)
-                if rate is not None and month is not None:
-                    found = (*rate, *month)
-            self._period[key] = found
-        return self._period[key]
-
-    def _pro_rata(self, effective_on: date) -> bool:
-        """A table is in force on the effective date and prices pro rata."""
-        if effective_on not in self._pro_rata_on:
-            table = self._table_of(effective_on, effective_on)
-            self._pro_rata_on[effective_on] = (
-                table is not None and table.volume_rounding is VolumeRounding.PRO_RATA
-            )
-        return self._pro_rata_on[effective_on]
-
-    def figures(
-        self, effective_on: date, start: date, end: date, purchased: Decimal
-    ) -> PeriodFigures | None:
-        if self._param is None or end < start or not self._pro_rata(effective_on):
+    def _shape(self, effective_on: date, start: date, end: date) -> tuple | None:
+        """(days, days credited, rate num, rate den, month num, month den), or None when
+        the period is not for the quick path (no single table, not pro rata, bad dates)."""
+        if end < start:
             return None
-        constants = self._constants(start, end)
-        ratio = _ratio(purchased)
-        if constants is None or ratio is None:
+        in_force = self._table_of(effective_on, effective_on)
+        table = self._table_of(start, end)
+        if in_force is None or table is None:
             return None
-        rn, rd, mn, md = constants
-        pn, pd = ratio
-        if pn < 0 or pn >= _LIMIT * pd:
+        if in_force.volume_rounding is not VolumeRounding.PRO_RATA:
             return None
-        qn, qd = self._param
+        charge = table.charges_for(self.customer_class).volume_charge
+        rate = (0, 1) if charge is None else _ratio(charge.amount)
+        month = _ratio(table.month_for(self.customer_class).amount)
+        if rate is None or month is None:
+            return None
         days = (end - start).days + 1
         if effective_on <= start:
             credited_days = days
@@ -512,6 +487,25 @@ class PeriodPricer:
             credited_days = 0
         else:
             credited_days = (end - effective_on).days + 1
+        return (days, credited_days, *rate, *month)
+
+    def figures(
+        self, effective_on: date, start: date, end: date, purchased: Decimal
+    ) -> PeriodFigures | None:
+        if self._param is None:
+            return None
+        key = (effective_on, start, end)
+        shape = self._shapes.get(key, False)
+        if shape is False:
+            shape = self._shapes[key] = self._shape(effective_on, start, end)
+        ratio = _ratio(purchased)
+        if shape is None or ratio is None:
+            return None
+        days, credited_days, rn, rd, mn, md = shape
+        pn, pd = ratio
+        if pn < 0 or pn >= _LIMIT * pd:
+            return None
+        qn, qd = self._param
         if self._percentage:
             dn, dd = pn * qn, pd * qd * 100  # D = P x p / 100
         else:
@@ -520,8 +514,11 @@ class PeriodPricer:
                 return None  # the fixed diversion exceeds the purchase: the engine says so
         # credited = D x c / days; billed = P - credited; charges at the table's rate.
         cn, cd = dn * credited_days, dd * days
-        unadjusted = _half_up(pn * rn * 100, pd * rd)
-        adjusted = _half_up((pn * cd - cn * pd) * rn * 100, pd * cd * rd)
+        # Half-up to the cent of exact non-negative dollars: floor(x + 1/2).
+        den = pd * rd
+        unadjusted = (pn * rn * 200 + den) // (2 * den)
+        den *= cd
+        adjusted = ((pn * cd - cn * pd) * rn * 200 + den) // (2 * den)
         purchased_shown = _shown_ratio(pn, pd)
         credited_shown = _shown_ratio(cn, cd)
         return PeriodFigures(
