@@ -252,11 +252,12 @@ def _import_consumption(
     # A file repeats a few dates many times: each text is parsed once (date, ISO text).
     dates: dict[str, tuple[dt.date | None, str]] = {}
     bad = result.bad
+    # Per account, its good rows in file order: (line, start ISO, end ISO, ccf, cells).
+    by_account: dict[str, list[tuple[int, str, str, Decimal, list]]] = {}
     for line, values, cells in _values(path, text, cols, result):
         if values is None:
             bad.append(_width_problem(line, cols, cells, len(cols)))
             continue
-        bad_before = len(bad)
         account, start_text, end_text, ccf_text = values
         exists = known.get(account)
         if exists is None:
@@ -265,66 +266,26 @@ def _import_consumption(
                 if all_accounts is not None
                 else store.find_account(account) is not None
             )
-        if not exists:
-            bad.append(
-                _bad(
-                    line,
-                    cols,
-                    "account",
-                    f"account {account!r} is not in kcsac; "
-                    "import it with `kcsac import accounts` first",
-                    cells,
-                )
-            )
         start, start_iso = dates.get(start_text) or _parsed(dates, start_text)
         end, end_iso = dates.get(end_text) or _parsed(dates, end_text)
-        if start is None:
-            bad.append(
-                _bad(
-                    line, cols, "period_start", f"{start_text!r} is not a date (YYYY-MM-DD)", cells
-                )
-            )
-        if end is None:
-            bad.append(
-                _bad(line, cols, "period_end", f"{end_text!r} is not a date (YYYY-MM-DD)", cells)
-            )
-        if start and end and end < start:
-            bad.append(
-                _bad(
-                    line,
-                    cols,
-                    "period_end",
-                    f"the period ends ({end}) before it starts ({start})",
-                    cells,
-                )
-            )
-        if start and end and end > today:
-            bad.append(
-                _bad(line, cols, "period_end", f"the period ends in the future ({end})", cells)
-            )
         try:
             ccf = Decimal(ccf_text)
-            if not ccf.is_finite() or ccf < 0:
-                raise InvalidOperation
+            ccf_ok = ccf.is_finite() and ccf >= 0
         except InvalidOperation:
-            ccf = None
-            bad.append(
-                _bad(
-                    line,
-                    cols,
-                    "ccf",
-                    f"{ccf_text!r} is not a volume in ccf (a number, 0 or more)",
-                    cells,
-                )
-            )
-        if len(bad) > bad_before:
+            ccf_ok = False
+        if not (exists and ccf_ok and start and end and start <= end <= today):
+            # The rare bad row: every problem it has, in the order of its columns' checks.
+            bad.extend(_row_problems(line, cells, values, exists, start, end, ccf_ok, today))
             continue
-        period = (account, start_iso, end_iso, ccf)
         key = (account, start_iso)
         found = good.get(key)
         if found is None:
-            good[key] = (line, period, cells)
-        elif found[1] != period:
+            good[key] = (line, (account, start_iso, end_iso, ccf), cells)
+            items = by_account.get(account)
+            if items is None:
+                items = by_account[account] = []
+            items.append((line, start_iso, end_iso, ccf, cells))
+        elif found[1] != (account, start_iso, end_iso, ccf):
             bad.append(
                 _bad(
                     line,
@@ -334,12 +295,6 @@ def _import_consumption(
                     cells,
                 )
             )
-    by_account: dict[str, list[tuple[int, str, str, Decimal, list]]] = {}
-    for line, (account, start, end, ccf), cells in good.values():
-        items = by_account.get(account)
-        if items is None:
-            items = by_account[account] = []
-        items.append((line, start, end, ccf, cells))
     overlaps: dict[str, list[BadRow]] = {}
     new: list[tuple[int, tuple[str, str, str, str]]] = []  # (line, row as stored)
     changed: list[tuple[int, tuple[str, str, str, str]]] = []
@@ -384,6 +339,66 @@ def _import_consumption(
             )
     result.imported = True
     return result
+
+
+def _row_problems(
+    line: int,
+    cells: list,
+    values: tuple[str, ...],
+    exists: bool,
+    start: dt.date | None,
+    end: dt.date | None,
+    ccf_ok: bool,
+    today: dt.date,
+) -> list[BadRow]:
+    """Every problem of one consumption row, account first, ccf last."""
+    cols = CONSUMPTION_COLUMNS
+    account, start_text, end_text, ccf_text = values
+    found = []
+    if not exists:
+        found.append(
+            _bad(
+                line,
+                cols,
+                "account",
+                f"account {account!r} is not in kcsac; "
+                "import it with `kcsac import accounts` first",
+                cells,
+            )
+        )
+    if start is None:
+        found.append(
+            _bad(line, cols, "period_start", f"{start_text!r} is not a date (YYYY-MM-DD)", cells)
+        )
+    if end is None:
+        found.append(
+            _bad(line, cols, "period_end", f"{end_text!r} is not a date (YYYY-MM-DD)", cells)
+        )
+    if start and end and end < start:
+        found.append(
+            _bad(
+                line,
+                cols,
+                "period_end",
+                f"the period ends ({end}) before it starts ({start})",
+                cells,
+            )
+        )
+    if start and end and end > today:
+        found.append(
+            _bad(line, cols, "period_end", f"the period ends in the future ({end})", cells)
+        )
+    if not ccf_ok:
+        found.append(
+            _bad(
+                line,
+                cols,
+                "ccf",
+                f"{ccf_text!r} is not a volume in ccf (a number, 0 or more)",
+                cells,
+            )
+        )
+    return found
 
 
 def _parsed(dates: dict, text: str) -> tuple[dt.date | None, str]:
