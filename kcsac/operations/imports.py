@@ -245,8 +245,8 @@ def _import_consumption(
     cols = CONSUMPTION_COLUMNS
     result = ImportResult(header=cols)
     bulk = text.count("\n") > _BULK_LINES
-    # (account, start ISO) -> (line, (account, start ISO, end ISO, ccf), cells)
-    good: dict[tuple[str, str], tuple[int, tuple[str, str, str, Decimal], list]] = {}
+    # (account, start ISO) -> (line, end ISO, ccf) of the first row with that key
+    good: dict[tuple[str, str], tuple[int, str, Decimal]] = {}
     known: dict[str, bool] = {}
     all_accounts = store.account_numbers() if bulk else None
     # A file repeats a few dates many times: each text is parsed once (date, ISO text).
@@ -280,12 +280,12 @@ def _import_consumption(
         key = (account, start_iso)
         found = good.get(key)
         if found is None:
-            good[key] = (line, (account, start_iso, end_iso, ccf), cells)
+            good[key] = (line, end_iso, ccf)
             items = by_account.get(account)
             if items is None:
                 items = by_account[account] = []
             items.append((line, start_iso, end_iso, ccf, cells))
-        elif found[1] != (account, start_iso, end_iso, ccf):
+        elif found[1:] != (end_iso, ccf):
             bad.append(
                 _bad(
                     line,
