@@ -231,8 +231,13 @@ def record_payment(
     receipt_no: str,
     method: str,
     today: dt.date,
+    reason: str = "",
 ) -> SacApplication:
-    """Record a fee payment (receipt); the file moves to review once paid in full."""
+    """Record a fee payment (receipt); the file moves to review once paid in full.
+
+    An overpayment, or any payment on a withdrawn application, is taken only with a reason
+    (the clerk confirmed it); the reason goes to the audit trail with the payment.
+    """
     require(actor, Permission.EDIT_RECORDS, "record payments")
     problems = []
     if amount_cents <= 0:
@@ -251,22 +256,42 @@ def record_payment(
             raise Refused(f"Application {number} is not submitted yet; submit it first")
         if app.fee_cents is None:
             raise Refused(f"No fee is set for application {number}: {app.fee_note}")
-        owed = app.fee_cents - app.paid_cents
-        if amount_cents > owed:
+        why = _payment_needs_reason(app, amount_cents)
+        reason = reason.strip()
+        if why and not reason:
             raise InvalidInput(
-                [
-                    Problem(
-                        "amount",
-                        f"The amount is more than the balance owed ({format_usd(owed)})",
-                    )
-                ]
+                [Problem("reason", f"{why}; confirm the payment and give a reason to take it")]
             )
-        store.add_payment(
+        saved = store.add_payment(
             Payment(0, number, receipt_no.strip(), amount_cents, paid_on, method.strip()),
             actor.login,
         )
+        if why:
+            # The payment's own audit row has no reason; this row records the confirmation.
+            store.audit(
+                actor.login,
+                "payment confirmed",
+                "payment",
+                str(saved.id),
+                after=saved,
+                reason=f"{why}: {reason}",
+                application=number,
+            )
         app = dataclasses.replace(app, paid_cents=app.paid_cents + amount_cents)
-        return _refresh(store, app, actor.login, "fee payment recorded")
+        return _refresh(store, app, actor.login, "fee payment recorded", reason if why else "")
+
+
+def _payment_needs_reason(app: SacApplication, amount_cents: int) -> str:
+    """Why taking this payment needs a confirmed reason ("" when it does not)."""
+    if app.status is Status.WITHDRAWN:
+        return f"Application {app.number} is withdrawn"
+    owed = (app.fee_cents or 0) - app.paid_cents
+    if amount_cents > owed:
+        return (
+            f"The amount ({format_usd(amount_cents)}) is more than the balance owed "
+            f"({format_usd(owed)})"
+        )
+    return ""
 
 
 def record_review(

@@ -60,7 +60,7 @@ def test_a_future_received_date_is_refused(store, people, today):
         )
 
 
-def test_payments_move_the_file_and_cannot_overpay(store, people, today):
+def test_payments_move_the_file_and_overpaying_needs_a_reason(store, people, today):
     app = make_file(store, people, today, pay=False, reviews=False, determination=False)
     with pytest.raises(InvalidInput, match="more than the balance"):
         apps.record_payment(
@@ -280,3 +280,54 @@ def test_a_payment_is_reversed_not_edited(store, people, today):
 
     with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
         store.conn.execute("UPDATE payments SET amount_cents = 1")
+
+
+def _pay(store, clerk, number, today, cents, receipt, reason=""):
+    return apps.record_payment(
+        store,
+        clerk,
+        number,
+        amount_cents=cents,
+        paid_on=today,
+        receipt_no=receipt,
+        method="check",
+        today=today,
+        reason=reason,
+    )
+
+
+def test_an_overpayment_is_taken_only_with_a_reason_which_is_audited(store, people, today):
+    app = make_file(store, people, today, pay=False, reviews=False, determination=False)
+    for blank in ("", "   "):
+        with pytest.raises(InvalidInput) as refused:
+            _pay(store, people.clerk, app.number, today, 30000, "R-OVER", blank)
+        [problem] = refused.value.problems
+        assert problem.field == "reason"
+        assert "$300.00" in problem.message
+        assert "balance owed ($250.00)" in problem.message
+    assert store.payments(app.number) == [], "nothing is saved when refused"
+    assert store.get_application(app.number).paid_cents == 0
+
+    paid = _pay(store, people.clerk, app.number, today, 30000, "R-OVER", " also pays the next ")
+    assert (paid.paid_cents, paid.balance_cents, paid.status) == (30000, -5000, Status.IN_REVIEW)
+    [payment] = store.payments(app.number)
+    confirmed = [e for e in store.timeline(app.number) if e.action == "payment confirmed"]
+    assert len(confirmed) == 1
+    assert confirmed[0].entity_id == str(payment.id)
+    assert confirmed[0].reason == (
+        "The amount ($300.00) is more than the balance owed ($250.00): also pays the next"
+    )
+    assert store.verify_audit().ok
+
+
+def test_a_payment_on_a_withdrawn_application_needs_a_reason(store, people, today):
+    app = make_file(store, people, today, pay=False, reviews=False, determination=False)
+    apps.withdraw(store, people.clerk, app.number, reason="site sold", today=today)
+    with pytest.raises(InvalidInput, match="is withdrawn"):
+        _pay(store, people.clerk, app.number, today, 1000, "R-W1")
+    assert store.payments(app.number) == []
+    paid = _pay(store, people.clerk, app.number, today, 1000, "R-W1", "check was in the mail")
+    assert paid.status is Status.WITHDRAWN, "paying does not reopen a withdrawn file"
+    assert paid.paid_cents == 1000
+    [event] = [e for e in store.timeline(app.number) if e.action == "payment confirmed"]
+    assert event.reason == f"Application {app.number} is withdrawn: check was in the mail"

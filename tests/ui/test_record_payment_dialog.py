@@ -82,14 +82,14 @@ def test_an_overpayment_asks_for_confirmation_and_a_reason(qtbot, desk, store):
     dialog.confirm_check.setChecked(True)
     assert dialog.ok_button.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()
     stored = store.get_application(app.number)
-    if dialog.result() == dialog.DialogCode.Accepted:
-        assert stored.paid_cents == 30000
-    else:  # the operation refuses overpayments: its reason is shown, nothing is recorded
-        assert "more than the balance owed" in (
-            dialog.messages.text("amount") + dialog.error_label.text()
-        )
-        assert stored.paid_cents == 0
+    assert (stored.paid_cents, stored.balance_cents) == (30000, -5000)
+    [payment] = store.payments(app.number)
+    assert (payment.receipt_no, payment.amount_cents) == ("R-2001", 30000)
+    [event] = [e for e in store.timeline(app.number) if e.action == "payment confirmed"]
+    assert event.reason.endswith(": Customer paid the next application too")
+    assert "more than the balance owed ($250.00)" in event.reason
 
 
 def test_a_payment_on_a_withdrawn_application_asks_for_confirmation(qtbot, desk, store):
@@ -102,6 +102,12 @@ def test_a_payment_on_a_withdrawn_application_asks_for_confirmation(qtbot, desk,
     qtbot.keyClicks(dialog.reason_edit, "Check was already in the mail")
     dialog.confirm_check.setChecked(True)
     assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()
+    stored = store.get_application(app.number)
+    assert (stored.status, stored.paid_cents) == (Status.WITHDRAWN, 25000)
+    [event] = [e for e in store.timeline(app.number) if e.action == "payment confirmed"]
+    assert event.reason == f"Application {app.number} is withdrawn: Check was already in the mail"
 
 
 def test_a_payment_by_keyboard_alone_follows_the_form_s_tab_order(qtbot, desk, store):
