@@ -199,7 +199,7 @@ def _billing_values(
 ) -> Iterator[list[str]]:
     """billing_rows' rows as lists in BILLING_COLUMNS order (what the CSV writer takes),
     of the credits with row id in [from_id, before_id) when given."""
-    spans_of = store.credit_spans_bulk()
+    spans_of = store.credit_spans_bulk(from_id=from_id, before_id=before_id)
     pricers: dict[tuple[CustomerClass, DeterminationTerms], PeriodPricer] = {}
     shapes: dict[CustomerClass, dict] = {}  # days and rates per (effective date, period)
     for number, account, class_text, ended_text, periods in store.credited_consumption(

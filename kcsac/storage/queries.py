@@ -209,15 +209,25 @@ class QueriesMixin:
             )
         ]
 
-    def credit_spans_bulk(self) -> dict[str, list[tuple[dt.date, Determination]]]:
+    def credit_spans_bulk(
+        self, *, from_id: int | None = None, before_id: int | None = None
+    ) -> dict[str, list[tuple[dt.date, Determination]]]:
         """Every signed approval or amendment with an effective date, as application ->
-        [(effective_on, its determination)] in signing order (one query for all credits)."""
+        [(effective_on, its determination)] in signing order (one query for all credits,
+        or for the applications with row id in [from_id, before_id))."""
         found: dict[str, list[tuple[dt.date, Determination]]] = {}
+        where, params = "", []
+        if from_id is not None or before_id is not None:
+            where = (
+                "AND d.application IN (SELECT number FROM applications WHERE id >= ? AND id < ?) "
+            )
+            params = [from_id if from_id is not None else -1, before_id or 2**62]
         cursor = self.conn.execute(
             "SELECT d.application AS signed_for, d.effective_on AS signed_effective, t.* "
             "FROM decisions d JOIN determinations t ON t.id = d.determination_id "
             "WHERE d.kind IN ('approval', 'amendment') AND d.effective_on IS NOT NULL "
-            "ORDER BY d.id"
+            f"{where}ORDER BY d.id",
+            params,
         )
         names = [c[0] for c in cursor.description]
         for values in cursor:
