@@ -45,3 +45,30 @@ def restore(src: Path, dest: Path, *, force: bool = False) -> None:
 
 
 check_database = sqlite_backup.check_database
+
+
+def startup_maintenance(path: Path, *, backup: bool = True) -> tuple[str, str]:
+    """SQLite's quick check, then the start-up backup, on a connection of its own (so the
+    desk can run it on a worker thread). Returns (damaged, note): `damaged` is "" for a sound
+    file, else what is wrong and how to restore; `note` says what was backed up, or why not.
+    A damaged file is never backed up: rotating a damaged copy into the backups would push
+    out the good copies needed to restore it."""
+    from kcsac.storage import StoreError, open_store
+
+    try:
+        store = open_store(path)
+    except StoreError as exc:
+        return str(exc), ""
+    try:
+        verdict = store.quick_check()
+        if verdict != "ok":
+            return verdict, ""
+        if not backup:
+            return "", ""
+        try:
+            made = auto_backup(store)
+        except Exception as exc:  # a failed backup must not stop the desk
+            return "", f"Start-up backup failed: {exc}"
+        return "", f"Backup written to {made}" if made is not None else ""
+    finally:
+        store.close()

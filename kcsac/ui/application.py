@@ -6,14 +6,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDir
+from PySide6.QtCore import QDir, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kcsac import __version__, paths
 from kcsac.domain.records import RecordError
-from kcsac.operations import backups, users
+from kcsac.operations import users
 from kcsac.storage import Store
 from kcsac.ui.main_window import MainWindow
+from kcsac.ui.startup_checks import StartupChecks
 
 APP_NAME = "kcsac"
 ORG_NAME = ""  # AppDataLocation is then ~/.local/share/kcsac, which the CLI uses as well
@@ -49,40 +50,27 @@ def start_desk(
     """The main window for `login` (the OS login by default).
 
     The first start on an empty database makes that login the administrator; an unknown
-    login gets a read-only desk (the status bar says so). A start-up backup is made when the
-    administrator's settings ask for one; its failure is reported, never fatal. A file that
-    fails SQLite's quick check opens read-only, without a backup, and says how to restore.
+    login gets a read-only desk (the status bar says so). Once the window is up, SQLite's
+    quick check and the start-up backup run on a worker thread (`window.startup`): at
+    100,000 applications they take seconds, which a clerk should not wait for before seeing
+    the desk. A damaged file turns the desk read-only and is not backed up; a failed backup
+    is reported, never fatal.
     """
     login = os_login() if login is None else login
     notes: list[str] = []
-    # A damaged file is opened read-only and not backed up: rotating a damaged copy into the
-    # backups would push out the good copies needed to restore it.
-    damaged = store.quick_check()
-    damaged = "" if damaged == "ok" else damaged
-    if damaged:
-        notes.append(f"Read-only: {damaged}")
-        backup = False
-    if login and not damaged:
+    if login:
         try:
             if users.ensure_first_admin(store, login, today()) is not None:
                 notes.append(f"First start: {login} is the kcsac administrator")
         except RecordError as exc:
             notes.append(f"Could not create the first user: {exc}")
-    user = users.current_user(store, login) if login and not damaged else None
-    if backup:
-        try:
-            made = backups.auto_backup(store)
-        except Exception as exc:  # a failed backup must not keep the desk from opening
-            notes.append(f"Start-up backup failed: {exc}")
-        else:
-            if made is not None:
-                notes.append(f"Backup written to {made}")
+    user = users.current_user(store, login) if login else None
     window = MainWindow(store, db_path=db_path, user=user, today=today, os_login=login)
-    window.damaged_message = damaged
-    if damaged:
-        window.user_label.setText("Read-only: the database file is damaged")
     if notes:
         window.statusBar().showMessage("; ".join(notes), 15000)
+    window.startup = StartupChecks(store.path, backup=backup, parent=window)
+    window.startup.finished.connect(window.on_startup_checks_finished)
+    QTimer.singleShot(0, window.startup.start)  # after the window's first paint
     return window
 
 
@@ -91,7 +79,11 @@ def run_desk(store: Store, *, db_path: Path) -> int:
     assert isinstance(app, QApplication)
     configure_application(app)
     window = start_desk(store, db_path=db_path)
+    window.startup.finished.connect(lambda damaged, _note: _warn_if_damaged(window, damaged))
     window.show()
-    if window.damaged_message:
-        QMessageBox.warning(window, "Damaged database", window.damaged_message)
     return app.exec()
+
+
+def _warn_if_damaged(window: MainWindow, damaged: str) -> None:
+    if damaged:
+        QMessageBox.warning(window, "Damaged database", damaged)

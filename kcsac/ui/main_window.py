@@ -1,5 +1,6 @@
 """MainWindow: the clerk's desk (queues with counts, the searchable list, the file's details)."""
 
+import dataclasses
 import datetime as dt
 import importlib
 import re
@@ -622,6 +623,22 @@ class MainWindow(QMainWindow):
         )
         self.export_action.setEnabled(not ctx.read_only and self.model.rowCount() > 0)
         self.administration_action.setEnabled(ctx.may(Permission.ADMINISTER))
+
+    def on_startup_checks_finished(self, damaged: str, note: str) -> None:
+        """The start-up quick check and backup are done (see StartupChecks)."""
+        if damaged:
+            self.mark_damaged(damaged)
+        elif note:
+            self.statusBar().showMessage(note, 15000)
+
+    def mark_damaged(self, message: str) -> None:
+        """The file failed SQLite's quick check: read-only from now on, and say why."""
+        self.damaged_message = message
+        self.context = dataclasses.replace(self.context, user=None)
+        self.user_label.setText("Read-only: the database file is damaged")
+        self.user_label.setToolTip(message)
+        self._update_actions()
+        self.statusBar().showMessage(f"Read-only: {message}")
 
     def _show_user(self) -> None:
         ctx = self.context

@@ -15,6 +15,10 @@ def test_first_start_makes_the_login_the_administrator(qtbot, store, db_path):
     assert window.user_label.text() == "jdoe (Administrator)"
     assert window.new_action.isEnabled()
     assert "First start: jdoe is the kcsac administrator" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.startup.finished, timeout=10_000):
+        window.startup.start()  # the event loop has not run yet: start it now
+    assert window.startup.done
+    assert "Backup written to" in window.statusBar().currentMessage()
     backups = list((db_path.parent / "backups").glob("*"))
     assert backups, "the start-up backup was written beside the database"
 
@@ -50,8 +54,22 @@ def test_a_damaged_file_opens_read_only_and_is_not_backed_up(qtbot, tmp_path):
     store = open_store(path)
     window = start_desk(store, db_path=path, login="jdoe", today=lambda: TODAY)
     qtbot.addWidget(window)
+    with qtbot.waitSignal(window.startup.finished, timeout=10_000):
+        window.startup.start()
     assert "kcsac restore" in window.damaged_message
     assert window.context.read_only
     assert window.user_label.text() == "Read-only: the database file is damaged"
     assert not (tmp_path / "backups").exists()
     store.close()
+
+
+def test_the_window_is_up_before_the_start_up_checks_run(qtbot, store, db_path):
+    """The quick check and backup wait for the event loop, so they never delay the window."""
+    window = start_desk(store, db_path=db_path, login="jdoe", today=lambda: TODAY)
+    qtbot.addWidget(window)
+    assert not window.startup.done
+    assert not (db_path.parent / "backups").exists()
+    window.show()
+    qtbot.waitUntil(lambda: window.startup.done, timeout=10_000)
+    assert list((db_path.parent / "backups").glob("*.db"))
+    assert not window.context.read_only

@@ -1,0 +1,59 @@
+"""StartupChecks: the quick check and start-up backup on a worker thread, reported back."""
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kcsac.operations.backups import startup_maintenance
+
+POLL_MS = 50
+
+
+class StartupChecks(QObject):
+    """Runs `startup_maintenance` once, off the GUI thread; nothing for an in-memory store."""
+
+    # Signals:
+    finished = Signal(str, str)  # damaged message ("" when sound), note for the status bar
+
+    def __init__(self, path: Path | None, *, backup: bool, parent: QObject | None = None):
+        super().__init__(parent)
+        self._path = path
+        self._backup = backup
+        self._future: Future[tuple[str, str]] | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self.done = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    def start(self) -> None:
+        if self._future is not None or self.done:
+            return
+        if self._path is None:
+            self._finish("", "")
+            return
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kcsac-startup")
+        self._future = self._pool.submit(startup_maintenance, self._path, backup=self._backup)
+        self._pool.shutdown(wait=False)
+        self._timer.start()
+
+    def wait(self) -> None:
+        """Block until the checks are done (for the app's own shutdown and for tests)."""
+        if self._future is not None and not self.done:
+            self._future.result()
+            self._on_timer_timeout()
+
+    def _on_timer_timeout(self) -> None:
+        if self._future is None or not self._future.done() or self.done:
+            return
+        self._timer.stop()
+        try:
+            damaged, note = self._future.result()
+        except Exception as exc:  # never let a maintenance failure take the desk down
+            damaged, note = "", f"Start-up checks failed: {exc}"
+        self._finish(damaged, note)
+
+    def _finish(self, damaged: str, note: str) -> None:
+        self.done = True
+        self.finished.emit(damaged, note)
