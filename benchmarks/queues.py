@@ -6,6 +6,7 @@ the details pane of the first row), repeated, as median and worst over all queue
 
 import os
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def measure(db: Path, repeats: int = 3) -> dict[str, float]:
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
     from kcsac.storage import open_store
@@ -23,6 +24,10 @@ def measure(db: Path, repeats: int = 3) -> dict[str, float]:
 
     app = QApplication.instance() or QApplication([])
     configure_application(app)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # never the user's saved layout
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp(prefix="kcsac-")
+    )
     store = open_store(db)
     window = MainWindow(store, db_path=db, os_login="bench")
     window.show()

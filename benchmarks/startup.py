@@ -35,9 +35,13 @@ if mode == "bare":
     window.setCentralWidget(QLabel("bare PySide6 window"))
     watched = window.centralWidget()
 else:
+    import tempfile
+    from PySide6.QtCore import QSettings
     from kcsac.storage import open_store
     from kcsac.ui.application import configure_application, start_desk
     configure_application(app)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # never the user's saved layout
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     store = open_store(db)
     window = start_desk(store, db_path=None, login="bench")
     watched = window.applications_view.viewport()
