@@ -3,8 +3,17 @@ determinations, withdrawal. Each call checks the role, writes one transaction, a
 
 import dataclasses
 import datetime as dt
+import os
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
+from kcsac.domain.attachments import (
+    MAX_ATTACHMENT_BYTES,
+    Attachment,
+    media_type_for,
+    size_text,
+)
 from kcsac.domain.category import Category
 from kcsac.domain.fees import application_fee
 from kcsac.domain.method import Method
@@ -303,17 +312,22 @@ def record_review(
     reviewed_on: dt.date,
     result: ReviewResult | str,
     notes: str = "",
-    attachments: tuple[str, ...] = (),
+    attachments: Iterable[str | os.PathLike[str]] = (),
     reviewer: str = "",
     today: dt.date,
 ) -> SacApplication:
-    """Record a site review, plan review or installation inspection (date, who, result)."""
+    """Record a site review, plan review or installation inspection (date, who, result).
+
+    Each attachment (a path to a photo or PDF) is read now and its bytes are stored with the
+    review in the same transaction: the original file may be moved or deleted afterwards.
+    """
     require(actor, Permission.RECORD_REVIEW, "record reviews")
     if reviewed_on > today:
         raise InvalidInput([Problem("reviewed_on", "The review date is in the future")])
     kind, result = ReviewKind(kind), ReviewResult(result)
     if result is ReviewResult.FAILED and not notes.strip():
         raise InvalidInput([Problem("notes", "Say why the review failed (notes are required)")])
+    files = _read_attachments(attachments)
     with store.write():
         app = store.get_application(number)
         if app.status not in (Status.IN_REVIEW, Status.AWAITING_DECISION, Status.AWAITING_FEE):
@@ -321,7 +335,7 @@ def record_review(
                 f"Application {number} is {app.status.label.lower()}; reviews are recorded "
                 "once it is submitted and before it is decided"
             )
-        store.add_review(
+        review = store.add_review(
             Review(
                 0,
                 number,
@@ -330,11 +344,69 @@ def record_review(
                 reviewer.strip() or actor.name or actor.login,
                 result,
                 notes.strip(),
-                tuple(attachments),
+                tuple(name for name, _content in files),
             ),
             actor.login,
         )
+        for name, content in files:
+            store.add_attachment(
+                application=number,
+                review_id=review.id,
+                filename=name,
+                media_type=media_type_for(name),
+                content=content,
+                actor=actor.login,
+            )
         return _refresh(store, app, actor.login, f"{kind.label.lower()} recorded")
+
+
+def attachments(store: Store, number: str) -> list[Attachment]:
+    """The files stored with an application's reviews (name, type, size, sha256), oldest first."""
+    return store.attachments(number)
+
+
+def attachment_content(store: Store, attachment_id: int) -> bytes:
+    """One stored attachment's bytes (checked against its sha256), e.g. to save a copy."""
+    return store.attachment_content(attachment_id)
+
+
+def _read_attachments(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of each attachment; a missing, unreadable or too large file is
+    refused by name before anything is saved."""
+    problems, files = [], []
+    limit = size_text(MAX_ATTACHMENT_BYTES)
+    for raw in paths:
+        path = Path(raw).expanduser()
+        try:
+            if not path.is_file():
+                what = "is a folder, not a file" if path.is_dir() else "does not exist"
+                problems.append(Problem("attachments", f"The attachment {path} {what}"))
+                continue
+            size = path.stat().st_size
+            if size > MAX_ATTACHMENT_BYTES:
+                problems.append(
+                    Problem(
+                        "attachments",
+                        f"The attachment {path} is {size_text(size)}; the limit is {limit}",
+                    )
+                )
+                continue
+            with path.open("rb") as fh:  # read at most one byte past the limit
+                content = fh.read(MAX_ATTACHMENT_BYTES + 1)
+        except OSError as exc:
+            problems.append(
+                Problem("attachments", f"The attachment {path} cannot be read: {exc.strerror}")
+            )
+            continue
+        if len(content) > MAX_ATTACHMENT_BYTES:  # it grew after the size check
+            problems.append(
+                Problem("attachments", f"The attachment {path} is over the limit of {limit}")
+            )
+            continue
+        files.append((path.name, content))
+    if problems:
+        raise InvalidInput(problems)
+    return files
 
 
 def _decimal(text: object, field: str, problems: list[Problem]) -> Decimal | None:

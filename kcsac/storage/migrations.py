@@ -329,3 +329,22 @@ def m007_fee_assessments(db: sqlite_utils.Database) -> None:
         "SELECT RAISE(ABORT, 'a fee assessment is permanent'); END",
     ):
         db.execute(statement)
+
+
+@MIGRATIONS()
+def m008_attachments(db: sqlite_utils.Database) -> None:
+    """Review attachments stored with the application (the bytes, not the clerk's file path,
+    so deleting or moving the original loses nothing); permanent like the reviews."""
+    for statement in (
+        "CREATE TABLE attachments (id INTEGER PRIMARY KEY, application TEXT NOT NULL "
+        "REFERENCES applications(number), review_id INTEGER REFERENCES reviews(id), "
+        "filename TEXT NOT NULL, media_type TEXT NOT NULL, size INTEGER NOT NULL, "
+        "sha256 TEXT NOT NULL, content BLOB NOT NULL, added_by TEXT NOT NULL, "
+        "added_at TEXT NOT NULL) STRICT",
+        "CREATE INDEX attachments_application ON attachments(application)",
+        "CREATE TRIGGER attachments_no_update BEFORE UPDATE ON attachments BEGIN "
+        "SELECT RAISE(ABORT, 'attachments cannot be changed; add a new one'); END",
+        "CREATE TRIGGER attachments_no_delete BEFORE DELETE ON attachments BEGIN "
+        "SELECT RAISE(ABORT, 'attachments cannot be deleted'); END",
+    ):
+        db.execute(statement)

@@ -17,6 +17,7 @@ from kcsac.domain.records import (
 from kcsac.storage import audit as audit_chain
 from kcsac.storage import convert
 from kcsac.storage.accounts_store import AccountsMixin
+from kcsac.storage.attachments_store import AttachmentsMixin
 from kcsac.storage.decisions_store import DecisionsMixin
 from kcsac.storage.errors import DatabaseBusy, NotFound, StaleRecord, StoreError, WriteFailed
 from kcsac.storage.filings_store import FilingsMixin
@@ -32,7 +33,9 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class Store(AccountsMixin, FilingsMixin, DecisionsMixin, UsersMixin, QueriesMixin):
+class Store(
+    AccountsMixin, FilingsMixin, DecisionsMixin, UsersMixin, QueriesMixin, AttachmentsMixin
+):
     """kcsac's records in one SQLite file. Writes go through `write()` (one transaction)."""
 
     def __init__(

@@ -15,16 +15,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kcsac.domain.attachments import MAX_ATTACHMENT_BYTES, Attachment, size_text
 from kcsac.domain.problems import Problem
-from kcsac.domain.records import ApplicationDetail, ReviewKind, ReviewResult
+from kcsac.domain.records import ApplicationDetail, RecordError, ReviewKind, ReviewResult
 from kcsac.domain.workflow import latest_reviews, required_reviews
 from kcsac.operations import applications as ops
+from kcsac.storage import StoreError
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 
-_FIELDS = ("kind", "reviewed_on", "reviewer", "result", "notes")
+_FIELDS = ("kind", "reviewed_on", "reviewer", "result", "notes", "attachments")
 _RESULT_LABELS = {ReviewResult.PASSED: "Passed", ReviewResult.FAILED: "Failed"}
 
 
@@ -54,6 +56,9 @@ class ReviewDialog(FormDialog):
         self.attachments_list = child(form, QListWidget, "attachments_list")
         self.add_attachment_button = child(form, QPushButton, "add_attachment_button")
         self.remove_attachment_button = child(form, QPushButton, "remove_attachment_button")
+        self.stored_attachments_list = child(form, QListWidget, "stored_attachments_list")
+        self.save_attachment_button = child(form, QPushButton, "save_attachment_button")
+        self._show_stored_attachments(ops.attachments(context.store, app.number))
         for kind in ReviewKind:
             self.kind_combo.addItem(kind.label, kind.value)
         for result, label in _RESULT_LABELS.items():
@@ -80,6 +85,8 @@ class ReviewDialog(FormDialog):
         self.reviewed_on_edit.dateChanged.connect(lambda: self.touch("reviewed_on"))
         self.add_attachment_button.clicked.connect(self._on_add_attachment_button_clicked)
         self.remove_attachment_button.clicked.connect(self._on_remove_attachment_button_clicked)
+        self.save_attachment_button.clicked.connect(self._on_save_attachment_button_clicked)
+        self.stored_attachments_list.currentRowChanged.connect(self._update_save_button)
 
     # -- attachments --------------------------------------------------------------------------
     def add_attachment(self, path: Path) -> None:
@@ -87,6 +94,7 @@ class ReviewDialog(FormDialog):
         item.setData(Qt.ItemDataRole.UserRole, str(path))
         item.setToolTip(str(path))
         self.attachments_list.setCurrentItem(item)
+        self.touch("attachments")
 
     def attachments(self) -> tuple[Path, ...]:
         items = (self.attachments_list.item(i) for i in range(self.attachments_list.count()))
@@ -103,6 +111,50 @@ class ReviewDialog(FormDialog):
         row = self.attachments_list.currentRow()
         if row >= 0:
             self.attachments_list.takeItem(row)
+            self.touch("attachments")
+
+    # -- attachments already stored (the bytes are in the database, not at the old path) ----
+    def _show_stored_attachments(self, stored: list[Attachment]) -> None:
+        self.stored_attachments_list.clear()
+        for attachment in stored:
+            text = f"{attachment.filename} ({size_text(attachment.size)})"
+            item = QListWidgetItem(text, self.stored_attachments_list)
+            item.setData(Qt.ItemDataRole.UserRole, attachment.id)
+            item.setToolTip(f"{text}, {attachment.media_type}, sha256 {attachment.sha256}")
+        if not stored:
+            item = QListWidgetItem("none yet", self.stored_attachments_list)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+        else:
+            self.stored_attachments_list.setCurrentRow(0)
+        self._update_save_button()
+
+    def _selected_stored(self) -> tuple[int, str] | None:
+        item = self.stored_attachments_list.currentItem()
+        if item is None or item.data(Qt.ItemDataRole.UserRole) is None:
+            return None
+        return item.data(Qt.ItemDataRole.UserRole), item.text().rsplit(" (", 1)[0]
+
+    def _update_save_button(self) -> None:
+        self.save_attachment_button.setEnabled(self._selected_stored() is not None)
+
+    def save_attachment_copy(self, attachment_id: int, target: Path) -> None:
+        """Write the stored bytes of one attachment to `target` (a copy for the clerk)."""
+        target.write_bytes(ops.attachment_content(self.context.store, attachment_id))
+
+    def _on_save_attachment_button_clicked(self) -> None:
+        selected = self._selected_stored()
+        if selected is None:
+            return
+        attachment_id, filename = selected
+        path, _filter = QFileDialog.getSaveFileName(self, "Save a copy of the attachment", filename)
+        if not path:
+            return
+        try:
+            self.save_attachment_copy(attachment_id, Path(path))
+        except (OSError, RecordError, StoreError) as exc:
+            self._show_error(f"{filename} was not saved to {path}: {exc}")
+        else:
+            self._show_error("")
 
     # -- rules --------------------------------------------------------------------------------
     def review_result(self) -> ReviewResult:
@@ -121,7 +173,17 @@ class ReviewDialog(FormDialog):
             problems.append(Problem("notes", "Say why it failed (notes are required)"))
         for path in self.attachments():
             if not path.is_file():
-                problems.append(Problem("notes", f"The attachment {path} is not a readable file"))
+                problems.append(
+                    Problem("attachments", f"The attachment {path} is not a readable file")
+                )
+            elif path.stat().st_size > MAX_ATTACHMENT_BYTES:
+                problems.append(
+                    Problem(
+                        "attachments",
+                        f"The attachment {path.name} is {size_text(path.stat().st_size)}; the "
+                        f"limit is {size_text(MAX_ATTACHMENT_BYTES)}",
+                    )
+                )
         return problems
 
     def perform(self) -> None:

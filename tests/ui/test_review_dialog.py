@@ -68,3 +68,69 @@ def test_a_clerk_may_not_record_reviews(qtbot, desk, store):
     assert dialog.result() != dialog.DialogCode.Accepted
     assert "only a reviewer" in dialog.error_label.text().lower()
     assert store.reviews(app.number) == []
+
+
+def test_stored_attachments_are_listed_and_a_copy_saved_after_the_original_is_gone(
+    qtbot, reviewer_desk, store, tmp_path, monkeypatch
+):
+    import hashlib
+
+    from PySide6.QtWidgets import QFileDialog
+
+    desk = reviewer_desk
+    app = make_paid(store, desk.user)
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    plan = scans / "plan.pdf"
+    content = b"%PDF-1.4\n" + bytes(range(256)) * 8
+    plan.write_bytes(content)
+    dialog = open_dialog(qtbot, desk, app.number)
+    assert dialog.stored_attachments_list.item(0).text() == "none yet"
+    assert not dialog.save_attachment_button.isEnabled()
+    dialog.add_attachment(plan)
+    qtbot.keyClicks(dialog.notes_edit, "plan checked")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()
+    plan.unlink()  # the scan is deleted from the clerk's folder: the stored copy remains
+
+    dialog = open_dialog(qtbot, desk, app.number)
+    assert dialog.stored_attachments_list.count() == 1
+    assert dialog.stored_attachments_list.item(0).text() == "plan.pdf (2.0 KB)"
+    assert hashlib.sha256(content).hexdigest() in dialog.stored_attachments_list.item(0).toolTip()
+    assert dialog.save_attachment_button.isEnabled()
+    target = tmp_path / "copy of plan.pdf"
+    offered = []
+
+    def choose(parent, caption, name, *rest):
+        offered.append(name)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(choose))
+    qtbot.mouseClick(dialog.save_attachment_button, Qt.MouseButton.LeftButton)
+    assert offered == ["plan.pdf"], "the stored name is offered"
+    assert target.read_bytes() == content
+    assert not dialog.error_label.isVisible()
+
+
+def test_a_missing_or_oversized_attachment_is_named_next_to_the_list(
+    qtbot, reviewer_desk, store, tmp_path
+):
+    from kcsac.domain.attachments import MAX_ATTACHMENT_BYTES
+
+    desk = reviewer_desk
+    app = make_paid(store, desk.user)
+    big = tmp_path / "video.mp4"
+    with big.open("wb") as fh:
+        fh.truncate(MAX_ATTACHMENT_BYTES + 1)
+    dialog = open_dialog(qtbot, desk, app.number)
+    dialog.add_attachment(big)
+    assert dialog.messages.text("attachments") == (
+        "The attachment video.mp4 is 25.0 MB; the limit is 25.0 MB"
+    )
+    assert not dialog.ok_button.isEnabled()
+    dialog.attachments_list.setCurrentRow(0)
+    qtbot.mouseClick(dialog.remove_attachment_button, Qt.MouseButton.LeftButton)
+    dialog.add_attachment(tmp_path / "gone.jpg")
+    assert "gone.jpg is not a readable file" in dialog.messages.text("attachments")
+    assert not dialog.ok_button.isEnabled()
+    assert store.reviews(app.number) == []
