@@ -58,9 +58,15 @@ def create_application(
     details: dict[str, str] | None = None,
     documents: dict[str, bool] | None = None,
     number: str = "",
+    received_on: dt.date | None = None,
 ) -> SacApplication:
-    """A new draft application on an existing account (numbered SAC-<year>-NNNN)."""
+    """A new draft application on an existing account (numbered SAC-<year>-NNNN).
+
+    `received_on` is the day the application reached the office (kept on the draft; the fee
+    in force on it is assessed when the draft is submitted).
+    """
     require(actor, Permission.EDIT_RECORDS, "create applications")
+    _check_received_on(received_on, today)
     try:
         category = Category(category)
     except ValueError as exc:
@@ -71,7 +77,7 @@ def create_application(
         category=category,
         status=Status.DRAFT,
         account=account,
-        received_on=None,
+        received_on=received_on,
         discharges_to_storm_sewer=discharges_to_storm_sewer,
         details=dict(details or {}),
         documents=dict(documents or {}),
@@ -90,6 +96,8 @@ def update_application(
     require(actor, Permission.EDIT_RECORDS, "change applications")
     with store.write():
         current = store.get_application(app.number)
+        if current.status is Status.DRAFT:
+            _check_received_on(app.received_on, today)
         if current.status not in OPEN_STATUSES:
             raise Refused(
                 f"Application {app.number} is {current.status.label.lower()}; it can no longer "
@@ -100,15 +108,20 @@ def update_application(
             raise InvalidInput(
                 [Problem("reason", "A reason is required to correct a submitted application")]
             )
-        if submitted and (app.category, app.account) != (current.category, current.account):
+        if submitted and (app.category, app.account, app.received_on) != (
+            current.category,
+            current.account,
+            current.received_on,
+        ):
             raise Refused(
-                "The category and account of a submitted application cannot change (the fee "
-                "was assessed on them); withdraw it and file a new one"
+                "The category, account and received date of a submitted application cannot "
+                "change (the fee was assessed on them); withdraw it and file a new one"
             )
         new = dataclasses.replace(
             current,
             category=app.category,
             account=app.account,
+            received_on=app.received_on,
             discharges_to_storm_sewer=app.discharges_to_storm_sewer,
             details=dict(app.details),
             documents=dict(app.documents),
@@ -121,6 +134,11 @@ def update_application(
             action="application corrected" if submitted else "application edited",
             reason=reason,
         )
+
+
+def _check_received_on(received_on: dt.date | None, today: dt.date) -> None:
+    if received_on is not None and received_on > today:
+        raise InvalidInput([Problem("received_on", "The received date is in the future")])
 
 
 def _refresh(
@@ -160,20 +178,28 @@ def submit_application(
     actor: User | None,
     number: str,
     *,
-    received_on: dt.date,
+    received_on: dt.date | None = None,
     today: dt.date,
     expected_version: int | None = None,
 ) -> SacApplication:
-    """Record the application as received: the fee in force on `received_on` is assessed."""
+    """Record the application as received: the fee in force on `received_on` is assessed.
+
+    Without `received_on`, the received date kept on the draft is used.
+    """
     require(actor, Permission.EDIT_RECORDS, "submit applications")
-    if received_on > today:
-        raise InvalidInput([Problem("received_on", "The received date is in the future")])
+    _check_received_on(received_on, today)
     with store.write():
         app = store.get_application(number)
         if expected_version is not None and app.version != expected_version:
             raise store._stale("applications", "number", number, f"Application {number}")
         if app.status is not Status.DRAFT:
             raise Refused(f"Application {number} is already submitted ({app.status.label})")
+        received_on = received_on or app.received_on
+        if received_on is None:
+            raise InvalidInput(
+                [Problem("received_on", f"Say when application {number} was received")]
+            )
+        _check_received_on(received_on, today)
         account = store.get_account(app.account)
         quote = application_fee(app.category, account.customer_class, received_on)
         note = quote.citation if quote.cents is not None else (quote.not_set_reason or "")

@@ -12,6 +12,7 @@ from kcsac.operations import applications as apps
 from kcsac.operations import meters, previews
 from kcsac.operations.errors import InvalidInput, Refused, StaleRecord
 from kcsac.operations.queries import application_detail
+from kcsac.storage import open_store
 from tests.operations.conftest import make_file
 
 
@@ -331,3 +332,60 @@ def test_a_payment_on_a_withdrawn_application_needs_a_reason(store, people, toda
     assert paid.paid_cents == 1000
     [event] = [e for e in store.timeline(app.number) if e.action == "payment confirmed"]
     assert event.reason == f"Application {app.number} is withdrawn: check was in the mail"
+
+
+def test_a_draft_keeps_its_received_date_and_submit_assesses_the_fee_on_it(
+    store, people, today, db_path
+):
+    make_file(store, people, today, pay=False, reviews=False, determination=False)
+    with pytest.raises(InvalidInput, match="received date is in the future"):
+        apps.create_application(
+            store,
+            people.clerk,
+            account="1000-01",
+            category="laundry",
+            today=today,
+            received_on=today + dt.timedelta(days=1),
+        )
+    draft = apps.create_application(
+        store,
+        people.clerk,
+        account="1000-01",
+        category="laundry",
+        today=today,
+        received_on=dt.date(2026, 4, 20),
+    )
+    moved = apps.update_application(
+        store,
+        people.clerk,
+        dataclasses.replace(draft, received_on=dt.date(2026, 6, 3)),
+        today=today,
+    )
+    with pytest.raises(InvalidInput, match="future"):
+        apps.update_application(
+            store,
+            people.clerk,
+            dataclasses.replace(moved, received_on=today.replace(day=21)),
+            today=today,
+        )
+    store.close()
+    store = open_store(db_path)  # what was stored, read back from the file
+    assert store.get_application(draft.number).received_on == dt.date(2026, 6, 3)
+    submitted = apps.submit_application(store, people.clerk, draft.number, today=today)
+    assert (submitted.received_on, submitted.fee_cents) == (dt.date(2026, 6, 3), 25000)
+    [fee] = store.fee_assessments(draft.number)
+    assert fee.assessed_on == dt.date(2026, 6, 3)
+    with pytest.raises(Refused, match="received date of a submitted application cannot"):
+        apps.update_application(
+            store,
+            people.clerk,
+            dataclasses.replace(submitted, received_on=dt.date(2026, 6, 1)),
+            reason="typo",
+            today=today,
+        )
+    undated = apps.create_application(
+        store, people.clerk, account="1000-01", category="laundry", today=today
+    )
+    with pytest.raises(InvalidInput, match=f"Say when application {undated.number} was received"):
+        apps.submit_application(store, people.clerk, undated.number, today=today)
+    store.close()

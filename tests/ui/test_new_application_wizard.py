@@ -290,3 +290,70 @@ def test_closing_with_an_incomplete_account_warns_once_then_discards(qtbot, wiza
     wizard.close()
     assert not wizard.isVisible()
     assert store.list_summaries(queue="draft") == []
+
+
+@pytest.mark.parametrize(
+    ("received", "fee_cents", "fee_text"),
+    [
+        (dt.date(2026, 6, 3), 25000, "$250.00"),
+        (dt.date(2026, 4, 20), None, "Not set by ordinance"),  # before the ordinance's table
+    ],
+    ids=["in-force", "before-the-table"],
+)
+def test_a_resumed_draft_keeps_its_received_date_through_submit(
+    qtbot, desk, store, received, fee_cents, fee_text
+):
+    from kcsac.operations import applications as ops
+    from kcsac.ui.qt_convert import from_qdate
+    from tests.ui.desk_factories import make_account
+
+    account = make_account(store, desk.user)
+    draft = ops.create_application(
+        store,
+        desk.user,
+        account=account.number,
+        category=Category.CAR_WASH,
+        today=desk.today(),
+        details=DETAILS[Category.CAR_WASH],
+        received_on=received,
+    )
+    assert store.get_application(draft.number).received_on == received, "kept on the draft"
+
+    resumed = NewApplicationWizard(desk, resume=draft.number)
+    qtbot.addWidget(resumed)
+    resumed.show()
+    click(qtbot, next_button(resumed))
+    page = resumed.category_page
+    assert from_qdate(page.received_on_edit.date()) == received, "not today's date"
+    assert page.fee_label.text() == fee_text, "the fee in force on the received date"
+    for _ in range(3):
+        click(qtbot, next_button(resumed))
+    assert store.get_application(draft.number).received_on == received, "saving kept it"
+    assert received.isoformat() in resumed.submit_page.summary_label.text()
+    click(qtbot, resumed.button(QWizard.WizardButton.FinishButton))
+    assert resumed.submitted, resumed.submit_page.error_label.text()
+
+    stored = store.get_application(draft.number)
+    assert (stored.status, stored.received_on, stored.fee_cents) == (
+        Status.AWAITING_FEE,
+        received,
+        fee_cents,
+    )
+    [fee] = store.fee_assessments(draft.number)
+    assert (fee.assessed_on, fee.cents) == (received, fee_cents)
+
+
+def test_a_received_date_typed_in_the_wizard_is_kept_when_it_is_closed(qtbot, desk, store):
+    from kcsac.ui.qt_convert import to_qdate
+
+    wizard = NewApplicationWizard(desk)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    fill_account(qtbot, wizard)
+    click(qtbot, next_button(wizard))
+    wizard.category_page.received_on_edit.setDate(to_qdate(dt.date(2026, 7, 1)))
+    click(qtbot, next_button(wizard))
+    number = wizard.number
+    wizard.close()
+    assert store.get_application(number).received_on == dt.date(2026, 7, 1)
+    assert store.get_application(number).status is Status.DRAFT

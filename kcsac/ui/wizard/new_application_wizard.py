@@ -130,12 +130,14 @@ class NewApplicationWizard(QWizard):
                     discharges_to_storm_sewer=draft.discharges_to_storm_sewer,
                     details=draft.details,
                     documents=draft.documents,
+                    received_on=draft.received_on,
                 )
             else:
                 wanted = dataclasses.replace(
                     self._stored,
                     account=draft.account_number,
                     category=draft.category,
+                    received_on=draft.received_on,
                     discharges_to_storm_sewer=draft.discharges_to_storm_sewer,
                     details=dict(draft.details),
                     documents=dict(draft.documents),
