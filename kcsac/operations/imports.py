@@ -301,6 +301,11 @@ def _import_consumption(
     unchanged: list[int] = []
     for account, stored in _stored(store, by_account, bulk):
         items = by_account[account]
+        if _all_after(items, stored):  # the usual monthly file: nothing to compare
+            new.extend(
+                (line, (account, start, end, str(ccf))) for line, start, end, ccf, _ in items
+            )
+            continue
         found = _overlaps(account, items, stored)
         if found:
             overlaps[account] = found
@@ -467,6 +472,24 @@ def _stored(
     for account in by_account:
         if account not in seen:
             yield account, {}
+
+
+def _all_after(items: list, stored: dict[str, tuple[str, str]]) -> bool:
+    """Whether the file's periods of an account follow one another and all stored ones,
+    which follow one another too: then none overlaps and none is stored already. (Pairs
+    where the next start is not after the previous end, overlapping or out of order,
+    send the account to the full check.)"""
+    starts = [item[1] for item in items]
+    ends = [item[2] for item in items]
+    if any(map(operator.le, starts[1:], ends[:-1])):
+        return False
+    if not stored:
+        return True
+    stored_starts = list(stored)
+    stored_ends = [end for end, _ccf in stored.values()]
+    return stored_ends[-1] < starts[0] and not any(
+        map(operator.le, stored_starts[1:], stored_ends[:-1])
+    )
 
 
 def _overlaps(account: str, items: list, stored: dict[str, tuple[str, str]]) -> list[BadRow]:

@@ -279,7 +279,8 @@ class FilingsMixin:
         return {
             start: (end, ccf)
             for start, end, ccf in self.conn.execute(
-                "SELECT period_start, period_end, ccf FROM consumption WHERE account = ?",
+                "SELECT period_start, period_end, ccf FROM consumption WHERE account = ? "
+                "ORDER BY period_start",
                 (account,),
             )
         }
