@@ -164,3 +164,37 @@ def test_both_import_paths_report_and_store_the_same(tmp_path, monkeypatch, skip
     else:
         assert not result["imported"]
         assert len(rows) == 2  # nothing imported
+
+
+USUAL = (
+    "account,period_start,period_end,ccf\n"
+    "1000-01,2026-07-01,2026-07-31,12\n"
+    "1000-01,2026-08-01,2026-08-31,13\n"
+    "1000-02,2026-07-01,2026-07-31,1.50\n"
+    "1000-03,2026-06-01,2026-06-30,7\n"
+    "1000-01,2026-06-01,2026-06-30,11\n"  # the same as stored: unchanged
+)
+
+
+@pytest.mark.parametrize("text", [USUAL, BAD])
+def test_the_shortcut_for_periods_after_the_stored_ones_changes_nothing(
+    tmp_path, monkeypatch, text
+):
+    """_all_after lets an account whose new periods all follow its stored ones skip the
+    comparison; without the shortcut the result and the stored rows are the same."""
+    f = tmp_path / "use.csv"
+    f.write_text(text)
+    found = []
+    for shortcut in (True, False):
+        if not shortcut:
+            monkeypatch.setattr(imports, "_all_after", lambda items, stored: False)
+        store, actor = _prepared(tmp_path / f"{shortcut}.db")
+        result = imports.import_consumption(
+            store, actor, f, today=dt.date(2026, 12, 31), skip_bad=True
+        )
+        rows = [tuple(r) for r in store.conn.execute("SELECT * FROM consumption ORDER BY 1, 2")]
+        found.append((dataclasses.asdict(result), rows))
+        store.close()
+    assert found[0] == found[1]
+    if text is USUAL:
+        assert (found[0][0]["added"], found[0][0]["unchanged"]) == (4, 1)
