@@ -198,3 +198,12 @@ def test_the_shortcut_for_periods_after_the_stored_ones_changes_nothing(
     assert found[0] == found[1]
     if text is USUAL:
         assert (found[0][0]["added"], found[0][0]["unchanged"]) == (4, 1)
+
+
+def test_a_failing_second_process_leaves_the_export_to_one(seeded, monkeypatch):
+    one = io.StringIO()
+    exports.export_billing(seeded, one, processes=1)
+    monkeypatch.setattr(exports.sys, "executable", "/bin/false")  # the child cannot run
+    two = io.StringIO()
+    assert exports.export_billing(seeded, two, processes=2) == one.getvalue().count("\n") - 1
+    assert two.getvalue() == one.getvalue()
