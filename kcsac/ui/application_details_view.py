@@ -124,7 +124,9 @@ def summary_html(detail: ApplicationDetail) -> str:
     if app.effective_on:
         rows.append(("Effective", date_text(app.effective_on)))
     done = ", ".join(
-        f"{r.kind.label} {r.result.value} {date_text(r.reviewed_on)}" for r in detail.reviews
+        f"{r.kind.label} {r.result.value} {date_text(r.reviewed_on)}"
+        + (f" (attached: {', '.join(r.attachments)})" if r.attachments else "")
+        for r in detail.reviews
     )
     rows.append(("Reviews", done or "none yet"))
     if determination is not None:
