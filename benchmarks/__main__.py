@@ -232,9 +232,11 @@ def report(results: dict, seed: dict, sizes: Sizes, elapsed: float) -> str:
         rows.append(
             _row(
                 f"import consumption CSV ({i['rows']:,} rows)",
-                f"{i['rows_per_s']:,.0f} rows per s ({i['seconds']:.1f} s)",
+                f"{i['rows_per_second']:,.0f} rows per s ({i['seconds']:.1f} s)",
                 "at least 100,000 rows per s",
-                i["rows_per_s"] >= 100_000,
+                i["rows_per_second"] >= 100_000,
+                f"peak memory of the importing process {i['peak_rss_mb']:,.0f} MB "
+                "(every row is validated before any is written)",
             )
         )
     errors = [f"- {name}: {r['error']}" for name, r in results.items() if "error" in r]
