@@ -22,8 +22,6 @@ import datetime as dt
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -38,12 +36,13 @@ from kcsac.domain.records import Determination, RecordError, User
 from kcsac.operations import applications
 from kcsac.operations.documents import method_parameters
 from kcsac.storage import Store
+from kcsac.ui.decision_dialog import DecisionDialog, file_summary
 
 # where a problem from the operation is shown, by its field
 _FIELDS = ("method", "percent", "fixed_ccf", "justification")
 
 
-class AmendmentDialog(QDialog):
+class AmendmentDialog(DecisionDialog):
     """Shows the signed determination; saves the amended one for a separate signature."""
 
     # the new Determination (unsigned)
@@ -58,17 +57,11 @@ class AmendmentDialog(QDialog):
         today: dt.date,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._store = store
-        self._actor = actor
-        self._number = number
-        self._today = today
+        super().__init__(store, actor=actor, number=number, today=today, parent=parent)
         self.determination: Determination | None = None
         self.setObjectName("amendment_dialog")
         self.setWindowTitle(f"Amend the determination - {number}")
         self._build()
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
         self.method_combo.currentIndexChanged.connect(self._on_method_combo_changed)
         self._on_method_combo_changed()
 
@@ -77,11 +70,7 @@ class AmendmentDialog(QDialog):
         account = self._store.get_account(app.account)
         determinations = self._store.determinations(self._number)
         current = determinations[-1] if determinations else None
-        self.header_label = QLabel(
-            f"<b>{_esc(app.number)}</b> · {_esc(app.category.label)} · "
-            f"{_esc(app.status.label)}<br>{_esc(account.customer)}, "
-            f"{_esc(account.service_address)}"
-        )
+        self.header_label = QLabel(file_summary(app, account))
         self.header_label.setObjectName("header_label")
         self.header_label.setWordWrap(True)
 
@@ -151,16 +140,7 @@ class AmendmentDialog(QDialog):
         self.note_label.setObjectName("note_label")
         self.note_label.setWordWrap(True)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.save_button.setText("&Save amendment")
-        self.save_button.setObjectName("save_button")
-        self.save_button.setAccessibleName("Save amendment")
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText("&Cancel")
-        cancel.setAccessibleName("Cancel")
+        self.save_button = self._make_buttons("&Save amendment", "save_button", "Save amendment")
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header_label)
@@ -179,6 +159,10 @@ class AmendmentDialog(QDialog):
         method = self.method()
         self.percent_edit.setEnabled(method is Method.PERCENTAGE)
         self.fixed_ccf_edit.setEnabled(method is Method.FIXED)
+
+    def _show_refusal(self, exc: RecordError) -> None:
+        # no error label here: each problem goes under its field (the rest under Method)
+        self._show_problems(list(getattr(exc, "problems", [])) or [exc])
 
     def _show_problems(self, problems: list) -> None:
         for message in self.messages.values():
@@ -201,8 +185,8 @@ class AmendmentDialog(QDialog):
     @Slot()
     def _on_buttons_accepted(self) -> None:
         method = self.method()
-        try:
-            self.determination = applications.enter_determination(
+        determination = self._run(
+            lambda: applications.enter_determination(
                 self._store,
                 self._actor,
                 self._number,
@@ -216,12 +200,9 @@ class AmendmentDialog(QDialog):
                 justification=self.justification_edit.toPlainText().strip(),
                 today=self._today,
             )
-        except RecordError as exc:
-            self._show_problems(list(getattr(exc, "problems", [])) or [exc])
+        )
+        if determination is None:
             return
-        self.amendment_entered.emit(self.determination)
+        self.determination = determination
+        self.amendment_entered.emit(determination)
         self.accept()
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

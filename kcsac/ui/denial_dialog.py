@@ -22,8 +22,6 @@ import datetime as dt
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QListWidget,
@@ -33,9 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcsac.domain.records import Decision, RecordError, User
+from kcsac.domain.records import Decision, User
 from kcsac.operations import approvals
 from kcsac.storage import Store
+from kcsac.ui.decision_dialog import DecisionDialog, file_summary
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 
 REASON_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -50,7 +49,7 @@ _SUGGESTED_BY_FIELD = {
 }
 
 
-class DenialDialog(QDialog):
+class DenialDialog(DecisionDialog):
     """Pick reasons (each with its citation), add others, and record the denial."""
 
     # the Decision recorded
@@ -65,11 +64,7 @@ class DenialDialog(QDialog):
         today: dt.date,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._store = store
-        self._actor = actor
-        self._number = number
-        self._today = today
+        super().__init__(store, actor=actor, number=number, today=today, parent=parent)
         self.decision: Decision | None = None
         self.setObjectName("denial_dialog")
         self.setWindowTitle(f"Deny - {number}")
@@ -94,11 +89,7 @@ class DenialDialog(QDialog):
     def _build(self) -> None:
         app = self._store.get_application(self._number)
         account = self._store.get_account(app.account)
-        self.header_label = QLabel(
-            f"<b>{_esc(app.number)}</b> · {_esc(app.category.label)} · "
-            f"{_esc(app.status.label)}<br>{_esc(account.customer)}, "
-            f"{_esc(account.service_address)}"
-        )
+        self.header_label = QLabel(file_summary(app, account))
         self.header_label.setObjectName("header_label")
         self.header_label.setWordWrap(True)
 
@@ -135,23 +126,10 @@ class DenialDialog(QDialog):
         form = QFormLayout()
         form.addRow(date_label, self.decided_on_edit)
 
-        self.error_label = QLabel()
-        self.error_label.setObjectName("error_label")
-        self.error_label.setAccessibleName("Why the denial was not recorded")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #a40000;")
-        self.error_label.hide()
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self._make_error_label("Why the denial was not recorded")
+        self.deny_button = self._make_buttons(
+            "De&ny application", "deny_button", "Deny application"
         )
-        self.deny_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.deny_button.setText("De&ny application")
-        self.deny_button.setObjectName("deny_button")
-        self.deny_button.setAccessibleName("Deny application")
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText("&Cancel")
-        cancel.setAccessibleName("Cancel")
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header_label)
@@ -165,8 +143,6 @@ class DenialDialog(QDialog):
         self.resize(720, 520)
 
     def _connect_signals(self) -> None:
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
         self.reasons_list.itemChanged.connect(self._update_deny_button)
         self.other_reasons_edit.textChanged.connect(self._update_deny_button)
 
@@ -199,8 +175,8 @@ class DenialDialog(QDialog):
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
-        try:
-            self.decision = approvals.deny(
+        decision = self._run(
+            lambda: approvals.deny(
                 self._store,
                 self._actor,
                 self._number,
@@ -208,13 +184,9 @@ class DenialDialog(QDialog):
                 today=self._today,
                 decided_on=from_qdate(self.decided_on_edit.date()),
             )
-        except RecordError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+        )
+        if decision is None:
             return
-        self.denied.emit(self.decision)
+        self.decision = decision
+        self.denied.emit(decision)
         self.accept()
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -18,21 +18,15 @@ shown in the dialog.
 import datetime as dt
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from kcsac.domain.records import DecisionKind, RecordError, SacApplication, User
+from kcsac.domain.records import DecisionKind, SacApplication, User
 from kcsac.operations import approvals
 from kcsac.storage import Store
+from kcsac.ui.decision_dialog import DecisionDialog, esc, file_summary
 
 
-class ReopenDialog(QDialog):
+class ReopenDialog(DecisionDialog):
     """Shows the denial and records the reopening with its reason."""
 
     # the SacApplication after reopening
@@ -47,17 +41,11 @@ class ReopenDialog(QDialog):
         today: dt.date,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._store = store
-        self._actor = actor
-        self._number = number
-        self._today = today
+        super().__init__(store, actor=actor, number=number, today=today, parent=parent)
         self.application: SacApplication | None = None
         self.setObjectName("reopen_dialog")
         self.setWindowTitle(f"Reopen - {number}")
         self._build()
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
         self.reason_edit.textChanged.connect(self._on_reason_edit_text_changed)
         self._on_reason_edit_text_changed()
 
@@ -67,18 +55,14 @@ class ReopenDialog(QDialog):
         denials = [d for d in self._store.decisions(self._number) if d.kind is DecisionKind.DENIAL]
         if denials:
             last = denials[-1]
-            reasons = "".join(f"<li>{_esc(r)}</li>" for r in last.reasons)
+            reasons = "".join(f"<li>{esc(r)}</li>" for r in last.reasons)
             denial = (
-                f"Denied on {last.decided_on.isoformat()} by {_esc(last.decided_by)}:"
+                f"Denied on {last.decided_on.isoformat()} by {esc(last.decided_by)}:"
                 f"<ul>{reasons}</ul>"
             )
         else:
             denial = "No denial is recorded for this application."
-        self.denial_label = QLabel(
-            f"<b>{_esc(app.number)}</b> · {_esc(app.category.label)} · "
-            f"{_esc(app.status.label)}<br>{_esc(account.customer)}, "
-            f"{_esc(account.service_address)}<br><br>{denial}"
-        )
+        self.denial_label = QLabel(f"{file_summary(app, account)}<br><br>{denial}")
         self.denial_label.setObjectName("denial_label")
         self.denial_label.setWordWrap(True)
 
@@ -92,23 +76,10 @@ class ReopenDialog(QDialog):
         reason_label = QLabel("&Reason for reopening (required):")
         reason_label.setBuddy(self.reason_edit)
 
-        self.error_label = QLabel()
-        self.error_label.setObjectName("error_label")
-        self.error_label.setAccessibleName("Why the file was not reopened")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #a40000;")
-        self.error_label.hide()
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self._make_error_label("Why the file was not reopened")
+        self.reopen_button = self._make_buttons(
+            "Re&open application", "reopen_button", "Reopen application"
         )
-        self.reopen_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.reopen_button.setText("Re&open application")
-        self.reopen_button.setObjectName("reopen_button")
-        self.reopen_button.setAccessibleName("Reopen application")
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText("&Cancel")
-        cancel.setAccessibleName("Cancel")
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.denial_label)
@@ -124,21 +95,17 @@ class ReopenDialog(QDialog):
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
-        try:
-            self.application = approvals.reopen(
+        application = self._run(
+            lambda: approvals.reopen(
                 self._store,
                 self._actor,
                 self._number,
                 reason=self.reason_edit.toPlainText().strip(),
                 today=self._today,
             )
-        except RecordError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+        )
+        if application is None:
             return
-        self.reopened.emit(self.application)
+        self.application = application
+        self.reopened.emit(application)
         self.accept()
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

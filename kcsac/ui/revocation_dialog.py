@@ -18,20 +18,12 @@ date) and who may revoke is decided by `operations.approvals.revoke`; its refusa
 import datetime as dt
 
 from PySide6.QtCore import QDate, Signal, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from kcsac.domain.records import RecordError, SacApplication, User
+from kcsac.domain.records import SacApplication, User
 from kcsac.operations import approvals
 from kcsac.storage import Store
+from kcsac.ui.decision_dialog import DecisionDialog, file_summary
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 
 COMMON_REASONS = (
@@ -43,7 +35,7 @@ COMMON_REASONS = (
 )
 
 
-class RevocationDialog(QDialog):
+class RevocationDialog(DecisionDialog):
     """Revoke date (the credit ends the day before) and reason."""
 
     # the SacApplication after revocation
@@ -58,17 +50,11 @@ class RevocationDialog(QDialog):
         today: dt.date,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._store = store
-        self._actor = actor
-        self._number = number
-        self._today = today
+        super().__init__(store, actor=actor, number=number, today=today, parent=parent)
         self.application: SacApplication | None = None
         self.setObjectName("revocation_dialog")
         self.setWindowTitle(f"Revoke credit - {number}")
         self._build()
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
         self.reason_combo.editTextChanged.connect(self._update)
         self.from_on_edit.dateChanged.connect(self._update)
         self._update()
@@ -78,9 +64,7 @@ class RevocationDialog(QDialog):
         account = self._store.get_account(app.account)
         effective = app.effective_on.isoformat() if app.effective_on else "(none)"
         self.header_label = QLabel(
-            f"<b>{_esc(app.number)}</b> · {_esc(app.category.label)} · "
-            f"{_esc(app.status.label)}<br>{_esc(account.customer)}, "
-            f"{_esc(account.service_address)}<br>Credit effective since {effective}"
+            f"{file_summary(app, account)}<br>Credit effective since {effective}"
         )
         self.header_label.setObjectName("header_label")
         self.header_label.setWordWrap(True)
@@ -111,23 +95,8 @@ class RevocationDialog(QDialog):
         form.addRow("Last day of the credit:", self.last_day_label)
         form.addRow(reason_label, self.reason_combo)
 
-        self.error_label = QLabel()
-        self.error_label.setObjectName("error_label")
-        self.error_label.setAccessibleName("Why the credit was not revoked")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #a40000;")
-        self.error_label.hide()
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.revoke_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.revoke_button.setText("Re&voke credit")
-        self.revoke_button.setObjectName("revoke_button")
-        self.revoke_button.setAccessibleName("Revoke credit")
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText("&Cancel")
-        cancel.setAccessibleName("Cancel")
+        self._make_error_label("Why the credit was not revoked")
+        self.revoke_button = self._make_buttons("Re&voke credit", "revoke_button", "Revoke credit")
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header_label)
@@ -151,8 +120,8 @@ class RevocationDialog(QDialog):
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
-        try:
-            self.application = approvals.revoke(
+        application = self._run(
+            lambda: approvals.revoke(
                 self._store,
                 self._actor,
                 self._number,
@@ -160,13 +129,9 @@ class RevocationDialog(QDialog):
                 reason=self.reason(),
                 today=self._today,
             )
-        except RecordError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+        )
+        if application is None:
             return
-        self.revoked.emit(self.application)
+        self.application = application
+        self.revoked.emit(application)
         self.accept()
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
