@@ -17,8 +17,6 @@ it in the ApprovalDialog ("Sign the amendment"). The operation checks the terms;
 are shown under the fields.
 """
 
-import datetime as dt
-
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,14 +26,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
-    QWidget,
 )
 
 from kcsac.domain.method import Method
-from kcsac.domain.records import Determination, RecordError, User
+from kcsac.domain.records import Account, Determination, RecordError, SacApplication
 from kcsac.operations import applications
 from kcsac.operations.documents import method_parameters
-from kcsac.storage import Store
 from kcsac.ui.decision_dialog import DecisionDialog, file_summary
 
 # where a problem from the operation is shown, by its field
@@ -48,26 +44,11 @@ class AmendmentDialog(DecisionDialog):
     # the new Determination (unsigned)
     amendment_entered = Signal(object)
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        actor: User | None,
-        number: str,
-        today: dt.date,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(store, actor=actor, number=number, today=today, parent=parent)
-        self.determination: Determination | None = None
-        self.setObjectName("amendment_dialog")
-        self.setWindowTitle(f"Amend the determination - {number}")
-        self._build()
-        self.method_combo.currentIndexChanged.connect(self._on_method_combo_changed)
-        self._on_method_combo_changed()
+    object_name = "amendment_dialog"
+    title = "Amend the determination - {number}"
+    determination: Determination | None = None
 
-    def _build(self) -> None:
-        app = self._store.get_application(self._number)
-        account = self._store.get_account(app.account)
+    def _build(self, app: SacApplication, account: Account) -> None:
         determinations = self._store.determinations(self._number)
         current = determinations[-1] if determinations else None
         self.header_label = QLabel(file_summary(app, account))
@@ -149,6 +130,10 @@ class AmendmentDialog(DecisionDialog):
         layout.addWidget(self.note_label)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(600)
+
+    def _connect_fields(self) -> None:
+        self.method_combo.currentIndexChanged.connect(self._on_method_combo_changed)
+        self._on_method_combo_changed()
 
     def method(self) -> Method:
         return Method(self.method_combo.currentData())

@@ -3,7 +3,7 @@
 import datetime as dt
 from collections.abc import Callable
 from html import escape
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
 
@@ -16,10 +16,15 @@ T = TypeVar("T")
 class DecisionDialog(QDialog):
     """Holds the store, actor, file number and today; builds the error label and OK/Cancel.
 
-    Subclasses build their fields, call `_make_error_label` and `_make_buttons`, and implement
+    Subclasses set `object_name` and `title`, build their fields in `_build` (calling
+    `_make_error_label` and `_make_buttons`), wire them in `_connect_fields`, and implement
     `_on_buttons_accepted` with `_run(operation)`: a refusal (RecordError) is shown and the
     dialog stays open with everything typed; only a result closes it.
     """
+
+    # the dialog's object name, and its window title ({number} is the file's number)
+    object_name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
 
     def __init__(
         self,
@@ -35,6 +40,18 @@ class DecisionDialog(QDialog):
         self._actor = actor
         self._number = number
         self._today = today
+        self.setObjectName(self.object_name)
+        self.setWindowTitle(self.title.format(number=number))
+        app = store.get_application(number)
+        self._build(app, store.get_account(app.account))
+        self._connect_fields()
+
+    def _build(self, app: SacApplication, account: Account) -> None:
+        """Create the fields and the layout for this file."""
+        raise NotImplementedError
+
+    def _connect_fields(self) -> None:
+        """Connect the fields' signals and show their first state (nothing to do by default)."""
 
     def _make_error_label(self, accessible_name: str) -> QLabel:
         """The red label, hidden until the operation refuses; also kept as `error_label`."""

@@ -17,8 +17,6 @@ records the denial and says what is wrong (no reason, wrong role, a decided file
 is shown in the dialog.
 """
 
-import datetime as dt
-
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -28,12 +26,10 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QVBoxLayout,
-    QWidget,
 )
 
-from kcsac.domain.records import Decision, User
+from kcsac.domain.records import Account, Decision, SacApplication
 from kcsac.operations import approvals
-from kcsac.storage import Store
 from kcsac.ui.decision_dialog import DecisionDialog, file_summary
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 
@@ -55,23 +51,9 @@ class DenialDialog(DecisionDialog):
     # the Decision recorded
     denied = Signal(object)
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        actor: User | None,
-        number: str,
-        today: dt.date,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(store, actor=actor, number=number, today=today, parent=parent)
-        self.decision: Decision | None = None
-        self.setObjectName("denial_dialog")
-        self.setWindowTitle(f"Deny - {number}")
-        self._build()
-        self._connect_signals()
-        self._check_suggestions()
-        self._update_deny_button()
+    object_name = "denial_dialog"
+    title = "Deny - {number}"
+    decision: Decision | None = None
 
     def _check_suggestions(self) -> None:
         """Pre-check the listed reasons that what blocks this file points to."""
@@ -86,9 +68,7 @@ class DenialDialog(DecisionDialog):
                 self.check_reason(key)
         self.suggested_reasons = sorted(suggested)
 
-    def _build(self) -> None:
-        app = self._store.get_application(self._number)
-        account = self._store.get_account(app.account)
+    def _build(self, app: SacApplication, account: Account) -> None:
         self.header_label = QLabel(file_summary(app, account))
         self.header_label.setObjectName("header_label")
         self.header_label.setWordWrap(True)
@@ -142,9 +122,11 @@ class DenialDialog(DecisionDialog):
         layout.addWidget(self.buttons)
         self.resize(720, 520)
 
-    def _connect_signals(self) -> None:
+    def _connect_fields(self) -> None:
         self.reasons_list.itemChanged.connect(self._update_deny_button)
         self.other_reasons_edit.textChanged.connect(self._update_deny_button)
+        self._check_suggestions()
+        self._update_deny_button()
 
     def check_reason(self, key: str, checked: bool = True) -> None:
         for index in range(self.reasons_list.count()):

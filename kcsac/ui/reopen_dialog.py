@@ -15,14 +15,11 @@ reopen, and where the file goes, is decided by `operations.approvals.reopen`; it
 shown in the dialog.
 """
 
-import datetime as dt
-
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout
 
-from kcsac.domain.records import DecisionKind, SacApplication, User
+from kcsac.domain.records import Account, DecisionKind, SacApplication
 from kcsac.operations import approvals
-from kcsac.storage import Store
 from kcsac.ui.decision_dialog import DecisionDialog, esc, file_summary
 
 
@@ -32,26 +29,11 @@ class ReopenDialog(DecisionDialog):
     # the SacApplication after reopening
     reopened = Signal(object)
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        actor: User | None,
-        number: str,
-        today: dt.date,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(store, actor=actor, number=number, today=today, parent=parent)
-        self.application: SacApplication | None = None
-        self.setObjectName("reopen_dialog")
-        self.setWindowTitle(f"Reopen - {number}")
-        self._build()
-        self.reason_edit.textChanged.connect(self._on_reason_edit_text_changed)
-        self._on_reason_edit_text_changed()
+    object_name = "reopen_dialog"
+    title = "Reopen - {number}"
+    application: SacApplication | None = None
 
-    def _build(self) -> None:
-        app = self._store.get_application(self._number)
-        account = self._store.get_account(app.account)
+    def _build(self, app: SacApplication, account: Account) -> None:
         denials = [d for d in self._store.decisions(self._number) if d.kind is DecisionKind.DENIAL]
         if denials:
             last = denials[-1]
@@ -88,6 +70,10 @@ class ReopenDialog(DecisionDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.resize(620, 420)
+
+    def _connect_fields(self) -> None:
+        self.reason_edit.textChanged.connect(self._on_reason_edit_text_changed)
+        self._on_reason_edit_text_changed()
 
     @Slot()
     def _on_reason_edit_text_changed(self) -> None:

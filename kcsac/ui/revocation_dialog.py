@@ -18,11 +18,10 @@ date) and who may revoke is decided by `operations.approvals.revoke`; its refusa
 import datetime as dt
 
 from PySide6.QtCore import QDate, Signal, Slot
-from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QVBoxLayout
 
-from kcsac.domain.records import SacApplication, User
+from kcsac.domain.records import Account, SacApplication
 from kcsac.operations import approvals
-from kcsac.storage import Store
 from kcsac.ui.decision_dialog import DecisionDialog, file_summary
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 
@@ -41,27 +40,11 @@ class RevocationDialog(DecisionDialog):
     # the SacApplication after revocation
     revoked = Signal(object)
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        actor: User | None,
-        number: str,
-        today: dt.date,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(store, actor=actor, number=number, today=today, parent=parent)
-        self.application: SacApplication | None = None
-        self.setObjectName("revocation_dialog")
-        self.setWindowTitle(f"Revoke credit - {number}")
-        self._build()
-        self.reason_combo.editTextChanged.connect(self._update)
-        self.from_on_edit.dateChanged.connect(self._update)
-        self._update()
+    object_name = "revocation_dialog"
+    title = "Revoke credit - {number}"
+    application: SacApplication | None = None
 
-    def _build(self) -> None:
-        app = self._store.get_application(self._number)
-        account = self._store.get_account(app.account)
+    def _build(self, app: SacApplication, account: Account) -> None:
         effective = app.effective_on.isoformat() if app.effective_on else "(none)"
         self.header_label = QLabel(
             f"{file_summary(app, account)}<br>Credit effective since {effective}"
@@ -105,6 +88,11 @@ class RevocationDialog(DecisionDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
+
+    def _connect_fields(self) -> None:
+        self.reason_combo.editTextChanged.connect(self._update)
+        self.from_on_edit.dateChanged.connect(self._update)
+        self._update()
 
     def from_on(self) -> dt.date:
         return from_qdate(self.from_on_edit.date())
