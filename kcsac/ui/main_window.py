@@ -40,6 +40,7 @@ from kcsac.ui.application_details_view import ApplicationDetailsView
 from kcsac.ui.applications_table_model import ApplicationsTableModel
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.help_dialog import install_help_shortcut
+from kcsac.ui.qt_convert import money_text
 
 WINDOW_TITLE = "kcsac - Sewer Allowance Credit"
 SEARCH_DELAY_MS = 150  # debounce: one query after the clerk pauses, not one per key
@@ -99,6 +100,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect_signals()
         self._help = install_help_shortcut(self, "desk")
+        # The Help action owns F1 here; a second F1 shortcut made it ambiguous (nothing opened).
+        self._help.setKey(QKeySequence())
         self._show_user()
         self._restore_layout()
         self.refresh()
@@ -754,7 +757,13 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_wizard_application_submitted(self, number: str) -> None:
-        self.after_change(number, f"{number} submitted; the fee is assessed")
+        detail = queries.application_detail(self._store, number, self.context.user)
+        fee = detail.application.fee_cents
+        if fee is None:
+            message = f"{number} submitted; no fee could be assessed: a director must set it"
+        else:
+            message = f"{number} submitted; fee assessed: {money_text(fee)}"
+        self.after_change(number, message)
 
     @Slot()
     def _on_payment_action(self) -> None:

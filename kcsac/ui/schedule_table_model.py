@@ -10,14 +10,17 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from kcsac.domain.money import format_usd
 from kcsac.domain.schedule import ScheduleRow
-from kcsac.domain.volume import format_ccf
+from kcsac.domain.volume import format_ccf, round_half_up
+
+DISPLAY_PLACES = 2
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _Index = QModelIndex | QPersistentModelIndex
 
 
 def _ccf(value: Decimal | None) -> str:
-    return "" if value is None else format_ccf(value)
+    """Two places on screen (RULES.md); the exact volume stays in ROW_ROLE."""
+    return "" if value is None else format_ccf(round_half_up(value, DISPLAY_PLACES))
 
 
 def _factor(value: Fraction) -> str:

@@ -58,13 +58,15 @@ def test_percentage_preview_matches_the_worked_example_and_saves(qtbot, reviewer
         "96.00",
         "14.40",
         "20/31",
-        "86.709677",
+        "86.71",  # shown to 2 places (RULES.md); the row keeps the exact volume
         "$33.09",
         "$1,238.40",
         "$1,118.55",
         "$119.85",
     ]
     assert "credit $119.85" in dialog.totals_label.text()
+    exact = model.index(0, 0).data(model.ROW_ROLE).billed_ccf
+    assert Decimal("86.709677") <= exact < Decimal("86.709678")
 
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()

@@ -202,6 +202,18 @@ def test_f1_opens_help_with_the_ordinance(window, qtbot):
     assert "An application and the appropriate fee must be submitted" in text
 
 
+def test_pressing_f1_on_the_desk_opens_help(window, qtbot):
+    """F1 once belonged to two shortcuts on the desk, so Qt called it ambiguous and did nothing."""
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    window.applications_view.setFocus()
+    qtbot.keyClick(window.applications_view, Qt.Key.Key_F1)
+    dialog = getattr(window._help, "last_dialog", None)
+    assert dialog is not None, "F1 opened no help"
+    assert "Ordinance 260209" in dialog.text
+
+
 def test_closing_the_desk_keeps_an_open_wizard_as_a_draft(qtbot, window, store):
     wizard = window.open_wizard()
     page = wizard.account_page

@@ -296,7 +296,11 @@ def test_closing_with_an_incomplete_account_warns_once_then_discards(qtbot, wiza
     ("received", "fee_cents", "fee_text"),
     [
         (dt.date(2026, 6, 3), 25000, "$250.00"),
-        (dt.date(2026, 4, 20), None, "Not set by ordinance"),  # before the ordinance's table
+        (
+            dt.date(2026, 4, 20),
+            None,
+            "No fee in kcsac for this date",
+        ),  # before the ordinance's table
     ],
     ids=["in-force", "before-the-table"],
 )

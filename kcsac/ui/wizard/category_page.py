@@ -17,12 +17,16 @@ from kcsac.ui.wizard.application_draft import ApplicationDraft
 from kcsac.ui.wizard.form_page import FormPage
 
 NOT_SET = "Not set by ordinance"
+NO_TABLE = "No fee in kcsac for this date"
 
 
 def fee_text(quote: FeeQuote) -> tuple[str, str]:
     """(amount line, citation line) for a fee quote, as the page and the summary show it."""
     if quote.cents is None:
-        return NOT_SET, quote.not_set_reason or ""
+        # No table in force (a date before the ordinance) is not the same as a fee the
+        # ordinance leaves unset (a nonresident ownership change).
+        headline = NOT_SET if quote.effective_on is not None else NO_TABLE
+        return headline, quote.not_set_reason or ""
     since = f", in force from {quote.effective_on.isoformat()}" if quote.effective_on else ""
     return format_usd(quote.cents), f"{quote.citation}, {quote.ordinance}{since}"
 
