@@ -19,8 +19,9 @@ from kcsac.domain.method import Method
 from kcsac.domain.money import format_usd
 from kcsac.domain.problems import InputError, Problem, RuleRefused
 from kcsac.domain.rates import first_effective_on
-from kcsac.domain.records import ApplicationDetail, Determination, RecordError
+from kcsac.domain.records import ApplicationDetail, Determination, RecordError, SacApplication
 from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule, check_terms
+from kcsac.domain.status import Status
 from kcsac.domain.volume import format_ccf
 from kcsac.operations import applications as ops
 from kcsac.operations.documents import schedule_periods
@@ -63,9 +64,15 @@ class DeterminationDialog(FormDialog):
         self.preview_table = child(form, QTableView, "preview_table")
         self.totals_label = child(form, QLabel, "totals_label")
         self.notes_label = child(form, QLabel, "notes_label")
+        self.signing_note_label = QLabel(self._signing_note(app))
+        self.signing_note_label.setObjectName("signing_note_label")
+        self.signing_note_label.setAccessibleName("What saving this determination means")
+        self.signing_note_label.setWordWrap(True)
+        self.form.layout().insertWidget(0, self.signing_note_label)
         # Extra height goes to the preview table, not between the form's rows.
         self.form.layout().setStretch(0, 0)
-        self.form.layout().setStretch(1, 1)
+        self.form.layout().setStretch(1, 0)
+        self.form.layout().setStretch(2, 1)
         self.preview_model = ScheduleTableModel(self)
         self.preview_table.setModel(self.preview_model)
         self.preview_table.verticalHeader().setVisible(False)
@@ -88,6 +95,20 @@ class DeterminationDialog(FormDialog):
         self._connect_signals()
         self._on_method_combo_current_index_changed()
         self.update_preview()
+
+    def _signing_note(self, app: SacApplication) -> str:
+        """Say before saving what the signature will need (separation of duties)."""
+        amendment = app.status is Status.APPROVED
+        first = (
+            "This credit is already approved: saving enters an amendment, which changes "
+            "nothing until it is signed. "
+            if amendment
+            else ""
+        )
+        return (
+            f"{first}Whoever enters the determination cannot sign it (kcsac's separation of "
+            "duties): another reviewer or the director signs it."
+        )
 
     def _connect_signals(self) -> None:
         self.method_combo.currentIndexChanged.connect(self._on_method_combo_current_index_changed)

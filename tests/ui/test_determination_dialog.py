@@ -11,7 +11,7 @@ from kcsac.domain.status import Status
 from kcsac.operations import applications as ops
 from kcsac.operations import queries
 from kcsac.ui.determination_dialog import DeterminationDialog
-from tests.ui.desk_factories import make_paid, monthly_consumption
+from tests.ui.desk_factories import make_approved_record, make_paid, monthly_consumption
 
 
 def reviewed(store, user):
@@ -45,6 +45,8 @@ def test_percentage_preview_matches_the_worked_example_and_saves(qtbot, reviewer
         dialog.preview_model, QAbstractItemModelTester.FailureReportingMode.Fatal
     )
     assert dialog.notes_label.text().startswith("Enter the method's parameter")
+    assert "Whoever enters the determination cannot sign it" in dialog.signing_note_label.text()
+    assert "amendment" not in dialog.signing_note_label.text()
     qtbot.keyClicks(dialog.percent_edit, "15")
     qtbot.keyClicks(dialog.justification_edit, "Evaporation and carry-out, per site visit")
     dialog.effective_on_edit.setDate(dt.date(2026, 8, 12))  # RULES.md worked example 1
@@ -104,3 +106,14 @@ def test_fixed_volume_preview_over_the_consumption_history(qtbot, reviewer_desk,
     assert dialog.preview_model.index(1, 3).data() == "10.00"  # June: 30 days, 10 ccf
     assert dialog.schedule is not None
     assert dialog.schedule.totals.credit_cents > 0
+
+
+def test_on_an_approved_credit_the_dialog_says_saving_enters_an_amendment(
+    qtbot, store, reviewer_desk
+):
+    """A new-user trial saved a determination on an approved file without being told."""
+    app = make_approved_record(store, reviewer_desk.user)
+    dialog = open_dialog(qtbot, reviewer_desk, app.number)
+    note = dialog.signing_note_label.text()
+    assert "already approved: saving enters an amendment" in note
+    assert "cannot sign it" in note
