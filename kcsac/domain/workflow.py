@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 
 from kcsac.domain import ordinance as o
 from kcsac.domain.category import Category
+from kcsac.domain.method import Method
 from kcsac.domain.money import format_usd
 from kcsac.domain.records import (
     Blocker,
@@ -162,6 +163,9 @@ def signing_blockers(
     return blockers
 
 
+_METERED = frozenset({Method.DEDUCT_METER, Method.SEWER_METER})
+
+
 def next_step(
     app: SacApplication, reviews: Sequence[Review], determination: Determination | None
 ) -> str:
@@ -179,7 +183,9 @@ def next_step(
     if app.status is Status.APPROVED:
         if determination is not None and not determination.locked:
             return "Sign the amendment"
-        return "Record readings each billing period"
+        if determination is not None and determination.method in _METERED:
+            return "Record the meter readings each billing period"
+        return "Nothing due: the credit applies to each bill from the effective date"
     if app.status is Status.DENIED:
         return "Nothing (a director may reopen it, with a reason)"
     return "Nothing: the file is closed"

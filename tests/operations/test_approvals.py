@@ -385,3 +385,13 @@ def test_two_desks_cannot_both_sign(store, people, ready, today, db_path):
     with pytest.raises(Refused, match="approved; nothing to sign"):
         approvals.approve(store, people.director, ready.number, password=PASSWORD, today=today)
     assert len(store.decisions(ready.number)) == 1
+
+
+def test_after_approval_the_next_step_asks_for_readings_only_for_metered_methods(
+    store, people, ready, today
+):
+    """A new-user trial saw "record readings" on a percentage credit with no meters."""
+    approvals.approve(store, people.director, ready.number, password=PASSWORD, today=today)
+    detail = application_detail(store, ready.number, people.director)
+    assert detail.current_determination.method.value == "percentage"
+    assert detail.next_step.startswith("Nothing due")
