@@ -136,9 +136,24 @@ def update_application(
         )
 
 
+def future_date_problems(
+    field: str, day: dt.date | None, today: dt.date, what: str
+) -> list[Problem]:
+    """The problem with a date after today, naming both days (empty when it is not)."""
+    if day is None or day <= today:
+        return []
+    return [
+        Problem(
+            field,
+            f"{day.isoformat()} is in the future; {what} on or before today ({today.isoformat()})",
+        )
+    ]
+
+
 def _check_received_on(received_on: dt.date | None, today: dt.date) -> None:
-    if received_on is not None and received_on > today:
-        raise InvalidInput([Problem("received_on", "The received date is in the future")])
+    problems = future_date_problems("received_on", received_on, today, "the received date must be")
+    if problems:
+        raise InvalidInput(problems)
 
 
 def _refresh(
@@ -277,8 +292,7 @@ def record_payment(
     problems = []
     if amount_cents <= 0:
         problems.append(Problem("amount", "The amount must be more than $0.00"))
-    if paid_on > today:
-        problems.append(Problem("paid_on", "The payment date is in the future"))
+    problems += future_date_problems("paid_on", paid_on, today, "record a payment")
     if not receipt_no.strip():
         problems.append(Problem("receipt_no", "The receipt number is empty"))
     if not method.strip():
@@ -349,7 +363,9 @@ def record_review(
     """
     require(actor, Permission.RECORD_REVIEW, "record reviews")
     if reviewed_on > today:
-        raise InvalidInput([Problem("reviewed_on", "The review date is in the future")])
+        raise InvalidInput(
+            future_date_problems("reviewed_on", reviewed_on, today, "record a review")
+        )
     kind, result = ReviewKind(kind), ReviewResult(result)
     if result is ReviewResult.FAILED and not notes.strip():
         raise InvalidInput([Problem("notes", "Say why the review failed (notes are required)")])

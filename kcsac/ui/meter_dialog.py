@@ -7,10 +7,11 @@ from kcsac.domain.category import Category
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import ApplicationDetail, MeterRole, MeterUnit
 from kcsac.operations import meters as ops
+from kcsac.operations.applications import future_date_problems
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
-from kcsac.ui.qt_convert import from_qdate, parse_decimal, to_qdate
+from kcsac.ui.qt_convert import from_qdate, parse_decimal
 
 _FIELDS = (
     "role",
@@ -85,8 +86,11 @@ class MeterDialog(FormDialog):
         for edit in self.date_edits.values():
             edit.setMinimumDate(blank)
             edit.setSpecialValueText("not known")  # shown while the date is at its minimum
-            edit.setMaximumDate(to_qdate(context.today()))
+            # No maximum: Qt would drop the digits of a future date as they are typed and
+            # silently keep a different past date; a future date is refused next to the field.
             edit.setDate(blank)
+        for key, edit in self.date_edits.items():
+            edit.dateChanged.connect(lambda _date, key=key: self.touch(key))
         self.serial_edit.textEdited.connect(lambda: self.touch("serial"))
         self.activation_reading_edit.textEdited.connect(lambda: self.touch("activation_reading"))
         self.validate()
@@ -99,6 +103,9 @@ class MeterDialog(FormDialog):
         problems = []
         if not self.serial_edit.text().strip():
             problems.append(Problem("serial", "Type the meter's serial number"))
+        for key in _DATES:
+            what = f"the date {key.replace('_', ' ')} must be"
+            problems += future_date_problems(key, self.date(key), self.context.today(), what)
         text = self.activation_reading_edit.text().strip()
         value = parse_decimal(text)
         if text and (value is None or value < 0):

@@ -1,11 +1,14 @@
 """ReadingDialog: one meter reading; a lower one needs a replacement or rollover and a note."""
 
+from decimal import Decimal
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QLineEdit, QWidget
 
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import ApplicationDetail, Meter, Reading
 from kcsac.operations import meters as ops
+from kcsac.operations.applications import future_date_problems
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
@@ -46,10 +49,11 @@ class ReadingDialog(FormDialog):
             )
         today = to_qdate(context.today())
         self.read_on_edit.setMinimumDate(QDate(2000, 1, 1))
-        self.read_on_edit.setMaximumDate(today)
+        # No maximum: Qt would drop the digits of a future date as they are typed and
+        # silently keep a different past date; a future date is refused next to the field.
         self.read_on_edit.setDate(today)
         self.meter_combo.currentIndexChanged.connect(self._on_meter_combo_current_index_changed)
-        self.read_on_edit.dateChanged.connect(lambda: self.touch("read_on"))
+        self.read_on_edit.dateChanged.connect(self._on_read_on_edit_date_changed)
         self.value_edit.textEdited.connect(lambda: self.touch("value"))
         self.replacement_check.toggled.connect(lambda: self.touch("note"))
         self.note_edit.textEdited.connect(lambda: self.touch("note"))
@@ -75,6 +79,10 @@ class ReadingDialog(FormDialog):
             return "activation reading", meter.activation_reading
         return None
 
+    def _on_read_on_edit_date_changed(self, *_args: object) -> None:
+        self._touched.add("read_on")
+        self._on_meter_combo_current_index_changed()  # the previous reading depends on the date
+
     def _on_meter_combo_current_index_changed(self, *_args: object) -> None:
         previous = self.previous()
         meter = self.meter()
@@ -88,8 +96,10 @@ class ReadingDialog(FormDialog):
         problems = []
         if self.meter() is None:
             problems.append(Problem("meter", "This application has no meter; add one first"))
-        if from_qdate(self.read_on_edit.date()) > self.context.today():
-            problems.append(Problem("read_on", "The reading date cannot be in the future"))
+        read_on = from_qdate(self.read_on_edit.date())
+        problems += future_date_problems(
+            "read_on", read_on, self.context.today(), "record a reading"
+        )
         text = self.value_edit.text().strip()
         value = parse_decimal(text)
         if value is None:
@@ -101,20 +111,20 @@ class ReadingDialog(FormDialog):
             )
         elif value < 0:
             problems.append(Problem("value", "A reading cannot be negative"))
-        else:
-            previous = self.previous()
-            if (
-                previous is not None
-                and value < previous[1]
-                and not self.replacement_check.isChecked()
-            ):  # type: ignore[operator]
-                problems.append(
-                    Problem(
-                        "value",
-                        f"Lower than the previous reading ({previous[1]}, {previous[0]}): tick "
-                        "replacement or rollover if the meter was replaced or rolled over",
-                    )
+        meter = self.meter()
+        if meter is not None:
+            # The same rules the operation applies: install date, then the readings around it.
+            problems += [
+                Problem(p.field, p.message.replace("mark it as", "tick"))
+                for p in ops.reading_problems(
+                    meter,
+                    self._readings,
+                    read_on,
+                    value if value is not None and value >= 0 else Decimal(0),
+                    replacement=self.replacement_check.isChecked(),
                 )
+                if p.field == "read_on" or (value is not None and value >= 0)
+            ]
         if self.replacement_check.isChecked() and not self.note_edit.text().strip():
             problems.append(Problem("note", "Describe the replacement or rollover"))
         return problems

@@ -53,7 +53,8 @@ class RecordPaymentDialog(FormDialog):
         self.method_combo.addItems(list(ops.PAYMENT_METHODS))
         today = to_qdate(context.today())
         self.paid_on_edit.setMinimumDate(QDate(2000, 1, 1))
-        self.paid_on_edit.setMaximumDate(today)
+        # No maximum: Qt would drop the digits of a future date as they are typed and
+        # silently keep a different past date; a future date is refused next to the field.
         self.paid_on_edit.setDate(today)
         owed = app.balance_cents or 0
         if owed > 0:
@@ -123,8 +124,12 @@ class RecordPaymentDialog(FormDialog):
             )
         elif amount <= 0:
             problems.append(Problem("amount", "The amount must be more than $0.00"))
-        if from_qdate(self.paid_on_edit.date()) > self.context.today():
-            problems.append(Problem("paid_on", "The payment date cannot be in the future"))
+        problems += ops.future_date_problems(
+            "paid_on",
+            from_qdate(self.paid_on_edit.date()),
+            self.context.today(),
+            "record a payment",
+        )
         if not self.receipt_edit.text().strip():
             problems.append(Problem("receipt", "Type the receipt number"))
         why = self.needs_confirmation()

@@ -71,7 +71,8 @@ class ReviewDialog(FormDialog):
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(missing[0].value))
         today = to_qdate(context.today())
         self.reviewed_on_edit.setMinimumDate(QDate(2000, 1, 1))
-        self.reviewed_on_edit.setMaximumDate(today)
+        # No maximum: Qt would drop the digits of a future date as they are typed and
+        # silently keep a different past date; a future date is refused next to the field.
         self.reviewed_on_edit.setDate(today)
         if context.user is not None:
             self.reviewer_edit.setText(context.user.name or context.user.login)
@@ -162,8 +163,12 @@ class ReviewDialog(FormDialog):
 
     def problems(self) -> list[Problem]:
         problems = []
-        if from_qdate(self.reviewed_on_edit.date()) > self.context.today():
-            problems.append(Problem("reviewed_on", "The review date cannot be in the future"))
+        problems += ops.future_date_problems(
+            "reviewed_on",
+            from_qdate(self.reviewed_on_edit.date()),
+            self.context.today(),
+            "record a review",
+        )
         if not self.reviewer_edit.text().strip():
             problems.append(Problem("reviewer", "Type who reviewed or inspected"))
         if (

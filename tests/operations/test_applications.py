@@ -338,7 +338,10 @@ def test_a_draft_keeps_its_received_date_and_submit_assesses_the_fee_on_it(
     store, people, today, db_path
 ):
     make_file(store, people, today, pay=False, reviews=False, determination=False)
-    with pytest.raises(InvalidInput, match="received date is in the future"):
+    with pytest.raises(
+        InvalidInput,
+        match="2026-08-21 is in the future; the received date must be on or before today",
+    ):
         apps.create_application(
             store,
             people.clerk,

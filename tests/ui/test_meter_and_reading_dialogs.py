@@ -10,6 +10,7 @@ from kcsac.domain.records import MeterRole, MeterUnit
 from kcsac.operations import queries
 from kcsac.ui.meter_dialog import MeterDialog
 from kcsac.ui.reading_dialog import ReadingDialog
+from tests.ui.date_typing import type_date
 from tests.ui.desk_factories import make_paid
 
 
@@ -83,7 +84,7 @@ def test_readings_in_order_and_a_lower_reading_needs_a_reason(qtbot, desk, store
     dialog = open_reading(qtbot, desk, app.number)
     dialog.read_on_edit.setDate(dt.date(2026, 8, 1))
     qtbot.keyClicks(dialog.value_edit, "20")
-    assert "Lower than the previous reading (1450.5" in dialog.messages.text("value")
+    assert "lower than the previous one (1450.5" in dialog.messages.text("value")
     assert not dialog.ok_button.isEnabled()
     dialog.replacement_check.setChecked(True)
     assert dialog.messages.text("note") == "Describe the replacement or rollover"
@@ -107,4 +108,76 @@ def test_a_reading_cannot_be_in_the_future_or_not_a_number(qtbot, desk, store):
     dialog = open_reading(qtbot, desk, app.number)
     qtbot.keyClicks(dialog.value_edit, "about 1500")
     assert dialog.messages.text("value") == "Not a reading: 'about 1500'"
-    assert dialog.read_on_edit.maximumDate().toPython() == dt.date(2026, 8, 20)
+    type_date(qtbot, dialog.read_on_edit, "2026-12-31")
+    assert dialog.read_on_edit.date().toPython() == dt.date(2026, 12, 31), "kept as typed"
+    assert dialog.messages.text("read_on") == (
+        "2026-12-31 is in the future; record a reading on or before today (2026-08-20)"
+    )
+    qtbot.keyClick(dialog.value_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.value_edit, "1500")
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog.value_edit, Qt.Key.Key_Return)
+    [meter] = store.meters(app.number)
+    assert store.readings(meter.id) == [], "nothing saved"
+
+
+def test_a_reading_before_the_install_date_is_refused_next_to_the_date(qtbot, desk, store):
+    app = make_paid(store, desk.user, category=Category.IRRIGATION)
+    add_meter(qtbot, desk, app.number)  # installed 2026-06-01
+    dialog = open_reading(qtbot, desk, app.number)
+    qtbot.keyClicks(dialog.value_edit, "1200")
+    type_date(qtbot, dialog.read_on_edit, "2026-05-15")
+    assert dialog.messages.text("read_on") == (
+        "2026-05-15 is before meter IR-7 was installed (2026-06-01); a reading must be on or "
+        "after that day"
+    )
+    assert not dialog.ok_button.isEnabled()
+    type_date(qtbot, dialog.read_on_edit, "2026-06-02")
+    assert dialog.messages.text("read_on") == ""
+    assert dialog.ok_button.isEnabled()
+
+
+def test_a_back_dated_reading_is_checked_against_the_readings_around_it(qtbot, desk, store):
+    app = make_paid(store, desk.user, category=Category.IRRIGATION)
+    add_meter(qtbot, desk, app.number)  # activation 1000
+    dialog = open_reading(qtbot, desk, app.number)
+    type_date(qtbot, dialog.read_on_edit, "2026-08-01")
+    qtbot.keyClicks(dialog.value_edit, "1500")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()
+
+    dialog = open_reading(qtbot, desk, app.number)
+    type_date(qtbot, dialog.read_on_edit, "2026-07-01")
+    qtbot.keyClicks(dialog.value_edit, "1600")
+    assert "higher than the next one (1500, read on 2026-08-01)" in dialog.messages.text("value")
+    assert not dialog.ok_button.isEnabled()
+    dialog.value_edit.clear()
+    qtbot.keyClicks(dialog.value_edit, "900")
+    assert "lower than the previous one (1000, the activation reading)" in dialog.messages.text(
+        "value"
+    )
+    dialog.value_edit.clear()
+    qtbot.keyClicks(dialog.value_edit, "1250")
+    assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    [meter] = store.meters(app.number)
+    assert [(r.read_on, r.value) for r in store.readings(meter.id)] == [
+        (dt.date(2026, 7, 1), Decimal("1250")),
+        (dt.date(2026, 8, 1), Decimal("1500")),
+    ]
+
+
+def test_a_future_install_date_is_kept_as_typed_and_refused(qtbot, desk, store):
+    app = make_paid(store, desk.user)
+    dialog = MeterDialog(desk, detail(desk, app.number))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.serial_edit, "DM-1")
+    # Typing over the "not known" text does not take in Qt; the clerk starts from a real day.
+    dialog.date_edits["installed_on"].setDate(dt.date(2026, 6, 1))
+    type_date(qtbot, dialog.date_edits["installed_on"], "2026-12-31")
+    assert dialog.messages.text("installed_on") == (
+        "2026-12-31 is in the future; the date installed on must be on or before today (2026-08-20)"
+    )
+    assert not dialog.ok_button.isEnabled()
+    assert store.meters(app.number) == []

@@ -8,6 +8,7 @@ from kcsac.domain.status import Status
 from kcsac.operations import applications as ops
 from kcsac.operations import queries
 from kcsac.ui.record_payment_dialog import RecordPaymentDialog
+from tests.ui.date_typing import type_date
 from tests.ui.desk_factories import make_submitted
 
 
@@ -130,3 +131,20 @@ def test_a_payment_by_keyboard_alone_follows_the_form_s_tab_order(qtbot, desk, s
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert dialog.result() == dialog.DialogCode.Accepted
     assert [p.receipt_no for p in store.payments(app.number)] == ["R-77"]
+
+
+def test_a_future_payment_date_is_kept_as_typed_refused_and_nothing_saved(qtbot, desk, store):
+    app = make_submitted(store, desk.user)
+    dialog = open_dialog(qtbot, desk, app.number)
+    qtbot.keyClicks(dialog.receipt_edit, "R-1001")
+    type_date(qtbot, dialog.paid_on_edit, "2026-12-30")
+    assert dialog.paid_on_edit.date().toPython() == dt.date(2026, 12, 30), "not turned into 01-30"
+    assert dialog.messages.text("paid_on") == (
+        "2026-12-30 is in the future; record a payment on or before today (2026-08-20)"
+    )
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog.receipt_edit, Qt.Key.Key_Return)
+    assert store.payments(app.number) == []
+    type_date(qtbot, dialog.paid_on_edit, "2026-08-19")
+    assert dialog.messages.text("paid_on") == ""
+    assert dialog.ok_button.isEnabled()

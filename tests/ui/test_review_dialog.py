@@ -8,6 +8,7 @@ from kcsac.domain.records import ReviewKind, ReviewResult
 from kcsac.domain.status import Status
 from kcsac.operations import queries
 from kcsac.ui.review_dialog import ReviewDialog
+from tests.ui.date_typing import type_date
 from tests.ui.desk_factories import make_paid
 
 
@@ -133,4 +134,17 @@ def test_a_missing_or_oversized_attachment_is_named_next_to_the_list(
     dialog.add_attachment(tmp_path / "gone.jpg")
     assert "gone.jpg is not a readable file" in dialog.messages.text("attachments")
     assert not dialog.ok_button.isEnabled()
+    assert store.reviews(app.number) == []
+
+
+def test_a_future_review_date_is_kept_as_typed_and_refused(qtbot, reviewer_desk, store):
+    app = make_paid(store, reviewer_desk.user)
+    dialog = open_dialog(qtbot, reviewer_desk, app.number)
+    type_date(qtbot, dialog.reviewed_on_edit, "2026-11-30")
+    assert dialog.reviewed_on_edit.date().toPython() == dt.date(2026, 11, 30)
+    assert dialog.messages.text("reviewed_on") == (
+        "2026-11-30 is in the future; record a review on or before today (2026-08-20)"
+    )
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog.reviewer_edit, Qt.Key.Key_Return)
     assert store.reviews(app.number) == []

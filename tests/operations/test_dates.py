@@ -1,0 +1,150 @@
+"""Dates the operations refuse: after today, and a reading before its meter or out of order."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from kcsac.operations import applications as apps
+from kcsac.operations import meters
+from kcsac.operations.errors import InvalidInput
+from tests.operations.conftest import make_file
+
+
+def problems(excinfo):
+    return [(p.field, p.message) for p in excinfo.value.problems]
+
+
+def test_a_future_payment_date_is_refused_and_nothing_saved(store, people, today):
+    app = make_file(store, people, today, pay=False, reviews=False, determination=False)
+    with pytest.raises(InvalidInput) as excinfo:
+        apps.record_payment(
+            store,
+            people.clerk,
+            app.number,
+            amount_cents=25000,
+            paid_on=dt.date(2026, 12, 30),
+            receipt_no="R-1",
+            method="check",
+            today=today,
+        )
+    assert problems(excinfo) == [
+        ("paid_on", "2026-12-30 is in the future; record a payment on or before today (2026-08-20)")
+    ]
+    assert store.payments(app.number) == []
+
+
+def test_a_future_review_date_is_refused_and_nothing_saved(store, people, today):
+    app = make_file(store, people, today, reviews=False, determination=False)
+    with pytest.raises(InvalidInput) as excinfo:
+        apps.record_review(
+            store,
+            people.reviewer,
+            app.number,
+            kind="site",
+            reviewed_on=dt.date(2026, 11, 30),
+            result="passed",
+            reviewer="Robin",
+            today=today,
+        )
+    assert problems(excinfo) == [
+        (
+            "reviewed_on",
+            "2026-11-30 is in the future; record a review on or before today (2026-08-20)",
+        )
+    ]
+    assert store.reviews(app.number) == []
+
+
+def test_a_future_received_date_is_refused_on_create_submit_and_update(store, people, today):
+    make_file(store, people, today, pay=False, reviews=False, determination=False)
+    future = dt.date(2027, 1, 15)
+    message = "2027-01-15 is in the future; the received date must be on or before today"
+    with pytest.raises(InvalidInput, match=message):
+        apps.create_application(
+            store,
+            people.clerk,
+            account="1000-01",
+            category="laundry",
+            today=today,
+            received_on=future,
+        )
+    draft = apps.create_application(
+        store, people.clerk, account="1000-01", category="laundry", today=today
+    )
+    with pytest.raises(InvalidInput, match=message):
+        apps.submit_application(store, people.clerk, draft.number, received_on=future, today=today)
+    assert store.get_application(draft.number).received_on is None
+
+
+def meter_with_readings(store, people, today, *readings):
+    app = make_file(store, people, today, category="irrigation", determination=False)
+    meter = meters.add_meter(
+        store,
+        people.clerk,
+        app.number,
+        role="irrigation",
+        serial="S1",
+        unit="gal",
+        today=today,
+        installed_on=dt.date(2026, 6, 1),
+        activation_reading="1000",
+    )
+    for read_on, value in readings:
+        meters.record_reading(
+            store, people.clerk, meter.id, read_on=read_on, value=value, today=today
+        )
+    return meter
+
+
+def test_a_future_reading_is_refused(store, people, today):
+    meter = meter_with_readings(store, people, today)
+    with pytest.raises(InvalidInput) as excinfo:
+        meters.record_reading(
+            store, people.clerk, meter.id, read_on=dt.date(2026, 12, 31), value="2000", today=today
+        )
+    assert problems(excinfo) == [
+        ("read_on", "2026-12-31 is in the future; record a reading on or before today (2026-08-20)")
+    ]
+    assert store.readings(meter.id) == []
+
+
+def test_a_reading_before_the_install_date_is_refused(store, people, today):
+    meter = meter_with_readings(store, people, today, (dt.date(2026, 7, 1), "1500"))
+    with pytest.raises(InvalidInput) as excinfo:
+        meters.record_reading(
+            store, people.clerk, meter.id, read_on=dt.date(2026, 5, 1), value="10", today=today
+        )
+    assert problems(excinfo) == [
+        (
+            "read_on",
+            "2026-05-01 is before meter S1 was installed (2026-06-01); a reading must be on or "
+            "after that day",
+        )
+    ]
+    assert [r.value for r in store.readings(meter.id)] == [Decimal("1500")]
+
+
+def test_a_back_dated_reading_must_fit_between_its_neighbours(store, people, today):
+    meter = meter_with_readings(
+        store, people, today, (dt.date(2026, 7, 1), "1500"), (dt.date(2026, 8, 1), "2000")
+    )
+    record = {"read_on": dt.date(2026, 7, 15), "today": today}
+    with pytest.raises(
+        InvalidInput, match=r"lower than the previous one \(1500, read on 2026-07-01"
+    ):
+        meters.record_reading(store, people.clerk, meter.id, value="1400", **record)
+    with pytest.raises(InvalidInput, match=r"higher than the next one \(2000, read on 2026-08-01"):
+        meters.record_reading(store, people.clerk, meter.id, value="2100", **record)
+    meters.record_reading(store, people.clerk, meter.id, value="1750", **record)
+    assert [r.value for r in store.readings(meter.id)] == [1500, 1750, 2000]
+    # Before the first reading, the activation reading is the one before it.
+    with pytest.raises(InvalidInput, match=r"lower than the previous one \(1000, the activation"):
+        meters.record_reading(
+            store, people.clerk, meter.id, read_on=dt.date(2026, 6, 10), value="900", today=today
+        )
+    # A replacement or rollover is marked, with a note, and then taken.
+    meters.record_reading(
+        store, people.clerk, meter.id, value="2100", replacement=True, note="rolled", **record
+    )
+    assert len(store.readings(meter.id)) == 4
