@@ -3,9 +3,17 @@
 from collections.abc import Iterable
 from typing import ClassVar
 
-from PySide6.QtCore import Slot
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import RecordError
@@ -14,6 +22,45 @@ from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.field_messages import FieldMessages
 from kcsac.ui.forms import load_form
 from kcsac.ui.help_dialog import install_help_shortcut
+
+
+class DateTyping(QObject):
+    """Makes typing a whole date ("2027-01-15") into a QDateEdit land on that date.
+
+    Left alone, Qt ignores a year typed over the whole selected text (Ctrl+A) and, after a
+    full year or month moves on by itself, takes the typed "-" as a second move: the clerk
+    silently gets a different date. Here Ctrl+A selects the year, and a separator typed just
+    after Qt moved on is dropped.
+    """
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._section_at_digit: dict[int, object] = {}
+
+    def watch(self, edit: QDateEdit) -> None:
+        edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(watched, QDateEdit) or event.type() != QEvent.Type.KeyPress:
+            return False
+        assert isinstance(event, QKeyEvent)
+        key = id(watched)
+        if event.matches(QKeySequence.StandardKey.SelectAll):
+            watched.setSelectedSection(watched.sectionAt(0))
+            self._section_at_digit.pop(key, None)
+            return True
+        text = event.text()
+        if text.isdigit():
+            self._section_at_digit[key] = watched.currentSection()
+            return False
+        before = self._section_at_digit.pop(key, None)
+        # The section changed since the last digit: Qt already moved on for this separator.
+        return (
+            bool(text)
+            and text in "-/."
+            and before is not None
+            and (before != watched.currentSection())
+        )
 
 
 class FormDialog(QDialog):
@@ -40,6 +87,9 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.form = load_form(form_name, self)
         self.messages = FieldMessages(self.form, fields)
+        self._date_typing = DateTyping(self)
+        for edit in self.form.findChildren(QDateEdit):
+            self._date_typing.watch(edit)
         self._touched: set[str] = set()
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("error_label")
