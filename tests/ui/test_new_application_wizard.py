@@ -361,3 +361,19 @@ def test_a_received_date_typed_in_the_wizard_is_kept_when_it_is_closed(qtbot, de
     wizard.close()
     assert store.get_application(number).received_on == dt.date(2026, 7, 1)
     assert store.get_application(number).status is Status.DRAFT
+
+
+def test_a_typed_future_received_date_is_kept_and_refused_next_to_the_field(qtbot, wizard, desk):
+    """Qt used to turn a typed 2027-01-15 into 2026-01-15 when the field was capped at today."""
+    from kcsac.ui.qt_convert import from_qdate
+    from tests.ui.date_typing import type_date
+
+    fill_account(qtbot, wizard)
+    click(qtbot, next_button(wizard))
+    page = wizard.category_page
+    future = desk.today() + dt.timedelta(days=60)
+    type_date(qtbot, page.received_on_edit, future.isoformat())
+    assert from_qdate(page.received_on_edit.date()) == future
+    assert not page.isComplete()
+    assert not next_button(wizard).isEnabled()
+    assert page.problems()[0].message.startswith(f"{future.isoformat()} is in the future")

@@ -10,7 +10,9 @@ from kcsac.domain.category import Category
 from kcsac.domain.fees import FeeQuote, application_fee
 from kcsac.domain.money import format_usd
 from kcsac.domain.problems import Problem
+from kcsac.operations.applications import future_date_problems
 from kcsac.ui.field_messages import FieldMessages
+from kcsac.ui.form_dialog import DateTyping
 from kcsac.ui.forms import child
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 from kcsac.ui.wizard.application_draft import ApplicationDraft
@@ -50,6 +52,10 @@ class CategoryPage(FormPage):
         for category in Category:
             self.category_combo.addItem(category.label, category)
         self.received_on_edit.setMinimumDate(QDate(2000, 1, 1))
+        # No maximum: Qt would silently turn a typed future date into another date; a
+        # future date is refused next to the field instead.
+        self._date_typing = DateTyping(self)
+        self._date_typing.watch(self.received_on_edit)
         self.messages = FieldMessages(form, ("category", "received_on"))
         self._connect_signals()
 
@@ -61,7 +67,6 @@ class CategoryPage(FormPage):
         draft = self._draft
         index = self.category_combo.findData(draft.category)
         self.category_combo.setCurrentIndex(max(index, 0))
-        self.received_on_edit.setMaximumDate(to_qdate(self._today()))
         self.received_on_edit.setDate(to_qdate(draft.received_on or self._today()))
         self._refresh()
 
@@ -80,9 +85,9 @@ class CategoryPage(FormPage):
 
     def problems(self) -> list[Problem]:
         received = from_qdate(self.received_on_edit.date())
-        if received > self._today():
-            return [Problem("received_on", "The received date cannot be in the future")]
-        return []
+        return future_date_problems(
+            "received_on", received, self._today(), "the received date must be"
+        )
 
     def quote(self) -> FeeQuote:
         return application_fee(
