@@ -4,23 +4,10 @@ import hashlib
 import sqlite3
 
 from kcsac.domain.attachments import Attachment
+from kcsac.storage import convert
 from kcsac.storage.errors import NotFound, StoreError
 
 _COLUMNS = "id, application, review_id, filename, media_type, size, sha256, added_by, added_at"
-
-
-def _attachment(row: sqlite3.Row | dict) -> Attachment:
-    return Attachment(
-        id=row["id"],
-        application=row["application"],
-        review_id=row["review_id"],
-        filename=row["filename"],
-        media_type=row["media_type"],
-        size=row["size"],
-        sha256=row["sha256"],
-        added_by=row["added_by"],
-        added_at=row["added_at"],
-    )
 
 
 class AttachmentsMixin:
@@ -56,7 +43,7 @@ class AttachmentsMixin:
                     self.clock(),
                 ),
             )
-            saved = _attachment(
+            saved = convert.attachment(
                 self._row(f"SELECT {_COLUMNS} FROM attachments WHERE id = ?", (cursor.lastrowid,))
             )
             self.audit(
@@ -77,7 +64,7 @@ class AttachmentsMixin:
         if review_id is not None:
             sql += " AND review_id = ?"
             params += (review_id,)
-        return [_attachment(r) for r in self._rows(sql + " ORDER BY id", params)]
+        return [convert.attachment(r) for r in self._rows(sql + " ORDER BY id", params)]
 
     def attachment_content(self, attachment_id: int) -> bytes:
         """The stored bytes, checked against the sha256 recorded when they were added."""

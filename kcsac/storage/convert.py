@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from kcsac.domain.attachments import Attachment
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.method import Method
@@ -248,4 +249,18 @@ def fee_assessment(row: dict) -> FeeAssessment:
         table_effective_on=day(row["table_effective_on"]),
         note=row["note"],
         assessed_by=row["assessed_by"],
+    )
+
+
+def attachment(row: dict) -> Attachment:
+    return Attachment(
+        id=row["id"],
+        application=row["application"],
+        review_id=row["review_id"],
+        filename=row["filename"],
+        media_type=row["media_type"],
+        size=row["size"],
+        sha256=row["sha256"],
+        added_by=row["added_by"],
+        added_at=row["added_at"],
     )
