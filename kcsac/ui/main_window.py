@@ -757,13 +757,13 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_wizard_application_submitted(self, number: str) -> None:
-        detail = queries.application_detail(self._store, number, self.context.user)
-        fee = detail.application.fee_cents
+        self.after_change(number)  # reads the file's detail again, fee included
+        fee = self.detail.application.fee_cents if self.detail else None
         if fee is None:
             message = f"{number} submitted; no fee could be assessed: a director must set it"
         else:
             message = f"{number} submitted; fee assessed: {money_text(fee)}"
-        self.after_change(number, message)
+        self.statusBar().showMessage(message, 8000)
 
     @Slot()
     def _on_payment_action(self) -> None:
