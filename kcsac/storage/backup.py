@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from kcsac.storage.errors import StoreError
-from kcsac.storage.migrations import MIGRATIONS
+from kcsac.storage.migrations import KNOWN, applied_names
 
 BACKUP_NAME = re.compile(r"^kcsac-(\d{8}-\d{6})(?:-(\d+))?\.db$")
 
@@ -32,17 +32,12 @@ def check_database(path: Path) -> str:
         result = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":
             return f"{path}: fails the integrity check ({result})"
-        names = {
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'kcsac'"
-            )
-        }
+        names = set(applied_names(conn))
     except sqlite3.DatabaseError as exc:
         return f"{path}: is not a kcsac database ({exc})"
     finally:
         conn.close()
-    known = {m.name for m in MIGRATIONS._migrations}
+    known = set(KNOWN)
     if not names:
         return f"{path}: is not a kcsac database"
     if names - known:

@@ -1,12 +1,24 @@
-"""The schema's history: append-only migrations, applied on open. Never edit an applied one."""
+"""The schema's history: append-only migrations, applied on open. Never edit an applied one.
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+sqlite-utils (and what it imports: click, dateutil, pluggy, ~100 ms) is loaded only when a
+migration is pending: opening an up-to-date database reads the applied names with plain
+sqlite3 (`applied_names`), which keeps the desk's cold start short.
+"""
 
-MIGRATIONS = Migrations("kcsac")
+from __future__ import annotations
+
+import functools
+import sqlite3
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
+    from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "kcsac"
+MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' name for it (checked in migrations())
 
 
-@MIGRATIONS()
 def m001_meta(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
 
@@ -235,7 +247,6 @@ END;
 """
 
 
-@MIGRATIONS()
 def m002_records(db: sqlite_utils.Database) -> None:
     for statement in _split(_M002):
         db.execute(statement)
@@ -256,7 +267,6 @@ def _split(script: str) -> list[str]:
     return statements
 
 
-@MIGRATIONS()
 def m003_list_indexes(db: sqlite_utils.Database) -> None:
     """Indexes for the desk's sorted lists at 100,000 applications (benchmarks/seed.py)."""
     for statement in (
@@ -271,7 +281,6 @@ def m003_list_indexes(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-@MIGRATIONS()
 def m004_payment_reversals(db: sqlite_utils.Database) -> None:
     """A payment is never edited or deleted; a mis-keyed or bounced one is reversed."""
     for statement in (
@@ -286,7 +295,6 @@ def m004_payment_reversals(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-@MIGRATIONS()
 def m005_reviews_are_permanent(db: sqlite_utils.Database) -> None:
     """A review is a record of what was found that day: a re-review is a new row."""
     for statement in (
@@ -298,7 +306,6 @@ def m005_reviews_are_permanent(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-@MIGRATIONS()
 def m006_search_one_letter_prefixes(db: sqlite_utils.Database) -> None:
     """Rebuild the search index with a 1-character prefix index too: typing "troost 1" took
     ~50 ms at 100,000 applications, ~16 ms with it (benchmarks/seed.py)."""
@@ -314,7 +321,6 @@ def m006_search_one_letter_prefixes(db: sqlite_utils.Database) -> None:
     )
 
 
-@MIGRATIONS()
 def m007_fee_assessments(db: sqlite_utils.Database) -> None:
     """Each fee assessed at submission (or decided by the director), with its authority."""
     for statement in (
@@ -331,7 +337,6 @@ def m007_fee_assessments(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-@MIGRATIONS()
 def m008_attachments(db: sqlite_utils.Database) -> None:
     """Review attachments stored with the application (the bytes, not the clerk's file path,
     so deleting or moving the original loses nothing); permanent like the reviews."""
@@ -348,3 +353,43 @@ def m008_attachments(db: sqlite_utils.Database) -> None:
         "SELECT RAISE(ABORT, 'attachments cannot be deleted'); END",
     ):
         db.execute(statement)
+
+
+# In the order they apply; append only.
+STEPS = (
+    m001_meta,
+    m002_records,
+    m003_list_indexes,
+    m004_payment_reversals,
+    m005_reviews_are_permanent,
+    m006_search_one_letter_prefixes,
+    m007_fee_assessments,
+    m008_attachments,
+)
+KNOWN = tuple(step.__name__ for step in STEPS)
+
+
+@functools.cache
+def migrations() -> Migrations:
+    """The sqlite-utils migration set (imports sqlite-utils: call it only to migrate)."""
+    from sqlite_utils.migrations import Migrations
+
+    found = Migrations(MIGRATION_SET)
+    for step in STEPS:
+        found()(step)
+    assert found.migrations_table == MIGRATIONS_TABLE
+    return found
+
+
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations applied to the open database, oldest first (read only)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
+    ).fetchone()
+    if exists is None:
+        return []
+    rows = conn.execute(
+        f"SELECT name FROM [{MIGRATIONS_TABLE}] WHERE migration_set = ? ORDER BY rowid",
+        (MIGRATION_SET,),
+    )
+    return [row[0] for row in rows]

@@ -1,29 +1,33 @@
 """Opening the database file safely; the Store that reads and writes domain objects."""
 
+from __future__ import annotations
+
 import contextlib
 import datetime as dt
+import functools
+import itertools
 import os
-import secrets
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from kcsac.domain.records import (
     AuditEvent,
 )
 from kcsac.storage import audit as audit_chain
-from kcsac.storage import convert
+from kcsac.storage import convert, migrations
 from kcsac.storage.accounts_store import AccountsMixin
 from kcsac.storage.attachments_store import AttachmentsMixin
 from kcsac.storage.decisions_store import DecisionsMixin
 from kcsac.storage.errors import DatabaseBusy, NotFound, StaleRecord, StoreError, WriteFailed
 from kcsac.storage.filings_store import FilingsMixin
-from kcsac.storage.migrations import MIGRATIONS
 from kcsac.storage.queries import QueriesMixin
 from kcsac.storage.users_store import UsersMixin
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -39,27 +43,36 @@ class Store(
     """kcsac's records in one SQLite file. Writes go through `write()` (one transaction)."""
 
     def __init__(
-        self, db: sqlite_utils.Database, path: Path | None, clock: Callable[[], str] = utc_now
+        self, conn: sqlite3.Connection, path: Path | None, clock: Callable[[], str] = utc_now
     ) -> None:
-        self.db = db
         self.path = path
-        self.conn: sqlite3.Connection = db.conn
+        self.conn = conn
         self.conn.row_factory = sqlite3.Row
         self.conn.isolation_level = None  # transactions only where write() opens them
         self.clock = clock
+        self._savepoints = itertools.count(1)
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils on the same connection, imported on first use (migrations, tests)."""
+        import sqlite_utils
+
+        db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        self.conn.row_factory = sqlite3.Row  # as the Store's own reads expect
+        return db
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     # --- transactions and the audit trail -------------------------------------------------
 
     @contextlib.contextmanager
-    def write(self) -> Iterator["Store"]:
+    def write(self) -> Iterator[Store]:
         """One write transaction. BEGIN IMMEDIATE takes the write lock up front, so reads of
         versions and of the last audit hash inside it cannot go stale; nested calls are
         savepoints."""
         if self.conn.in_transaction:
-            name = f"sp_{secrets.token_hex(8)}"
+            name = f"sp_{next(self._savepoints)}"
             self.conn.execute(f"SAVEPOINT {name}")
             try:
                 yield self
@@ -219,43 +232,52 @@ def _check_file(path: Path) -> None:
         )
 
 
-def _refuse_newer(db: sqlite_utils.Database, path: Path | str) -> None:
-    """A database migrated by a newer kcsac has migrations we do not know: never touch it."""
-    if not db[MIGRATIONS.migrations_table].exists():
-        return
-    known = {m.name for m in MIGRATIONS._migrations}
-    unknown = [m.name for m in MIGRATIONS.applied(db) if m.name not in known]
+def _refuse_newer(conn: sqlite3.Connection, path: Path | str) -> list[str]:
+    """A database migrated by a newer kcsac has migrations we do not know: never touch it.
+    Returns the names of the migrations applied."""
+    applied = migrations.applied_names(conn)
+    unknown = [name for name in applied if name not in migrations.KNOWN]
     if unknown:
         raise StoreError(
             f"{path}: this database was written by a newer version of kcsac (it has changes "
             f"this version does not know: {', '.join(unknown)}); it was not changed. Use the "
             "newer kcsac, or restore an older backup"
         )
+    return applied
+
+
+def _connect(target: str | Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils has always set it
+    return conn
+
+
+def _migrate(store: Store) -> None:
+    migrations.migrations().apply(store.db)
 
 
 def open_store(path: str | Path, *, clock: Callable[[], str] = utc_now) -> Store:
     """Open (creating and migrating if needed) the database at `path`, or ":memory:"."""
     if str(path) == ":memory:":
-        db = sqlite_utils.Database(memory=True)
-        db.execute("PRAGMA foreign_keys = ON")
-        MIGRATIONS.apply(db)
-        return Store(db, None, clock)
+        store = Store(_connect(":memory:"), None, clock)
+        _migrate(store)
+        return store
     path = Path(path).expanduser()
     _check_file(path)
     conn = None
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        db = sqlite_utils.Database(conn)
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA foreign_keys = ON")
+        conn = _connect(path)
         # Reading the schema first fails cleanly on a damaged or non-database file.
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        _refuse_newer(db, path)
-        if db.journal_mode != "wal":
-            db.enable_wal()
-        db.execute("PRAGMA synchronous = FULL")  # legal records: a commit survives power loss
-        if MIGRATIONS.pending(db):
-            MIGRATIONS.apply(db)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        applied = _refuse_newer(conn, path)
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")  # legal records: a commit survives power loss
+        store = Store(conn, path, clock)
+        if len(applied) < len(migrations.KNOWN):
+            _migrate(store)
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
@@ -264,7 +286,7 @@ def open_store(path: str | Path, *, clock: Callable[[], str] = utc_now) -> Store
         if conn is not None:
             conn.close()
         raise
-    return Store(db, path, clock)
+    return store
 
 
 def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:

@@ -4,6 +4,8 @@ import dataclasses
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 
 import pytest
 
@@ -11,7 +13,7 @@ from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.records import Account
 from kcsac.storage import StoreError, open_store
 from kcsac.storage.errors import StaleRecord
-from kcsac.storage.migrations import MIGRATIONS
+from kcsac.storage.migrations import KNOWN, applied_names, migrations
 
 ACME = Account(
     "1000-01", "Acme Car Wash", "1200 Main St", AccountClass.COMMERCIAL, CustomerClass.RESIDENT
@@ -51,8 +53,9 @@ def test_schema_is_strict_with_foreign_keys_and_wal(store):
 def test_reopening_applies_nothing_twice(db_path):
     open_store(db_path).close()
     store = open_store(db_path)
-    names = [m.name for m in MIGRATIONS.applied(store.db)]
-    assert names == [m.name for m in MIGRATIONS._migrations]
+    names = [m.name for m in migrations().applied(store.db)]
+    assert names == list(KNOWN)
+    assert applied_names(store.conn) == names  # the plain-sqlite3 reader the start-up uses
     store.close()
 
 
@@ -191,12 +194,10 @@ def test_an_older_database_is_migrated_on_open(db_path):
     import sqlite_utils
 
     old = sqlite_utils.Database(db_path)
-    MIGRATIONS.apply(old, stop_before="m002_records")  # as an early kcsac left it
+    migrations().apply(old, stop_before="m002_records")  # as an early kcsac left it
     old.close()
     store = open_store(db_path)
-    assert [m.name for m in MIGRATIONS.applied(store.db)] == [
-        m.name for m in MIGRATIONS._migrations
-    ]
+    assert [m.name for m in migrations().applied(store.db)] == list(KNOWN)
     store.insert_account(ACME, "carl")
     assert store.verify_audit().ok
     store.close()
@@ -284,3 +285,19 @@ def test_a_trigger_refusal_inside_a_save_is_a_record_error(store):
     with pytest.raises(WriteFailed, match="append-only"), store.write():
         store.conn.execute("DELETE FROM audit")
     assert store.verify_audit().rows == 1
+
+
+def test_opening_an_up_to_date_database_does_not_load_sqlite_utils(db_path):
+    """sqlite-utils costs ~100 ms of imports: the desk's cold start must not pay it when no
+    migration is pending (it is loaded only to migrate)."""
+    open_store(db_path).close()
+    probe = (
+        "import sys\n"
+        "from kcsac.storage import open_store\n"
+        f"open_store({str(db_path)!r}).close()\n"
+        "print('sqlite_utils' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "False"
