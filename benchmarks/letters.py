@@ -35,8 +35,10 @@ from kcsac.domain.documents import (
     ScheduleDocument,
     format_date_long,
 )
-from kcsac.domain.money import format_usd
-from kcsac.pdf import render_approval_letter, render_schedule, samples
+from kcsac.domain.money import format_usd, to_cents
+from kcsac.domain.rates import rate_table_on
+from kcsac.operations import document_samples as samples
+from kcsac.pdf import render_approval_letter, render_schedule
 
 NAMES = (
     "Peña Family Car Wash LLC",
@@ -48,15 +50,18 @@ NAMES = (
     "Çelik Metal Finishing",
     "Smith Brothers Irrigation",
 )
-FEES = (25_000, 60_000, 125_000)
 
 
 def letters(count: int) -> list[ApprovalLetter]:
-    """`count` distinct approval letters derived from the RULES.md example 1 letter."""
+    """`count` distinct approval letters derived from the RULES.md example 1 letter, with
+    each of the resident application fees in force on its effective date."""
     base = samples.approval_letter()
+    table = rate_table_on(base.effective_on)
+    assert table is not None
+    fees = tuple(to_cents(tier.fee.amount) for tier in table.resident_fees)
     out = []
     for i in range(count):
-        fee = FEES[i % len(FEES)]
+        fee = fees[i % len(fees)]
         first = fee // 2 + i % 100
         out.append(
             replace(

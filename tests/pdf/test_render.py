@@ -9,14 +9,16 @@ from dataclasses import replace
 import pytest
 from pypdf import PdfReader
 
-from kcsac.domain.documents import Addressee
+from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.documents import Addressee, format_date_long
 from kcsac.domain.money import format_usd
+from kcsac.domain.rates import rate_table_on
+from kcsac.operations import document_samples as samples
 from kcsac.pdf import (
     render_approval_letter,
     render_denial_letter,
     render_document,
     render_schedule,
-    samples,
 )
 from tests.pdf.pdftools import all_text, ink_share, missing, page_texts
 
@@ -39,19 +41,13 @@ def test_approval_letter_states_every_figure_date_and_citation() -> None:
         "Resident (inside the city)",
         "approved",
         "effective August 12, 2026",
-        "$250.00",
-        "$100.00",
-        "$150.00",
-        "R-2026-00412",
-        "R-2026-00477",
-        "June 3, 2026",
-        "June 24, 2026",
+        format_usd(letter.fee_assessed_cents),  # the fee in force (from the rate table)
         "balance $0.00",
         "Percentage of water purchased",
         "15% of the water purchased in each billing period",
         "Evaporation and carry-out on vehicles",
         "Code sec. 60-2(2)(c)",
-        "Code sec. 60-2(1)a",
+        "Code secs. 60-2(1)a, 60-2(2)",
         "Code sec. 60-2(4)",
         "Ordinance 260209",
         "Renée Okafor-Nguyễn",
@@ -59,7 +55,10 @@ def test_approval_letter_states_every_figure_date_and_citation() -> None:
         "Signed on August 12, 2026",
         letter.sha256(),
     ]
-    wanted += list(letter.duties)
+    for p in letter.payments:
+        wanted += [p.receipt_no, format_date_long(p.paid_on), format_usd(p.amount_cents)]
+    wanted += [*letter.duties, *letter.citations]
+    assert len(letter.payments) == 2
     assert missing(text, wanted) == []
     pages = page_texts(pdf)
     assert all(f"Page {i} of {len(pages)}" in p for i, p in enumerate(pages, start=1))
@@ -82,10 +81,11 @@ def test_metered_approval_letter_lists_meters_and_activation_readings() -> None:
         "not recorded",
         "Code sec. 60-3(a)(6)",
         "Code sec. 60-3(a)(4)",
-        "$600.00",
+        format_usd(letter.fee_assessed_cents),
         "R-2026-00103",
         "Nguyễn Precision Cooling Inc.",
         "effective May 1, 2026",
+        *letter.duties,
     ]
     assert missing(text, wanted) == []
 
@@ -100,7 +100,8 @@ def test_denial_letter_gives_reasons_citations_and_next_steps() -> None:
         "Irrigation",
         "What you can do next",
         "Code sec. 60-2(2)(c)",
-        "Application fee assessed: $600.00; paid: $250.00.",
+        f"Application fee assessed: {format_usd(letter.fee_assessed_cents)}; "
+        f"paid: {format_usd(letter.fee_paid_cents)}.",
         letter.sha256(),
         *(r.message for r in letter.reasons),
         *letter.next_steps,
@@ -111,16 +112,18 @@ def test_denial_letter_gives_reasons_citations_and_next_steps() -> None:
 def test_schedule_shows_rows_totals_rates_rounding_and_worked_example() -> None:
     doc = samples.schedule(4)
     text = all_text(render_schedule(doc))
+    charges = rate_table_on(doc.effective_on).charges_for(CustomerClass.RESIDENT)
     wanted = [
         "Adjusted volume schedule",
         "Sewer Allowance Credit",
         "August 12, 2026 (signature date)",
-        "$32.02 per month of 30 days",
-        "$12.90 per ccf",
+        f"${charges.service_charge.amount:,.2f} per month",
+        f"${charges.volume_charge.amount:,.2f} per ccf",
         "Code sec. 60-2(1)a",
         "Code sec. 60-2(2)",
         "Code sec. 78-4.1 (Ord. 190167)",
         "pro-rata",
+        # RULES.md worked example 1, to the cent: the schedule's first period.
         "2026-08-01 – 2026-08-31",
         "20/31",
         "96.00",
@@ -138,24 +141,57 @@ def test_schedule_shows_rows_totals_rates_rounding_and_worked_example() -> None:
         format_usd(doc.totals.service_charge_cents),
         doc.totals.billed_ccf,
         "Sewer Allowance Credit = $1,238.40 − $1,118.55 = $119.85.",
-        "ends before the effective date: no credit",
         "(a reading)",
         "normal-sewage limits",
         doc.sha256(),
     ]
-    wanted += list(doc.worked_example)
+    wanted += [*doc.worked_example, *doc.notes, *doc.citations]
+    for rate in doc.rates:
+        wanted += [rate.label, rate.value, rate.citation]
     assert missing(text, wanted) == []
     for row in doc.rows:
         assert f"{row.start.isoformat()} – {row.end.isoformat()}" in text
+        assert format_usd(row.credit_cents) in text
+    assert "Period notes" not in text  # no period is flagged
+
+
+def test_flagged_periods_are_starred_and_explained() -> None:
+    doc = samples.schedule(3)
+    note = "meter error: blow-down above make-up; no credit"
+    rows = (doc.rows[0], replace(doc.rows[1], note=note), doc.rows[2])
+    text = all_text(render_schedule(replace(doc, rows=rows)))
+    period = f"{rows[1].start.isoformat()} – {rows[1].end.isoformat()}"
+    assert f"{period} *" in text
+    assert "Period notes" in text
+    assert f"{period}: {note}" in text
+
+
+def test_rules_example_2_schedule_to_the_cent() -> None:
+    """RULES.md worked example 2 (nonresident billed directly, deduct meter), as printed."""
+    text = all_text(render_schedule(samples.metered_schedule()))
+    wanted = [
+        "2026-06-01 – 2026-06-30",
+        "140.00",
+        "38.25",
+        "101.75",
+        "$1,747.05",
+        "$2,403.80",
+        "$656.75",
+        "$45.10",
+        "Nonresident, billed directly by the city",
+        "Code sec. 60-3(a)(4)",
+    ]
+    assert missing(text, wanted) == []
 
 
 def test_surcharge_column_appears_only_when_set() -> None:
     doc = samples.schedule(2)
-    assert "Surcharge" not in all_text(render_schedule(doc)).replace("surcharge", "")
-    rows = (replace(doc.rows[0], surcharge_cents=24_773), doc.rows[1])
+    header_end = "Sewer Allowance Credit Surcharge"  # the last two header cells
+    assert header_end not in all_text(render_schedule(doc))
+    rows = (replace(doc.rows[0], surcharge_cents=24_773), doc.rows[1])  # RULES.md example 4
     totals = replace(doc.totals, surcharge_cents=24_773)
     text = all_text(render_schedule(replace(doc, rows=rows, totals=totals)))
-    assert "Surcharge" in text
+    assert header_end in text
     assert "$247.73" in text
     assert "n/a" in text  # the period without a surcharge says so
 
@@ -266,7 +302,8 @@ def test_cached_font_subsets_write_exactly_what_reportlab_writes(tmp_path) -> No
         "if sys.argv[1] == 'plain':\n"
         "    from reportlab.pdfbase.ttfonts import TTFont\n"
         "    st.EmbeddedFont = TTFont\n"
-        "from kcsac.pdf import samples, render_document\n"
+        "from kcsac.pdf import render_document\n"
+        "from kcsac.operations import document_samples as samples\n"
         "docs = [samples.approval_letter(), samples.metered_approval_letter(),\n"
         "        samples.denial_letter(), samples.schedule(12)]\n"
         "for d in docs + docs:\n"

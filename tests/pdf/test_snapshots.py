@@ -12,13 +12,14 @@ from kcsac.domain.documents import (
     document_from_json,
     format_date_long,
 )
-from kcsac.pdf import samples
+from kcsac.operations import document_samples as samples
 
 SNAPSHOTS = [
     samples.approval_letter(),
     samples.metered_approval_letter(),
     samples.denial_letter(),
     samples.schedule(4),
+    samples.metered_schedule(),
 ]
 
 
@@ -40,7 +41,7 @@ def test_json_is_canonical_sorted_and_ascii() -> None:
     assert text == json.dumps(payload, sort_keys=True, separators=(",", ":"))
     assert text.isascii()  # "Peña" stored as \u00f1, so bytes never depend on an encoding
     assert payload["data"]["effective_on"] == "2026-08-12"
-    assert payload["data"]["fee_paid_cents"] == 25_000
+    assert payload["data"]["fee_paid_cents"] == letter.fee_paid_cents > 0
 
 
 def test_sha256_is_stable_and_changes_with_any_figure() -> None:
