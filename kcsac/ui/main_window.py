@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -33,7 +33,6 @@ from kcsac.domain.category import Category
 from kcsac.domain.records import ApplicationDetail, ApplicationSummary, RecordError, User
 from kcsac.domain.roles import Permission, Role
 from kcsac.domain.status import Status
-from kcsac.operations import applications as app_ops
 from kcsac.operations import queries
 from kcsac.storage import Store
 from kcsac.ui.application_details_view import ApplicationDetailsView
@@ -436,6 +435,9 @@ class MainWindow(QMainWindow):
         self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_edit)
+        clear.setContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.activated.connect(self.clear_search)
         self._count_timer.timeout.connect(self.count_matches)
         self._detail_timer.timeout.connect(self._on_detail_timer_timeout)
         self.applications_view.selectionModel().currentRowChanged.connect(
@@ -509,9 +511,9 @@ class MainWindow(QMainWindow):
         if not search:
             self._show_unsearched_count()
         elif not self.model.canFetchMore():  # the first page holds them all: that is the count
-            self.result_label.setText(f"{self.model.rowCount():,} found")
+            self._show_found(self.model.rowCount())
         else:  # counting every match costs as much as the page: only once typing pauses
-            self.result_label.setText(f"{self.model.rowCount():,}+ found")
+            self._show_found(self.model.rowCount(), more=True)
             self._count_timer.start()
         if selected:
             self.select_number(selected, fetch=False)
@@ -530,7 +532,24 @@ class MainWindow(QMainWindow):
         self._count_timer.stop()
         search = self.search_text()
         total = queries.count_applications(self._store, self.queue, search)
-        self.result_label.setText(f"{total:,} found")
+        self._show_found(total)
+
+    def _show_found(self, total: int, *, more: bool = False) -> None:
+        """ "12 found for 'smith'": the search stays on when the queue changes, so the label
+        names it, and a queue where nothing matches says how to see everything again."""
+        typed = " ".join(self.search_edit.text().split())
+        text = f"{total:,}{'+' if more else ''} found for \u201c{typed}\u201d"
+        if total == 0 and self.queue != queries.ALL:
+            text += " in this queue (Esc clears the search)"
+        self.result_label.setText(text)
+        self.result_label.setToolTip("Esc in the search box clears the search")
+
+    def clear_search(self) -> None:
+        """Esc in the search box: the whole queue again."""
+        self._search_timer.stop()
+        if self.search_edit.text():
+            self.search_edit.clear()
+            self._query()
 
     def selected_number(self) -> str | None:
         index = self.applications_view.currentIndex()
@@ -830,6 +849,8 @@ class MainWindow(QMainWindow):
         )
         if not ok:
             return
+        from kcsac.operations import applications as app_ops  # loaded when first needed
+
         try:
             app_ops.withdraw(
                 self._store, self.context.user, number, reason=reason, today=self.context.today()

@@ -95,7 +95,7 @@ def test_search_as_you_type_is_debounced_and_matches_every_field(window, qtbot, 
     assert window.model.rowCount() == 3, "no query on each key: it waits for a pause"
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
     assert window.model.index(0, 2).data() == "Zenith Laundry"
-    assert window.result_label.text() == "1 found"
+    assert window.result_label.text() == "1 found for \u201czen\u201d"
     for text, expected in (
         ("1000003", "Ace Cooling"),  # account number
         ("Elm", "Zenith Laundry"),  # address
@@ -112,6 +112,22 @@ def test_search_as_you_type_is_debounced_and_matches_every_field(window, qtbot, 
     qtbot.waitUntil(
         lambda: window.detail.application.number == filled[0].number, timeout=2000
     )  # the details pane follows the first match once typing pauses
+
+
+def test_a_search_kept_across_queues_is_named_and_esc_clears_it(window, qtbot):
+    window.search_edit.setFocus()
+    qtbot.keyClicks(window.search_edit, "zen")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
+    window.queue_actions[2].trigger()  # In review: Zenith Laundry is not in it
+    assert window.model.rowCount() == 0
+    assert window.result_label.text() == (
+        "0 found for \u201czen\u201d in this queue (Esc clears the search)"
+    )
+    window.search_edit.setFocus()
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Escape)
+    assert window.search_edit.text() == ""
+    assert window.model.rowCount() == 1  # the whole queue again
+    assert window.result_label.text() == "1 shown"
 
 
 def test_clicking_a_header_sorts_through_the_query(window, qtbot):
