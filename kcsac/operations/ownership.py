@@ -4,12 +4,18 @@ import dataclasses
 import datetime as dt
 
 from kcsac.domain.category import Category
+from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import Blocker, Decision, DecisionKind, SacApplication, User
 from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
-from kcsac.operations.applications import create_application
-from kcsac.operations.errors import InvalidInput, NotFound
+from kcsac.operations.applications import (
+    add_account,
+    create_application,
+    set_fee,
+    submit_application,
+)
+from kcsac.operations.errors import InvalidInput, NotFound, Refused
 from kcsac.operations.snapshots import snapshot
 from kcsac.operations.users import require
 from kcsac.storage import Store
@@ -49,6 +55,12 @@ def create_ownership_change(
         problems.append(Problem("account", "The new owner's account is the same as the old one"))
     if problems:
         raise InvalidInput(problems)
+    pending = store.open_ownership_changes(prior.number)
+    if pending:
+        raise Refused(
+            f"The credit of {prior.number} already has an ownership change in progress "
+            f"({', '.join(pending)}); finish, deny or withdraw it first"
+        )
     return create_application(
         store,
         actor,
@@ -57,6 +69,74 @@ def create_ownership_change(
         today=today,
         details={"prior_application": prior.number, "transfer_on": transfer_on.isoformat()},
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class NewOwner:
+    """The new owner's account details, used only when the account is not on file yet."""
+
+    customer: str
+    service_address: str
+    account_class: AccountClass | str
+    customer_class: CustomerClass | str
+
+
+def record_ownership_change(
+    store: Store,
+    actor: User | None,
+    *,
+    prior_application: str,
+    new_account: str,
+    transfer_on: dt.date,
+    received_on: dt.date,
+    today: dt.date,
+    new_owner: NewOwner | None = None,
+    fee_cents: int | None = None,
+    fee_reason: str = "",
+) -> SacApplication:
+    """The whole ownership-change intake as one transaction: the new owner's account (when
+    new), the draft, its submission (the fee in force on `received_on` assessed) and, for a
+    fee the ordinance does not set, the director's fee with its reason (`fee_cents`).
+
+    Either every step is stored with its audit rows or nothing is: a refusal at any step
+    (say, the director's fee) leaves no account, draft or fee behind, so a retry starts clean.
+    """
+    require(actor, Permission.EDIT_RECORDS, "create applications")
+    new_account = new_account.strip()
+    with store.write():
+        if store.find_account(new_account) is None:
+            if new_owner is None:
+                raise InvalidInput(
+                    [
+                        Problem(
+                            "account",
+                            f"There is no account {new_account or '(blank)'}; give the new "
+                            "owner's name, service address and classes to add it",
+                        )
+                    ]
+                )
+            add_account(
+                store,
+                actor,
+                number=new_account,
+                customer=new_owner.customer,
+                service_address=new_owner.service_address,
+                account_class=new_owner.account_class,
+                customer_class=new_owner.customer_class,
+                today=today,
+            )
+        draft = create_ownership_change(
+            store,
+            actor,
+            prior_application=prior_application,
+            new_account=new_account,
+            transfer_on=transfer_on,
+            today=today,
+        )
+        app = submit_application(store, actor, draft.number, received_on=received_on, today=today)
+        if fee_cents is not None:
+            app = set_fee(store, actor, app.number, cents=fee_cents, reason=fee_reason, today=today)
+    return app
 
 
 def ownership_blockers(store: Store, app: SacApplication) -> list[Blocker]:

@@ -4,10 +4,12 @@ import datetime as dt
 import json
 import sqlite3
 
+from kcsac.domain.category import Category
 from kcsac.domain.records import (
     Decision,
     Determination,
 )
+from kcsac.domain.workflow import OPEN_STATUSES
 from kcsac.storage import convert
 from kcsac.storage.errors import NotFound, StaleRecord
 
@@ -143,6 +145,19 @@ class DecisionsMixin:
     def decisions(self, number: str) -> list[Decision]:
         rows = self._rows("SELECT * FROM decisions WHERE application = ? ORDER BY id", (number,))
         return [convert.decision(r) for r in rows]
+
+    def open_ownership_changes(self, prior: str) -> list[str]:
+        """Numbers of undecided ownership changes (draft to awaiting decision) that would move
+        the credit of application `prior`."""
+        statuses = sorted(s.value for s in OPEN_STATUSES)
+        marks = ", ".join("?" * len(statuses))
+        rows = self.conn.execute(
+            "SELECT number FROM applications WHERE category = ? "
+            f"AND status IN ({marks}) "
+            "AND json_extract(details, '$.prior_application') = ? ORDER BY id",
+            (Category.OWNERSHIP_CHANGE.value, *statuses, prior),
+        )
+        return [r[0] for r in rows]
 
     def add_document(
         self,

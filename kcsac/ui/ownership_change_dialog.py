@@ -14,7 +14,9 @@ The new owner's account (created if its number is new), the transfer date and th
 application was received make an ownership-change application, submitted at once so that the
 fee in force is assessed. The fee shown is the engine's (`domain.fees.application_fee`): $600 for
 a resident; for a nonresident the ordinance sets none, which the dialog says, and a director may
-decide a fee here with a reason (`operations.applications.set_fee`). The credit moves when the
+decide a fee here with a reason. All of it is one operation in one transaction
+(`operations.ownership.record_ownership_change`): a refusal at any step stores nothing, so
+recording again starts clean. The credit moves when the
 application is approved in the ApprovalDialog: the new owner's credit starts on the transfer
 date, the old one ends the day before.
 """
@@ -41,7 +43,7 @@ from kcsac.domain.fees import FeeQuote, application_fee
 from kcsac.domain.money import format_usd, parse_usd
 from kcsac.domain.records import RecordError, SacApplication, User
 from kcsac.domain.roles import Permission, can
-from kcsac.operations import applications
+from kcsac.operations import ownership
 from kcsac.storage import Store
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 
@@ -261,47 +263,26 @@ class OwnershipChangeDialog(QDialog):
     # --- recording -------------------------------------------------------------------------
     @Slot()
     def _on_buttons_accepted(self) -> None:
-        number = self.account_edit.text().strip()
+        fee = parse_usd(self.fee_edit.text()) if self.fee_edit.isEnabled() else None
         try:
-            if self._existing_account() is None:
-                applications.add_account(
-                    self._store,
-                    self._actor,
-                    number=number,
+            # One operation, one transaction: a refusal at any step leaves nothing behind.
+            app = ownership.record_ownership_change(
+                self._store,
+                self._actor,
+                prior_application=self._prior.number,
+                new_account=self.account_edit.text().strip(),
+                transfer_on=from_qdate(self.transfer_on_edit.date()),
+                received_on=from_qdate(self.received_on_edit.date()),
+                today=self._today,
+                new_owner=ownership.NewOwner(
                     customer=self.customer_edit.text().strip(),
                     service_address=self.address_edit.text().strip(),
                     account_class=self.account_class_combo.currentData(),
                     customer_class=self.customer_class_combo.currentData(),
-                    today=self._today,
-                )
-            app = applications.create_application(
-                self._store,
-                self._actor,
-                account=number,
-                category=Category.OWNERSHIP_CHANGE,
-                today=self._today,
-                details={
-                    "prior_application": self._prior.number,
-                    "transfer_on": from_qdate(self.transfer_on_edit.date()).isoformat(),
-                },
+                ),
+                fee_cents=fee,
+                fee_reason=self.fee_reason_edit.text().strip(),
             )
-            app = applications.submit_application(
-                self._store,
-                self._actor,
-                app.number,
-                received_on=from_qdate(self.received_on_edit.date()),
-                today=self._today,
-            )
-            fee = parse_usd(self.fee_edit.text()) if self.fee_edit.isEnabled() else None
-            if app.fee_cents is None and fee is not None:
-                app = applications.set_fee(
-                    self._store,
-                    self._actor,
-                    app.number,
-                    cents=fee,
-                    reason=self.fee_reason_edit.text().strip(),
-                    today=self._today,
-                )
         except RecordError as exc:
             self.error_label.setText(str(exc))
             self.error_label.show()

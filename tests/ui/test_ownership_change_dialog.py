@@ -165,3 +165,60 @@ def test_an_existing_account_is_used_as_it_is(qtbot, store, people, today, appro
     with qtbot.waitSignal(dialog.recorded) as recorded:
         qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
     assert recorded.args[0].account == "9000-02"
+
+
+def _row_counts(store) -> dict[str, int]:
+    tables = ("accounts", "applications", "fee_assessments", "decisions", "documents", "audit")
+    return {t: store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def test_a_refused_last_step_records_nothing_and_recording_again_works_once(
+    qtbot, store, people, today, approved
+):
+    before = _row_counts(store)
+    dialog = open_dialog(qtbot, store, people.director, approved.number, today)
+    fill_new_owner(qtbot, dialog, customer_class="nonresident-direct")
+    qtbot.keyClicks(dialog.fee_edit, "-5")  # an amount, so the button is on; set_fee refuses
+    qtbot.keyClicks(dialog.fee_reason_edit, "typed in a hurry")
+    assert dialog.record_button.isEnabled()
+    emitted = []
+    dialog.recorded.connect(emitted.append)
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "The fee cannot be negative" in dialog.error_label.text()
+    assert dialog.error_label.isVisibleTo(dialog)
+    assert emitted == []
+    assert _row_counts(store) == before  # no account, draft, fee or audit row left behind
+    assert store.find_account("9000-01") is None
+    assert dialog.account_status_label.text().startswith("New account")  # still new
+
+    dialog.fee_edit.clear()
+    qtbot.keyClicks(dialog.fee_edit, "0")
+    with qtbot.waitSignal(dialog.recorded) as recorded:
+        qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    change = recorded.args[0]
+    assert emitted == [change]
+    assert change.fee_cents == 0
+    assert change.status is Status.AWAITING_DECISION
+    after = _row_counts(store)
+    assert after["applications"] == before["applications"] + 1
+    assert after["accounts"] == before["accounts"] + 1
+    assert store.open_ownership_changes(approved.number) == [change.number]
+
+
+def test_a_second_change_of_the_same_credit_is_refused_in_the_dialog(
+    qtbot, store, people, today, approved
+):
+    first = open_dialog(qtbot, store, people.clerk, approved.number, today)
+    fill_new_owner(qtbot, first)
+    with qtbot.waitSignal(first.recorded) as recorded:
+        qtbot.mouseClick(first.record_button, Qt.MouseButton.LeftButton)
+    before = _row_counts(store)
+    second = open_dialog(qtbot, store, people.clerk, approved.number, today)
+    qtbot.keyClicks(second.account_edit, "9000-01")  # the account the first one added
+    qtbot.mouseClick(second.record_button, Qt.MouseButton.LeftButton)
+    assert second.isVisible()
+    assert f"ownership change in progress ({recorded.args[0].number})" in (
+        second.error_label.text()
+    )
+    assert _row_counts(store) == before
