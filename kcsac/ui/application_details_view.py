@@ -15,8 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcsac.domain.records import ApplicationDetail, AuditEvent
+from kcsac.domain.records import ApplicationDetail
+from kcsac.domain.timeline import TimelineEntry, group_timeline
 from kcsac.ui.qt_convert import date_text, money_text
+
+# A timeline item's data: UserRole holds the entry's action, this role its audit seq numbers.
+AUDIT_SEQ_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class ApplicationDetailsView(QWidget):
@@ -98,8 +102,9 @@ class ApplicationDetailsView(QWidget):
             item.setToolTip(text)
         if not detail.blockers:
             QListWidgetItem("Nothing blocks the next step", self.blockers_list)
-        for event in reversed(detail.timeline):
-            self.timeline_list.addItem(_timeline_item(event))
+        # One entry per operation (a payment and the file it paid are one clerk action).
+        for entry in reversed(group_timeline(detail.timeline)):
+            self.timeline_list.addItem(_timeline_item(entry))
 
     def blocker_texts(self) -> list[str]:
         return [self.blockers_list.item(i).text() for i in range(self.blockers_list.count())]
@@ -148,20 +153,12 @@ def summary_html(detail: ApplicationDetail) -> str:
     return f"<table>{cells}</table>"
 
 
-def _timeline_item(event: AuditEvent) -> QListWidgetItem:
-    when = event.at.replace("T", " ")[:16]
-    what = f"{event.action}: {event.reason}" if event.reason else event.action
-    item = QListWidgetItem(f"{when}  {what} ({event.actor})")
-    item.setToolTip(f"{what}, by {event.actor}\n{_change_text(event)}")
-    item.setData(Qt.ItemDataRole.UserRole, event.action)
+def _timeline_item(entry: TimelineEntry) -> QListWidgetItem:
+    when = entry.at.replace("T", " ")[:16]
+    what = entry.summary()
+    item = QListWidgetItem(f"{when}  {what} ({entry.actor})")
+    changes = "\n".join(entry.change_lines())
+    item.setToolTip(f"{what}, by {entry.actor} at {when} UTC\n{changes}")
+    item.setData(Qt.ItemDataRole.UserRole, entry.action)
+    item.setData(AUDIT_SEQ_ROLE, [event.seq for event in entry.events])
     return item
-
-
-def _change_text(event: AuditEvent) -> str:
-    """What changed, field by field, for the tooltip (from the audit row's before/after)."""
-    try:
-        changes = event.changes()
-    except ValueError:  # not JSON: say only what happened
-        return event.action
-    lines = [f"{field}: {before or '-'} -> {after or '-'}" for field, before, after in changes]
-    return "\n".join(lines[:12]) or event.action
