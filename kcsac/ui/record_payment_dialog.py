@@ -98,16 +98,19 @@ class RecordPaymentDialog(FormDialog):
         self.confirm_check.setText(
             f"I confirm this payment: {why}" if why else "I confirm this payment"
         )
-        amount = self.amount_cents() or 0
+        now = format_usd(self.application.balance_cents or 0)
+        amount = self.amount_cents()
+        if amount is None or amount <= 0:
+            # No balance "after" a payment that cannot be taken: the message says what is wrong.
+            self.balance_label.setText(now)
+            return
         left = (self.application.balance_cents or 0) - amount
         after = (
             f"{format_usd(left)} after this payment"
             if left >= 0
             else (f"overpaid by {format_usd(-left)} after this payment")
         )
-        self.balance_label.setText(
-            f"{format_usd(self.application.balance_cents or 0)} now; {after}"
-        )
+        self.balance_label.setText(f"{now} now; {after}")
 
     def problems(self) -> list[Problem]:
         problems = []

@@ -70,6 +70,27 @@ def test_bad_amount_and_missing_receipt_are_named_next_to_the_fields(qtbot, desk
     assert dialog.messages.text("receipt") == "Type the receipt number"
 
 
+def test_no_balance_after_an_amount_that_cannot_be_taken(qtbot, desk, store):
+    app = make_submitted(store, desk.user)  # $250.00 owed
+    dialog = open_dialog(qtbot, desk, app.number)
+    assert dialog.balance_label.text() == "$250.00 now; $0.00 after this payment"
+    for typed, message in (
+        ("-5", "The amount must be more than $0.00"),
+        ("0", "The amount must be more than $0.00"),
+        ("12.345", "Not an amount: '12.345' (type dollars and cents, e.g. 250.00)"),
+        ("", "Type the amount received"),
+    ):
+        type_amount(qtbot, dialog, typed)
+        if not typed:
+            qtbot.keyClicks(dialog.amount_edit, "1")
+            qtbot.keyClick(dialog.amount_edit, Qt.Key.Key_Backspace)
+        assert dialog.messages.text("amount") == message
+        assert dialog.balance_label.text() == "$250.00", f"{typed!r}: only what is owed now"
+        assert not dialog.ok_button.isEnabled()
+    type_amount(qtbot, dialog, "100")
+    assert dialog.balance_label.text() == "$250.00 now; $150.00 after this payment"
+
+
 def test_an_overpayment_asks_for_confirmation_and_a_reason(qtbot, desk, store):
     app = make_submitted(store, desk.user)
     dialog = open_dialog(qtbot, desk, app.number)
