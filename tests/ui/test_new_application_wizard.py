@@ -1,6 +1,7 @@
 """The new-application wizard, driven through its widgets, for every category; stored records."""
 
 import datetime as dt
+import re
 
 import pytest
 from PySide6.QtCore import Qt
@@ -9,6 +10,9 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWizard
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.status import Status
+from kcsac.operations.accounts import ACCOUNT_NUMBER
+from kcsac.operations.demo import load_demo
+from kcsac.storage import open_store
 from kcsac.ui.wizard.category_fields import CATEGORY_DOCUMENTS
 from kcsac.ui.wizard.new_application_wizard import NewApplicationWizard
 from tests.ui.desk_factories import make_approved_record
@@ -186,6 +190,26 @@ def test_empty_and_bad_fields_say_what_is_wrong_next_to_the_field(qtbot, wizard)
     type_into(qtbot, page.customer_edit, "x")
     qtbot.keyClick(page.customer_edit, Qt.Key.Key_Backspace)
     assert page.messages.text("customer") == "Type the customer's name"
+
+
+def test_the_account_number_placeholder_shows_the_demo_s_format(qtbot, wizard, tmp_path):
+    demo = open_store(tmp_path / "demo.db")
+    try:
+        load_demo(demo)
+        numbers = [a.number for a in demo.list_accounts(limit=100)]
+    finally:
+        demo.close()
+    page = wizard.account_page
+    example = page.account_number_edit.placeholderText().removeprefix("e.g. ")
+    assert page.account_number_edit.placeholderText() == f"e.g. {example}"
+
+    def shape(text):
+        return re.sub(r"[A-Za-z]", "A", re.sub(r"[0-9]", "9", text))
+
+    assert {shape(n) for n in numbers} == {shape(example)} == {"99999-99"}
+    assert ACCOUNT_NUMBER.match(example), "the operations take it"
+    type_into(qtbot, page.account_number_edit, example)
+    assert page.messages.text("account_number") == "", "the page takes it"
 
 
 def test_a_known_account_fills_itself_in(qtbot, wizard, store, desk):

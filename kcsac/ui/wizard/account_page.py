@@ -16,6 +16,9 @@ from kcsac.ui.wizard.application_draft import ApplicationDraft
 from kcsac.ui.wizard.form_page import FormPage
 
 _ACCOUNT_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+# What a water account number looks like (the demo's accounts, kcsac.operations.demo, are
+# five digits, a dash, two digits); set here, over the form's older example.
+ACCOUNT_NUMBER_EXAMPLE = "40100-10"
 # Problem fields from the engine -> the form's message labels.
 _FIELD_FOR = {"discharges_to_storm_sewer": "storm_sewer"}
 
@@ -39,6 +42,7 @@ class AccountPage(FormPage):
         self._touched: set[str] = set()
         form = self.form
         self.account_number_edit = child(form, QLineEdit, "account_number_edit")
+        self.account_number_edit.setPlaceholderText(f"e.g. {ACCOUNT_NUMBER_EXAMPLE}")
         self.customer_edit = child(form, QLineEdit, "customer_edit")
         self.service_address_edit = child(form, QLineEdit, "service_address_edit")
         self.account_class_combo = child(form, QComboBox, "account_class_combo")
