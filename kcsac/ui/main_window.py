@@ -92,6 +92,10 @@ class MainWindow(QMainWindow):
         self._store = store
         self._open_dialogs: list[QWidget] = []
         self.damaged_message = ""  # set at start when the file fails SQLite's quick check
+        # The list is the first thing a clerk looks at: the first row's details (which need
+        # the ordinance engine loaded) follow on the event loop's next turn, after the paint.
+        self._starting = True
+        self._first_detail_pending = False
         self.setObjectName("main_window")
         self.setWindowTitle(WINDOW_TITLE)
         self.resize(1400, 860)
@@ -102,8 +106,11 @@ class MainWindow(QMainWindow):
         # The Help action owns F1 here; a second F1 shortcut made it ambiguous (nothing opened).
         self._help.setKey(QKeySequence())
         self._show_user()
-        self._restore_layout()
-        self.refresh()
+        try:
+            self._restore_layout()
+            self.refresh()
+        finally:
+            self._starting = False
 
     # -- construction ---------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -587,13 +594,19 @@ class MainWindow(QMainWindow):
         self.details_view.show_detail(detail)
         self._update_actions()
 
+    def _show_first_detail(self) -> None:
+        if self._first_detail_pending:
+            self._first_detail_pending = False
+            self._show_detail(self.selected_number())
+
     @property
     def detail(self) -> ApplicationDetail | None:
+        self._show_first_detail()  # asked before the event loop got to it: load it now
         return self.details_view.detail
 
     def _update_actions(self) -> None:
         ctx = self.context
-        detail = self.detail
+        detail = self.details_view.detail  # never forces a pending load
         app = detail.application if detail else None
         status = app.status if app else None
         edit = ctx.may(Permission.EDIT_RECORDS)
@@ -744,6 +757,12 @@ class MainWindow(QMainWindow):
 
     def _on_applications_view_current_row_changed(self, current, _previous) -> None:
         summary = self.model.summary(current.row()) if current.isValid() else None
+        if self._starting and summary is not None:
+            self._first_detail_pending = True
+            self._update_actions()  # nothing selected yet as far as the actions know
+            QTimer.singleShot(0, self._show_first_detail)
+            return
+        self._first_detail_pending = False
         if self._deferring_detail and summary is not None:
             self._detail_timer.start()  # typing: the pane follows once the clerk pauses
             return

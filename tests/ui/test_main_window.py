@@ -114,6 +114,21 @@ def test_search_as_you_type_is_debounced_and_matches_every_field(window, qtbot, 
     )  # the details pane follows the first match once typing pauses
 
 
+def test_the_first_rows_details_follow_the_first_paint(qtbot, store, db_path, clerk, filled):
+    """The list is shown first; the details of its first row (which load the ordinance
+    engine) come on the event loop's next turn, with the actions enabled to match."""
+    window = MainWindow(store, db_path=db_path, user=clerk, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    assert window.model.rowCount() == 3
+    assert window.details_view.detail is None  # not yet: the window paints first
+    assert not window.withdraw_action.isEnabled()  # nothing it could act on yet
+    newest = window.selected_number()
+    window.show()
+    qtbot.waitUntil(lambda: window.details_view.detail is not None, timeout=2000)
+    assert window.details_view.detail.application.number == newest
+    assert window.withdraw_action.isEnabled()  # the newest one is open
+
+
 def test_a_search_kept_across_queues_is_named_and_esc_clears_it(window, qtbot):
     window.search_edit.setFocus()
     qtbot.keyClicks(window.search_edit, "zen")
