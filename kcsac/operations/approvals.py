@@ -18,6 +18,7 @@ from kcsac.domain.records import (
 from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import signing_blockers
+from kcsac.operations.documents import build_approval_letter, build_denial_letter, issue
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
 from kcsac.operations.ownership import approve_ownership_change, ownership_blockers
 from kcsac.operations.snapshots import snapshot
@@ -157,7 +158,9 @@ def approve(
             raise Refused(f"Application {number} cannot be signed now", blockers)
         app = store.get_application(number)
         if app.category is Category.OWNERSHIP_CHANGE:
-            return approve_ownership_change(store, actor, app, signed_on, backdated_reason)
+            decision = approve_ownership_change(store, actor, app, signed_on, backdated_reason)
+            _freeze_letter(store, actor, decision, today=today)
+            return decision
         determination = store.determinations(number)[-1]
         amending = app.status is Status.APPROVED
         text, digest = snapshot(store, app, determination, signed_on, actor)
@@ -188,6 +191,7 @@ def approve(
                 action="approved (signed)",
                 reason=backdated_reason.strip(),
             )
+        _freeze_letter(store, actor, decision, today=today)
         return decision
 
 
@@ -245,7 +249,17 @@ def deny(
             action="denied",
             reason="; ".join(worded),
         )
+        _freeze_letter(store, actor, decision, today=today)
         return decision
+
+
+def _freeze_letter(store: Store, actor: User, decision: Decision, *, today: dt.date) -> None:
+    """Issue the decision's letter inside the signing transaction, dated the signature (or
+    decision) date: printing it later re-renders this snapshot, so an edit to the account
+    after signing never changes what was decided. Issued the day it is keyed (`today`)."""
+    build = build_denial_letter if decision.kind is DecisionKind.DENIAL else build_approval_letter
+    letter = build(store, decision.application, letter_on=decision.decided_on)
+    issue(store, actor.login, letter, today=today, decision_id=decision.id)
 
 
 def reopen(

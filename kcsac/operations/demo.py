@@ -228,25 +228,21 @@ def _load(store: Store, clock: _DemoClock) -> dict[str, int]:
     # waiting for the director to decide the fee the ordinance does not set.
     _ownership(store, staff, approved[0], accounts[38], "resident", clock, ok=True)
     _ownership(store, staff, approved[1], accounts[39], "nonresident-direct", clock, ok=False)
-    letters = _letters(store, clerk, clock)
+    letters = _letters(store)
     return {"accounts": n_accounts, "letters": letters}
 
 
-def _letters(store: Store, clerk, clock: _DemoClock) -> int:
-    """Issue the letter of some decided files (the first approvals and every denial)."""
-    from kcsac.operations.documents import letter_for
+def _letters(store: Store) -> int:
+    """How many letters were issued: every approval and denial froze its letter when it was
+    signed (operations.approvals), so there is nothing left to issue here."""
+    from kcsac.operations.documents import APPROVAL, DENIAL, issued_documents
 
-    issued = 0
-    for summary in store.list_summaries(limit=1000):
-        if summary.status not in (Status.APPROVED, Status.DENIED):
-            continue
-        if summary.status is Status.APPROVED and issued >= 6:
-            continue
-        decided = store.decisions(summary.number)[-1].decided_on
-        clock.day = decided + dt.timedelta(days=1)
-        letter_for(store, clerk.login, summary.number, today=clock.day)
-        issued += 1
-    return issued
+    return sum(
+        1
+        for summary in store.list_summaries(limit=1000)
+        for doc in issued_documents(store, summary.number)
+        if doc.kind in (APPROVAL, DENIAL)
+    )
 
 
 def hash_number(text: str) -> int:

@@ -3,7 +3,10 @@
 Issuing a document freezes its snapshot (canonical JSON) in the store with the snapshot's
 sha256; the PDF's own sha256 goes into the audit trail. Re-printing renders the stored
 snapshot, never the current records, so a letter printed a year later is the letter that was
-sent. Qt-free: the desk and the CLI call the same functions.
+sent. The approval and denial letters are issued by `operations.approvals` inside the signing
+(or denial) transaction, dated the decision; `letter_for` returns that stored letter and only
+issues one itself for decisions recorded before kcsac did so. Schedules are issued at their
+first print. Qt-free: the desk and the CLI call the same functions.
 """
 
 import hashlib
@@ -694,7 +697,10 @@ def latest_issued(store: Store, number: str, kind: str) -> IssuedDocument | None
 def issue(
     store: Store, actor: str, snapshot: Document, *, today: date, decision_id: int | None = None
 ) -> IssuedDocument:
-    """Store `snapshot` as issued (JSON + sha256); the PDF's sha256 goes to the audit trail."""
+    """Store `snapshot` as issued (JSON + sha256); the PDF's sha256 goes to the audit trail.
+
+    Runs inside the caller's write transaction when there is one (store.write() nests as a
+    savepoint), so a decision and its letter are stored, or undone, together."""
     text = snapshot.to_json()
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     pdf_digest = hashlib.sha256(render_document(snapshot)).hexdigest()
@@ -757,7 +763,9 @@ def _need_issuer(actor: str | None, number: str, what: str) -> str:
 
 
 def letter_for(store: Store, actor: str | None, number: str, *, today: date) -> IssuedDocument:
-    """The issued letter of the current decision; issued now (dated today) if not yet.
+    """The issued letter of the current decision: the one frozen when it was signed or
+    denied. A decision recorded before letters were frozen at signing gets its letter issued
+    now (dated today).
 
     `actor` None (not a kcsac user) may print issued letters but not issue new ones.
     """

@@ -85,12 +85,20 @@ def test_not_a_kcsac_user_may_print_but_not_issue(
 ) -> None:
     approved, _, _ = decided
     monkeypatch.setenv("LOGNAME", "stranger")
-    status = main(["--db", str(db_path), "letter", approved, "--out", str(tmp_path / "a.pdf")])
-    assert status == 3
-    assert "only a kcsac user can issue it" in capsys.readouterr().err
-    monkeypatch.setenv("LOGNAME", "dora")
+    # The letter was issued when the director signed, so anyone may print it ...
     assert main(["--db", str(db_path), "letter", approved, "--out", str(tmp_path / "a.pdf")]) == 0
+    assert "issued 2026-08-20 by dora" in capsys.readouterr().out
+    # ... but the schedule is issued at its first print, and only by a kcsac user.
+    out = ["--out", str(tmp_path / "s.pdf")]
+    assert main(["--db", str(db_path), "schedule-pdf", approved, *out]) == 3
+    assert "only a kcsac user can issue it" in capsys.readouterr().err
+    assert not (tmp_path / "s.pdf").exists()
+    monkeypatch.setenv("LOGNAME", "dora")
+    assert main(["--db", str(db_path), "schedule-pdf", approved, *out]) == 0
     monkeypatch.setenv("LOGNAME", "stranger")
+    again = ["--out", str(tmp_path / "t.pdf")]
+    assert main(["--db", str(db_path), "schedule-pdf", approved, *again]) == 0
+    assert (tmp_path / "s.pdf").read_bytes() == (tmp_path / "t.pdf").read_bytes()
     assert main(["--db", str(db_path), "letter", approved, "--out", str(tmp_path / "b.pdf")]) == 0
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
 

@@ -10,9 +10,11 @@ from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.operations import applications as apps
 from kcsac.operations import approvals, ownership
+from kcsac.operations import documents as docs
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused, WrongPassword
 from kcsac.operations.queries import application_detail
 from tests.operations.conftest import PASSWORD, make_file
+from tests.pdf.pdftools import all_text, missing
 
 
 def test_director_signs_and_the_credit_is_effective_on_the_signature_date(
@@ -395,3 +397,136 @@ def test_after_approval_the_next_step_asks_for_readings_only_for_metered_methods
     detail = application_detail(store, ready.number, people.director)
     assert detail.current_determination.method.value == "percentage"
     assert detail.next_step.startswith("Nothing due")
+
+
+# --- the decision letter is frozen inside the signing transaction -----------------------------
+
+
+def _rename_account(store, people, number, today):
+    """An edit to the account after the decision: a letter built now would show it."""
+    from dataclasses import replace
+
+    acct = store.get_account(store.get_application(number).account)
+    apps.update_account(
+        store,
+        people.clerk,
+        replace(acct, customer="Renamed Co", service_address="999 Elm St, Kansas City, MO"),
+        today=today,
+    )
+
+
+def test_the_approval_letter_is_frozen_when_the_director_signs(store, people, ready, today):
+    signed = dt.date(2026, 8, 12)
+    decision = approvals.approve(
+        store,
+        people.director,
+        ready.number,
+        password=PASSWORD,
+        today=today,
+        signed_on=signed,
+        backdated_reason="paper signature at the site",
+    )
+    [issued] = docs.issued_documents(store, ready.number)
+    assert issued.kind == docs.APPROVAL
+    assert issued.decision_id == decision.id
+    assert issued.issued_by == "dora"
+    assert issued.snapshot.letter_on == signed  # dated the signature, not the day keyed
+    assert issued.snapshot.signature.signed_on == signed
+    events = [e for e in store.timeline(ready.number) if e.entity == "document"]
+    assert [e.action for e in events] == ["approval-letter issued", "approval-letter PDF rendered"]
+    assert all(e.entity_id == str(issued.id) for e in events)
+
+    _rename_account(store, people, ready.number, today)
+    fresh = docs.build_approval_letter(store, ready.number, letter_on=today)
+    assert fresh.addressee.customer_name == "Renamed Co"  # what printing used to freeze
+    printed = docs.letter_for(store, "dora", ready.number, today=today + dt.timedelta(days=30))
+    assert printed.id == issued.id
+    text = all_text(docs.render_issued(printed))
+    assert missing(text, ["Customer 1000-01", "01 Main St", "August 12, 2026"]) == []
+    assert "Renamed Co" not in text
+    assert "999 Elm St" not in text
+    assert len(docs.issued_documents(store, ready.number)) == 1
+    assert store.verify_snapshots() == []
+    assert store.verify_audit().ok
+
+
+def test_the_denial_letter_is_frozen_with_the_denial(store, people, today):
+    app = make_file(store, people, today, pay=False, reviews=False, determination=False)
+    decided = dt.date(2026, 8, 14)
+    decision = approvals.deny(
+        store,
+        people.director,
+        app.number,
+        reasons=["fee-unpaid"],
+        note="customer phoned",
+        today=today,
+        decided_on=decided,
+    )
+    [issued] = docs.issued_documents(store, app.number)
+    assert (issued.kind, issued.decision_id) == (docs.DENIAL, decision.id)
+    assert issued.snapshot.letter_on == decided
+    assert issued.snapshot.decided_on == decided
+    assert "denial-letter issued" in [e.action for e in store.timeline(app.number)]
+    _rename_account(store, people, app.number, today)
+    printed = docs.letter_for(store, None, app.number, today=today)  # anyone may print it
+    assert printed.id == issued.id
+    text = all_text(docs.render_issued(printed))
+    assert missing(text, ["Customer 1000-01", "denied", "August 14, 2026"]) == []
+    assert "Renamed Co" not in text
+
+
+def test_a_refused_signature_or_denial_issues_no_letter(store, people, ready, today):
+    audit_rows = len(store.audit_events(limit=10_000))
+    with pytest.raises(WrongPassword):
+        approvals.approve(store, people.director, ready.number, password="wrong", today=today)
+    with pytest.raises(Refused, match="separation of duties"):
+        approvals.approve(store, people.reviewer, ready.number, password=PASSWORD, today=today)
+    with pytest.raises(NotPermitted):
+        approvals.deny(store, people.clerk, ready.number, reasons=["fee-unpaid"], today=today)
+    assert docs.issued_documents(store, ready.number) == []
+    assert len(store.audit_events(limit=10_000)) == audit_rows
+    with pytest.raises(Refused, match="a letter is issued once it is approved or denied"):
+        docs.letter_for(store, "dora", ready.number, today=today)
+
+
+def test_an_amendment_freezes_its_own_letter(store, people, ready, today):
+    first = approvals.approve(store, people.director, ready.number, password=PASSWORD, today=today)
+    later = today + dt.timedelta(days=30)
+    apps.enter_determination(
+        store,
+        people.reviewer,
+        ready.number,
+        method="percentage",
+        percent="20",
+        justification="new bays",
+        today=later,
+    )
+    amended = approvals.approve(
+        store, people.director, ready.number, password=PASSWORD, today=later
+    )
+    letters = docs.issued_documents(store, ready.number)
+    assert [d.decision_id for d in letters] == [first.id, amended.id]
+    assert letters[1].snapshot.letter_on == later
+    assert letters[1].snapshot.method_parameters[0].value.startswith("20%")
+    assert any("amendment" in n for n in letters[1].snapshot.notes)
+    assert docs.letter_for(store, None, ready.number, today=later).id == letters[1].id
+
+
+def test_a_letter_issued_inside_an_outer_transaction_is_undone_with_it(store, people, ready, today):
+    """documents.issue nests (a savepoint) in the caller's write: a rollback takes it too."""
+    approvals.approve(store, people.director, ready.number, password=PASSWORD, today=today)
+    [issued] = docs.issued_documents(store, ready.number)
+    audit_rows = len(store.audit_events(limit=10_000))
+    seen = []
+
+    def issue_then_give_up():
+        with store.write():
+            docs.issue(store, "dora", issued.snapshot, today=today, decision_id=issued.decision_id)
+            seen.append(len(docs.issued_documents(store, ready.number)))
+            raise RuntimeError("caller gave up")
+
+    with pytest.raises(RuntimeError, match="caller gave up"):
+        issue_then_give_up()
+    assert seen == [2]  # stored inside the transaction ...
+    assert [d.id for d in docs.issued_documents(store, ready.number)] == [issued.id]  # ... gone
+    assert len(store.audit_events(limit=10_000)) == audit_rows
