@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QTimer
+from PySide6.QtCore import QDir
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kcsac import __version__, paths
@@ -14,7 +14,7 @@ from kcsac.domain.records import RecordError
 from kcsac.operations import users
 from kcsac.storage import Store
 from kcsac.ui.main_window import MainWindow
-from kcsac.ui.startup_checks import StartupChecks
+from kcsac.ui.startup_checks import StartupChecks, start_after_first_paint
 
 APP_NAME = "kcsac"
 ORG_NAME = ""  # AppDataLocation is then ~/.local/share/kcsac, which the CLI uses as well
@@ -70,7 +70,7 @@ def start_desk(
         window.statusBar().showMessage("; ".join(notes), 15000)
     window.startup = StartupChecks(store.path, backup=backup, parent=window)
     window.startup.finished.connect(window.on_startup_checks_finished)
-    QTimer.singleShot(0, window.startup.start)  # after the window's first paint
+    start_after_first_paint(window.startup, window.applications_view.viewport())
     return window
 
 

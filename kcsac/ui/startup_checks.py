@@ -3,11 +3,13 @@
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from kcsac.operations.backups import startup_maintenance
 
 POLL_MS = 50
+FALLBACK_MS = 1000  # a window that is never painted (hidden, minimised) still gets checked
 
 
 class StartupChecks(QObject):
@@ -57,3 +59,32 @@ class StartupChecks(QObject):
     def _finish(self, damaged: str, note: str) -> None:
         self.done = True
         self.finished.emit(damaged, note)
+
+
+class _AfterFirstPaint(QObject):
+    """Calls `then` once, after `widget`'s first paint (or after FALLBACK_MS at the latest)."""
+
+    def __init__(self, widget: QWidget, then) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._then = then
+        self._fired = False
+        widget.installEventFilter(self)
+        QTimer.singleShot(FALLBACK_MS, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.Paint and not self._fired:
+            QTimer.singleShot(0, self._fire)  # once this paint is on the screen
+        return False
+
+    def _fire(self) -> None:
+        if not self._fired:
+            self._fired = True
+            self._widget.removeEventFilter(self)
+            self._then()
+
+
+def start_after_first_paint(checks: StartupChecks, widget: QWidget) -> None:
+    """Start `checks` once `widget` has been painted: a 100 MB copy and a full read of the
+    file compete for the disk and the CPU, so they wait until the clerk sees the desk."""
+    _AfterFirstPaint(widget, checks.start)

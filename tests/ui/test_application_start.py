@@ -68,6 +68,8 @@ def test_the_window_is_up_before_the_start_up_checks_run(qtbot, store, db_path):
     window = start_desk(store, db_path=db_path, login="jdoe", today=lambda: TODAY)
     qtbot.addWidget(window)
     assert not window.startup.done
+    qtbot.wait(100)  # the event loop runs, but nothing is painted yet: they wait for it
+    assert not window.startup.done
     assert not (db_path.parent / "backups").exists()
     window.show()
     qtbot.waitUntil(lambda: window.startup.done, timeout=10_000)
