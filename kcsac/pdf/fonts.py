@@ -83,6 +83,23 @@ class EmbeddedFont(TTFont):
             self._parts.popitem(last=False)
         return parts
 
+    def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 (reportlab's name)
+        """As TTFont.splitString, faster when every character already has its code in the
+        first subset (nearly every call: ASCII is pre-assigned, and a name's accents are
+        assigned at their first use). Anything else goes to reportlab's own loop, which
+        assigns new codes; the result is the same either way."""
+        state = self.state.get(doc)
+        if state is None or not isinstance(text, str):
+            return super().splitString(text, doc, encoding)
+        assignments = state.assignments
+        try:
+            # KeyError: a character without a code yet (or no glyph, or a no-break space,
+            # which reportlab maps to a space); ValueError: a code past the first subset.
+            codes = bytes([assignments[c] for c in map(ord, text)])
+        except (KeyError, ValueError):
+            return super().splitString(text, doc, encoding)
+        return [(0, codes)] if codes else []
+
     def addObjects(self, doc) -> None:  # noqa: N802 (reportlab's name)
         """As TTFont.addObjects, with the subset's bytes from the cache."""
         try:

@@ -1,5 +1,6 @@
 """Pieces the letters share: address block, reference table, lists, signature block."""
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
@@ -20,6 +21,75 @@ from kcsac.pdf import styles
 
 REFERENCE_LABEL_WIDTH = 1.75 * inch
 GRID_PADDING = 3
+MEMO_KEPT = 2048  # parsed paragraphs and their line breaks kept (a batch repeats a few dozen)
+
+
+class _MemoParagraph(Paragraph):
+    """A Paragraph of one style (no inline markup changing the font) whose parse and line
+    breaks are shared by every paragraph of the same text, style and width.
+
+    A batch of letters repeats the same duties, citations and headings in every letter;
+    parsing the markup and breaking the lines again was about a quarter of a letter's time.
+    reportlab keeps the broken lines in `blPara` and only reads them when drawing or
+    splitting, so sharing them gives the very same drawing (the PDFs are byte-identical).
+    Paragraphs made by splitting one across pages are plain Paragraphs of this class
+    without `_memo_key`, and wrap as reportlab does.
+    """
+
+    _memo_key: tuple | None = None
+
+    def wrap(self, availWidth: float, availHeight: float):  # noqa: N803 (reportlab's names)
+        key = self._memo_key
+        if key is None:
+            return super().wrap(availWidth, availHeight)
+        found = _WRAPPED.get((key, availWidth))
+        if found is None:
+            result = super().wrap(availWidth, availHeight)
+            _remember(_WRAPPED, (key, availWidth), {a: getattr(self, a) for a in _WRAP_STATE})
+            return result
+        self.__dict__.update(found)
+        self._wrapWidths = list(found["_wrapWidths"])  # reportlab may adjust its copy
+        return self.width, self.height
+
+
+# What Paragraph.wrap (and breakLines) set on the paragraph, for a single-style paragraph.
+_WRAP_STATE = (
+    "width",
+    "height",
+    "blPara",
+    "_wrapWidths",
+    "_width_max",
+    "_splitLongWordCount",
+    "_hyphenations",
+)
+_PARSED: OrderedDict = OrderedDict()
+_WRAPPED: OrderedDict = OrderedDict()
+
+
+def _remember(memo: OrderedDict, key, value) -> None:
+    memo[key] = value
+    if len(memo) > MEMO_KEPT:
+        memo.popitem(last=False)
+
+
+def paragraph(text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    """`Paragraph(text, style, bulletText=bullet)`, its parse and line breaks shared with
+    earlier paragraphs of the same text and style when it has a single style."""
+    key = (text, style.name, id(style), bullet)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        made = Paragraph(text, style, bulletText=bullet)
+        # Several fragments (inline <b>): breakLines replaces `frags`; not shared.
+        parsed = dict(made.__dict__) if len(made.frags) == 1 else {}
+        _remember(_PARSED, key, parsed)
+        if not parsed:
+            return made
+    elif not parsed:
+        return Paragraph(text, style, bulletText=bullet)
+    memo = _MemoParagraph.__new__(_MemoParagraph)
+    memo.__dict__.update(parsed)
+    memo._memo_key = key
+    return memo
 
 
 class TextTable(Table):
@@ -87,7 +157,7 @@ def fitting(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
     """Plain text when it fits on one line (fast to lay out), else a wrapping paragraph."""
     if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width:
         return text
-    return Paragraph(esc(text), style)
+    return paragraph(esc(text), style)
 
 
 def esc(text: str) -> str:
@@ -131,7 +201,7 @@ def para(text: str, style: str = "body", *, width: float | None = None) -> Flowa
         and stringWidth(text, chosen.fontName, chosen.fontSize) <= width
     ):
         return _Line(text, chosen)
-    return Paragraph(esc(text), chosen)
+    return paragraph(esc(text), chosen)
 
 
 def section(title: str, width: float, *, min_space: float = 0) -> list[Flowable]:
@@ -143,7 +213,7 @@ def section(title: str, width: float, *, min_space: float = 0) -> list[Flowable]
 
 def markup(text: str, style: str = "body") -> Paragraph:
     """A paragraph of markup the renderer composed itself (its inserts already escaped)."""
-    return Paragraph(text, styles.paragraph_styles()[style])
+    return paragraph(text, styles.paragraph_styles()[style])
 
 
 def date_and_address(letter_on_text: str, addressee: Addressee) -> list[Flowable]:
@@ -186,7 +256,7 @@ def reference_table(rows: Sequence[tuple[str, str]], width: float) -> Table:
 def bullets(items: Iterable[str]) -> list[Flowable]:
     """A bulleted list of plain-text items."""
     style = styles.paragraph_styles()["bullet"]
-    return [Paragraph(esc(item), style, bulletText="•") for item in items]
+    return [paragraph(esc(item), style, "•") for item in items]
 
 
 def grid(
@@ -209,7 +279,7 @@ def grid(
         return fitting(text, st["cell-bold" if bold else "cell"], col_widths[col] - pad)
 
     head = [
-        Paragraph(esc(text), st["head-cell-right" if i in right else "head-cell"])
+        paragraph(esc(text), st["head-cell-right" if i in right else "head-cell"])
         for i, text in enumerate(header)
     ]
     last = len(rows) - 1
@@ -259,7 +329,7 @@ def signature_block(
         Spacer(1, 8),
         Paragraph(
             "This letter is printed from the record kept when it was issued. That record's "
-            f"fingerprint (sha256) is:<br/>{esc(fingerprint)}",
+            f"fingerprint (sha256) is:<br/>{esc(fingerprint)}",  # differs in every letter
             st["small"],
         ),
     ]

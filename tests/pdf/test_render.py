@@ -292,30 +292,44 @@ def test_render_document_refuses_other_objects() -> None:
         render_document("letter")
 
 
-def test_cached_font_subsets_write_exactly_what_reportlab_writes(tmp_path) -> None:
-    """EmbeddedFont reuses subset bytes; a process with reportlab's plain TTFont must give
-    the very same PDFs (a fresh process, since registered fonts are process-wide)."""
+REUSE_SCRIPT = """
+import hashlib, sys
+from dataclasses import replace
+import kcsac.pdf.styles as st
+import kcsac.pdf.parts as pt
+if sys.argv[1] == "plain":
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph
+    st.EmbeddedFont = TTFont
+    pt.paragraph = lambda text, style, bullet=None: Paragraph(text, style, bulletText=bullet)
+from kcsac.domain.documents import Parameter
+from kcsac.pdf import render_document
+from kcsac.operations import document_samples as samples
+base = samples.approval_letter()
+long = " ".join(["The account holder keeps each record of the diverted water."] * 40)
+split = replace(base, notes=(long,) * 4, method_parameters=(Parameter("Long", long),))
+docs = [base, samples.metered_approval_letter(), samples.denial_letter(), samples.schedule(12),
+        split, samples.schedule(40)]
+for d in docs + docs:
+    print(hashlib.sha256(render_document(d)).hexdigest())
+"""
+
+
+def test_reused_fonts_and_paragraphs_write_exactly_what_reportlab_writes(tmp_path) -> None:
+    """EmbeddedFont reuses subset bytes and code look-ups, parts.paragraph reuses parses and
+    line breaks (also of paragraphs split across pages); a process with reportlab's plain
+    TTFont and Paragraph must give the very same PDFs (a fresh process each, since
+    registered fonts are process-wide)."""
     script = tmp_path / "render.py"
-    script.write_text(
-        "import hashlib, sys\n"
-        "import kcsac.pdf.styles as st\n"
-        "if sys.argv[1] == 'plain':\n"
-        "    from reportlab.pdfbase.ttfonts import TTFont\n"
-        "    st.EmbeddedFont = TTFont\n"
-        "from kcsac.pdf import render_document\n"
-        "from kcsac.operations import document_samples as samples\n"
-        "docs = [samples.approval_letter(), samples.metered_approval_letter(),\n"
-        "        samples.denial_letter(), samples.schedule(12)]\n"
-        "for d in docs + docs:\n"
-        "    print(hashlib.sha256(render_document(d)).hexdigest())\n"
-    )
+    script.write_text(REUSE_SCRIPT)
     runs = {
         mode: subprocess.run(
             [sys.executable, str(script), mode], capture_output=True, text=True, check=True
         ).stdout.split()
-        for mode in ("plain", "cached")
+        for mode in ("plain", "reused")
     }
-    assert len(runs["plain"]) == 8
-    assert runs["cached"] == runs["plain"]
+    assert len(runs["plain"]) == 12
+    assert len(set(runs["plain"])) == 6
+    assert runs["reused"] == runs["plain"]
     in_process = [hashlib.sha256(render_document(samples.approval_letter())).hexdigest()]
     assert in_process[0] == runs["plain"][0]
