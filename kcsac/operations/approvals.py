@@ -18,7 +18,6 @@ from kcsac.domain.records import (
 from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import signing_blockers
-from kcsac.operations.documents import build_approval_letter, build_denial_letter, issue
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
 from kcsac.operations.ownership import approve_ownership_change, ownership_blockers
 from kcsac.operations.snapshots import snapshot
@@ -257,6 +256,10 @@ def _freeze_letter(store: Store, actor: User, decision: Decision, *, today: dt.d
     """Issue the decision's letter inside the signing transaction, dated the signature (or
     decision) date: printing it later re-renders this snapshot, so an edit to the account
     after signing never changes what was decided. Issued the day it is keyed (`today`)."""
+    # The documents (and reportlab, ~250 ms of imports) load only when a letter is made,
+    # never for the desk's first paint, which reads blockers from this module.
+    from kcsac.operations.documents import build_approval_letter, build_denial_letter, issue
+
     build = build_denial_letter if decision.kind is DecisionKind.DENIAL else build_approval_letter
     letter = build(store, decision.application, letter_on=decision.decided_on)
     issue(store, actor.login, letter, today=today, decision_id=decision.id)

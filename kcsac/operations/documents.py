@@ -62,7 +62,6 @@ from kcsac.domain.status import Status
 from kcsac.domain.volume import format_ccf, ft3_to_ccf, gal_to_ccf, round_half_up
 from kcsac.operations.admin import surcharge_limits
 from kcsac.operations.errors import Refused
-from kcsac.pdf import render_document
 from kcsac.storage import Store
 
 APPROVAL = ApprovalLetter.kind
@@ -703,6 +702,8 @@ def issue(
     savepoint), so a decision and its letter are stored, or undone, together."""
     text = snapshot.to_json()
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    from kcsac.pdf import render_document  # reportlab loads when a document is made
+
     pdf_digest = hashlib.sha256(render_document(snapshot)).hexdigest()
     with store.write():
         doc_id = store.add_document(
@@ -802,6 +803,8 @@ def render_issued(doc: IssuedDocument) -> bytes:
             f"Document {doc.id} of {doc.application}: its stored snapshot does not match its "
             "sha256; the record was altered outside kcsac. Restore a backup."
         )
+    from kcsac.pdf import render_document  # reportlab loads when a document is made
+
     return render_document(doc.snapshot)
 
 
