@@ -16,7 +16,9 @@ The desk's map (module.function):
   (director, fee the ordinance does not set), record_payment, reverse_payment, record_review,
   enter_determination (on an approved credit: starts an amendment), withdraw.
 - meters: add_meter, record_reading.
-- ownership: create_ownership_change (the director's approve() then moves the credit).
+- ownership: record_ownership_change (account, draft, submission and any director fee in one
+  transaction; create_ownership_change is its first step), then the director's approve() moves
+  the credit.
 - approvals: blockers_to_sign(store, number, signer) -> [Blocker], approve (sign, also
   amendments and ownership changes), deny (DENIAL_REASONS keys or free text), reopen,
   revoke, ensure_can_sign.
