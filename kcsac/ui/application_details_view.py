@@ -21,6 +21,8 @@ from kcsac.ui.qt_convert import date_text, money_text
 
 # A timeline item's data: UserRole holds the entry's action, this role its audit seq numbers.
 AUDIT_SEQ_ROLE = Qt.ItemDataRole.UserRole + 1
+# Summary, next step, timeline: the splitter's first shares of the pane's height.
+SPLITTER_SHARES = (355, 100, 255)
 
 
 class ApplicationDetailsView(QWidget):
@@ -58,7 +60,8 @@ class ApplicationDetailsView(QWidget):
 
         summary_box = QGroupBox("Summary", self)
         summary_layout = QVBoxLayout(summary_box)
-        summary_scroll = QScrollArea(summary_box)  # a long summary scrolls; nothing is cut off
+        # A long summary scrolls (nothing is cut off); each file opens at its top.
+        self.summary_scroll = summary_scroll = QScrollArea(summary_box)
         summary_scroll.setObjectName("summary_scroll")
         summary_scroll.setAccessibleName("Application summary")
         summary_scroll.setWidgetResizable(True)
@@ -81,6 +84,9 @@ class ApplicationDetailsView(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(2, 1)
+        # The first layout (before one is remembered), as shares of the height: at 1280 x 800
+        # the whole summary of every demo file shows without scrolling.
+        self.splitter.setSizes(list(SPLITTER_SHARES))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -88,6 +94,8 @@ class ApplicationDetailsView(QWidget):
 
     def show_detail(self, detail: ApplicationDetail | None) -> None:
         self.detail = detail
+        # Each file opens at the top of its summary, not where the last one was scrolled to.
+        self.summary_scroll.verticalScrollBar().setValue(0)
         self.blockers_list.clear()
         self.timeline_list.clear()
         if detail is None:
@@ -111,28 +119,34 @@ class ApplicationDetailsView(QWidget):
 
 
 def summary_html(detail: ApplicationDetail) -> str:
+    """The file at a glance, compact enough for the narrow pane at 1280 x 800 (no scrolling
+    for the demo's files): one row for the money, one line per review."""
     app, account = detail.application, detail.account
     determination = detail.current_determination
-    rows = [
+    fee = money_text(app.fee_cents, none="not assessed" if not app.fee_note else "not set")
+    if app.fee_cents is not None or app.paid_cents:
+        fee += (
+            f"; paid {money_text(app.paid_cents)}, "
+            f"balance {money_text(app.balance_cents, none='-')}"
+        )
+    rows: list[tuple[str, str | list[str]]] = [
         ("Application", f"{app.number} ({app.status.label})"),
         ("Category", app.category.label),
         ("Account", f"{account.number}, {account.customer_class.label}"),
         ("Customer", account.customer),
-        ("Service address", account.service_address),
+        ("Address", account.service_address),
         ("Received", date_text(app.received_on) or "not yet"),
-        ("Fee", money_text(app.fee_cents, none="not assessed" if not app.fee_note else "not set")),
-        ("Paid", money_text(app.paid_cents)),
-        ("Balance", money_text(app.balance_cents, none="-")),
+        ("Fee", fee),
     ]
     if app.fee_note:
         rows.append(("Fee basis", app.fee_note))
     if app.effective_on:
         rows.append(("Effective", date_text(app.effective_on)))
-    done = ", ".join(
+    done = [
         f"{r.kind.label} {r.result.value} {date_text(r.reviewed_on)}"
         + (f" (attached: {', '.join(r.attachments)})" if r.attachments else "")
         for r in detail.reviews
-    )
+    ]
     rows.append(("Reviews", done or "none yet"))
     if determination is not None:
         terms = determination.method.label
@@ -145,12 +159,18 @@ def summary_html(detail: ApplicationDetail) -> str:
         rows.append(("Meters", ", ".join(f"{m.role.value} {m.serial}" for m in detail.meters)))
     missing = [name for name, ok in app.documents.items() if not ok]
     if missing:
-        rows.append(("Documents missing", ", ".join(missing)))
+        rows.append(("Missing", "documents: " + ", ".join(missing)))
     cells = "".join(
-        f"<tr><td style='padding-right:10px'><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>"
-        for k, v in rows
+        "<tr><td style='padding-right:8px; white-space:nowrap'>"
+        f"<b>{escape(key)}</b></td><td>{_cell(value)}</td></tr>"
+        for key, value in rows
     )
-    return f"<table>{cells}</table>"
+    # The full width: the values wrap less, so the summary is shorter.
+    return f"<table width='100%' cellspacing='0' cellpadding='0'>{cells}</table>"
+
+
+def _cell(value: str | list[str]) -> str:
+    return "<br>".join(escape(line) for line in value) if isinstance(value, list) else escape(value)
 
 
 def _timeline_item(entry: TimelineEntry) -> QListWidgetItem:

@@ -8,7 +8,10 @@ from PySide6.QtCore import Qt
 from kcsac.domain.records import ReviewKind
 from kcsac.operations import applications as ops
 from kcsac.operations import approvals, ownership, queries, users
+from kcsac.operations.demo import DEMO_TODAY, load_demo
+from kcsac.storage import open_store
 from kcsac.ui.application_details_view import AUDIT_SEQ_ROLE, ApplicationDetailsView
+from kcsac.ui.main_window import MainWindow
 from tests.operations.conftest import PASSWORD, People, make_file
 from tests.ui.desk_factories import make_paid
 
@@ -309,3 +312,48 @@ def test_an_ownership_change_never_joins_rows_of_two_operations(qtbot, store, pe
             # The new file's letter, if issued in the signing, follows the prior file's rows.
             assert added[-1].data(Qt.ItemDataRole.UserRole) == "ownership change approved"
             assert len(added) <= 2
+
+
+# --- the summary: at its top, and whole at the default window size ---------------------------
+
+
+def test_each_file_opens_at_the_top_of_its_summary(qtbot, reviewer_desk, store):
+    first = make_paid(store, reviewer_desk.user)
+    second = make_paid(store, reviewer_desk.user, account="1000002-001")
+    view = ApplicationDetailsView()
+    qtbot.addWidget(view)
+    view.resize(260, 260)  # small enough that the summary scrolls
+    view.show()
+    bar = view.summary_scroll.verticalScrollBar()
+    view.show_detail(queries.application_detail(store, first.number, reviewer_desk.user))
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())  # the clerk scrolled down to the missing documents
+    view.show_detail(queries.application_detail(store, second.number, reviewer_desk.user))
+    assert bar.value() == 0
+    assert second.number in view.summary_label.text()
+
+
+def test_every_demo_summary_shows_whole_at_1280_by_800(qtbot, tmp_path):
+    """The demo's files at the desk's default layout: no summary needs its scroll bar."""
+    db = tmp_path / "demo.db"
+    store = open_store(db)
+    load_demo(store)
+    clerk = users.current_user(store, "demo-clerk")
+    window = MainWindow(store, db_path=db, user=clerk, today=lambda: DEMO_TODAY)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    scroll = window.details_view.summary_scroll
+    numbers = [row.number for row in queries.list_applications(store, "all", limit=100)]
+    assert len(numbers) == 40
+    cut_off = []
+    for number in numbers:
+        assert window.select_number(number)
+        qtbot.wait(1)  # let the label's new height reach the scroll area
+        if scroll.verticalScrollBar().maximum() > 0:
+            cut_off.append(number)
+        assert "Application" in window.details_view.summary_label.text()
+    assert cut_off == []
+    window.close()
+    store.close()
