@@ -22,7 +22,7 @@ from kcsac.ui.qt_convert import date_text, money_text
 # A timeline item's data: UserRole holds the entry's action, this role its audit seq numbers.
 AUDIT_SEQ_ROLE = Qt.ItemDataRole.UserRole + 1
 # Summary, next step, timeline: the splitter's first shares of the pane's height.
-SPLITTER_SHARES = (355, 100, 255)
+SPLITTER_SHARES = (330, 160, 220)
 
 
 class ApplicationDetailsView(QWidget):
