@@ -1,12 +1,15 @@
 """StartupChecks: the quick check and start-up backup on a worker thread, reported back."""
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from kcsac.operations.backups import startup_maintenance
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 POLL_MS = 50
 FALLBACK_MS = 1000  # a window that is never painted (hidden, minimised) still gets checked
@@ -35,6 +38,11 @@ class StartupChecks(QObject):
         if self._path is None:
             self._finish("", "")
             return
+        # Loaded here, after the first paint, not at start-up.
+        from concurrent.futures import ThreadPoolExecutor
+
+        from kcsac.operations.backups import startup_maintenance
+
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kcsac-startup")
         self._future = self._pool.submit(startup_maintenance, self._path, backup=self._backup)
         self._pool.shutdown(wait=False)
