@@ -99,3 +99,41 @@ def test_app_starts_offscreen_and_creates_the_database(tmp_path):
     assert result.returncode == 0, result.stderr
     assert db.exists()
     assert db.read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+# What the desk's first paint must not load: each is loaded by the first action that needs it
+# (a migration, a letter, a preview), and together they cost ~400 ms of a cold start.
+NOT_AT_FIRST_PAINT = ("sqlite_utils", "reportlab", "pypdfium2", "kcsac.pdf", "concurrent.futures")
+
+_FIRST_PAINT_PROBE = """
+import sys, tempfile
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from kcsac.storage import open_store
+from kcsac.ui.application import configure_application, start_desk
+configure_application(app)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+store = open_store(sys.argv[1])
+window = start_desk(store, db_path=None, login="probe")
+window.show()
+app.processEvents()
+print(" ".join(name for name in sys.argv[2:] if name in sys.modules))
+"""
+
+
+def test_the_desks_first_paint_loads_no_heavy_module(tmp_path):
+    from kcsac.storage import open_store
+
+    db = tmp_path / "kcsac.db"
+    open_store(db).close()  # created and migrated: the probe opens an up-to-date file
+    result = subprocess.run(
+        [sys.executable, "-c", _FIRST_PAINT_PROBE, str(db), *NOT_AT_FIRST_PAINT],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"loaded before the first paint: {result.stdout}"
