@@ -257,7 +257,12 @@ def group_timeline(events: list[AuditEvent] | tuple[AuditEvent, ...]) -> list[Ti
 
 
 def _match(
-    steps: tuple[_Step, ...], rows: list[AuditEvent], start: int, at: int, kinds: dict, step=0
+    steps: tuple[_Step, ...],
+    rows: list[AuditEvent],
+    start: int,
+    at: int,
+    kinds: dict,
+    step: int = 0,
 ) -> list[tuple[int, int]] | None:
     """(step index, row index) for rows[start:] following `steps` from step `step`, or None.
     Optional and repeated steps are tried longest first, so the whole shape is kept."""
