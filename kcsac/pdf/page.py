@@ -3,6 +3,7 @@
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
@@ -11,6 +12,7 @@ from reportlab.platypus.doctemplate import BaseDocTemplate
 
 from kcsac.domain.documents import AUTHOR, ISSUER, PROGRAM
 from kcsac.pdf import styles
+from kcsac.pdf.fasttext import draw_right_string, draw_string, set_canvas_fill
 from kcsac.pdf.letterhead import draw_mark
 
 
@@ -79,6 +81,28 @@ def _draw_letterhead(canvas: Canvas, setup: PageSetup) -> None:
     width, height = setup.pagesize
     left = setup.side_margin
     right = width - setup.side_margin
+    mark_top = height - styles.LETTERHEAD_BAND_HEIGHT - 0.22 * inch
+    text_x = left + styles.MARK_SIZE + 0.14 * inch
+    first, second = mark_top - 0.27 * inch, mark_top - 0.47 * inch
+    before, after = _letterhead_drawing(setup.pagesize, setup.side_margin)
+    code = canvas._code
+    code.extend(before)  # q, the band and the mark
+    set_canvas_fill(canvas, styles.BRAND)
+    draw_string(canvas, text_x, first, ISSUER, styles.FONT_BOLD, 15, 15 * 1.2)
+    set_canvas_fill(canvas, styles.GREY)
+    draw_string(canvas, text_x, second, PROGRAM, styles.FONT, 9, 9 * 1.2)
+    draw_right_string(canvas, right, first, setup.reference, styles.FONT, 8, 8 * 1.2)
+    draw_right_string(canvas, right, second, setup.title, styles.FONT, 8, 8 * 1.2)
+    code.extend(after)  # the rule under the letterhead, Q
+
+
+@cache
+def _letterhead_drawing(pagesize: tuple[float, float], side_margin: float):
+    """The letterhead's drawing around its text, as the operators reportlab writes for it:
+    the same on every page, so drawn once per page size (the text is per document)."""
+    width, height = pagesize
+    canvas = Canvas(io.BytesIO(), pagesize=pagesize)
+    start = len(canvas._code)
     canvas.saveState()
     canvas.setFillColor(styles.BRAND)
     canvas.rect(
@@ -90,22 +114,31 @@ def _draw_letterhead(canvas: Canvas, setup: PageSetup) -> None:
         fill=1,
     )
     mark_top = height - styles.LETTERHEAD_BAND_HEIGHT - 0.22 * inch
-    draw_mark(canvas, left, mark_top - styles.MARK_SIZE, styles.MARK_SIZE)
-    text_x = left + styles.MARK_SIZE + 0.14 * inch
-    canvas.setFillColor(styles.BRAND)
-    canvas.setFont(styles.FONT_BOLD, 15)
-    canvas.drawString(text_x, mark_top - 0.27 * inch, ISSUER)
-    canvas.setFillColor(styles.GREY)
-    canvas.setFont(styles.FONT, 9)
-    canvas.drawString(text_x, mark_top - 0.47 * inch, PROGRAM)
-    canvas.setFont(styles.FONT, 8)
-    canvas.drawRightString(right, mark_top - 0.27 * inch, setup.reference)
-    canvas.drawRightString(right, mark_top - 0.47 * inch, setup.title)
+    draw_mark(canvas, side_margin, mark_top - styles.MARK_SIZE, styles.MARK_SIZE)
+    middle = len(canvas._code)
     canvas.setStrokeColor(styles.RULE)
     canvas.setLineWidth(0.6)
     rule_y = mark_top - styles.MARK_SIZE - 0.08 * inch
-    canvas.line(left, rule_y, right, rule_y)
+    canvas.line(side_margin, rule_y, width - side_margin, rule_y)
     canvas.restoreState()
+    return tuple(canvas._code[start:middle]), tuple(canvas._code[middle:])
+
+
+@cache
+def _footer_drawing(pagesize: tuple[float, float], side_margin: float) -> tuple[str, ...]:
+    """The footer's rule, as the operators reportlab writes (once per page size)."""
+    width, _height = pagesize
+    y = _FOOTER_Y
+    canvas = Canvas(io.BytesIO(), pagesize=pagesize)
+    start = len(canvas._code)
+    canvas.saveState()
+    canvas.setStrokeColor(styles.RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(side_margin, y + 0.17 * inch, width - side_margin, y + 0.17 * inch)
+    return tuple(canvas._code[start:])
+
+
+_FOOTER_Y = 0.5 * inch
 
 
 class _NumberedCanvas(Canvas):
@@ -133,17 +166,19 @@ class _NumberedCanvas(Canvas):
         width, _height = setup.pagesize
         left = setup.side_margin
         right = width - setup.side_margin
-        y = 0.5 * inch
-        self.saveState()
-        self.setStrokeColor(styles.RULE)
-        self.setLineWidth(0.5)
-        self.line(left, y + 0.17 * inch, right, y + 0.17 * inch)
-        self.setFillColor(styles.GREY)
-        self.setFont(styles.FONT, 7)
-        self.drawString(left, y, f"{ISSUER} · {PROGRAM} · {setup.footer_note}")
-        self.drawString(
-            left, y - 0.14 * inch, f"Document fingerprint (sha256): {setup.fingerprint[:16]}…"
+        y = _FOOTER_Y
+        self._code.extend(_footer_drawing(setup.pagesize, left))  # q, the rule
+        set_canvas_fill(self, styles.GREY)
+        font, bold = styles.FONT, styles.FONT_BOLD
+        draw_string(self, left, y, f"{ISSUER} · {PROGRAM} · {setup.footer_note}", font, 7, 7 * 1.2)
+        draw_string(
+            self,
+            left,
+            y - 0.14 * inch,
+            f"Document fingerprint (sha256): {setup.fingerprint[:16]}…",
+            font,
+            7,
+            7 * 1.2,
         )
-        self.setFont(styles.FONT_BOLD, 8)
-        self.drawRightString(right, y, f"Page {number} of {total}")
-        self.restoreState()
+        draw_right_string(self, right, y, f"Page {number} of {total}", bold, 8, 8 * 1.2)
+        self._code.append("Q")

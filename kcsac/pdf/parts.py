@@ -18,6 +18,7 @@ from reportlab.platypus import (
 
 from kcsac.domain.documents import Addressee, Signature, format_date_long
 from kcsac.pdf import styles
+from kcsac.pdf.fasttext import TextBlock, draw_string, set_canvas_fill
 
 REFERENCE_LABEL_WIDTH = 1.75 * inch
 GRID_PADDING = 3
@@ -112,18 +113,18 @@ class TextTable(Table):
             self._texts = None
         if not texts:
             return
-        text = self.canv.beginText()
+        text = TextBlock(self.canv)
         font = colour = None
         for font_name, size, leading, fill, x, y, value in texts:
             if font != (font_name, size, leading):
                 font = (font_name, size, leading)
-                text.setFont(font_name, size, leading)
+                text.set_font(font_name, size, leading)
             if colour != fill:
                 colour = fill
-                text.setFillColor(fill)
-            text.setTextOrigin(x, y)
-            text.textOut(value)
-        self.canv.drawText(text)
+                text.set_fill(fill)
+            text.move_to(x, y)
+            text.out(value)
+        text.end()
 
     def _drawCell(self, cellval, cellstyle, pos, size) -> None:  # noqa: N802 (reportlab's name)
         style = cellstyle
@@ -185,10 +186,13 @@ class _Line(Flowable):
 
     def draw(self) -> None:
         style = self.style
-        self.canv.setFillColor(style.textColor)
-        self.canv.setFont(style.fontName, style.fontSize)
+        canvas = self.canv
+        # As canvas.setFillColor, setFont and drawString, without a text object per line
+        # (drawOn wraps this in q/Q, so the canvas's own colour need not change).
+        set_canvas_fill(canvas, style.textColor)
         # The baseline where Paragraph puts a first line: one font size below the top.
-        self.canv.drawString(0, style.leading - style.fontSize, self.text)
+        y = style.leading - style.fontSize
+        draw_string(canvas, 0, y, self.text, style.fontName, style.fontSize, style.fontSize * 1.2)
 
 
 def para(text: str, style: str = "body", *, width: float | None = None) -> Flowable:

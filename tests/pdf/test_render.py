@@ -297,11 +297,37 @@ import hashlib, sys
 from dataclasses import replace
 import kcsac.pdf.styles as st
 import kcsac.pdf.parts as pt
+import kcsac.pdf.page as pg
 if sys.argv[1] == "plain":
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import Paragraph
     st.EmbeddedFont = TTFont
     pt.paragraph = lambda text, style, bullet=None: Paragraph(text, style, bulletText=bullet)
+
+    class Block:  # fasttext.TextBlock done with reportlab's own text object
+        def __init__(self, canvas, x=0, y=0):
+            self.canvas, self.text = canvas, canvas.beginText(x, y)
+        def set_font(self, name, size, leading):
+            self.text.setFont(name, size, leading)
+        def set_fill(self, color):
+            self.text.setFillColor(color)
+        def move_to(self, x, y):
+            self.text.setTextOrigin(x, y)
+        def out(self, text, line=False):
+            (self.text.textLine if line else self.text.textOut)(text)
+        def end(self):
+            self.canvas.drawText(self.text)
+
+    def draw_string(canvas, x, y, text, font, size, leading):
+        canvas.setFont(font, size, leading)
+        canvas.drawString(x, y, text)
+
+    def draw_right_string(canvas, x, y, text, font, size, leading):
+        canvas.setFont(font, size, leading)
+        canvas.drawRightString(x, y, text)
+
+    pt.TextBlock, pt.draw_string = Block, draw_string
+    pg.draw_string, pg.draw_right_string = draw_string, draw_right_string
 from kcsac.domain.documents import Parameter
 from kcsac.pdf import render_document
 from kcsac.operations import document_samples as samples
@@ -317,9 +343,9 @@ for d in docs + docs:
 
 def test_reused_fonts_and_paragraphs_write_exactly_what_reportlab_writes(tmp_path) -> None:
     """EmbeddedFont reuses subset bytes and code look-ups, parts.paragraph reuses parses and
-    line breaks (also of paragraphs split across pages); a process with reportlab's plain
-    TTFont and Paragraph must give the very same PDFs (a fresh process each, since
-    registered fonts are process-wide)."""
+    line breaks (also of paragraphs split across pages), fasttext writes text without text
+    objects; a process with reportlab's plain TTFont, Paragraph and text objects must give
+    the very same PDFs (a fresh process each, since registered fonts are process-wide)."""
     script = tmp_path / "render.py"
     script.write_text(REUSE_SCRIPT)
     runs = {
