@@ -45,6 +45,7 @@ from kcsac.domain.records import RecordError, User
 from kcsac.domain.roles import Role
 from kcsac.operations import admin, users
 from kcsac.storage import Store
+from kcsac.ui.field_messages import GOOD_COLOR, MESSAGE_COLOR, mark_as_message
 from kcsac.ui.password_prompt import PasswordPrompt
 
 _USER_COLUMNS = ("Login", "Name", "Title", "Role", "Active", "Password")
@@ -450,7 +451,7 @@ def _message(name: str, accessible: str) -> QLabel:
 
 
 def _show(label: QLabel, text: str, *, error: bool = False) -> None:
-    label.setStyleSheet("color: #a40000;" if error else "color: #1e6b1e;")
+    mark_as_message(label, MESSAGE_COLOR if error else GOOD_COLOR)
     label.setText(text)
     label.show()
 

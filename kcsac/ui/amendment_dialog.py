@@ -33,6 +33,7 @@ from kcsac.domain.records import Account, Determination, RecordError, SacApplica
 from kcsac.operations import applications
 from kcsac.operations.documents import method_parameters
 from kcsac.ui.decision_dialog import DecisionDialog, file_summary
+from kcsac.ui.field_messages import mark_as_message
 
 # where a problem from the operation is shown, by its field
 _FIELDS = ("method", "percent", "fixed_ccf", "justification")
@@ -105,7 +106,7 @@ class AmendmentDialog(DecisionDialog):
             new_form.addRow(label, widget)
             message = QLabel()
             message.setObjectName(f"{key}_message")
-            message.setStyleSheet("color: #a40000;")
+            mark_as_message(message)
             message.setWordWrap(True)
             message.hide()
             self.messages[key] = message

@@ -43,6 +43,9 @@ class ApplicationDetailsView(QWidget):
 
         self.next_step_label = QLabel(self)
         self.next_step_label.setObjectName("next_step_label")
+        bold = self.next_step_label.font()
+        bold.setBold(True)
+        self.next_step_label.setFont(bold)
         self.next_step_label.setWordWrap(True)
         self.next_step_label.setAccessibleName("Next step")
 

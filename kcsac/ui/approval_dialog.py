@@ -57,6 +57,7 @@ from kcsac.operations.admin import surcharge_limits
 from kcsac.operations.documents import method_parameters, schedule_periods
 from kcsac.operations.errors import WrongPassword
 from kcsac.storage import Store
+from kcsac.ui.field_messages import mark_as_message
 from kcsac.ui.password_prompt import PasswordPrompt
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 from kcsac.ui.schedule_table_model import ScheduleTableModel
@@ -227,7 +228,7 @@ class ApprovalDialog(QDialog):
         self.date_message_label = QLabel()
         self.date_message_label.setObjectName("date_message_label")
         self.date_message_label.setAccessibleName("Signature date problem")
-        self.date_message_label.setStyleSheet("color: #a40000;")
+        mark_as_message(self.date_message_label)
         self.date_message_label.setWordWrap(True)
         signature_form = QFormLayout()
         signature_form.addRow("Signer:", self.signer_label)

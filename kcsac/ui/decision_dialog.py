@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QW
 
 from kcsac.domain.records import Account, RecordError, SacApplication, User
 from kcsac.storage import Store
+from kcsac.ui.field_messages import mark_as_message
 
 T = TypeVar("T")
 
@@ -59,7 +60,7 @@ class DecisionDialog(QDialog):
         self.error_label.setObjectName("error_label")
         self.error_label.setAccessibleName(accessible_name)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #a40000;")
+        mark_as_message(self.error_label)
         self.error_label.hide()
         return self.error_label
 

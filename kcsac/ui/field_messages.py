@@ -2,9 +2,23 @@
 
 from collections.abc import Iterable
 
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from kcsac.domain.problems import Problem
+
+MESSAGE_COLOR = QColor("#a1001a")  # dark red: 7.4:1 on white (WCAG AA for small text)
+GOOD_COLOR = QColor("#1e6b1e")  # dark green, for "saved" notes
+
+
+def mark_as_message(label: QLabel, color: QColor = MESSAGE_COLOR) -> QLabel:
+    """Colour a label as a message (a palette, not a style sheet: an application-wide
+    style sheet makes every widget of the desk slower to build and paint)."""
+    label.setProperty("role", "message")
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, color)
+    label.setPalette(palette)
+    return label
 
 
 def show_message(label: QLabel, text: str) -> None:
@@ -38,7 +52,7 @@ class FieldMessages:
             label = form.findChild(QLabel, f"{key}_message")
             if label is None:
                 raise LookupError(f"form {form.objectName()!r} has no label {key}_message")
-            label.setProperty("role", "message")
+            mark_as_message(label)
             show_message(label, "")
             self._labels[key] = label
 

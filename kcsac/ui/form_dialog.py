@@ -19,7 +19,7 @@ from kcsac.domain.problems import Problem
 from kcsac.domain.records import RecordError
 from kcsac.operations.errors import InvalidInput
 from kcsac.ui.desk_context import DeskContext
-from kcsac.ui.field_messages import FieldMessages
+from kcsac.ui.field_messages import FieldMessages, mark_as_message
 from kcsac.ui.forms import load_form
 from kcsac.ui.help_dialog import install_help_shortcut
 
@@ -93,7 +93,7 @@ class FormDialog(QDialog):
         self._touched: set[str] = set()
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("error_label")
-        self.error_label.setProperty("role", "message")
+        mark_as_message(self.error_label)
         self.error_label.setWordWrap(True)
         self.error_label.setVisible(False)
         self.error_label.setAccessibleName("Why it was not saved")

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -118,9 +118,11 @@ class MainWindow(QMainWindow):
         self.queue_list.setObjectName("queue_list")
         self.queue_list.setAccessibleName("Queues")
         self.queue_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        row_height = self.queue_list.fontMetrics().height() + 10  # roomy rows, easy to hit
         for label, key in QUEUES:
             item = QListWidgetItem(label, self.queue_list)
             item.setData(_QUEUE_ROLE, key)
+            item.setSizeHint(QSize(0, row_height))
         queue_label = QLabel("&Queues")
         queue_label.setBuddy(self.queue_list)
         left = QWidget()

@@ -45,6 +45,7 @@ from kcsac.domain.records import RecordError, SacApplication, User
 from kcsac.domain.roles import Permission, can
 from kcsac.operations import ownership
 from kcsac.storage import Store
+from kcsac.ui.field_messages import mark_as_message
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 
 
@@ -160,7 +161,7 @@ class OwnershipChangeDialog(QDialog):
         self.error_label.setObjectName("error_label")
         self.error_label.setAccessibleName("Why the ownership change was not recorded")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #a40000;")
+        mark_as_message(self.error_label)
         self.error_label.hide()
 
         self.buttons = QDialogButtonBox(

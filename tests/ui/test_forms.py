@@ -151,3 +151,19 @@ def test_tab_order_follows_the_page(qapp):
         "last_tested_on_edit",
     ]
     assert Path(paths.FORMS_DIR / "meter_dialog.ui").is_file()
+
+
+def test_messages_are_red_by_palette_and_the_desk_has_no_style_sheet(qapp):
+    """Message labels are coloured with a palette: an application-wide style sheet made
+    every widget of the desk slower to build and paint."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QLabel
+
+    from kcsac.ui.application import configure_application
+    from kcsac.ui.field_messages import MESSAGE_COLOR, mark_as_message
+
+    configure_application(qapp)
+    assert qapp.styleSheet() == ""
+    label = mark_as_message(QLabel("Amount must be more than $0.00"))
+    assert label.palette().color(QPalette.ColorRole.WindowText) == MESSAGE_COLOR
+    assert label.property("role") == "message"

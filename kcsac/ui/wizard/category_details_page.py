@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.problems import Problem
-from kcsac.ui.field_messages import show_message
+from kcsac.ui.field_messages import mark_as_message, show_message
 from kcsac.ui.wizard.application_draft import ApplicationDraft
 from kcsac.ui.wizard.category_fields import CATEGORY_FIELDS, DetailField, FieldKind, check_value
 
@@ -150,7 +150,7 @@ class CategoryDetailsPage(QWizardPage):
             caption.setObjectName(f"{spec.key}_caption_label")
             message = QLabel("", self._form_widget)
             message.setObjectName(f"{spec.key}_message")
-            message.setProperty("role", "message")
+            mark_as_message(message)
             message.setWordWrap(True)
             message.setAccessibleName(f"{spec.plain_label} message")
             form.addRow(caption, widget)

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from kcsac.domain.fees import application_fee
+from kcsac.ui.field_messages import mark_as_message
 from kcsac.ui.forms import child
 from kcsac.ui.qt_convert import date_text
 from kcsac.ui.wizard.application_draft import ApplicationDraft
@@ -32,7 +33,7 @@ class SubmitPage(FormPage):
         self.submit_note_label = child(self.form, QLabel, "submit_note_label")
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("submit_message")
-        self.error_label.setProperty("role", "message")
+        mark_as_message(self.error_label)
         self.error_label.setWordWrap(True)
         self.error_label.setVisible(False)
         self.error_label.setAccessibleName("Submit message")
