@@ -15,6 +15,7 @@ from kcsac.pdf.parts import (
     markup,
     para,
     reference_table,
+    runs,
     section,
     signature_block,
 )
@@ -114,7 +115,7 @@ def _fee(s: ApprovalLetter) -> list[Flowable]:
 def _method(s: ApprovalLetter, width: float) -> list[Flowable]:
     out: list[Flowable] = [
         *section("How the diverted water is determined", styles.LETTER_TEXT_WIDTH),
-        markup(f"Method: <b>{esc(s.method_label)}</b>", "body-tight"),
+        runs([("Method: ", False), (s.method_label, True)], "body-tight", width=width),
         Spacer(1, 3),
     ]
     if s.method_parameters:

@@ -44,7 +44,9 @@ class _MemoParagraph(Paragraph):
         if key is None:
             return super().wrap(availWidth, availHeight)
         found = _WRAPPED.get((key, availWidth))
-        if found is None:
+        if found is not None:
+            _WRAPPED.move_to_end((key, availWidth))  # the least recently used go first
+        else:
             result = super().wrap(availWidth, availHeight)
             _remember(_WRAPPED, (key, availWidth), {a: getattr(self, a) for a in _WRAP_STATE})
             return result
@@ -85,8 +87,10 @@ def paragraph(text: str, style: ParagraphStyle, bullet: str | None = None) -> Pa
         _remember(_PARSED, key, parsed)
         if not parsed:
             return made
-    elif not parsed:
-        return Paragraph(text, style, bulletText=bullet)
+    else:
+        _PARSED.move_to_end(key)  # the least recently used go first
+        if not parsed:
+            return Paragraph(text, style, bulletText=bullet)
     memo = _MemoParagraph.__new__(_MemoParagraph)
     memo.__dict__.update(parsed)
     memo._memo_key = key
@@ -167,12 +171,13 @@ def esc(text: str) -> str:
 
 
 class _Line(Flowable):
-    """One line of plain text: what a one-line Paragraph draws, without parsing markup or
-    breaking lines (a letter has a dozen of these; they were a fifth of its layout time)."""
+    """One line of text in one or more fonts: what a one-line Paragraph draws, without
+    parsing markup or breaking lines (a letter has a dozen of these; as Paragraphs they
+    were a fifth of its layout time). `runs` are (text, font name) pairs, drawn in turn."""
 
-    def __init__(self, text: str, style: ParagraphStyle) -> None:
+    def __init__(self, runs: tuple[tuple[str, str], ...], style: ParagraphStyle) -> None:
         super().__init__()
-        self.text = text
+        self.runs = runs
         self.style = style
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -187,12 +192,16 @@ class _Line(Flowable):
     def draw(self) -> None:
         style = self.style
         canvas = self.canv
+        size = style.fontSize
         # As canvas.setFillColor, setFont and drawString, without a text object per line
         # (drawOn wraps this in q/Q, so the canvas's own colour need not change).
         set_canvas_fill(canvas, style.textColor)
         # The baseline where Paragraph puts a first line: one font size below the top.
-        y = style.leading - style.fontSize
-        draw_string(canvas, 0, y, self.text, style.fontName, style.fontSize, style.fontSize * 1.2)
+        y = style.leading - size
+        x = 0.0
+        for text, font in self.runs:
+            draw_string(canvas, x, y, text, font, size, size * 1.2)
+            x += stringWidth(text, font, size)
 
 
 def para(text: str, style: str = "body", *, width: float | None = None) -> Flowable:
@@ -204,8 +213,22 @@ def para(text: str, style: str = "body", *, width: float | None = None) -> Flowa
         and "\n" not in text
         and stringWidth(text, chosen.fontName, chosen.fontSize) <= width
     ):
-        return _Line(text, chosen)
+        return _Line(((text, chosen.fontName),), chosen)
     return paragraph(esc(text), chosen)
+
+
+def runs(parts: Sequence[tuple[str, bool]], style: str, *, width: float) -> Flowable:
+    """Plain text in pieces, each bold or not (e.g. "Method: " and the method in bold): one
+    line when it fits in `width`, else a paragraph with <b> markup that wraps."""
+    chosen = styles.paragraph_styles()[style]
+    bold = styles.FONT_BOLD
+    pieces = tuple((text, bold if strong else chosen.fontName) for text, strong in parts)
+    size = chosen.fontSize
+    if all("\n" not in text for text, _ in pieces) and (
+        sum(stringWidth(text, font, size) for text, font in pieces) <= width
+    ):
+        return _Line(pieces, chosen)
+    return markup("".join(f"<b>{esc(t)}</b>" if strong else esc(t) for t, strong in parts), style)
 
 
 def section(title: str, width: float, *, min_space: float = 0) -> list[Flowable]:
@@ -216,8 +239,9 @@ def section(title: str, width: float, *, min_space: float = 0) -> list[Flowable]
 
 
 def markup(text: str, style: str = "body") -> Paragraph:
-    """A paragraph of markup the renderer composed itself (its inserts already escaped)."""
-    return paragraph(text, styles.paragraph_styles()[style])
+    """A paragraph of markup the renderer composed itself (its inserts already escaped).
+    Not shared: such text names the document (its number, dates), so it never repeats."""
+    return Paragraph(text, styles.paragraph_styles()[style])
 
 
 def date_and_address(letter_on_text: str, addressee: Addressee) -> list[Flowable]:
@@ -326,15 +350,18 @@ def signature_block(
         Spacer(1, 8),
         para(closing, "body-tight", width=width),
         Spacer(1, 20),
-        markup(f"<b>{esc(signature.signer_name)}</b>", "body-tight"),
+        runs([(signature.signer_name, True)], "body-tight", width=width),
         para(signature.signer_title, "body-tight", width=width),
         para("Kansas City Water Services", "body-tight", width=width),
         para(f"{signed_label} {format_date_long(signature.signed_on)}", "body-tight", width=width),
         Spacer(1, 8),
-        Paragraph(
+        # Two flowables, not one paragraph with a line break: the first is the same in every
+        # letter (its layout is shared), the fingerprint is one line.
+        paragraph(
             "This letter is printed from the record kept when it was issued. That record's "
-            f"fingerprint (sha256) is:<br/>{esc(fingerprint)}",  # differs in every letter
-            st["small"],
+            "fingerprint (sha256) is:",
+            st["small-tight"],
         ),
+        para(fingerprint, "small", width=width),
     ]
     return parts

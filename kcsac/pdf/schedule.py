@@ -7,7 +7,7 @@ from kcsac.domain.documents import ScheduleDocument, ScheduleRow, format_date_lo
 from kcsac.domain.money import format_usd
 from kcsac.pdf import styles
 from kcsac.pdf.page import PageSetup, build_pdf
-from kcsac.pdf.parts import bullets, esc, grid, markup, para, reference_table, section
+from kcsac.pdf.parts import bullets, grid, para, reference_table, section
 
 TITLE = "Sewer Allowance Credit: adjusted volume schedule"
 
@@ -108,7 +108,9 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
         *section("Sections cited", width),
         para("; ".join(s.citations) + ".", "body-tight", width=width),
         Spacer(1, 6),
-        markup("Fingerprint of this schedule's record (sha256): " + esc(fingerprint), "small"),
+        para(
+            "Fingerprint of this schedule's record (sha256): " + fingerprint, "small", width=width
+        ),
     ]
     return story
 

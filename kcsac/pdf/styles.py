@@ -128,6 +128,14 @@ def paragraph_styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle(
             "small", parent=body, fontSize=SMALL_SIZE, leading=SMALL_LEADING, textColor=GREY
         ),
+        "small-tight": ParagraphStyle(
+            "small-tight",
+            parent=body,
+            fontSize=SMALL_SIZE,
+            leading=SMALL_LEADING,
+            textColor=GREY,
+            spaceAfter=0,
+        ),
         "mono-small": ParagraphStyle(
             "mono-small", parent=body, fontSize=SMALL_SIZE, leading=SMALL_LEADING, textColor=GREY
         ),
