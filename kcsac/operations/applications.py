@@ -199,7 +199,10 @@ def submit_application(
 ) -> SacApplication:
     """Record the application as received: the fee in force on `received_on` is assessed.
 
-    Without `received_on`, the received date kept on the draft is used.
+    Without `received_on`, the received date kept on the draft is used. An ownership change
+    is checked as the desk's intake checks it (ownership.check_ownership_change): an approved
+    prior credit, a transfer date after its effective date, another account, no other open
+    change of that credit; a failed check stores nothing.
     """
     require(actor, Permission.EDIT_RECORDS, "submit applications")
     _check_received_on(received_on, today)
@@ -209,6 +212,12 @@ def submit_application(
             raise store._stale("applications", "number", number, f"Application {number}")
         if app.status is not Status.DRAFT:
             raise Refused(f"Application {number} is already submitted ({app.status.label})")
+        if app.category is Category.OWNERSHIP_CHANGE:
+            # Imported here: kcsac.operations.ownership builds on this module.
+            from kcsac.operations.ownership import check_ownership_draft
+
+            # The same rules as the desk's ownership change, whoever made the draft.
+            check_ownership_draft(store, app)
         received_on = received_on or app.received_on
         if received_on is None:
             raise InvalidInput(

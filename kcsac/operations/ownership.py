@@ -34,7 +34,43 @@ def create_ownership_change(
     `prior_application` to `new_account` from `transfer_on` (the old credit ends the day
     before) once the director signs it."""
     require(actor, Permission.EDIT_RECORDS, "create applications")
-    prior = store.get_application(prior_application)
+    check_ownership_change(store, prior_application, new_account, transfer_on)
+    prior = store.get_application(prior_application.strip())
+    return create_application(
+        store,
+        actor,
+        account=new_account,
+        category=Category.OWNERSHIP_CHANGE,
+        today=today,
+        details={"prior_application": prior.number, "transfer_on": transfer_on.isoformat()},
+    )
+
+
+# Where the desk records one; named in the refusals of a draft made any other way.
+DESK_PATH = "select the approved credit on the desk and use Decision > Ownership change"
+
+
+def ownership_change_problems(
+    store: Store, prior_number: str, new_account: str, transfer_on: dt.date | None
+) -> list[Problem]:
+    """What is wrong with moving the credit of `prior_number` to `new_account` from
+    `transfer_on` (None: no transfer date given), field by field; [] when nothing is.
+
+    The one set of rules for every ownership change: the desk's intake
+    (create_ownership_change) and the submission of any draft filed as an ownership change.
+    """
+    prior_number = prior_number.strip()
+    if not prior_number:
+        return [
+            Problem(
+                "prior_application",
+                f"No approved credit is named whose owner changes; {DESK_PATH}",
+            )
+        ]
+    try:
+        prior = store.get_application(prior_number)
+    except NotFound:
+        return [Problem("prior_application", f"There is no application {prior_number}")]
     problems = []
     if prior.status is not Status.APPROVED:
         problems.append(
@@ -43,7 +79,13 @@ def create_ownership_change(
                 f"{prior.number} is {prior.status.label.lower()}, not an approved credit",
             )
         )
-    elif prior.effective_on and transfer_on <= prior.effective_on:
+    if transfer_on is None:
+        problems.append(
+            Problem("transfer_on", f"The transfer date is missing; {DESK_PATH}, which asks for it")
+        )
+    elif (
+        prior.status is Status.APPROVED and prior.effective_on and transfer_on <= prior.effective_on
+    ):
         problems.append(
             Problem(
                 "transfer_on",
@@ -51,23 +93,46 @@ def create_ownership_change(
                 f"effective date {prior.effective_on.isoformat()}",
             )
         )
-    if new_account == prior.account:
+    if new_account.strip() == prior.account:
         problems.append(Problem("account", "The new owner's account is the same as the old one"))
+    return problems
+
+
+def check_ownership_change(
+    store: Store,
+    prior_number: str,
+    new_account: str,
+    transfer_on: dt.date | None,
+    *,
+    this_application: str = "",
+) -> None:
+    """Raise InvalidInput (field-named problems) or Refused (another ownership change of the
+    same credit is still open, `this_application` aside) unless the change may be filed."""
+    problems = ownership_change_problems(store, prior_number, new_account, transfer_on)
     if problems:
         raise InvalidInput(problems)
-    pending = store.open_ownership_changes(prior.number)
+    prior_number = prior_number.strip()
+    pending = [n for n in store.open_ownership_changes(prior_number) if n != this_application]
     if pending:
         raise Refused(
-            f"The credit of {prior.number} already has an ownership change in progress "
+            f"The credit of {prior_number} already has an ownership change in progress "
             f"({', '.join(pending)}); finish, deny or withdraw it first"
         )
-    return create_application(
+
+
+def check_ownership_draft(store: Store, app: SacApplication) -> None:
+    """The rules of check_ownership_change for a stored ownership-change draft about to be
+    submitted, read from its details (prior_application, transfer_on)."""
+    try:
+        transfer_on = dt.date.fromisoformat(app.details.get("transfer_on", "").strip())
+    except ValueError:
+        transfer_on = None  # a draft the wizard made had no transfer date
+    check_ownership_change(
         store,
-        actor,
-        account=new_account,
-        category=Category.OWNERSHIP_CHANGE,
-        today=today,
-        details={"prior_application": prior.number, "transfer_on": transfer_on.isoformat()},
+        app.details.get("prior_application", ""),
+        app.account,
+        transfer_on,
+        this_application=app.number,
     )
 
 

@@ -1,5 +1,6 @@
 """record_ownership_change: the whole intake (account, draft, submission, director's fee) is one
-transaction; a refusal at its last step stores nothing, and a retry then succeeds once."""
+transaction; a refusal at its last step stores nothing, and a retry then succeeds once. A draft
+filed as an ownership change any other way (the old wizard) meets the same rules when submitted."""
 
 import datetime as dt
 
@@ -12,7 +13,7 @@ from kcsac.operations import applications as apps
 from kcsac.operations import approvals, ownership
 from kcsac.operations import documents as docs
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
-from tests.operations.conftest import PASSWORD
+from tests.operations.conftest import PASSWORD, make_file
 from tests.pdf.pdftools import all_text, missing
 
 TRANSFER = dt.date(2026, 9, 15)
@@ -206,3 +207,163 @@ def test_approval_moves_the_credit_and_freezes_the_new_owners_letter(store, peop
     text = all_text(docs.render_issued(docs.letter_for(store, None, change.number, today=today)))
     assert missing(text, ["New Owner LLC", "September 15, 2026", prior.number]) == []
     assert store.verify_audit().ok
+
+
+# -- the same rules at submission, for a draft made without the desk's intake -----------------
+
+
+def other_draft(store, people, today, details, account="9000-01"):
+    """An ownership-change draft made with create_application (as the wizard used to)."""
+    if store.find_account(account) is None:
+        apps.add_account(
+            store,
+            people.clerk,
+            number=account,
+            customer="New Owner LLC",
+            service_address="77 Elm St",
+            account_class="commercial",
+            customer_class="resident",
+            today=today,
+        )
+    return apps.create_application(
+        store,
+        people.clerk,
+        account=account,
+        category=Category.OWNERSHIP_CHANGE,
+        today=today,
+        details=details,
+    )
+
+
+def refused_at_submission(store, people, today, draft, error, field_or_match):
+    """Submitting `draft` raises `error` and stores nothing: the draft stays a draft."""
+    before = row_counts(store)
+    with pytest.raises(error) as raised:
+        apps.submit_application(
+            store, people.clerk, draft.number, received_on=RECEIVED, today=today
+        )
+    assert row_counts(store) == before
+    assert store.get_application(draft.number).status is Status.DRAFT
+    assert store.fee_assessments(draft.number) == []
+    if error is InvalidInput:
+        assert field_or_match in [p.field for p in raised.value.problems]
+    else:
+        assert field_or_match in str(raised.value)
+    return raised.value
+
+
+def test_a_denied_credit_is_refused_at_submission(store, people, today):
+    denied = make_file(store, people, today, account="1500-01")
+    approvals.deny(store, people.director, denied.number, reasons=["no site access"], today=today)
+    assert store.get_application(denied.number).status is Status.DENIED
+    draft = other_draft(
+        store,
+        people,
+        today,
+        {"prior_application": denied.number, "transfer_on": TRANSFER.isoformat()},
+    )
+    error = refused_at_submission(store, people, today, draft, InvalidInput, "prior_application")
+    assert str(error) == f"{denied.number} is denied, not an approved credit"
+
+
+def test_a_number_that_does_not_exist_is_refused_at_submission(store, people, today):
+    draft = other_draft(
+        store,
+        people,
+        today,
+        {"prior_application": "SAC-2026-9999", "transfer_on": TRANSFER.isoformat()},
+    )
+    error = refused_at_submission(store, people, today, draft, InvalidInput, "prior_application")
+    assert str(error) == "There is no application SAC-2026-9999"
+
+
+def test_a_second_change_of_the_same_credit_is_refused_at_submission(store, people, prior, today):
+    first = record(store, people.clerk, prior, today)
+    draft = other_draft(
+        store,
+        people,
+        today,
+        {"prior_application": prior.number, "transfer_on": TRANSFER.isoformat()},
+        account="9000-02",
+    )
+    refused_at_submission(
+        store,
+        people,
+        today,
+        draft,
+        Refused,
+        f"The credit of {prior.number} already has an ownership change in progress "
+        f"({first.number})",
+    )
+    assert store.open_ownership_changes(prior.number) == [first.number, draft.number]
+
+
+def test_the_same_account_is_refused_at_submission(store, people, prior, today):
+    draft = other_draft(
+        store,
+        people,
+        today,
+        {"prior_application": prior.number, "transfer_on": TRANSFER.isoformat()},
+        account=prior.account,
+    )
+    error = refused_at_submission(store, people, today, draft, InvalidInput, "account")
+    assert str(error) == "The new owner's account is the same as the old one"
+
+
+def test_a_transfer_date_on_or_before_the_effective_date_is_refused_at_submission(
+    store, people, prior, today
+):
+    draft = other_draft(
+        store, people, today, {"prior_application": prior.number, "transfer_on": "2026-08-01"}
+    )
+    error = refused_at_submission(store, people, today, draft, InvalidInput, "transfer_on")
+    assert "after the credit's effective date 2026-08-01" in str(error)
+
+
+def test_a_wizard_draft_without_a_transfer_date_names_the_desk_path(store, people, prior, today):
+    """The wizard asked for the prior credit and the new owner's name, never a transfer date."""
+    draft = other_draft(
+        store,
+        people,
+        today,
+        {"prior_application": prior.number, "new_owner": "New Owner LLC"},
+    )
+    error = refused_at_submission(store, people, today, draft, InvalidInput, "transfer_on")
+    assert str(error) == (
+        "The transfer date is missing; select the approved credit on the desk and use "
+        "Decision > Ownership change, which asks for it"
+    )
+    # Withdrawn, it no longer stands in the way of the desk's intake.
+    apps.withdraw(store, people.clerk, draft.number, reason="filed on the desk", today=today)
+    change = record(store, people.clerk, prior, today, new_account="9000-01", new_owner=None)
+    assert change.status is Status.AWAITING_FEE
+
+
+def test_a_valid_draft_made_elsewhere_submits_like_the_desk_s(store, people, prior, today):
+    """The demo builds its ownership changes this way; the rules pass, the fee is assessed."""
+    draft = other_draft(
+        store,
+        people,
+        today,
+        {"prior_application": prior.number, "transfer_on": TRANSFER.isoformat()},
+    )
+    submitted = apps.submit_application(
+        store, people.clerk, draft.number, received_on=RECEIVED, today=today
+    )
+    assert (submitted.status, submitted.fee_cents) == (Status.AWAITING_FEE, 60000)
+    assert store.open_ownership_changes(prior.number) == [draft.number]
+
+
+def test_create_ownership_change_names_a_number_that_does_not_exist(store, people, today):
+    with pytest.raises(InvalidInput) as raised:
+        ownership.create_ownership_change(
+            store,
+            people.clerk,
+            prior_application="SAC-2026-9999",
+            new_account="9000-01",
+            transfer_on=TRANSFER,
+            today=today,
+        )
+    assert [(p.field, p.message) for p in raised.value.problems] == [
+        ("prior_application", "There is no application SAC-2026-9999")
+    ]

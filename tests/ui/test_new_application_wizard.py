@@ -1,4 +1,6 @@
-"""The new-application wizard, driven through its widgets, for every category; stored records."""
+"""The new-application wizard, driven through its widgets, for every category it files; stored
+records. An ownership change is not one of them: it is recorded from the approved credit on the
+desk (tests/ui/test_ownership_change_dialog.py)."""
 
 import datetime as dt
 import re
@@ -14,8 +16,12 @@ from kcsac.operations.accounts import ACCOUNT_NUMBER
 from kcsac.operations.demo import load_demo
 from kcsac.storage import open_store
 from kcsac.ui.wizard.category_fields import CATEGORY_DOCUMENTS
+from kcsac.ui.wizard.category_page import OWNERSHIP_DRAFT, OWNERSHIP_NOTE
 from kcsac.ui.wizard.new_application_wizard import NewApplicationWizard
 from tests.ui.desk_factories import make_approved_record
+
+# Every category but the ownership change, which the desk's own dialog records.
+FILED = [c for c in Category if c is not Category.OWNERSHIP_CHANGE]
 
 DETAILS: dict[Category, dict[str, str]] = {
     Category.CAR_WASH: {"wash_type": "Tunnel", "bays": "3"},
@@ -34,14 +40,12 @@ DETAILS: dict[Category, dict[str, str]] = {
     },
     Category.OTHER: {"process_description": "Steam lost in the dryers"},
     Category.SEWER_METERING: {"sewer_meter": "SW-9"},
-    Category.OWNERSHIP_CHANGE: {"new_owner": "New Owner LLC"},
 }
 FEES = {
     Category.CAR_WASH: 25000,
     Category.LAUNDRY: 25000,
     Category.EVAPORATION: 60000,
     Category.IRRIGATION: 60000,
-    Category.OWNERSHIP_CHANGE: 60000,
     Category.WATER_TO_PRODUCT: 125000,
     Category.OTHER: 125000,
     Category.SEWER_METERING: 125000,
@@ -108,12 +112,9 @@ def wizard(qtbot, desk):
     return w
 
 
-@pytest.mark.parametrize("category", list(Category), ids=lambda c: c.value)
+@pytest.mark.parametrize("category", FILED, ids=lambda c: c.value)
 def test_every_category_from_start_to_submit(qtbot, desk, store, category):
     details = dict(DETAILS[category])
-    if category is Category.OWNERSHIP_CHANGE:
-        prior = make_approved_record(store, desk.user, account="9000001-001")
-        details = {"prior_application": prior.number, **details}
     wizard = NewApplicationWizard(desk)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -223,26 +224,122 @@ def test_a_known_account_fills_itself_in(qtbot, wizard, store, desk):
     assert "Known account" in page.intro_label.text()
 
 
-def test_nonresident_ownership_change_fee_is_not_set_by_ordinance(qtbot, wizard):
-    fill_account(qtbot, wizard, customer_class=CustomerClass.NONRESIDENT_DIRECT)
-    click(qtbot, next_button(wizard))
-    page = wizard.category_page
-    page.category_combo.setCurrentIndex(page.category_combo.findData(Category.OWNERSHIP_CHANGE))
-    assert page.fee_label.text() == "Not set by ordinance"
-    assert "does not invent one" in page.fee_citation_label.text()
-
-
-def test_bad_detail_values_are_named(qtbot, wizard, store, desk):
+def test_bad_detail_values_are_named(qtbot, wizard):
     fill_account(qtbot, wizard)
     click(qtbot, next_button(wizard))
     page = wizard.category_page
-    page.category_combo.setCurrentIndex(page.category_combo.findData(Category.OWNERSHIP_CHANGE))
+    page.category_combo.setCurrentIndex(page.category_combo.findData(Category.LAUNDRY))
     click(qtbot, next_button(wizard))
     details = wizard.details_page
-    type_into(qtbot, details.input("prior_application"), "SAC-2026-9999")
-    assert details.message("prior_application") == "There is no application SAC-2026-9999"
-    type_into(qtbot, details.input("prior_application"), "nonsense")
-    assert "must look like SAC-2026-0001" in details.message("prior_application")
+    type_into(qtbot, details.input("machines"), "0")
+    assert details.message("machines") == (
+        "Machines must be a whole number above zero (you typed '0')"
+    )
+    type_into(qtbot, details.input("capacity_lb"), "lots")
+    assert details.message("capacity_lb") == (
+        "Capacity (lb per load, all machines) must be a number (you typed 'lots')"
+    )
+    assert not next_button(wizard).isEnabled()
+
+
+def test_ownership_change_is_not_offered_and_the_note_says_where_it_is(qtbot, wizard):
+    fill_account(qtbot, wizard)
+    click(qtbot, next_button(wizard))
+    page = wizard.category_page
+    combo = page.category_combo
+    offered = [combo.itemData(i) for i in range(combo.count())]
+    assert offered == FILED
+    assert combo.findData(Category.OWNERSHIP_CHANGE) == -1
+    assert combo.findText("Ownership change") == -1
+    assert page.ownership_note_label.isVisible()
+    assert page.ownership_note_label.text() == OWNERSHIP_NOTE
+    assert "select the approved credit on the desk" in OWNERSHIP_NOTE
+    assert page.messages.text("category") == "", "a note, not a message: nothing is wrong"
+
+
+def test_the_note_names_the_desk_s_real_menu_entry_and_shortcut(qtbot, store, db_path, clerk):
+    from kcsac.ui.main_window import MainWindow
+    from tests.ui.conftest import TODAY
+
+    window = MainWindow(store, db_path=db_path, user=clerk, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    action = window.ownership_action
+    menus = [m for m in window.menuBar().actions() if action in m.menu().actions()]
+    assert [m.text().replace("&", "") for m in menus] == ["Decision"]
+    entry = f"Decision > {action.text().replace('&', '')}"
+    shortcut = action.shortcut().toString()
+    assert (entry, shortcut) == ("Decision > Ownership change…", "Ctrl+Shift+O")
+    assert f"{entry} ({shortcut})" in OWNERSHIP_NOTE
+    withdraw = window.withdraw_action
+    assert f"Application > {withdraw.text().replace('&', '')}" in OWNERSHIP_DRAFT
+    assert withdraw.shortcut().toString() in OWNERSHIP_DRAFT
+
+
+def old_ownership_draft(store, desk, **details):
+    """An ownership-change draft as the wizard of an older kcsac stored it."""
+    from kcsac.operations import applications as ops
+    from tests.ui.desk_factories import make_account
+
+    prior = make_approved_record(store, desk.user, account="9000001-001")
+    account = make_account(store, desk.user, "2000001-001", customer="New Owner LLC")
+    return prior, ops.create_application(
+        store,
+        desk.user,
+        account=account.number,
+        category=Category.OWNERSHIP_CHANGE,
+        today=desk.today(),
+        details={"prior_application": prior.number, "new_owner": "New Owner LLC", **details},
+        received_on=dt.date(2026, 8, 3),
+    )
+
+
+def test_an_old_ownership_draft_keeps_its_category_and_says_what_to_do(qtbot, desk, store):
+    _prior, draft = old_ownership_draft(store, desk)
+    resumed = NewApplicationWizard(desk, resume=draft.number)
+    qtbot.addWidget(resumed)
+    resumed.show()
+    resumed.continue_where_left_off()  # as the desk's Resume does
+
+    page = resumed.category_page
+    assert resumed.currentPage() is page, "it stops where the clerk must decide"
+    assert page.category_combo.currentData() == Category.OWNERSHIP_CHANGE, "not switched"
+    assert page.category_combo.currentText() == "Ownership change"
+    assert page.messages.text("category") == OWNERSHIP_DRAFT
+    assert "Decision > Ownership change… (Ctrl+Shift+O)" in OWNERSHIP_DRAFT
+    assert not page.isComplete()
+    assert not next_button(resumed).isEnabled()
+
+    resumed.close()  # Close (keep draft): nothing about it changed
+    stored = store.get_application(draft.number)
+    assert (stored.status, stored.category, stored.version) == (
+        Status.DRAFT,
+        Category.OWNERSHIP_CHANGE,
+        draft.version,
+    )
+    assert stored.details == draft.details
+
+
+def test_an_old_ownership_draft_becomes_another_category_only_when_the_clerk_says(
+    qtbot, desk, store
+):
+    _prior, draft = old_ownership_draft(store, desk)
+    resumed = NewApplicationWizard(desk, resume=draft.number)
+    qtbot.addWidget(resumed)
+    resumed.show()
+    click(qtbot, next_button(resumed))
+    page = resumed.category_page
+    page.category_combo.setCurrentIndex(page.category_combo.findData(Category.CAR_WASH))
+    assert page.messages.text("category") == ""
+    assert page.isComplete()
+    click(qtbot, next_button(resumed))
+    fill_details(qtbot, resumed, DETAILS[Category.CAR_WASH])
+    click(qtbot, next_button(resumed))
+    click(qtbot, next_button(resumed))
+    with qtbot.waitSignal(resumed.application_submitted):
+        click(qtbot, resumed.button(QWizard.WizardButton.FinishButton))
+    stored = store.get_application(draft.number)
+    assert (stored.category, stored.status) == (Category.CAR_WASH, Status.AWAITING_FEE)
+    assert stored.details == DETAILS[Category.CAR_WASH], "the ownership facts are replaced"
 
 
 def test_closing_mid_wizard_keeps_everything_and_the_draft_resumes(qtbot, desk, store):

@@ -1,6 +1,4 @@
-"""CategoryDetailsPage: the facts each category needs (bays, tonnage, meters, prior credit...)."""
-
-from collections.abc import Callable
+"""CategoryDetailsPage: the facts each category needs (bays, tonnage, meters...)."""
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
@@ -19,20 +17,16 @@ from kcsac.ui.field_messages import mark_as_message, show_message
 from kcsac.ui.wizard.application_draft import ApplicationDraft
 from kcsac.ui.wizard.category_fields import CATEGORY_FIELDS, DetailField, FieldKind, check_value
 
-# check_prior(number) -> "" when `number` is an approved credit that may change owner
-CheckPrior = Callable[[str], str]
-
 
 class CategoryDetailsPage(QWizardPage):
     """Built in code: its fields depend on the category chosen on the previous page."""
 
     help_topic = "details"
 
-    def __init__(self, draft: ApplicationDraft, check_prior: CheckPrior) -> None:
+    def __init__(self, draft: ApplicationDraft) -> None:
         super().__init__()
         self.setObjectName("category_details_page")
         self._draft = draft
-        self._check_prior = check_prior
         self._inputs: dict[str, QWidget] = {}
         self._messages: dict[str, QLabel] = {}
         self._specs: tuple[DetailField, ...] = ()
@@ -99,8 +93,6 @@ class CategoryDetailsPage(QWizardPage):
         for spec in self._specs:
             text = self.text(spec.key)
             message = check_value(spec, text)
-            if not message and spec.kind is FieldKind.APPLICATION:
-                message = self._check_prior(text.strip().upper())
             if message:
                 problems.append(Problem(spec.key, message))
         return problems
@@ -179,8 +171,6 @@ class CategoryDetailsPage(QWizardPage):
             widget = text
         else:
             edit = QLineEdit(parent)
-            if spec.kind is FieldKind.APPLICATION:
-                edit.setPlaceholderText("SAC-2026-0001")
             edit.textEdited.connect(self._on_input_changed)
             widget = edit
         widget.setObjectName(f"{spec.key}_input")

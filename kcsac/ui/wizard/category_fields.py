@@ -1,13 +1,10 @@
 """What the wizard asks for each category, and which documents each category needs."""
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from kcsac.domain.category import Category
-
-APPLICATION_NUMBER_PATTERN = r"SAC-\d{4}-\d{4,}"
 
 
 class FieldKind(StrEnum):
@@ -16,7 +13,6 @@ class FieldKind(StrEnum):
     WHOLE = "whole"  # a whole number above zero
     AMOUNT = "amount"  # a decimal above zero
     CHOICE = "choice"
-    APPLICATION = "application"  # an application number
 
 
 @dataclass(frozen=True)
@@ -51,10 +47,6 @@ def check_value(spec: DetailField, text: str) -> str:
             return f"{spec.plain_label} must be above zero"
     elif spec.kind is FieldKind.CHOICE and value not in spec.choices:
         return f"{spec.plain_label}: choose one of {', '.join(spec.choices)}"
-    elif spec.kind is FieldKind.APPLICATION and not re.fullmatch(
-        APPLICATION_NUMBER_PATTERN, value.upper()
-    ):
-        return f"{spec.plain_label} must look like SAC-2026-0001 (you typed {value!r})"
     return ""
 
 
@@ -115,15 +107,9 @@ CATEGORY_FIELDS: dict[Category, tuple[DetailField, ...]] = {
         ),
     ),
     Category.SEWER_METERING: (DetailField("sewer_meter", "&Sewer meter serial", hint=_METER_HINT),),
-    Category.OWNERSHIP_CHANGE: (
-        DetailField(
-            "prior_application",
-            "&Prior approved application",
-            FieldKind.APPLICATION,
-            hint="Number of the approved Sewer Allowance Credit that moves to the new owner",
-        ),
-        DetailField("new_owner", "&New owner", hint="Name of the new owner of the premises"),
-    ),
+    # Not filed in the wizard: the desk's Decision > Ownership change asks for the prior
+    # credit, the new owner and the transfer date, and checks them (kcsac.operations.ownership).
+    Category.OWNERSHIP_CHANGE: (),
 }
 
 _COMMON_DOCUMENTS = ("Site plan", "Piping diagram", "Recent water bills (12 months)")

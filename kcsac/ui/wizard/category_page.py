@@ -1,4 +1,10 @@
-"""CategoryPage: the category and received date, with the fee the engine quotes for them."""
+"""CategoryPage: the category and received date, with the fee the engine quotes for them.
+
+An ownership change is not filed here: it moves an approved credit, so it starts from that
+credit on the desk (its dialog asks for the transfer date and checks the credit). The page
+says so in a note; a draft made as an ownership change by an older kcsac keeps its category
+(never switched silently) and cannot go on until the clerk chooses what to do.
+"""
 
 import datetime as dt
 from collections.abc import Callable
@@ -20,6 +26,17 @@ from kcsac.ui.wizard.form_page import FormPage
 
 NOT_SET = "Not set by ordinance"
 NO_TABLE = "No fee in kcsac for this date"
+# The desk's real path (kcsac.ui.main_window: Decision menu, "&Ownership change…", Ctrl+Shift+O).
+DESK_OWNERSHIP = (
+    "select the approved credit on the desk and use Decision > Ownership change… (Ctrl+Shift+O)"
+)
+OWNERSHIP_NOTE = f"Ownership change? It is not filed here: {DESK_OWNERSHIP}."
+OWNERSHIP_DRAFT = (
+    "This draft is an ownership change, which is not filed here (it needs the transfer date "
+    f"and the checks of the approved credit). Close it, withdraw it (Application > Withdraw…, "
+    f"Ctrl+Shift+W) and {DESK_OWNERSHIP}; or, if it is really another kind of application, "
+    "choose its category."
+)
 
 
 def fee_text(quote: FeeQuote) -> tuple[str, str]:
@@ -49,8 +66,11 @@ class CategoryPage(FormPage):
         self.received_on_edit = child(form, QDateEdit, "received_on_edit")
         self.fee_label = child(form, QLabel, "fee_label")
         self.fee_citation_label = child(form, QLabel, "fee_citation_label")
+        self.ownership_note_label = child(form, QLabel, "ownership_note_label")
+        self.ownership_note_label.setText(OWNERSHIP_NOTE)
         for category in Category:
-            self.category_combo.addItem(category.label, category)
+            if category is not Category.OWNERSHIP_CHANGE:
+                self.category_combo.addItem(category.label, category)
         self.received_on_edit.setMinimumDate(QDate(2000, 1, 1))
         # No maximum: Qt would silently turn a typed future date into another date; a
         # future date is refused next to the field instead.
@@ -66,6 +86,10 @@ class CategoryPage(FormPage):
     def initializePage(self) -> None:
         draft = self._draft
         index = self.category_combo.findData(draft.category)
+        if index < 0 and draft.category is Category.OWNERSHIP_CHANGE:
+            # An older draft: shown as it is (the message says what to do), not switched.
+            self.category_combo.addItem(draft.category.label, draft.category)
+            index = self.category_combo.findData(draft.category)
         self.category_combo.setCurrentIndex(max(index, 0))
         self.received_on_edit.setDate(to_qdate(draft.received_on or self._today()))
         self._refresh()
@@ -85,9 +109,12 @@ class CategoryPage(FormPage):
 
     def problems(self) -> list[Problem]:
         received = from_qdate(self.received_on_edit.date())
-        return future_date_problems(
+        problems = future_date_problems(
             "received_on", received, self._today(), "the received date must be"
         )
+        if self.category_combo.currentData() == Category.OWNERSHIP_CHANGE:
+            problems.insert(0, Problem("category", OWNERSHIP_DRAFT))
+        return problems
 
     def quote(self) -> FeeQuote:
         return application_fee(

@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QWidget, QWizard
 
 from kcsac.domain.records import Account, RecordError, SacApplication
-from kcsac.domain.status import Status
 from kcsac.operations import applications as ops
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.help_dialog import install_help_shortcut
@@ -52,7 +51,7 @@ class NewApplicationWizard(QWizard):
 
         self.account_page = AccountPage(self.draft, self._find_account)
         self.category_page = CategoryPage(self.draft, context.today)
-        self.details_page = CategoryDetailsPage(self.draft, self._check_prior)
+        self.details_page = CategoryDetailsPage(self.draft)
         self.documents_page = DocumentsPage(self.draft)
         self.submit_page = SubmitPage(self.draft, self._submit)
         self._pages = (
@@ -82,16 +81,6 @@ class NewApplicationWizard(QWizard):
     # -- what the pages ask ---------------------------------------------------------------
     def _find_account(self, number: str) -> Account | None:
         return self._context.store.find_account(number)
-
-    def _check_prior(self, number: str) -> str:
-        """ "" when `number` is an approved credit whose owner may change, else why not."""
-        try:
-            prior = self._context.store.get_application(number)
-        except RecordError:
-            return f"There is no application {number}"
-        if prior.status is not Status.APPROVED:
-            return f"{number} is {prior.status.label.lower()}, not an approved credit"
-        return ""
 
     # -- storing --------------------------------------------------------------------------
     @property
