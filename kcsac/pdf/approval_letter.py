@@ -10,11 +10,10 @@ from kcsac.pdf.page import PageSetup, build_pdf
 from kcsac.pdf.parts import (
     bullets,
     date_and_address,
-    esc,
     grid,
-    markup,
     para,
     reference_table,
+    rich,
     runs,
     section,
     signature_block,
@@ -58,13 +57,22 @@ def _story(s: ApprovalLetter, fingerprint: str) -> list[Flowable]:
             "heading",
             width=styles.LETTER_TEXT_WIDTH,
         ),
-        markup(
-            f"Kansas City Water Services has <b>approved</b> application "
-            f"{esc(s.application_no)} for a Sewer Allowance Credit under "
-            f"{esc(s.section)} ({esc(s.ordinance)}). The credit is <b>effective "
-            f"{esc(effective)}</b>, {esc(s.effective_basis)}. It "
-            "applies to water used on or after that date only; bills for earlier periods do "
-            "not change."
+        rich(
+            [
+                ("Kansas City Water Services has ", False),
+                ("approved", True),
+                (
+                    f" application {s.application_no} for a Sewer Allowance Credit under "
+                    f"{s.section} ({s.ordinance}). The credit is ",
+                    False,
+                ),
+                (f"effective {effective}", True),
+                (
+                    f", {s.effective_basis}. It applies to water used on or after that date "
+                    "only; bills for earlier periods do not change.",
+                    False,
+                ),
+            ]
         ),
         *_fee(s),
         *_method(s, width),

@@ -10,11 +10,10 @@ from kcsac.pdf.page import PageSetup, build_pdf
 from kcsac.pdf.parts import (
     bullets,
     date_and_address,
-    esc,
     grid,
-    markup,
     para,
     reference_table,
+    rich,
     section,
     signature_block,
 )
@@ -56,12 +55,21 @@ def _story(s: DenialLetter, fingerprint: str) -> list[Flowable]:
             "heading",
             width=styles.LETTER_TEXT_WIDTH,
         ),
-        markup(
-            f"Kansas City Water Services has reviewed application {esc(s.application_no)} "
-            f"for a Sewer Allowance Credit under {esc(s.section)} ({esc(s.ordinance)}) and "
-            f"<b>denied</b> it on {esc(format_date_long(s.decided_on))}, for the "
-            f"{'reason' if len(s.reasons) == 1 else 'reasons'} below. Your sewer charges "
-            "continue to be billed on the water purchased."
+        rich(
+            [
+                (
+                    f"Kansas City Water Services has reviewed application {s.application_no} "
+                    f"for a Sewer Allowance Credit under {s.section} ({s.ordinance}) and ",
+                    False,
+                ),
+                ("denied", True),
+                (
+                    f" it on {format_date_long(s.decided_on)}, for the "
+                    f"{'reason' if len(s.reasons) == 1 else 'reasons'} below. Your sewer "
+                    "charges continue to be billed on the water purchased.",
+                    False,
+                ),
+            ]
         ),
         *section("Reasons", styles.LETTER_TEXT_WIDTH),
         grid(

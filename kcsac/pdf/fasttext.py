@@ -74,6 +74,10 @@ class TextBlock:
         self._code.append(fill_op(color))
         _alpha_version(self._canvas, color)
 
+    def word_space(self, space: float) -> None:
+        """As PDFTextObject.setWordSpace: added to the width of every space."""
+        self._code.append(f"{fp_str(space)} Tw")
+
     def move_to(self, x: float, y: float) -> None:
         """As PDFTextObject.setTextOrigin (bottom-up canvas)."""
         self._code.append(f"1 0 0 1 {fp_str(x, y)} Tm")

@@ -17,7 +17,7 @@ from reportlab.platypus import (
 )
 
 from kcsac.domain.documents import Addressee, Signature, format_date_long
-from kcsac.pdf import styles
+from kcsac.pdf import richtext, styles
 from kcsac.pdf.fasttext import TextBlock, draw_string, set_canvas_fill
 
 REFERENCE_LABEL_WIDTH = 1.75 * inch
@@ -228,6 +228,17 @@ def runs(parts: Sequence[tuple[str, bool]], style: str, *, width: float) -> Flow
         sum(stringWidth(text, font, size) for text, font in pieces) <= width
     ):
         return _Line(pieces, chosen)
+    return markup("".join(f"<b>{esc(t)}</b>" if strong else esc(t) for t, strong in parts), style)
+
+
+def rich(parts: Sequence[tuple[str, bool]], style: str = "body") -> Flowable:
+    """A paragraph of plain text in pieces, each bold or not, wrapped as a Paragraph wraps
+    it (RichText: several times faster than parsing <b> markup); markup when the text is
+    not simple enough for it."""
+    chosen = styles.paragraph_styles()[style]
+    pieces = [(text, styles.FONT_BOLD if strong else chosen.fontName) for text, strong in parts]
+    if richtext.simple(pieces):
+        return richtext.RichText(pieces, chosen)
     return markup("".join(f"<b>{esc(t)}</b>" if strong else esc(t) for t, strong in parts), style)
 
 
