@@ -256,6 +256,9 @@ class AuditEvent:
     before: str  # JSON, "" when there was nothing before
     after: str  # JSON
     reason: str = ""
+    # The operation that wrote it: the seq of the first audit row of its write transaction
+    # (None in rows written before kcsac recorded it). Rows of one operation share it.
+    operation: int | None = None
 
     def changes(self) -> list[tuple[str, str, str]]:
         """(field, before, after) for each field whose value changed, as display text;

@@ -1,5 +1,9 @@
 """The desk's timeline: the audit rows one operation wrote, grouped into one entry.
 
+Since migration m009 every audit row names its operation (the seq of the first row its
+write transaction wrote; Store.audit), and rows are grouped by that alone. What follows is
+how rows written before then are grouped.
+
 An operation writes one audit row per record it changes (a payment row, then the
 application row it updated), so the raw trail says everything twice. The audit table keeps
 no transaction id, and its time stamps cannot stand in for one: the clock is read once per
@@ -237,8 +241,28 @@ def _changes(event: AuditEvent) -> list[tuple[str, str, str]]:
 
 
 def group_timeline(events: list[AuditEvent] | tuple[AuditEvent, ...]) -> list[TimelineEntry]:
-    """The entries of an application's audit rows (given oldest first), oldest first."""
+    """The entries of an application's audit rows (given oldest first), oldest first.
+
+    Rows that name their operation (kcsac records it since migration m009) are grouped by
+    it, exactly; older rows, which do not, by the shapes above."""
     rows = list(events)
+    out: list[TimelineEntry] = []
+    start = 0
+    while start < len(rows):
+        operation = rows[start].operation
+        end = start + 1
+        while end < len(rows) and rows[end].operation == operation:
+            end += 1
+        if operation is None:
+            out += _by_shapes(rows[start:end])
+        else:
+            parts = _by_shapes(rows[start:end])  # which row names the operation
+            out.append(TimelineEntry(tuple(rows[start:end]), parts[0].headline))
+        start = end
+    return out
+
+
+def _by_shapes(rows: list[AuditEvent]) -> list[TimelineEntry]:
     out: list[TimelineEntry] = []
     start = 0
     while start < len(rows):

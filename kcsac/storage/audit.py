@@ -19,26 +19,36 @@ _FIELDS = (
 )
 
 
-def row_hash(prev_hash: str, fields: dict) -> str:
-    """sha256 over the previous row's hash and this row's fields (canonical JSON)."""
-    payload = json.dumps([prev_hash, *[fields[name] for name in _FIELDS]], separators=(",", ":"))
+def row_hash(prev_hash: str, fields: dict, operation: int | None = None) -> str:
+    """sha256 over the previous row's hash and this row's fields (canonical JSON); the
+    operation number too when the row has one (rows from before it was recorded have none,
+    and hash as they always did)."""
+    items = [prev_hash, *[fields[name] for name in _FIELDS]]
+    if operation is not None:
+        items.append(operation)
+    payload = json.dumps(items, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def append(conn: sqlite3.Connection, fields: dict) -> int:
-    """Append one row; call inside a write transaction (BEGIN IMMEDIATE) so the chain is serial."""
-    last = conn.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-    prev_hash = last[0] if last else GENESIS
+def append(conn: sqlite3.Connection, fields: dict, operation: int | None = None) -> tuple[int, int]:
+    """Append one row; call inside a write transaction (BEGIN IMMEDIATE) so the chain is serial.
+    `operation` is the seq of the first row its transaction wrote (None: this row is the
+    first). Returns (seq, operation)."""
+    last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    prev_seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+    if operation is None:
+        operation = prev_seq + 1
     values = {name: fields.get(name) or ("" if name != "application" else None) for name in _FIELDS}
     values["prev_hash"] = prev_hash
-    values["hash"] = row_hash(prev_hash, values)
+    values["operation"] = operation
+    values["hash"] = row_hash(prev_hash, values, operation)
     cursor = conn.execute(
         "INSERT INTO audit (at, actor, action, entity, entity_id, application, before, after, "
-        "reason, prev_hash, hash) VALUES (:at, :actor, :action, :entity, :entity_id, "
-        ":application, :before, :after, :reason, :prev_hash, :hash)",
+        "reason, prev_hash, hash, operation) VALUES (:at, :actor, :action, :entity, "
+        ":entity_id, :application, :before, :after, :reason, :prev_hash, :hash, :operation)",
         values,
     )
-    return int(cursor.lastrowid)
+    return int(cursor.lastrowid), operation
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ def verify(conn: sqlite3.Connection) -> AuditCheck:
     count = 0
     cursor = conn.execute(
         "SELECT seq, at, actor, action, entity, entity_id, application, before, after, reason, "
-        "prev_hash, hash FROM audit ORDER BY seq"
+        "prev_hash, hash, operation FROM audit ORDER BY seq"
     )
     names = [d[0] for d in cursor.description]
     for values in cursor:
@@ -74,7 +84,7 @@ def verify(conn: sqlite3.Connection) -> AuditCheck:
         if row["prev_hash"] != prev_hash:
             return AuditCheck(False, count, seq, "it does not link to the row before it")
         fields = {name: row[name] for name in _FIELDS}
-        if row_hash(prev_hash, fields) != row["hash"]:
+        if row_hash(prev_hash, fields, row["operation"]) != row["hash"]:
             return AuditCheck(False, count, seq, "its contents were changed after it was written")
         prev_hash = row["hash"]
         prev_seq = seq

@@ -235,6 +235,7 @@ def audit_event(row: dict) -> AuditEvent:
         before=row["before"],
         after=row["after"],
         reason=row["reason"],
+        operation=row.get("operation"),
     )
 
 

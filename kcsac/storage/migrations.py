@@ -355,6 +355,12 @@ def m008_attachments(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+def m009_audit_operation(db: sqlite_utils.Database) -> None:
+    """Each audit row names the operation (write transaction) that wrote it, so the
+    timeline groups an operation's rows exactly. Older rows keep NULL."""
+    db.execute("ALTER TABLE audit ADD COLUMN operation INTEGER")
+
+
 # In the order they apply; append only.
 STEPS = (
     m001_meta,
@@ -365,6 +371,7 @@ STEPS = (
     m006_search_one_letter_prefixes,
     m007_fee_assessments,
     m008_attachments,
+    m009_audit_operation,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

@@ -51,6 +51,7 @@ class Store(
         self.conn.isolation_level = None  # transactions only where write() opens them
         self.clock = clock
         self._savepoints = itertools.count(1)
+        self._operation: int | None = None  # of the open write transaction's audit rows
 
     @functools.cached_property
     def db(self) -> sqlite_utils.Database:
@@ -88,6 +89,7 @@ class Store(
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise self._write_error(exc) from exc
+        self._operation = None  # the first audit row of this transaction will name it
         try:
             yield self
         except sqlite3.DatabaseError as exc:
@@ -138,7 +140,7 @@ class Store(
     ) -> int:
         """Append one audit row (inside the caller's write transaction)."""
         with self.write():
-            return audit_chain.append(
+            seq, self._operation = audit_chain.append(
                 self.conn,
                 {
                     "at": self.clock(),
@@ -151,7 +153,9 @@ class Store(
                     "after": convert.to_json(after),
                     "reason": reason,
                 },
+                self._operation,
             )
+            return seq
 
     def quick_check(self) -> str:
         """'ok', or what SQLite found damaged (PRAGMA quick_check; ~0.4 s at 100,000

@@ -1,5 +1,6 @@
 """Grouping audit rows into timeline entries: one entry per operation, never two merged."""
 
+import dataclasses
 import json
 
 from kcsac.domain.records import AuditEvent
@@ -214,3 +215,28 @@ def test_the_tooltip_lines_are_capped_and_a_bad_row_does_not_break_the_entry():
     assert len(lines) == MAX_CHANGE_LINES
     assert lines[-1] == f"... {62 - MAX_CHANGE_LINES + 1} more lines in the audit trail"
     assert entry.new_status() is None
+
+
+def test_rows_that_name_their_operation_are_grouped_by_it_alone():
+    """Since m009 each row names its operation: grouping is exact, for any shape, and a
+    letter issued in a signing joins it though other files' rows came between."""
+    signed = dataclasses.replace(row(10, "approved (signed)"), operation=10)
+    letter = dataclasses.replace(row(14, "approval-letter issued", "document"), operation=10)
+    rendered = dataclasses.replace(
+        row(15, "approval-letter PDF rendered", "document"), operation=10
+    )
+    unknown = dataclasses.replace(row(16, "something new", "meter"), operation=16)
+    unknown2 = dataclasses.replace(row(17, "something else new", "reading"), operation=16)
+    paid = dataclasses.replace(row(18, "payment recorded", "payment"), operation=18)
+    legacy = [
+        row(3, "payment recorded", "payment"),
+        status_row(4, "fee payment recorded", "awaiting-fee", "in-review"),
+    ]
+    entries = group_timeline([*legacy, signed, letter, rendered, unknown, unknown2, paid])
+    assert actions(entries) == [
+        ["payment recorded", "fee payment recorded"],  # older rows: by the shapes
+        ["approved (signed)", "approval-letter issued", "approval-letter PDF rendered"],
+        ["something new", "something else new"],
+        ["payment recorded"],
+    ]
+    assert entries[1].action == "approved (signed)"

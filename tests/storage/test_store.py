@@ -301,3 +301,57 @@ def test_opening_an_up_to_date_database_does_not_load_sqlite_utils(db_path):
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "False"
+
+
+def test_the_rows_of_one_write_share_its_operation_number(store):
+    """Every audit row names the operation that wrote it (the seq of its first row), so the
+    timeline can group an operation's rows exactly; the number is in the hash chain."""
+    with store.write():
+        store.insert_account(ACME, "carl")
+        store.insert_account(dataclasses.replace(ACME, number="1000-02"), "carl")
+    store.insert_account(dataclasses.replace(ACME, number="1000-03"), "carl")
+    events = store.audit_events()
+    assert [e.operation for e in events] == [events[0].seq, events[0].seq, events[2].seq]
+    assert store.verify_audit().ok
+    store.conn.execute("DROP TRIGGER audit_no_update")
+    store.conn.execute("UPDATE audit SET operation = 1 WHERE seq = 3")  # regroup history
+    check = store.verify_audit()
+    assert not check.ok
+    assert check.broken_seq == 3
+
+
+def test_rows_written_before_operation_numbers_still_verify(db_path):
+    import sqlite_utils
+
+    old = sqlite_utils.Database(db_path)
+    migrations().apply(old, stop_before="m009_audit_operation")  # as kcsac 0.1 left it
+    old.close()
+    conn = sqlite3.connect(db_path)
+    from kcsac.storage import audit as audit_chain
+
+    fields = {
+        "at": "2026-06-01T10:00:00+00:00",
+        "actor": "carl",
+        "action": "account added",
+        "entity": "account",
+        "entity_id": "1000-01",
+        "application": None,
+        "before": "",
+        "after": "{}",
+        "reason": "",
+    }
+    digest = audit_chain.row_hash(audit_chain.GENESIS, fields)
+    conn.execute(
+        "INSERT INTO audit (at, actor, action, entity, entity_id, application, before, after, "
+        "reason, prev_hash, hash) VALUES (:at, :actor, :action, :entity, :entity_id, "
+        ":application, :before, :after, :reason, :prev, :hash)",
+        {**fields, "prev": audit_chain.GENESIS, "hash": digest},
+    )
+    conn.commit()
+    conn.close()
+    store = open_store(db_path)  # migrates to m009: the old row keeps no operation number
+    store.insert_account(ACME, "carl")
+    events = store.audit_events()
+    assert [e.operation for e in events] == [None, 2]
+    assert store.verify_audit().ok
+    store.close()
