@@ -4,18 +4,22 @@ Every row is checked first; with any bad row nothing is imported (unless skip_ba
 imports the good rows and hands back the bad ones). Re-importing the same file changes nothing.
 """
 
+import array
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
 import io
 import itertools
 import operator
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.records import Account, RecordError, User
@@ -211,9 +215,14 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
-# Above this many lines, every account number and stored period is read in one pass each
-# (a monthly file names most accounts); below it, only the accounts the file names.
+# Above this many lines, the file goes through the bulk path (_import_consumption_bulk):
+# every account number and the last stored period of every account read in one pass each
+# (a monthly file names most accounts), rows checked a batch at a time and held in a TEMP
+# table, not in memory. Below it, only the accounts the file names are read.
 _BULK_LINES = 2000
+# Rows the bulk path reads and checks at a time: big enough for the column-wise checks to
+# pay, small enough to keep memory flat.
+_BATCH = 10_000
 
 
 @contextlib.contextmanager
@@ -235,20 +244,20 @@ def import_consumption(
     """Water purchased per account and billing period (ccf), keyed by account + start."""
     require(actor, Permission.IMPORT, "import files")
     text = _read(path)
+    run = _import_consumption_bulk if text.count("\n") > _BULK_LINES else _import_consumption
     with _no_cycle_collection():
-        return _import_consumption(store, actor, path, text, today=today, skip_bad=skip_bad)
+        return run(store, actor, path, text, today=today, skip_bad=skip_bad)
 
 
 def _import_consumption(
     store: Store, actor: User, path: Path, text: str, *, today: dt.date, skip_bad: bool
 ) -> ImportResult:
+    """A small file: its rows and their accounts' stored periods, held in memory."""
     cols = CONSUMPTION_COLUMNS
     result = ImportResult(header=cols)
-    bulk = text.count("\n") > _BULK_LINES
     # (account, start ISO) -> (line, end ISO, ccf) of the first row with that key
     good: dict[tuple[str, str], tuple[int, str, Decimal]] = {}
     known: dict[str, bool] = {}
-    all_accounts = store.account_numbers() if bulk else None
     # A file repeats a few dates many times: each text is parsed once (date, ISO text).
     dates: dict[str, tuple[dt.date | None, str]] = {}
     bad = result.bad
@@ -256,27 +265,16 @@ def _import_consumption(
     by_account: dict[str, list[tuple[int, str, str, Decimal, list]]] = {}
     for line, values, cells in _values(path, text, cols, result):
         if values is None:
-            bad.append(_width_problem(line, cols, cells, len(cols)))
+            bad.append(_width_problem(line, cols, cells, len(result.header)))
             continue
-        account, start_text, end_text, ccf_text = values
+        account = values[0]
         exists = known.get(account)
         if exists is None:
-            exists = known[account] = (
-                account in all_accounts
-                if all_accounts is not None
-                else store.find_account(account) is not None
-            )
-        start, start_iso = dates.get(start_text) or _parsed(dates, start_text)
-        end, end_iso = dates.get(end_text) or _parsed(dates, end_text)
-        try:
-            ccf = Decimal(ccf_text)
-            ccf_ok = ccf.is_finite() and ccf >= 0
-        except InvalidOperation:
-            ccf_ok = False
-        if not (exists and ccf_ok and start and end and start <= end <= today):
-            # The rare bad row: every problem it has, in the order of its columns' checks.
-            bad.extend(_row_problems(line, cells, values, exists, start, end, ccf_ok, today))
+            exists = known[account] = store.find_account(account) is not None
+        checked = _checked(line, values, cells, exists, dates, today, bad)
+        if checked is None:
             continue
+        start_iso, end_iso, ccf = checked
         key = (account, start_iso)
         found = good.get(key)
         if found is None:
@@ -286,38 +284,17 @@ def _import_consumption(
                 items = by_account[account] = []
             items.append((line, start_iso, end_iso, ccf, cells))
         elif found[1:] != (end_iso, ccf):
-            bad.append(
-                _bad(
-                    line,
-                    cols,
-                    "period_start",
-                    f"this period of {account} is also on line {found[0]} with different values",
-                    cells,
-                )
-            )
+            bad.append(_conflict(line, account, found[0], cells))
     overlaps: dict[str, list[BadRow]] = {}
     new: list[tuple[int, tuple[str, str, str, str]]] = []  # (line, row as stored)
     changed: list[tuple[int, tuple[str, str, str, str]]] = []
     unchanged: list[int] = []
-    for account, stored in _stored(store, by_account, bulk):
-        items = by_account[account]
-        if _all_after(items, stored):  # the usual monthly file: nothing to compare
-            new.extend(
-                (line, (account, start, end, str(ccf))) for line, start, end, ccf, _ in items
-            )
-            continue
-        found = _overlaps(account, items, stored)
+    for account in by_account:
+        found, *sorts = _compare(account, by_account[account], store.stored_consumption(account))
         if found:
             overlaps[account] = found
-        for line, start, end, ccf, _cells in items:
-            row = (account, start, end, str(ccf))  # as put_consumption stores it
-            old = stored.get(start)
-            if old is None:
-                new.append((line, row))
-            elif old == row[2:]:
-                unchanged.append(line)
-            else:
-                changed.append((line, row))
+        for kept, more in zip((new, changed, unchanged), sorts, strict=True):
+            kept.extend(more)
     for account in by_account:  # in the file's order, as they were always reported
         result.bad.extend(overlaps.get(account, ()))
     if result.bad and not skip_bad:
@@ -329,21 +306,472 @@ def _import_consumption(
         store.replace_consumption(added + replaced)
         result.added, result.changed = len(added), len(replaced)
         result.unchanged = sum(1 for line in unchanged if line not in bad_lines)
-        if added or replaced:
-            store.audit(
-                actor.login,
-                "consumption imported",
-                "consumption",
-                path.name,
-                after={
-                    "added": len(added),
-                    "changed": len(replaced),
-                    "file": path.name,
-                    "sha256": _digest(text),
-                },
-            )
+        _audit_consumption(store, actor, path, result, _digest(text))
     result.imported = True
     return result
+
+
+def _checked(
+    line: int,
+    values: tuple[str, ...],
+    cells: list,
+    exists: bool,
+    dates: dict,
+    today: dt.date,
+    bad: list[BadRow],
+) -> tuple[str, str, Decimal] | None:
+    """(start ISO, end ISO, ccf) of a good row; None for a bad one, its problems added to
+    `bad`. `dates` caches each date text parsed (a file repeats a few dates many times)."""
+    _account, start_text, end_text, ccf_text = values
+    start, start_iso = dates.get(start_text) or _parsed(dates, start_text)
+    end, end_iso = dates.get(end_text) or _parsed(dates, end_text)
+    try:
+        ccf = Decimal(ccf_text)
+        ccf_ok = ccf.is_finite() and ccf >= 0
+    except InvalidOperation:
+        ccf_ok = False
+    if not (exists and ccf_ok and start and end and start <= end <= today):
+        # The rare bad row: every problem it has, in the order of its columns' checks.
+        bad.extend(_row_problems(line, cells, values, exists, start, end, ccf_ok, today))
+        return None
+    return start_iso, end_iso, ccf
+
+
+def _conflict(line: int, account: str, first_line: int, cells) -> BadRow:
+    return _bad(
+        line,
+        CONSUMPTION_COLUMNS,
+        "period_start",
+        f"this period of {account} is also on line {first_line} with different values",
+        cells,
+    )
+
+
+def _compare(
+    account: str, items: list, stored: dict[str, tuple[str, str]]
+) -> tuple[list[BadRow], list[tuple[int, tuple]], list[tuple[int, tuple]], list[int]]:
+    """One account's good rows (line, start ISO, end ISO, ccf, cells) against its stored
+    periods: (overlaps, new and changed (line, row as stored), unchanged lines)."""
+    if _all_after(items, stored):  # the usual monthly file: nothing to compare
+        return [], [(line, (account, s, e, str(ccf))) for line, s, e, ccf, _ in items], [], []
+    new, changed, unchanged = [], [], []
+    for line, start, end, ccf, _cells in items:
+        row = (account, start, end, str(ccf))  # as put_consumption stores it
+        old = stored.get(start)
+        if old is None:
+            new.append((line, row))
+        elif old == row[2:]:
+            unchanged.append(line)
+        else:
+            changed.append((line, row))
+    return _overlaps(account, items, stored), new, changed, unchanged
+
+
+def _audit_consumption(
+    store: Store, actor: User, path: Path, result: ImportResult, digest: str
+) -> None:
+    if result.added or result.changed:
+        store.audit(
+            actor.login,
+            "consumption imported",
+            "consumption",
+            path.name,
+            after={
+                "added": result.added,
+                "changed": result.changed,
+                "file": path.name,
+                "sha256": digest,
+            },
+        )
+
+
+# --- the bulk path: a chunk of the file at a time, checked column-wise, held in SQLite ---
+
+# A ccf that str(Decimal(text)) writes unchanged: no sign, no leading zero, no exponent,
+# and not so small that str() would switch to an exponent (0.0000001 is 1E-7).
+_CCF = r"(?!0\.000000[0-9])(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
+# Per column of a row the quick path takes as it is: no quotes, no spaces around values.
+_QUICK_CELLS = {
+    "account": r'([^\s,"\\\x00-\x1f]+)',  # and nothing JSON would have to escape
+    "period_start": r"([0-9]{4}-[0-9]{2}-[0-9]{2})",
+    "period_end": r"([0-9]{4}-[0-9]{2}-[0-9]{2})",
+    "ccf": rf"({_CCF})",
+}
+_OTHER_CELL = r'[^,\r\n"]*'
+# About _BATCH lines of a usual file: big enough for the column-wise checks to pay, small
+# enough to keep memory flat.
+_CHUNK_CHARS = 400_000
+
+
+def _import_consumption_bulk(
+    store: Store, actor: User, path: Path, text: str, *, today: dt.date, skip_bad: bool
+) -> ImportResult:
+    """A large file, a chunk at a time: every row checked before anything is written, as
+    on the small path, with the same messages in the same order, but only a chunk of rows
+    in memory.
+
+    A chunk whose every line is a plain good row (the usual case) is split by one regular
+    expression and checked a column at a time in C (sets, map); any other chunk row by row
+    as on the small path. Good rows go to TEMP tables. An account whose new periods follow
+    one another and its last stored one needs no other check; the others are compared in
+    full afterwards, their rows read back."""
+    cols = CONSUMPTION_COLUMNS
+    result = ImportResult(header=cols)
+    digest = _digest(text)
+    reader = csv.reader(_lines(text))
+    pick, width = _header(path, reader, cols, result)
+    header_lines = reader.line_num
+    body = sum(map(len, itertools.islice(_lines(text), header_lines)))  # where rows start
+    checks = _BatchChecks(store.account_numbers(), today, pick, width)
+    last_end, stored_overlapping = store.last_consumption_periods()
+    order = _Order(last_end, keep_seen=bool(stored_overlapping))
+    row_bad: list[BadRow] = []  # problems of single rows, in line order
+    with store.consumption_staging() as staging:
+        for good in _good_rows(path, text, body, header_lines + 1, checks, row_bad):
+            order.add(good.accounts, good.starts, good.ends)
+            if good.plain is not None:
+                staging.add_plain(good.first, good.plain)
+            else:
+                staging.add_rows(good.rows)
+        staging.added()
+        # Accounts to compare in full: periods out of order, repeated or overlapping in the
+        # file, not after the last stored one, or stored periods overlapping one another.
+        full = order.irregular | (stored_overlapping & order.seen)
+        compared = _compare_staged(store, staging, full)
+        fill = {b.line for b in compared.conflicts} | {
+            b.line for _first, found in compared.overlaps for b in found
+        }
+        cells = _cells_of(path, text, fill - {0}) if fill else {}
+        result.bad = sorted(row_bad + _with_cells(compared.conflicts, cells), key=_line)
+        for _first, found in sorted(compared.overlaps, key=operator.itemgetter(0)):
+            result.bad.extend(_with_cells(found, cells))  # by the account's first line
+        if result.bad and not skip_bad:
+            return result
+        staging.keep(compared.keep)
+        with store.write():
+            staging.write()
+            result.added = staging.count - compared.rows + compared.added
+            result.changed, result.unchanged = compared.changed, compared.unchanged
+            _audit_consumption(store, actor, path, result, digest)
+    result.imported = True
+    return result
+
+
+class _Good(NamedTuple):
+    """The good rows of a chunk of the file, their accounts, starts and ends as columns."""
+
+    accounts: list[str]
+    starts: list[str]
+    ends: list[str]
+    first: int = 0  # with `plain`: the line of the first
+    plain: list[str] | None = None  # "account,start,end,ccf" of consecutive lines
+    rows: list[tuple] | None = None  # or (line, account, start, end, ccf) each
+
+
+def _good_rows(
+    path: Path, text: str, start: int, line: int, checks: "_BatchChecks", bad: list[BadRow]
+) -> Iterator[_Good]:
+    """The good rows of `text` from `start` (line `line`), a chunk at a time; the problems
+    of bad rows added to `bad`."""
+    if text.find('"', start) >= 0:  # quoted cells may hold line breaks: csv throughout
+        reader = csv.reader(_lines(text, start))
+        for lines, rows in _batches(path, reader, line - 1):
+            yield checks.rows(lines, rows, bad)
+        return
+    while start < len(text):
+        end = text.find("\n", start + _CHUNK_CHARS) + 1 or len(text)
+        chunk = text[start:end]
+        good = checks.quick(chunk, line)
+        if good is not None:
+            yield good
+            line += len(good.plain)
+        else:  # some line is not a plain good row: row by row (no quotes: a line each)
+            reader = csv.reader(_lines(chunk))
+            for lines, cells in _batches(path, reader, line - 1):
+                yield checks.rows(lines, cells, bad)
+            line += reader.line_num
+        start = end
+
+
+def _line(bad: BadRow) -> int:
+    return bad.line
+
+
+@dataclass
+class _Compared:
+    """What the full comparison of some accounts found (see _compare_staged)."""
+
+    rows: int = 0  # their rows staged
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    keep: array.array = field(default_factory=lambda: array.array("q"))  # lines to write
+    conflicts: list[BadRow] = field(default_factory=list)  # same key, other values
+    overlaps: list[tuple[int, list[BadRow]]] = field(default_factory=list)  # (first line, ...)
+
+
+def _compare_staged(store: Store, staging, accounts: set[str]) -> _Compared:
+    """The small path's duplicate, overlap and stored-period checks for `accounts`, one
+    account at a time from the TEMP tables, with its stored periods; BadRows without cells."""
+    done = _Compared()
+    if not accounts:
+        return done
+    groups = staging.grouped(accounts)
+    for account, rows, stored in _with_stored(store, groups, many=len(accounts) > 1000):
+        done.rows += len(rows)
+        first: dict[str, tuple[int, str, Decimal]] = {}
+        items = []
+        for line, start, end, ccf_text in rows:
+            ccf = Decimal(ccf_text)
+            found = first.get(start)
+            if found is None:
+                first[start] = (line, end, ccf)
+                items.append((line, start, end, ccf, ()))
+            elif found[1:] != (end, ccf):
+                done.conflicts.append(_conflict(line, account, found[0], ()))
+        overlaps, new, changed, unchanged = _compare(account, items, stored)
+        bad_lines = {b.line for b in overlaps}  # of all bad rows, only these are its items
+        if overlaps:
+            done.overlaps.append((rows[0][0], overlaps))
+        added = [line for line, _row in new if line not in bad_lines]
+        replaced = [line for line, _row in changed if line not in bad_lines]
+        done.keep.extend(added)
+        done.keep.extend(replaced)
+        done.added += len(added)
+        done.changed += len(replaced)
+        done.unchanged += sum(1 for line in unchanged if line not in bad_lines)
+    return done
+
+
+def _with_stored(store: Store, groups, *, many: bool):
+    """(account, its staged rows, its stored periods) for each (account, rows) of `groups`
+    (in account order): one query per account, or for many accounts one pass over the
+    table in the same order."""
+    if not many:
+        for account, rows in groups:
+            yield account, rows, store.stored_consumption(account)
+        return
+    stored = store.all_stored_consumption()
+    current = next(stored, None)
+    for account, rows in groups:
+        # Python orders str as SQLite's BINARY collation orders their UTF-8 bytes.
+        while current is not None and current[0] < account:
+            current = next(stored, None)
+        found = current is not None and current[0] == account
+        yield account, rows, current[1] if found else {}
+
+
+def _cells_of(path: Path, text: str, lines: set[int]) -> dict[int, tuple[str, ...]]:
+    """The cells of the rows starting on `lines` (for the messages of the few bad rows
+    found after their cells were let go): one more pass over the file, up to the last."""
+    found: dict[int, tuple[str, ...]] = {}
+    last = max(lines, default=0)
+    for line, _, cells in _values(path, text, CONSUMPTION_COLUMNS, ImportResult()):
+        if line in lines:
+            found[line] = tuple(cells)
+        if line >= last:
+            break
+    return found
+
+
+def _with_cells(bad: list[BadRow], cells: dict[int, tuple[str, ...]]) -> list[BadRow]:
+    return [dataclasses.replace(b, cells=cells[b.line]) if b.line else b for b in bad]
+
+
+_ACCOUNT, _START, _END = (operator.itemgetter(i) for i in range(3))
+_COLUMNS = [operator.itemgetter(i) for i in range(5)]
+
+
+class _Order:
+    """Which accounts' new periods do not simply follow one another and the account's last
+    stored period (the accounts _all_after would refuse), tracked as rows arrive."""
+
+    def __init__(self, last_end: dict[str, str], *, keep_seen: bool) -> None:
+        self.last = last_end  # account -> end of its latest period so far (ISO)
+        self.keep_seen = keep_seen
+        self.seen: set[str] = set()  # the accounts of the file, if keep_seen
+        self.irregular: set[str] = set()
+
+    def add(self, accounts: list[str], starts: list[str], ends: list[str]) -> None:
+        """Good rows' accounts, starts and ends (ISO) in file order."""
+        last = self.last
+        new_ends = dict(zip(accounts, ends, strict=True))
+        if len(new_ends) == len(accounts):
+            # Each account once (a month's file): compare a column at a time.
+            before = map(last.get, accounts, itertools.repeat(""))
+            if any(map(operator.le, starts, before)):
+                self.irregular.update(
+                    a for a, s in zip(accounts, starts, strict=True) if s <= last.get(a, "")
+                )
+            last.update(new_ends)
+        else:
+            for account, start, end in zip(accounts, starts, ends, strict=True):
+                before = last.get(account)
+                if before is not None and start <= before:
+                    self.irregular.add(account)
+                last[account] = end
+        if self.keep_seen:
+            self.seen.update(new_ends)
+
+
+class _BatchChecks:
+    """The small path's per-row checks, for a chunk at once when every row passes."""
+
+    def __init__(
+        self, accounts: set[str], today: dt.date, pick: Callable | None, width: int
+    ) -> None:
+        self.accounts = accounts
+        self.today = today
+        self.today_iso = today.isoformat()
+        self.pick, self.width = pick, width
+        at = list(range(4) if pick is None else pick(range(width)))  # each column's cell
+        cells = [_OTHER_CELL] * width
+        for column, where in zip(CONSUMPTION_COLUMNS, at, strict=True):
+            cells[where] = _QUICK_CELLS[column]
+        self.pattern = re.compile("^" + ",".join(cells) + r"\r?$", re.MULTILINE)
+        # The pattern's groups come in the header's order; this puts them in ours.
+        group = [sorted(at).index(a) for a in at]
+        self.reorder = None if group == [0, 1, 2, 3] else operator.itemgetter(*group)
+        self.iso_days: set[str] = set()  # texts seen that are dates written YYYY-MM-DD
+        self.dates: dict[str, tuple[dt.date | None, str]] = {}  # for the row-by-row checks
+
+    def quick(self, chunk: str, line: int) -> _Good | None:
+        """The rows of `chunk` (from line `line`) when every line is a plain good row;
+        None when any is not (bad, blank, quoted, spaces around a value...)."""
+        rows = self.pattern.findall(chunk)
+        if len(rows) != chunk.count("\n") + (not chunk.endswith("\n")) or not rows:
+            return None
+        if self.reorder is not None:
+            rows = list(map(self.reorder, rows))
+        accounts, starts, ends = (list(map(get, rows)) for get in (_ACCOUNT, _START, _END))
+        if not self.accounts.issuperset(accounts):
+            return None
+        days = set(starts)
+        days.update(ends)
+        if not days <= self.iso_days:
+            for text in days - self.iso_days:
+                day = _date(text)
+                if day is None or day.isoformat() != text:
+                    return None
+                self.iso_days.add(text)
+        if any(map(operator.gt, starts, ends)) or max(ends) > self.today_iso:
+            return None
+        # Each line is "account,start,end,ccf" already when the header is just those.
+        plain = chunk.splitlines() if self.pick is None else list(map(",".join, rows))
+        return _Good(accounts, starts, ends, line, plain)
+
+    def rows(self, lines, rows, bad: list[BadRow]) -> _Good:
+        """The good rows, checked one at a time as on the small path; the problems of the
+        others added to `bad`."""
+        good = []
+        pick, width = self.pick, self.width
+        for line, cells in zip(lines, rows, strict=True):
+            if len(cells) != width:
+                if any(c.strip() for c in cells):  # blank lines are not rows
+                    bad.append(_width_problem(line, CONSUMPTION_COLUMNS, cells, width))
+                continue
+            values = tuple(map(str.strip, cells if pick is None else pick(cells)))
+            if not any(values) and not any(c.strip() for c in cells):
+                continue  # blank lines are not rows
+            exists = values[0] in self.accounts
+            checked = _checked(line, values, cells, exists, self.dates, self.today, bad)
+            if checked is not None:
+                good.append((line, values[0], checked[0], checked[1], str(checked[2])))
+        accounts, starts, ends = (list(map(get, good)) for get in _COLUMNS[1:4])
+        return _Good(accounts, starts, ends, rows=good)
+
+
+def _batches(path: Path, reader, before: int) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+    """(first line of each row, rows) for up to _BATCH rows at a time from a csv reader
+    whose first line is the one after line `before`."""
+    line = before + 1  # where the next row starts
+    while True:
+        rows: list[list[str]] = []
+        ends: list[int] = []  # the reader's last line of each row
+        add_row, add_end = rows.append, ends.append
+        try:
+            for cells in itertools.islice(reader, _BATCH):
+                add_row(cells)
+                add_end(reader.line_num)
+        except csv.Error as exc:
+            where = before + ends[-1] + 1 if ends else line
+            raise ImportFileError(f"{path}: line {where}: {exc}") from None
+        if not rows:
+            return
+        if before + ends[-1] - line + 1 == len(rows):  # a line each: no quoted line breaks
+            yield range(line, line + len(rows)), rows
+        else:
+            yield [line, *(before + end + 1 for end in ends[:-1])], rows
+        line = before + ends[-1] + 1
+
+
+# Line breaks str.splitlines knows and io.StringIO(newline="") (and so csv) does not.
+_ODD_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_CHUNK = 1 << 20
+
+
+def _lines(text: str, start: int = 0) -> Iterator[str]:
+    """The lines of `text` from `start`, ends kept, as io.StringIO(text, newline="") gives
+    them, a megabyte at a time: StringIO would first copy all of it at 4 bytes a character."""
+    size = len(text)
+    while start < size:
+        end = text.find("\n", start + _CHUNK) + 1 or size
+        chunk = text[start:end]
+        if _ODD_BREAKS.search(chunk):
+            yield from io.StringIO(chunk, newline="")
+        else:
+            yield from chunk.splitlines(keepends=True)
+        start = end
+
+
+def _header(path: Path, reader, columns: tuple[str, ...], result: ImportResult):
+    """Reads and checks the header; (a function picking `columns` from a row's cells, or
+    None when the header is exactly `columns`; the header's width)."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError(
+            f"{path}: is empty; expected the header {','.join(columns)}"
+        ) from None
+    except csv.Error as exc:
+        raise ImportFileError(f"{path}: line 1: {exc}") from None
+    result.header = tuple(header)
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise ImportFileError(
+            f"{path}: line 1: the header lacks {', '.join(missing)}; expected "
+            f"{','.join(columns)} (found {','.join(header)})"
+        )
+    where = [names.index(c) for c in columns]
+    pick = None if where == list(range(len(header))) else operator.itemgetter(*where)
+    return pick, len(header)
+
+
+def _values(
+    path: Path, text: str, columns: tuple[str, ...], result: ImportResult
+) -> Iterator[tuple[int, tuple[str, ...] | None, list]]:
+    """(first line, the columns' stripped cells in `columns` order or None when the row is
+    not as wide as the header, cells) for each data row: _rows without a dict per row."""
+    reader = csv.reader(_lines(text))
+    pick, width = _header(path, reader, columns, result)
+    line = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportFileError(f"{path}: line {line}: {exc}") from None
+        first_line, line = line, reader.line_num + 1
+        if len(cells) != width:
+            if any(c.strip() for c in cells):  # blank lines are not rows
+                yield first_line, None, cells
+            continue
+        values = tuple(map(str.strip, cells if pick is None else pick(cells)))
+        if not any(values) and not any(c.strip() for c in cells):
+            continue  # blank lines are not rows
+        yield first_line, values, cells
 
 
 def _row_problems(
@@ -410,68 +838,6 @@ def _parsed(dates: dict, text: str) -> tuple[dt.date | None, str]:
     day = _date(text)
     dates[text] = found = (day, day.isoformat() if day else "")
     return found
-
-
-def _values(
-    path: Path, text: str, columns: tuple[str, ...], result: ImportResult
-) -> Iterator[tuple[int, tuple[str, ...] | None, list]]:
-    """(first line, the columns' stripped cells in `columns` order or None when the row is
-    not as wide as the header, cells) for each data row: _rows without a dict per row."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError(
-            f"{path}: is empty; expected the header {','.join(columns)}"
-        ) from None
-    except csv.Error as exc:
-        raise ImportFileError(f"{path}: line 1: {exc}") from None
-    result.header = tuple(header)
-    names = [h.strip().lower() for h in header]
-    missing = [c for c in columns if c not in names]
-    if missing:
-        raise ImportFileError(
-            f"{path}: line 1: the header lacks {', '.join(missing)}; expected "
-            f"{','.join(columns)} (found {','.join(header)})"
-        )
-    pick = operator.itemgetter(*(names.index(c) for c in columns))
-    width = len(header)
-    line = reader.line_num + 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ImportFileError(f"{path}: line {line}: {exc}") from None
-        first_line, line = line, reader.line_num + 1
-        if len(cells) != width:
-            if any(c.strip() for c in cells):  # blank lines are not rows
-                yield first_line, None, cells
-            continue
-        values = tuple(map(str.strip, pick(cells)))
-        if not any(values) and not any(c.strip() for c in cells):
-            continue  # blank lines are not rows
-        yield first_line, values, cells
-
-
-def _stored(
-    store: Store, by_account: dict, bulk: bool
-) -> Iterator[tuple[str, dict[str, tuple[str, str]]]]:
-    """(account, {start: (end, ccf)} of its stored periods) for each account of the file:
-    one pass over the table for a large file, one query per account for a small one."""
-    if not bulk:
-        for account in by_account:
-            yield account, store.stored_consumption(account)
-        return
-    seen = set()
-    for account, periods in store.all_stored_consumption():
-        if account in by_account:
-            seen.add(account)
-            yield account, periods
-    for account in by_account:
-        if account not in seen:
-            yield account, {}
 
 
 def _all_after(items: list, stored: dict[str, tuple[str, str]]) -> bool:

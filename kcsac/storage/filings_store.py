@@ -1,5 +1,6 @@
 """Store methods for payments, reviews, meters, readings and consumption periods."""
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -13,7 +14,7 @@ from kcsac.domain.records import (
     Reading,
     Review,
 )
-from kcsac.storage import convert
+from kcsac.storage import consumption_store, convert
 from kcsac.storage.errors import Duplicate, NotFound
 
 
@@ -300,6 +301,16 @@ class FilingsMixin:
             periods[start] = (end, ccf)
         if current is not None:
             yield current, periods
+
+    def last_consumption_periods(self) -> tuple[dict[str, str], set[str]]:
+        """({account: end of its latest-starting period}, {accounts whose stored periods
+        overlap}) for every account with periods (for a file naming most accounts)."""
+        return consumption_store.last_periods(self.conn)
+
+    def consumption_staging(self) -> contextlib.AbstractContextManager:
+        """TEMP tables holding a large import's checked rows until they are written
+        (consumption_store.ConsumptionStaging), dropped at the end of the block."""
+        return consumption_store.staging(self.conn)
 
     def replace_consumption(self, rows: list[tuple[str, str, str, str]]) -> None:
         """Insert or replace (account, period_start, period_end, ccf) rows, ISO dates and
