@@ -224,6 +224,22 @@ def test_a_known_account_fills_itself_in(qtbot, wizard, store, desk):
     assert "Known account" in page.intro_label.text()
 
 
+def test_a_fee_the_ordinance_does_not_set_is_told_apart_from_a_date_without_a_table():
+    """fee_text (the category and submit pages): a nonresident ownership change has no fee in
+    the ordinance; a date before the first table has no fee in kcsac."""
+    from kcsac.domain.fees import application_fee
+    from kcsac.ui.wizard.category_page import fee_text
+
+    unset = application_fee(
+        Category.OWNERSHIP_CHANGE, CustomerClass.NONRESIDENT_DIRECT, dt.date(2026, 8, 3)
+    )
+    amount, citation = fee_text(unset)
+    assert amount == "Not set by ordinance"
+    assert "does not invent one" in citation
+    early = application_fee(Category.CAR_WASH, CustomerClass.RESIDENT, dt.date(2026, 4, 20))
+    assert fee_text(early)[0] == "No fee in kcsac for this date"
+
+
 def test_bad_detail_values_are_named(qtbot, wizard):
     fill_account(qtbot, wizard)
     click(qtbot, next_button(wizard))
@@ -253,7 +269,9 @@ def test_ownership_change_is_not_offered_and_the_note_says_where_it_is(qtbot, wi
     assert combo.findText("Ownership change") == -1
     assert page.ownership_note_label.isVisible()
     assert page.ownership_note_label.text() == OWNERSHIP_NOTE
-    assert "select the approved credit on the desk" in OWNERSHIP_NOTE
+    assert "Select the approved credit on the desk" in OWNERSHIP_NOTE
+    note = page.ownership_note_label
+    assert note.fontMetrics().horizontalAdvance(note.text()) <= note.width(), "one line"
     assert page.messages.text("category") == "", "a note, not a message: nothing is wrong"
 
 

@@ -30,7 +30,11 @@ NO_TABLE = "No fee in kcsac for this date"
 DESK_OWNERSHIP = (
     "select the approved credit on the desk and use Decision > Ownership change… (Ctrl+Shift+O)"
 )
-OWNERSHIP_NOTE = f"Ownership change? It is not filed here: {DESK_OWNERSHIP}."
+# One line across the page: where an ownership change is recorded instead of here.
+OWNERSHIP_NOTE = (
+    "Ownership change? Select the approved credit on the desk: "
+    "Decision > Ownership change… (Ctrl+Shift+O)"
+)
 OWNERSHIP_DRAFT = (
     "This draft is an ownership change, which is not filed here (it needs the transfer date "
     f"and the checks of the approved credit). Close it, withdraw it (Application > Withdraw…, "
