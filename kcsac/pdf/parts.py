@@ -4,6 +4,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -102,8 +103,9 @@ class TextTable(Table):
 
     reportlab's Table draws each text cell with its own text object (font, colour and
     position set again every time); a 12-period schedule has some 200 cells, and that was
-    the larger part of its time. Cells that are flowables (wrapped paragraphs), or that use
-    alignments other than left/right at the top, are drawn by Table as usual.
+    the larger part of its time. Single-style paragraphs (headers over two lines) become
+    lines of the same text object too. Other flowables, and cells aligned other than
+    left/right at the top, are drawn by Table as usual.
     """
 
     _texts: list | None = None
@@ -134,8 +136,6 @@ class TextTable(Table):
         style = cellstyle
         if (
             self._texts is None
-            or not isinstance(cellval, str)
-            or "\n" in cellval
             or style.alignment not in ("LEFT", "RIGHT")
             or style.valign != "TOP"
             or style.href
@@ -143,6 +143,15 @@ class TextTable(Table):
             or style.direction
             or style.shaping
         ):
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        if isinstance(cellval, tuple | list) and len(cellval) == 1:
+            cellval = cellval[0]  # how Table keeps a flowable cell
+        if isinstance(cellval, Paragraph):
+            if style.alignment != "LEFT" or not self._paragraph_lines(cellval, style, pos, size):
+                super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        if not isinstance(cellval, str) or "\n" in cellval:
             super()._drawCell(cellval, cellstyle, pos, size)
             return
         col_x, row_y = pos
@@ -156,6 +165,39 @@ class TextTable(Table):
         self._texts.append(
             (style.fontname, style.fontsize, style.leading, style.color, x, y, cellval)
         )
+
+    def _paragraph_lines(self, cell: Paragraph, style, pos, size) -> bool:
+        """A wrapped single-style paragraph cell (a header that takes two lines) as lines of
+        the table's text object, where Table and Paragraph would draw them; False when the
+        paragraph is anything else (then Table draws it)."""
+        lines = getattr(cell, "blPara", None)
+        para_style = cell.style
+        if (
+            lines is None
+            or lines.kind != 0
+            or cell.bulletText
+            or para_style.alignment not in (TA_LEFT, TA_RIGHT)
+            or para_style.leftIndent
+            or para_style.rightIndent
+            or para_style.firstLineIndent
+            or any(free < -1e-8 for free, _words in lines.lines)  # spaces shrunk: Tw
+        ):
+            return False
+        col_x, row_y = pos
+        _width, height = size
+        x = col_x + style.leftPadding
+        font, font_size, leading = lines.fontName, lines.fontSize, para_style.leading
+        # Table puts the paragraph's top at the top padding; Paragraph puts its first
+        # baseline one font size below its top, right-aligned lines their free width in.
+        y = row_y + height - style.topPadding - font_size
+        right = para_style.alignment == TA_RIGHT
+        for free, words in lines.lines:
+            line_x = x + free if right else x
+            self._texts.append(
+                (font, font_size, leading, lines.textColor, line_x, y, " ".join(words))
+            )
+            y -= leading
+        return True
 
 
 def fitting(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
