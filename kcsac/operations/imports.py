@@ -401,6 +401,9 @@ _OTHER_CELL = r'[^,\r\n"]*'
 # About _BATCH lines of a usual file: big enough for the column-wise checks to pay, small
 # enough to keep memory flat.
 _CHUNK_CHARS = 400_000
+# Above this many accounts to compare in full (a file imported again, say), their stored
+# periods are read in one pass over the table rather than one query each.
+_MANY_ACCOUNTS = 1000
 
 
 def _import_consumption_bulk(
@@ -422,10 +425,10 @@ def _import_consumption_bulk(
     pick, width = _header(path, reader, cols, result)
     header_lines = reader.line_num
     body = sum(map(len, itertools.islice(_lines(text), header_lines)))  # where rows start
+    stored_last = store.last_consumption_periods()  # read meanwhile, on the other core
     checks = _BatchChecks(store.account_numbers(), today, pick, width)
-    last_end, stored_overlapping = store.last_consumption_periods()
-    order = _Order(last_end, keep_seen=bool(stored_overlapping))
     row_bad: list[BadRow] = []  # problems of single rows, in line order
+    order = _Order()
     with store.consumption_staging() as staging:
         for good in _good_rows(path, text, body, header_lines + 1, checks, row_bad):
             order.add(good.accounts, good.starts, good.ends)
@@ -436,7 +439,7 @@ def _import_consumption_bulk(
         staging.added()
         # Accounts to compare in full: periods out of order, repeated or overlapping in the
         # file, not after the last stored one, or stored periods overlapping one another.
-        full = order.irregular | (stored_overlapping & order.seen)
+        full = order.irregular | order.not_after(*stored_last())
         compared = _compare_staged(store, staging, full)
         fill = {b.line for b in compared.conflicts} | {
             b.line for _first, found in compared.overlaps for b in found
@@ -517,7 +520,8 @@ def _compare_staged(store: Store, staging, accounts: set[str]) -> _Compared:
     if not accounts:
         return done
     groups = staging.grouped(accounts)
-    for account, rows, stored in _with_stored(store, groups, many=len(accounts) > 1000):
+    many = len(accounts) > _MANY_ACCOUNTS
+    for account, rows, stored in _with_stored(store, groups, many=many):
         done.rows += len(rows)
         first: dict[str, tuple[int, str, Decimal]] = {}
         items = []
@@ -586,32 +590,43 @@ class _Order:
     """Which accounts' new periods do not simply follow one another and the account's last
     stored period (the accounts _all_after would refuse), tracked as rows arrive."""
 
-    def __init__(self, last_end: dict[str, str], *, keep_seen: bool) -> None:
-        self.last = last_end  # account -> end of its latest period so far (ISO)
-        self.keep_seen = keep_seen
-        self.seen: set[str] = set()  # the accounts of the file, if keep_seen
-        self.irregular: set[str] = set()
+    def __init__(self) -> None:
+        self.first: dict[str, str] = {}  # account -> start of its first period in the file
+        self.last: dict[str, str] = {}  # account -> end of its latest period so far
+        self.irregular: set[str] = set()  # periods out of order, repeated or overlapping
 
     def add(self, accounts: list[str], starts: list[str], ends: list[str]) -> None:
         """Good rows' accounts, starts and ends (ISO) in file order."""
         last = self.last
         new_ends = dict(zip(accounts, ends, strict=True))
         if len(new_ends) == len(accounts):
-            # Each account once (a month's file): compare a column at a time.
-            before = map(last.get, accounts, itertools.repeat(""))
+            # Each account once (a month's file): a column at a time. "" for an account
+            # not seen before: no start is before it.
+            before = list(map(last.get, accounts, itertools.repeat("")))
             if any(map(operator.le, starts, before)):
                 self.irregular.update(
-                    a for a, s in zip(accounts, starts, strict=True) if s <= last.get(a, "")
+                    a for a, s, b in zip(accounts, starts, before, strict=True) if s <= b
                 )
+            self.first.update(
+                itertools.compress(zip(accounts, starts, strict=True), map(operator.not_, before))
+            )
             last.update(new_ends)
         else:
+            first = self.first
             for account, start, end in zip(accounts, starts, ends, strict=True):
                 before = last.get(account)
-                if before is not None and start <= before:
+                if before is None:
+                    first[account] = start
+                elif start <= before:
                     self.irregular.add(account)
                 last[account] = end
-        if self.keep_seen:
-            self.seen.update(new_ends)
+
+    def not_after(self, stored_last: dict[str, str], stored_overlapping: set[str]) -> set[str]:
+        """The accounts of the file whose first period does not start after their last
+        stored one, or whose stored periods overlap one another."""
+        found = {a for a in stored_overlapping if a in self.first}
+        found.update(a for a, start in self.first.items() if start <= stored_last.get(a, ""))
+        return found
 
 
 class _BatchChecks:
@@ -646,15 +661,17 @@ class _BatchChecks:
         accounts, starts, ends = (list(map(get, rows)) for get in (_ACCOUNT, _START, _END))
         if not self.accounts.issuperset(accounts):
             return None
-        days = set(starts)
-        days.update(ends)
+        start_days, end_days = set(starts), set(ends)  # a few: the chunk's months
+        days = start_days | end_days
         if not days <= self.iso_days:
             for text in days - self.iso_days:
                 day = _date(text)
                 if day is None or day.isoformat() != text:
                     return None
                 self.iso_days.add(text)
-        if any(map(operator.gt, starts, ends)) or max(ends) > self.today_iso:
+        if max(end_days) > self.today_iso:
+            return None
+        if max(start_days) > min(end_days) and any(map(operator.gt, starts, ends)):
             return None
         # Each line is "account,start,end,ccf" already when the header is just those.
         plain = chunk.splitlines() if self.pick is None else list(map(",".join, rows))

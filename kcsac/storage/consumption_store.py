@@ -1,8 +1,11 @@
 """A large consumption import's checked rows, held in TEMP tables instead of Python memory."""
 
 import contextlib
+import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 from kcsac.storage.errors import WriteFailed
 
@@ -121,6 +124,14 @@ class ConsumptionStaging:
         Call it inside the caller's write transaction and let it be the first write there:
         a savepoint of its own would make SQLite journal every page changed (2.5x as long
         for 1.2 million rows). On an error the caller's write() rolls everything back."""
+        (threads,) = self.conn.execute("PRAGMA threads").fetchone()
+        self.conn.execute("PRAGMA threads = 2")  # the sort may use the second core
+        try:
+            return self._insert()
+        finally:
+            self.conn.execute(f"PRAGMA threads = {int(threads)}")
+
+    def _insert(self) -> int:
         return self.conn.execute(
             "INSERT OR REPLACE INTO consumption (account, period_start, period_end, ccf) "
             f"SELECT account, period_start, period_end, ccf FROM ({_STAGED}) "
@@ -162,13 +173,12 @@ def last_periods(conn: sqlite3.Connection) -> tuple[dict[str, str], set[str]]:
     """({account: end of its latest-starting stored period}, {accounts whose stored periods
     overlap one another}): what a large import compares its new periods with, from two
     passes of SQLite instead of every stored period read into Python."""
-    # With one max(), SQLite takes the bare column from the row holding the maximum.
-    last = {
-        account: end
-        for account, end, _start in conn.execute(
-            "SELECT account, period_end, max(period_start) FROM consumption GROUP BY account"
-        )
-    }
+    # With one max(), SQLite takes the bare column from the row holding the maximum; the
+    # whole answer comes back as one JSON text (one row, not 100,000 for Python to make).
+    (last,) = conn.execute(
+        "SELECT json_group_object(account, period_end) FROM (SELECT account, period_end, "
+        "max(period_start) FROM consumption GROUP BY account)"
+    ).fetchone()
     overlapping = {
         account
         for (account,) in conn.execute(
@@ -177,4 +187,38 @@ def last_periods(conn: sqlite3.Connection) -> tuple[dict[str, str], set[str]]:
             "AND b.period_start <= a.period_end)"
         )
     }
-    return last, overlapping
+    return json.loads(last), overlapping
+
+
+def last_periods_meanwhile(
+    conn: sqlite3.Connection, path: Path | None
+) -> Callable[[], tuple[dict[str, str], set[str]]]:
+    """last_periods() read on a thread of its own with a connection of its own (SQLite
+    leaves the GIL while it works, so the caller goes on reading its file on the other
+    core); call the result for the answer. In memory, read on the spot."""
+    if path is None:
+        answer = last_periods(conn)
+        return lambda: answer
+    found: list = []
+
+    def read() -> None:
+        try:
+            other = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                found.append(last_periods(other))
+            finally:
+                other.close()
+        except sqlite3.DatabaseError as exc:
+            found.append(exc)
+
+    worker = threading.Thread(target=read, name="kcsac-last-periods", daemon=True)
+    worker.start()
+
+    def answer() -> tuple[dict[str, str], set[str]]:
+        worker.join()
+        if isinstance(found[0], BaseException):
+            # The same reading where the import's own connection is (it reports clearly).
+            return last_periods(conn)
+        return found[0]
+
+    return answer

@@ -4,7 +4,8 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from kcsac.domain.records import (
     ConsumptionPeriod,
@@ -22,6 +23,7 @@ class FilingsMixin:
     """Part of Store (kcsac.storage.store); uses its write(), audit(), clock and _row()."""
 
     conn: sqlite3.Connection
+    path: Path | None
 
     # --- payments, reviews, meters, readings, consumption ------------------------------------
 
@@ -302,10 +304,11 @@ class FilingsMixin:
         if current is not None:
             yield current, periods
 
-    def last_consumption_periods(self) -> tuple[dict[str, str], set[str]]:
+    def last_consumption_periods(self) -> Callable[[], tuple[dict[str, str], set[str]]]:
         """({account: end of its latest-starting period}, {accounts whose stored periods
-        overlap}) for every account with periods (for a file naming most accounts)."""
-        return consumption_store.last_periods(self.conn)
+        overlap}) for every account with periods (for a file naming most accounts), read
+        on another thread meanwhile: call the result for the answer."""
+        return consumption_store.last_periods_meanwhile(self.conn, self.path)
 
     def consumption_staging(self) -> contextlib.AbstractContextManager:
         """TEMP tables holding a large import's checked rows until they are written

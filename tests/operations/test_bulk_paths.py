@@ -3,6 +3,7 @@
 import dataclasses
 import datetime as dt
 import io
+import sqlite3
 from decimal import Decimal
 
 import pytest
@@ -207,3 +208,174 @@ def test_a_failing_second_process_leaves_the_export_to_one(seeded, monkeypatch):
     two = io.StringIO()
     assert exports.export_billing(seeded, two, processes=2) == one.getvalue().count("\n") - 1
     assert two.getvalue() == one.getvalue()
+
+
+# --- the bulk path for large files: chunks, TEMP tables, column-wise checks ---------------
+
+
+def _import(tmp_path, name, text, *, skip_bad=True, today=dt.date(2026, 12, 31)):
+    """(result as a dict, stored rows) of importing `text` into a fresh prepared database."""
+    f = tmp_path / f"{name}.csv"
+    f.write_bytes(text.encode("utf-8"))
+    store, actor = _prepared(tmp_path / f"{name}.db")
+    try:
+        result = imports.import_consumption(store, actor, f, today=today, skip_bad=skip_bad)
+        rows = [tuple(r) for r in store.conn.execute("SELECT * FROM consumption ORDER BY 1, 2")]
+        temp = store.conn.execute("SELECT count(*) FROM temp.sqlite_master").fetchone()[0]
+        assert temp == 0  # the TEMP tables are gone
+    finally:
+        store.close()
+    return dataclasses.asdict(result), rows
+
+
+def _both_paths(tmp_path, monkeypatch, text, **kwargs):
+    """The small path's answer, and the bulk path's in chunks of a few lines (so every
+    chunk boundary and batch is exercised); asserts they are the same."""
+    monkeypatch.setattr(imports, "_BULK_LINES", 10**9)
+    small = _import(tmp_path, "small", text, **kwargs)
+    monkeypatch.setattr(imports, "_BULK_LINES", 0)
+    monkeypatch.setattr(imports, "_CHUNK_CHARS", 40)
+    monkeypatch.setattr(imports, "_BATCH", 3)
+    monkeypatch.setattr(imports, "_CHUNK", 30)
+    bulk = _import(tmp_path, "bulk", text, **kwargs)
+    assert bulk == small
+    return small
+
+
+GOOD_PLAIN = "account,period_start,period_end,ccf\n" + "".join(
+    f"1000-0{a},2026-{m:02d}-01,2026-{m:02d}-{d},{a}{m}.5\n"
+    for m, d in ((7, 31), (8, 31), (9, 30))
+    for a in (1, 2, 3)
+)
+MIXED = [
+    BAD,
+    BAD.replace("\n", "\r\n"),  # Windows line ends
+    BAD + "\n\n",  # blank lines at the end
+    BAD.rstrip("\n"),  # no line end on the last line
+    GOOD_PLAIN,
+    GOOD_PLAIN + "1000-02,2026-09-01,2026-09-30,29.5\n",  # the same row again: no problem
+    GOOD_PLAIN + "1000-02,2026-09-01,2026-09-30,29.50\n",  # the same volume written longer
+    GOOD_PLAIN.replace("1000-01,2026-08-01", "1000-01,2026-07-15"),  # overlaps July
+    GOOD_PLAIN.replace(",37.5\n", ",007\n").replace(",28.5\n", ",0.0000001\n"),
+    GOOD_PLAIN.replace("\n1000-03,2026-09-01", "\n1000-03,2026-09-31"),  # no such day
+    GOOD_PLAIN + "1000-01,2026-06-01,2026-06-30,11\n",  # as stored: unchanged
+    GOOD_PLAIN + "1000-01,2026-06-01,2026-06-30,12\n",  # stored, other volume: changed
+    GOOD_PLAIN.replace(
+        "account,period_start,period_end,ccf", "ACCOUNT , period_start,period_end,ccf"
+    ),
+    # columns in another order, one more, quoted cells (one holding a line break)
+    "period_end,note,account,ccf,period_start\n"
+    + "".join(
+        f'2026-{m:02d}-28,"n {a}\n{m}",1000-0{a},{a},2026-{m:02d}-01\n'
+        for m in (7, 8)
+        for a in (1, 2, 3)
+    )
+    + "2026-09-28,,1000-01,-4,2026-09-01\n",
+    # the same without quotes: the quick path reorders the columns itself
+    "period_end,note,account,ccf,period_start\n"
+    + "".join(
+        f"2026-{m:02d}-28,n {a},1000-0{a},{a}.25,2026-{m:02d}-01\n"
+        for m in (7, 8, 9)
+        for a in (1, 2, 3)
+    ),
+    GOOD_PLAIN.replace("\n1000-02,2026-08-01", "\r1000-02,2026-08-01"),  # a lone CR
+    GOOD_PLAIN.replace(",2026-09-01,", ", 2026-09-01 ,"),  # spaces around a date
+    GOOD_PLAIN.replace("1000-03,2026-09-01,2026-09-30", "1000-03,2026-09-01,2027-01-30"),
+    GOOD_PLAIN.replace("1000-03,2026-08-01,2026-08-31", "1000-03,2026-08-31,2026-08-01"),
+    GOOD_PLAIN.replace("1000-01,2026-07-01", "Ünïcode-01,2026-07-01"),  # unknown account
+]
+
+
+@pytest.mark.parametrize("skip_bad", [False, True])
+@pytest.mark.parametrize("text", MIXED, ids=range(len(MIXED)))
+def test_the_bulk_path_reports_and_stores_what_the_small_path_does(
+    tmp_path, monkeypatch, text, skip_bad
+):
+    _both_paths(tmp_path, monkeypatch, text, skip_bad=skip_bad)
+
+
+def test_many_accounts_compared_in_full_read_the_table_once_with_the_same_result(
+    tmp_path, monkeypatch
+):
+    text = GOOD_PLAIN + "1000-01,2026-06-01,2026-06-30,12\n1000-02,2026-07-01,2026-07-31,9\n"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    want = _both_paths(tmp_path / "a", monkeypatch, text)
+    monkeypatch.setattr(imports, "_MANY_ACCOUNTS", 0)
+    assert _import(tmp_path / "b", "bulk", text) == want
+    assert want[0]["changed"] == 1  # June of 1000-01
+    assert [b["line"] for b in want[0]["bad"]] == [12]  # July of 1000-02 again, other ccf
+
+
+def test_a_bad_row_after_many_good_ones_imports_nothing(tmp_path):
+    """A large file (the bulk path) whose last row is bad: nothing is written, the
+    consumption table and the audit trail are as they were."""
+    store, actor = _prepared(tmp_path / "big.db")
+    for n in range(3, 200):
+        store.insert_account(
+            Account(f"2000-{n:03d}", "C", "A", AccountClass.COMMERCIAL, CustomerClass.RESIDENT),
+            "a",
+        )
+    lines = ["account,period_start,period_end,ccf"]
+    for month in range(1, 13):
+        end = (dt.date(2025 + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
+        lines += [f"2000-{n:03d},2025-{month:02d}-01,{end},{n}.{month}" for n in range(3, 200)]
+    lines.append("2000-003,2026-01-01,2026-01-31,-1")  # bad, on the last line
+    f = tmp_path / "big.csv"
+    f.write_text("\n".join(lines) + "\n")
+    assert len(lines) > imports._BULK_LINES
+    dump = "\n".join(store.conn.iterdump())
+    audit = len(store.audit_events(limit=10**6))
+    result = imports.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
+    assert not result.imported
+    assert [str(b) for b in result.bad] == [
+        f"line {len(lines)}, column 4 (ccf): '-1' is not a volume in ccf (a number, 0 or more)"
+    ]
+    assert result.bad[0].cells == ("2000-003", "2026-01-01", "2026-01-31", "-1")
+    assert "\n".join(store.conn.iterdump()) == dump
+    assert len(store.audit_events(limit=10**6)) == audit
+    # Without the bad row it all goes in, and the same file again changes nothing.
+    f.write_text("\n".join(lines[:-1]) + "\n")
+    result = imports.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
+    assert (result.imported, result.added, result.changed, result.bad) == (True, 197 * 12, 0, [])
+    again = imports.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
+    assert (again.added, again.changed, again.unchanged) == (0, 0, 197 * 12)
+    assert len(store.audit_events(limit=10**6)) == audit + 1
+    store.close()
+
+
+def test_a_locked_database_stops_the_bulk_path_with_nothing_saved(tmp_path, monkeypatch):
+    from kcsac.storage.errors import DatabaseBusy
+
+    monkeypatch.setattr(imports, "_BULK_LINES", 0)
+    f = tmp_path / "use.csv"
+    f.write_text(GOOD_PLAIN)
+    store, actor = _prepared(tmp_path / "locked.db")
+    store.conn.execute("PRAGMA busy_timeout = 100")
+    other = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseBusy, match="nothing was saved"):
+            imports.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.conn.execute("SELECT count(*) FROM consumption").fetchone()[0] == 2
+    assert store.conn.execute("SELECT count(*) FROM temp.sqlite_master").fetchone()[0] == 0
+    result = imports.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
+    assert result.added == 9  # once the lock is gone, the same import works
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\nb\r\nc\rd\x0be\x0cf\x1cg\x85h\u2028i\n\nj",
+        "x" * 50 + "\r\n" + "y" * 50 + "\r" + "\n" * 3 + "z\x0b" * 40,
+        "",
+        "\n",
+    ],
+)
+def test_lines_split_as_csv_reads_a_file(monkeypatch, text):
+    monkeypatch.setattr(imports, "_CHUNK", 7)
+    assert list(imports._lines(text)) == list(io.StringIO(text, newline=""))
