@@ -1,13 +1,14 @@
 """The approval letter: decision, effective date, fee, method, meters, duties, signature."""
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable
 
 from kcsac.domain.documents import ApprovalLetter, format_date_long
 from kcsac.domain.money import format_usd
 from kcsac.pdf import styles
 from kcsac.pdf.page import PageSetup, build_pdf
 from kcsac.pdf.parts import (
+    Gap,
     bullets,
     date_and_address,
     grid,
@@ -51,7 +52,7 @@ def _story(s: ApprovalLetter, fingerprint: str) -> list[Flowable]:
             ],
             width,
         ),
-        Spacer(1, 8),
+        Gap(1, 8),
         para(
             "Your Sewer Allowance Credit application is approved",
             "heading",
@@ -124,13 +125,13 @@ def _method(s: ApprovalLetter, width: float) -> list[Flowable]:
     out: list[Flowable] = [
         *section("How the diverted water is determined", styles.LETTER_TEXT_WIDTH),
         runs([("Method: ", False), (s.method_label, True)], "body-tight", width=width),
-        Spacer(1, 3),
+        Gap(1, 3),
     ]
     if s.method_parameters:
         out.append(reference_table([(p.label, p.value) for p in s.method_parameters], width))
     if s.meters:
         out += [
-            Spacer(1, 6),
+            Gap(1, 6),
             *section("Meters", styles.LETTER_TEXT_WIDTH),
             grid(
                 [

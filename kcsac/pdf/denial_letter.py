@@ -1,13 +1,14 @@
 """The denial letter: the reasons with their sections, and what the customer can do next."""
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable
 
 from kcsac.domain.documents import DenialLetter, format_date_long
 from kcsac.domain.money import format_usd
 from kcsac.pdf import styles
 from kcsac.pdf.page import PageSetup, build_pdf
 from kcsac.pdf.parts import (
+    Gap,
     bullets,
     date_and_address,
     grid,
@@ -49,7 +50,7 @@ def _story(s: DenialLetter, fingerprint: str) -> list[Flowable]:
             ],
             width,
         ),
-        Spacer(1, 8),
+        Gap(1, 8),
         para(
             "Your Sewer Allowance Credit application is denied",
             "heading",
@@ -79,7 +80,7 @@ def _story(s: DenialLetter, fingerprint: str) -> list[Flowable]:
         ),
     ]
     if s.fee_assessed_cents is not None:
-        story.append(Spacer(1, 6))
+        story.append(Gap(1, 6))
         story.append(
             para(
                 f"Application fee assessed: {format_usd(s.fee_assessed_cents)}; "

@@ -55,6 +55,71 @@ class _MemoParagraph(Paragraph):
         self._wrapWidths = list(found["_wrapWidths"])  # reportlab may adjust its copy
         return self.width, self.height
 
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        """As Paragraph.drawOn for a simple left-aligned paragraph (the duties, citations,
+        wrapped notes): the text object drawPara writes, at the page position, without the
+        canvas state bookkeeping; anything else is drawn by Paragraph."""
+        lines = getattr(self, "blPara", None)
+        style = self.style
+        bullet = self.bulletText
+        if (
+            lines is None
+            or lines.kind != 0
+            or not lines.lines
+            or style.alignment != TA_LEFT
+            or style.firstLineIndent
+            or style.backColor
+            or style.borderWidth
+            or style.endDots
+            or style.wordWrap
+            or getattr(style, "autoLeading", "") not in ("", "off")
+            or getattr(lines, "us_lines", None)
+            or getattr(lines, "link", None)
+            or hasattr(self, "_offsets")
+            or any("\xa0" in w for _free, words in lines.lines for w in words)
+            or not (bullet is None or isinstance(bullet, str))
+            or (bullet and style.bulletAnchor != "start")
+        ):
+            super().drawOn(canvas, x, y, _sW)
+            return
+        x = self._hAlignAdjust(x, _sW)
+        size, leading = lines.fontSize, style.leading
+        baseline = y + self.height - size  # Paragraph's first baseline: one size below the top
+        left = x + style.leftIndent
+        offset = 0.0
+        code = canvas._code
+        code.append("q")
+        if bullet:
+            bullet_x = x + style.bulletIndent
+            bullet_y = baseline + getattr(style, "bulletOffsetY", 0)
+            block = TextBlock(canvas, bullet_x, bullet_y)
+            block.set_font(style.bulletFontName, style.bulletFontSize, style.bulletFontSize * 1.2)
+            block.set_fill(getattr(style, "bulletColor", style.textColor))
+            block.out(bullet)
+            block.end()
+            width = stringWidth(bullet, style.bulletFontName, style.bulletFontSize)
+            offset = max(
+                0.0, style.bulletIndent + width + 0.6 * style.bulletFontSize - style.leftIndent
+            )
+        set_canvas_fill(canvas, lines.textColor)
+        block = TextBlock(canvas, left, baseline)
+        block.set_font(lines.fontName, size, leading)
+        for i, (free, words) in enumerate(lines.lines):
+            text = " ".join(words)
+            # A line a little too long narrows its spaces, as reportlab does.
+            squeeze = free / (len(words) - 1) if free < -1e-8 and len(words) > 1 else 0
+            if i:
+                block.move_to(left, baseline - i * leading)
+            elif offset:
+                block.move_to(left + offset, baseline)  # after the bullet
+            if squeeze:
+                block.word_space(squeeze)
+            block.out(text)
+            if squeeze:
+                block.word_space(0)
+        block.end()
+        code.append("Q")
+
 
 # What Paragraph.wrap (and breakLines) set on the paragraph, for a single-style paragraph.
 _WRAP_STATE = (
@@ -200,6 +265,20 @@ class TextTable(Table):
         return True
 
 
+class Gap(Spacer):
+    """Vertical space that writes nothing (Spacer.drawOn writes an empty q/cm/Q)."""
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        pass
+
+
+class _NewPageIfLess(CondPageBreak):
+    """CondPageBreak that writes nothing where it stands."""
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        pass
+
+
 def fitting(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
     """Plain text when it fits on one line (fast to lay out), else a wrapping paragraph."""
     if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width:
@@ -231,19 +310,20 @@ class _Line(Flowable):
     def getSpaceAfter(self) -> float:  # noqa: N802 (reportlab's name)
         return self.style.spaceAfter
 
-    def draw(self) -> None:
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        """The line at its page position, in q/Q, without Flowable.drawOn's canvas state
+        bookkeeping and translation (a letter draws a dozen lines)."""
+        x = self._hAlignAdjust(x, _sW)
         style = self.style
-        canvas = self.canv
         size = style.fontSize
-        # As canvas.setFillColor, setFont and drawString, without a text object per line
-        # (drawOn wraps this in q/Q, so the canvas's own colour need not change).
+        canvas._code.append("q")
         set_canvas_fill(canvas, style.textColor)
         # The baseline where Paragraph puts a first line: one font size below the top.
-        y = style.leading - size
-        x = 0.0
+        baseline = y + style.leading - size
         for text, font in self.runs:
-            draw_string(canvas, x, y, text, font, size, size * 1.2)
+            draw_string(canvas, x, baseline, text, font, size, size * 1.2)
             x += stringWidth(text, font, size)
+        canvas._code.append("Q")
 
 
 def para(text: str, style: str = "body", *, width: float | None = None) -> Flowable:
@@ -288,7 +368,7 @@ def section(title: str, width: float, *, min_space: float = 0) -> list[Flowable]
     """A section heading that never sits alone at the foot of a page: a conditional page
     break before it (cheaper than keepWithNext, which lays the next block out twice)."""
     space = max(min_space, styles.SECTION_MIN_SPACE)
-    return [CondPageBreak(space), para(title, "subheading", width=width)]
+    return [_NewPageIfLess(space), para(title, "subheading", width=width)]
 
 
 def markup(text: str, style: str = "body") -> Paragraph:
@@ -303,9 +383,9 @@ def date_and_address(letter_on_text: str, addressee: Addressee) -> list[Flowable
     lines = [addressee.customer_name, *addressee.mailing_lines]
     return [
         para(letter_on_text, "body", width=width),
-        Spacer(1, 6),
+        Gap(1, 6),
         *(para(line, "body-tight", width=width) for line in lines),
-        Spacer(1, 11),
+        Gap(1, 11),
     ]
 
 
@@ -399,15 +479,15 @@ def signature_block(
     st = styles.paragraph_styles()
     width = styles.LETTER_TEXT_WIDTH
     parts: list[Flowable] = [
-        CondPageBreak(styles.SIGNATURE_MIN_SPACE),  # the block stays on one page
-        Spacer(1, 8),
+        _NewPageIfLess(styles.SIGNATURE_MIN_SPACE),  # the block stays on one page
+        Gap(1, 8),
         para(closing, "body-tight", width=width),
-        Spacer(1, 20),
+        Gap(1, 20),
         runs([(signature.signer_name, True)], "body-tight", width=width),
         para(signature.signer_title, "body-tight", width=width),
         para("Kansas City Water Services", "body-tight", width=width),
         para(f"{signed_label} {format_date_long(signature.signed_on)}", "body-tight", width=width),
-        Spacer(1, 8),
+        Gap(1, 8),
         # Two flowables, not one paragraph with a line break: the first is the same in every
         # letter (its layout is shared), the fingerprint is one line.
         paragraph(

@@ -134,32 +134,35 @@ class RichText(Flowable):
     def getSpaceAfter(self) -> float:  # noqa: N802 (reportlab's name)
         return self.style.spaceAfter
 
-    def draw(self) -> None:
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        """The lines at their page position, in q/Q (no Flowable.drawOn bookkeeping)."""
         if self._fallback is not None:
-            self._fallback.drawOn(self.canv, 0, 0)
+            self._fallback.drawOn(canvas, x, y, _sW)
             return
+        x0 = self._hAlignAdjust(x, _sW)
         style = self.style
         size, leading = style.fontSize, style.leading
-        canvas = self.canv
+        canvas._code.append("q")
         set_canvas_fill(canvas, style.textColor)
         block = TextBlock(canvas)
         font = None
-        y = self.height - size  # the first baseline, where Paragraph puts it
+        baseline = y + self.height - size  # the first baseline, where Paragraph puts it
         for line, used in self._lines or ():
             # A line wider than the frame (by less than its spaces may shrink) narrows its
             # spaces, as reportlab does: word spacing, which applies to each space.
             squeeze = (self.width - used) / (len(line) - 1) if used > self.width + 1e-8 else 0
             if squeeze:
                 block.word_space(squeeze)
-            x = 0.0
+            x = x0
             for text, run_font in segments(line):
                 if run_font != font:
                     font = run_font
                     block.set_font(font, size, leading)
-                block.move_to(x, y)
+                block.move_to(x, baseline)
                 block.out(text)
                 x += stringWidth(text, font, size) + squeeze * text.count(" ")
             if squeeze:
                 block.word_space(0)
-            y -= leading
+            baseline -= leading
         block.end()
+        canvas._code.append("Q")

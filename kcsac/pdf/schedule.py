@@ -1,13 +1,13 @@
 """The adjusted volume schedule: one row per billing period, totals, rates, a worked example."""
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable
 
 from kcsac.domain.documents import ScheduleDocument, ScheduleRow, format_date_long
 from kcsac.domain.money import format_usd
 from kcsac.pdf import styles
 from kcsac.pdf.page import PageSetup, build_pdf
-from kcsac.pdf.parts import bullets, grid, para, reference_table, section
+from kcsac.pdf.parts import Gap, bullets, grid, para, reference_table, section
 
 TITLE = "Sewer Allowance Credit: adjusted volume schedule"
 
@@ -68,7 +68,7 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
             ],
             info_width,
         ),
-        Spacer(1, 6),
+        Gap(1, 6),
         *section("Rates and rounding used", width),
         grid(
             ["Rate or rule", "Value", "Section", "In force from"],
@@ -83,7 +83,7 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
             ],
             [2.4 * inch, 2.2 * inch, width - 5.8 * inch, 1.2 * inch],
         ),
-        Spacer(1, 3),
+        Gap(1, 3),
         para(s.volume_rounding_label, "small", width=width),
         para("Billing periods", "subheading-table", width=width),
         _table(s, width),
@@ -107,7 +107,7 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
     story += [
         *section("Sections cited", width),
         para("; ".join(s.citations) + ".", "body-tight", width=width),
-        Spacer(1, 6),
+        Gap(1, 6),
         para(
             "Fingerprint of this schedule's record (sha256): " + fingerprint, "small", width=width
         ),
