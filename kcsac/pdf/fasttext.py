@@ -15,22 +15,26 @@ from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-_FILL_OPS: dict[tuple, str] = {}
+_FILL_OPS: dict = {}  # colour (or colour name) -> its operator
 
 
 def fill_op(color: Color | str) -> str:
     """`r g b rg`: what reportlab writes to set an opaque RGB fill colour (or a named one)."""
+    op = _FILL_OPS.get(color)  # type: ignore[arg-type]  (colours and names hash)
+    if op is not None:
+        return op
+    op = _FILL_OPS[color] = _fill_op(color)  # type: ignore[index]
+    return op
+
+
+def _fill_op(color: Color | str) -> str:
     if not isinstance(color, Color):
         color = toColor(color)  # as reportlab does with "black"
     if isinstance(color, CMYKColor):
         raise ValueError(f"fasttext: colour {color!r} is CMYK, not RGB")
-    key = (color.red, color.green, color.blue, getattr(color, "alpha", 1))
-    op = _FILL_OPS.get(key)
-    if op is None:
-        if key[3] not in (1, None):
-            raise ValueError(f"fasttext: colour {color!r} is not opaque")
-        op = _FILL_OPS[key] = f"{fp_str((color.red, color.green, color.blue))} rg"
-    return op
+    if getattr(color, "alpha", 1) not in (1, None):
+        raise ValueError(f"fasttext: colour {color!r} is not opaque")
+    return f"{fp_str((color.red, color.green, color.blue))} rg"
 
 
 def set_canvas_fill(canvas: Canvas, color: Color | str) -> None:

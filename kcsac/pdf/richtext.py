@@ -10,6 +10,7 @@ Anything else, and a paragraph that must split across pages, is left to reportla
 tests/pdf checks the line breaks against reportlab's and the pages against its pixels.
 """
 
+import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -28,7 +29,10 @@ def simple(pieces: Sequence[tuple[str, str]]) -> bool:
     text = "".join(t for t, _ in pieces)
     if not text or text != text.strip(" ") or "  " in text:
         return False
-    return all(c == " " or not c.isspace() for c in text)
+    return _OTHER_SPACE.search(text) is None
+
+
+_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace other than the plain space
 
 
 def words(pieces: Sequence[tuple[str, str]], size: float) -> list[_Word]:
