@@ -361,6 +361,27 @@ def m009_audit_operation(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE audit ADD COLUMN operation INTEGER")
 
 
+def m010_status_counts(db: sqlite_utils.Database) -> None:
+    """Applications per status, kept by triggers: the desk shows the queue counts on every
+    refresh, and counting 100,000 rows took ~8 ms each time."""
+    for statement in (
+        "CREATE TABLE status_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT",
+        "INSERT INTO status_counts (status, n) "
+        "SELECT status, count(*) FROM applications GROUP BY status",
+        "CREATE TRIGGER status_counts_insert AFTER INSERT ON applications BEGIN "
+        "INSERT INTO status_counts (status, n) VALUES (NEW.status, 1) "
+        "ON CONFLICT (status) DO UPDATE SET n = n + 1; END",
+        "CREATE TRIGGER status_counts_delete AFTER DELETE ON applications BEGIN "
+        "UPDATE status_counts SET n = n - 1 WHERE status = OLD.status; END",
+        "CREATE TRIGGER status_counts_update AFTER UPDATE OF status ON applications "
+        "WHEN NEW.status IS NOT OLD.status BEGIN "
+        "UPDATE status_counts SET n = n - 1 WHERE status = OLD.status; "
+        "INSERT INTO status_counts (status, n) VALUES (NEW.status, 1) "
+        "ON CONFLICT (status) DO UPDATE SET n = n + 1; END",
+    ):
+        db.execute(statement)
+
+
 # In the order they apply; append only.
 STEPS = (
     m001_meta,
@@ -372,6 +393,7 @@ STEPS = (
     m007_fee_assessments,
     m008_attachments,
     m009_audit_operation,
+    m010_status_counts,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

@@ -27,6 +27,31 @@ def test_queue_counts_add_up(seeded):
         assert all(r.status is status for r in rows)
 
 
+def test_the_counts_kept_by_triggers_follow_every_change(seeded):
+    """status_counts (m010) is kept by triggers; it must equal a real count after inserts,
+    status changes, a no-op update and a delete."""
+
+    def real() -> dict[str, int]:
+        rows = seeded.conn.execute("SELECT status, count(*) FROM applications GROUP BY status")
+        return dict(rows)
+
+    def kept() -> dict[str, int]:
+        rows = seeded.conn.execute("SELECT status, n FROM status_counts WHERE n > 0")
+        return dict(rows)
+
+    assert kept() == real()
+    conn = seeded.conn
+    conn.execute(
+        "UPDATE applications SET status = 'withdrawn' WHERE id IN "
+        "(SELECT id FROM applications WHERE status = 'draft' LIMIT 7)"
+    )
+    conn.execute("UPDATE applications SET status = status WHERE id < 50")  # no change
+    conn.execute("UPDATE applications SET received_on = received_on WHERE id < 50")
+    conn.execute("DROP TRIGGER IF EXISTS applications_no_delete")  # if deletes are refused
+    conn.execute("DELETE FROM applications WHERE id IN (SELECT max(id) FROM applications)")
+    assert kept() == real()
+
+
 def test_search_matches_word_prefixes_in_every_column(seeded):
     some = queries.list_applications(seeded, limit=1, offset=700)[0]
     for text in (
