@@ -357,7 +357,11 @@ def test_an_old_ownership_draft_becomes_another_category_only_when_the_clerk_say
         click(qtbot, resumed.button(QWizard.WizardButton.FinishButton))
     stored = store.get_application(draft.number)
     assert (stored.category, stored.status) == (Category.CAR_WASH, Status.AWAITING_FEE)
-    assert stored.details == DETAILS[Category.CAR_WASH], "the ownership facts are replaced"
+    assert stored.details == {
+        **DETAILS[Category.CAR_WASH],
+        "prior_application": draft.details["prior_application"],
+        "new_owner": "New Owner LLC",
+    }, "the car wash facts are added; the ownership facts are kept as stored, not dropped"
 
 
 def test_closing_mid_wizard_keeps_everything_and_the_draft_resumes(qtbot, desk, store):
@@ -516,3 +520,99 @@ def test_a_typed_future_received_date_is_kept_and_refused_next_to_the_field(qtbo
     assert not page.isComplete()
     assert not next_button(wizard).isEnabled()
     assert page.problems()[0].message.startswith(f"{future.isoformat()} is in the future")
+
+
+def stored_draft(store, desk, category, details, documents=None):
+    """A draft stored with facts the wizard has no field for (an older kcsac's keys)."""
+    from kcsac.operations import applications as ops
+    from tests.ui.desk_factories import make_account
+
+    account = make_account(store, desk.user, "2000001-001", customer="Green Acres HOA")
+    return ops.create_application(
+        store,
+        desk.user,
+        account=account.number,
+        category=category,
+        today=desk.today(),
+        details=details,
+        documents=documents or {},
+        received_on=dt.date(2026, 8, 3),
+    )
+
+
+def test_resuming_and_closing_a_draft_keeps_details_the_wizard_has_no_field_for(qtbot, desk, store):
+    """The new-user trial: a draft with {"irrigated acres": "6"} came back with {} after
+    Return (continue) and Close (keep draft), and its documents were dropped the same way."""
+    documents = {"application form": True, "meter specification": True, "site plan": False}
+    draft = stored_draft(
+        store, desk, Category.IRRIGATION, {"irrigated acres": "6"}, documents=documents
+    )
+    resumed = NewApplicationWizard(desk, resume=draft.number)
+    qtbot.addWidget(resumed)
+    resumed.show()
+    resumed.continue_where_left_off()  # as the desk's Return does
+
+    page = resumed.details_page
+    assert resumed.currentPage() is page
+    assert page.text("irrigated_area_ft2") == "", "no field for the old key"
+    note = page.other_details_label
+    assert note.isVisible()
+    assert "irrigated acres: 6" in note.text()
+    assert "kept as stored" in note.text()
+
+    resumed.close()  # Close (keep draft)
+    stored = store.get_application(draft.number)
+    assert stored.details == {"irrigated acres": "6"}
+    assert stored.documents == documents
+
+
+def test_a_resumed_draft_saves_new_facts_beside_the_old_keys_through_submit(qtbot, desk, store):
+    documents = {"application form": True}
+    draft = stored_draft(
+        store, desk, Category.IRRIGATION, {"irrigated acres": "6"}, documents=documents
+    )
+    resumed = NewApplicationWizard(desk, resume=draft.number)
+    qtbot.addWidget(resumed)
+    resumed.show()
+    resumed.continue_where_left_off()
+    fill_details(qtbot, resumed, DETAILS[Category.IRRIGATION])
+    click(qtbot, next_button(resumed))
+    assert store.get_application(draft.number).details == {
+        "irrigated acres": "6",
+        **DETAILS[Category.IRRIGATION],
+    }, "saved on the page change with the old key beside the new ones"
+    resumed.documents_page.documents_list.item(0).setCheckState(Qt.CheckState.Checked)
+    click(qtbot, next_button(resumed))
+    summary = resumed.submit_page.summary_label.text()
+    assert "irrigated acres (kept as stored)" in summary
+    assert "Irrigated area (sq ft)" in summary
+    with qtbot.waitSignal(resumed.application_submitted):
+        click(qtbot, resumed.button(QWizard.WizardButton.FinishButton))
+
+    stored = store.get_application(draft.number)
+    assert stored.status is Status.AWAITING_FEE
+    assert stored.details == {"irrigated acres": "6", **DETAILS[Category.IRRIGATION]}
+    first = CATEGORY_DOCUMENTS[Category.IRRIGATION][0]
+    assert stored.documents["application form"] is True, "a document no list names is kept"
+    assert stored.documents[first] is True
+
+
+def test_a_field_the_clerk_empties_is_dropped_but_no_other_key_is(qtbot, desk, store):
+    details = {"irrigated_area_ft2": "9000", "irrigation_meter": "IR-1", "zone": "north"}
+    draft = stored_draft(store, desk, Category.IRRIGATION, details)
+    resumed = NewApplicationWizard(desk, resume=draft.number)
+    qtbot.addWidget(resumed)
+    resumed.show()
+    click(qtbot, next_button(resumed))
+    click(qtbot, next_button(resumed))
+    page = resumed.details_page
+    assert page.text("irrigated_area_ft2") == "9000"
+    assert "zone: north" in page.other_details_label.text()
+    page.input("irrigation_meter").setFocus()
+    page.input("irrigation_meter").selectAll()
+    qtbot.keyClick(page.input("irrigation_meter"), Qt.Key.Key_Delete)
+    resumed.close()
+    assert store.get_application(draft.number).details == {
+        "irrigated_area_ft2": "9000",
+        "zone": "north",
+    }

@@ -1,6 +1,6 @@
 """CategoryDetailsPage: the facts each category needs (bays, tonnage, meters...)."""
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -36,6 +36,18 @@ class CategoryDetailsPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._form_widget)
+        # Stored facts this page has no field for (an older draft's keys, another category's
+        # facts): shown read-only and saved back unchanged, so resuming a draft loses nothing.
+        self.other_details_label = QLabel("", self)
+        self.other_details_label.setObjectName("other_details_label")
+        self.other_details_label.setWordWrap(True)
+        self.other_details_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.other_details_label.setAccessibleName("Other details on file")
+        self.other_details_label.setVisible(False)
+        layout.addWidget(self.other_details_label)
+        layout.addStretch(1)
         self._built_for = None
 
     # -- QWizardPage ----------------------------------------------------------------------
@@ -53,6 +65,7 @@ class CategoryDetailsPage(QWizardPage):
             self._set_text(spec.key, self._draft.details.get(spec.key, ""))
             if self._draft.details.get(spec.key):
                 self._touched.add(spec.key)
+        self._show_other_details()
         self._validate()
 
     def isComplete(self) -> bool:
@@ -68,9 +81,26 @@ class CategoryDetailsPage(QWizardPage):
     def write_draft(self) -> None:
         if self._built_for is not self._draft.category:
             return  # the page was never shown for this category; nothing typed here
-        # Facts of another category are dropped: a category change replaces them.
+        # A field emptied here is dropped; a stored fact with no field here is kept as it is.
         values = {s.key: self.text(s.key).strip() for s in self._specs}
-        self._draft.details = {key: value for key, value in values.items() if value}
+        kept = self.other_details()
+        self._draft.details = kept | {key: value for key, value in values.items() if value}
+
+    def other_details(self) -> dict[str, str]:
+        """The draft's facts this page has no field for (kept as stored when it saves)."""
+        asked = {s.key for s in CATEGORY_FIELDS[self._draft.category]}
+        return {k: v for k, v in self._draft.details.items() if k not in asked}
+
+    def _show_other_details(self) -> None:
+        other = self.other_details()
+        lines = "; ".join(f"{key}: {value}" for key, value in other.items())
+        self.other_details_label.setText(
+            "Also on file, kept as stored (this page has no field for them; copy what "
+            f"applies into the fields above): {lines}"
+            if other
+            else ""
+        )
+        self.other_details_label.setVisible(bool(other))
 
     # -- fields ---------------------------------------------------------------------------
     def input(self, key: str) -> QWidget:

@@ -44,7 +44,11 @@ class DocumentsPage(FormPage):
 
     def write_draft(self) -> None:
         if self.documents_list.count():
-            self._draft.documents = self.checklist()
+            # A stored document this category does not list (an older draft's, another
+            # category's) is kept as it was: what arrived stays on file.
+            names = set(CATEGORY_DOCUMENTS[self._draft.category])
+            kept = {k: v for k, v in self._draft.documents.items() if k not in names}
+            self._draft.documents = kept | self.checklist()
 
     def checklist(self) -> dict[str, bool]:
         items = (self.documents_list.item(i) for i in range(self.documents_list.count()))

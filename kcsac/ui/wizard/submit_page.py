@@ -79,7 +79,8 @@ def summary_html(draft: ApplicationDraft) -> str:
         ("Received on", date_text(draft.received_on)),
         ("Fee", f"{amount} ({citation})" if citation else amount),
     ]
-    rows += [(labels.get(k, k), v) for k, v in draft.details.items()]
+    # A fact with no field for this category is kept as stored; the label says so.
+    rows += [(labels.get(k, f"{k} (kept as stored)"), v) for k, v in draft.details.items()]
     missing = [name for name, received in draft.documents.items() if not received]
     received = [name for name, ok in draft.documents.items() if ok]
     rows.append(("Documents received", ", ".join(received) or "none"))
