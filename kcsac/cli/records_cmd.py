@@ -174,11 +174,16 @@ def _restore(args: argparse.Namespace) -> int:
 
     dest = resolve_db_path(getattr(args, "db", None))
     try:
-        backups.restore(args.src, dest, force=args.force)
+        kept = backups.restore(args.src, dest, login=getpass.getuser(), force=args.force)
     except StoreError as exc:
         print(f"kcsac: {exc}", file=sys.stderr)
         return EXIT_FILE
+    except RecordError as exc:  # not an administrator of the database it would replace
+        print(f"kcsac: {exc}", file=sys.stderr)
+        return EXIT_RULE
     print(f"restored {args.src} to {dest}")
+    if kept is not None:
+        print(f"the replaced database was kept as {kept}")
     return EXIT_OK
 
 

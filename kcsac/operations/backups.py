@@ -3,7 +3,9 @@
 import datetime as dt
 from pathlib import Path
 
+from kcsac.domain.roles import Role
 from kcsac.operations.admin import backup_settings
+from kcsac.operations.errors import NotPermitted
 from kcsac.storage import Store
 from kcsac.storage import backup as sqlite_backup
 
@@ -40,8 +42,19 @@ def auto_backup(
     )
 
 
-def restore(src: Path, dest: Path, *, force: bool = False) -> None:
-    sqlite_backup.restore(Path(src).expanduser(), Path(dest).expanduser(), force=force)
+def restore(src: Path, dest: Path, *, login: str, force: bool = False) -> Path | None:
+    """Replace the database `dest` with the backup `src`. Over a database that has users,
+    only one of its administrators may (a damaged file, which cannot say who they are, is
+    kept next to it like every replaced file). Returns the copy of the replaced file."""
+    dest = Path(dest).expanduser()
+    if dest.exists():
+        users, role = sqlite_backup.role_of(dest, login)
+        if users and role != Role.ADMINISTRATOR:
+            raise NotPermitted(
+                f"{dest}: only a kcsac administrator of this database may replace it "
+                f"({login or 'this login'} is not one); nothing was changed"
+            )
+    return sqlite_backup.restore(Path(src).expanduser(), dest, force=force)
 
 
 check_database = sqlite_backup.check_database

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -77,18 +78,23 @@ def backup_name(now: dt.datetime) -> str:
     return f"kcsac-{now:%Y%m%d-%H%M%S}.db"
 
 
-def restore(src: Path, dest: Path, *, force: bool = False) -> None:
-    """Replace `dest` with the backup `src`, after checking the backup is sound."""
+def restore(
+    src: Path, dest: Path, *, force: bool = False, now: dt.datetime | None = None
+) -> Path | None:
+    """Replace `dest` with the backup `src`, after checking the backup is sound. The file it
+    replaces is kept first, next to it (`kcsac-before-restore-<time>.db`): a restore over the
+    wrong file loses nothing. Returns that copy (None when there was no file to replace)."""
     verdict = check_database(src)
     if verdict != "ok":
         raise StoreError(f"not restored: {verdict}")
     if dest.exists() and not force:
         raise StoreError(
             f"{dest}: already exists; restoring would replace it. Add --force to replace it "
-            "(make a backup of it first with `kcsac backup`)"
+            "(the file it replaces is kept next to it)"
         )
     if not dest.parent.is_dir():
         raise StoreError(f"{dest}: the folder {dest.parent} does not exist")
+    kept = _keep_before_restore(dest, now or dt.datetime.now(dt.UTC)) if dest.exists() else None
     source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
     try:
         target = sqlite3.connect(dest, timeout=5)
@@ -96,10 +102,64 @@ def restore(src: Path, dest: Path, *, force: bool = False) -> None:
             source.backup(target)  # page by page into the live file, under its locks
         finally:
             target.close()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" not in str(exc) and "malformed" not in str(exc):
+            raise StoreError(f"{dest}: the restore failed ({exc}); close kcsac and retry") from exc
+        _replace_damaged(source, dest)  # SQLite cannot write into it: a whole new file
     except sqlite3.Error as exc:
         raise StoreError(f"{dest}: the restore failed ({exc}); close kcsac and retry") from exc
     finally:
         source.close()
+    return kept
+
+
+def _replace_damaged(source: sqlite3.Connection, dest: Path) -> None:
+    fresh = dest.with_name(dest.name + ".restoring")
+    fresh.unlink(missing_ok=True)
+    _copy(source, fresh)
+    for stale in (dest.with_name(dest.name + "-wal"), dest.with_name(dest.name + "-shm")):
+        stale.unlink(missing_ok=True)  # they belong to the damaged file
+    fresh.replace(dest)
+
+
+def _keep_before_restore(dest: Path, now: dt.datetime) -> Path:
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    kept = dest.with_name(f"kcsac-before-restore-{stamp}.db")
+    n = 1
+    while kept.exists():
+        kept = dest.with_name(f"kcsac-before-restore-{stamp}-{n}.db")
+        n += 1
+    try:
+        conn = sqlite3.connect(f"file:{dest}?mode=ro", uri=True)
+        try:
+            _copy(conn, kept)  # consistent even while the app has it open
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        shutil.copy2(dest, kept)  # damaged (why one restores): keep its bytes as they are
+        wal = dest.with_name(dest.name + "-wal")
+        if wal.exists():
+            shutil.copy2(wal, kept.with_name(kept.name + "-wal"))
+    return kept
+
+
+def role_of(path: Path, login: str) -> tuple[int, str | None]:
+    """(number of active users, `login`'s role or None) in the database at `path`, read
+    only; (0, None) when it holds no users table or cannot be read as a database."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return 0, None
+    try:
+        users = conn.execute("SELECT count(*) FROM users WHERE active = 1").fetchone()[0]
+        row = conn.execute(
+            "SELECT role FROM users WHERE login = ? AND active = 1", (login,)
+        ).fetchone()
+        return users, (row[0] if row else None)
+    except sqlite3.DatabaseError:
+        return 0, None
+    finally:
+        conn.close()
 
 
 def auto_backup(conn: sqlite3.Connection, folder: Path, keep: int, now: dt.datetime) -> Path:
