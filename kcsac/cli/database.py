@@ -26,11 +26,12 @@ def resolve_db_path(given: Path | None) -> Path:
     return folder / paths.DB_FILENAME
 
 
-def open_or_explain(given: Path | None) -> Store | None:
-    """Open the store; on failure print one line to stderr and return None."""
+def open_or_explain(given: Path | None, *, read_only: bool = False) -> Store | None:
+    """Open the store; on failure print one line to stderr and return None. `read_only`
+    for commands that only read: they work on a file marked read-only as well."""
     path = resolve_db_path(given)
     try:
-        return open_store(path)
+        return open_store(path, read_only=read_only)
     except StoreError as exc:
         print(f"kcsac: {exc}", file=sys.stderr)
         return None

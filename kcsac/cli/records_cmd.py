@@ -131,7 +131,7 @@ def _import(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from kcsac.operations import exports
 
-    store = open_or_explain(getattr(args, "db", None))
+    store = open_or_explain(getattr(args, "db", None), read_only=True)
     if store is None:
         return EXIT_FILE
     try:
@@ -155,7 +155,7 @@ def _export(args: argparse.Namespace) -> int:
 def _backup(args: argparse.Namespace) -> int:
     from kcsac.operations import backups
 
-    store = open_or_explain(getattr(args, "db", None))
+    store = open_or_explain(getattr(args, "db", None), read_only=True)
     if store is None:
         return EXIT_FILE
     try:
@@ -188,7 +188,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    store = open_or_explain(getattr(args, "db", None))
+    store = open_or_explain(getattr(args, "db", None), read_only=True)
     if store is None:
         return EXIT_FILE
     try:

@@ -262,8 +262,14 @@ def _migrate(store: Store) -> None:
     migrations.migrations().apply(store.db)
 
 
-def open_store(path: str | Path, *, clock: Callable[[], str] = utc_now) -> Store:
-    """Open (creating and migrating if needed) the database at `path`, or ":memory:"."""
+def open_store(
+    path: str | Path, *, clock: Callable[[], str] = utc_now, read_only: bool = False
+) -> Store:
+    """Open (creating and migrating if needed) the database at `path`, or ":memory:".
+    `read_only`: for commands that only read (exports, backups, checks), which then work on
+    a file marked read-only too; it is never created, migrated or written."""
+    if read_only:
+        return _open_read_only(Path(path).expanduser(), clock)
     if str(path) == ":memory:":
         store = Store(_connect(":memory:"), None, clock)
         _migrate(store)
@@ -291,6 +297,39 @@ def open_store(path: str | Path, *, clock: Callable[[], str] = utc_now) -> Store
             conn.close()
         raise
     return store
+
+
+def _open_read_only(path: Path, clock: Callable[[], str]) -> Store:
+    if not path.is_file():
+        raise StoreError(f"{path}: no such database file; check the path or choose one with --db")
+    with path.open("rb") as fh:
+        head = fh.read(len(_SQLITE_MAGIC))
+    if head != _SQLITE_MAGIC:
+        raise StoreError(
+            f"{path}: is not a kcsac database (not an SQLite file); it was not changed. "
+            "Choose another file with --db, or restore a backup with `kcsac restore`"
+        )
+    conn = None
+    try:
+        conn = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        applied = _refuse_newer(conn, path)
+        if len(applied) < len(migrations.KNOWN):
+            raise StoreError(
+                f"{path}: was written by an older kcsac and must be updated first, which needs "
+                "write access; open it once where it can be written"
+            )
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        raise StoreError(_explain(path, exc)) from exc
+    except StoreError:
+        if conn is not None:
+            conn.close()
+        raise
+    return Store(conn, path, clock)
 
 
 def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
