@@ -5,7 +5,8 @@ import sys
 from collections.abc import Sequence
 
 from kcsac.cli import EXIT_FILE, build_parser
-from kcsac.cli.database import open_or_explain, resolve_db_path
+from kcsac.cli.database import resolve_db_path
+from kcsac.storage import StoreError, open_store
 
 NO_DISPLAY_MESSAGE = (
     "kcsac: no display found (DISPLAY and WAYLAND_DISPLAY are unset). Start it on a desktop, "
@@ -31,12 +32,19 @@ def run_gui(args: object) -> int:
     if not _has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return EXIT_FILE
-    store = open_or_explain(getattr(args, "db", None))
-    if store is None:
+    path = resolve_db_path(getattr(args, "db", None))
+    try:
+        store = open_store(path)
+    except StoreError as exc:
+        # A clerk who started the desk from a menu never sees stderr: say it in a window too.
+        print(f"kcsac: {exc}", file=sys.stderr)
+        from kcsac.ui.application import explain_in_a_window
+
+        explain_in_a_window("kcsac cannot open its database", str(exc))
         return EXIT_FILE
     from kcsac.ui.application import run_desk  # Qt is imported only for the GUI
 
     try:
-        return run_desk(store, db_path=resolve_db_path(getattr(args, "db", None)))
+        return run_desk(store, db_path=path)
     finally:
         store.close()

@@ -86,3 +86,24 @@ def run_desk(store: Store, *, db_path: Path) -> int:
 def _warn_if_damaged(window: MainWindow, damaged: str) -> None:
     if damaged:
         QMessageBox.warning(window, "Damaged database", damaged)
+
+
+def explain_in_a_window(title: str, message: str) -> None:
+    """The desk could not start: say why in a message box (stderr is unseen from a menu).
+    Under an offscreen platform (tests, benchmarks) nobody could click it: not shown."""
+    import os
+
+    if os.environ.get("QT_QPA_PLATFORM", "") in {"offscreen", "minimal"}:
+        return
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    configure_application(app)
+    start_failure_box(title, message).exec()
+
+
+def start_failure_box(title: str, message: str) -> QMessageBox:
+    """The message box that says why the desk could not start, the file named in it."""
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Close)
+    box.setObjectName("start_failure_box")
+    box.setInformativeText("To use another database file, start kcsac with --db PATH.")
+    return box

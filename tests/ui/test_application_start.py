@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from kcsac.domain.roles import Role
 from kcsac.ui.application import start_desk
 
@@ -75,3 +77,22 @@ def test_the_window_is_up_before_the_start_up_checks_run(qtbot, store, db_path):
     qtbot.waitUntil(lambda: window.startup.done, timeout=10_000)
     assert list((db_path.parent / "backups").glob("*.db"))
     assert not window.context.read_only
+
+
+def test_a_database_that_cannot_be_opened_is_explained_in_a_window(qtbot, tmp_path):
+    """Started from a desktop menu nobody sees stderr: the reason is shown in a box too."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from kcsac.storage import StoreError, open_store
+    from kcsac.ui.application import start_failure_box
+
+    junk = tmp_path / "kcsac.db"
+    junk.write_bytes(b"not a database")
+    with pytest.raises(StoreError) as caught:
+        open_store(junk)
+    box = start_failure_box("kcsac cannot open its database", str(caught.value))
+    qtbot.addWidget(box)
+    assert box.icon() is QMessageBox.Icon.Critical
+    assert str(junk) in box.text()
+    assert "not a kcsac database" in box.text()
+    assert "--db" in box.informativeText()
