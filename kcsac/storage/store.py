@@ -227,9 +227,13 @@ def _check_file(path: Path) -> None:
             f"{path}: the database file (or its folder) is read-only; kcsac needs to write to "
             "it. Fix the permissions or copy it somewhere writable"
         )
+    _check_header(path, empty_ok=True)
+
+
+def _check_header(path: Path, *, empty_ok: bool) -> None:
     with path.open("rb") as fh:
         head = fh.read(len(_SQLITE_MAGIC))
-    if head and head != _SQLITE_MAGIC:
+    if head != _SQLITE_MAGIC and (head or not empty_ok):
         raise StoreError(
             f"{path}: is not a kcsac database (not an SQLite file); it was not changed. "
             "Choose another file with --db, or restore a backup with `kcsac restore`"
@@ -276,9 +280,8 @@ def open_store(
         return store
     path = Path(path).expanduser()
     _check_file(path)
-    conn = None
-    try:
-        conn = _connect(path)
+
+    def prepare(conn: sqlite3.Connection) -> Store:
         # Reading the schema first fails cleanly on a damaged or non-database file.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         applied = _refuse_newer(conn, path)
@@ -288,32 +291,17 @@ def open_store(
         store = Store(conn, path, clock)
         if len(applied) < len(migrations.KNOWN):
             _migrate(store)
-    except sqlite3.DatabaseError as exc:
-        if conn is not None:
-            conn.close()
-        raise StoreError(_explain(path, exc)) from exc
-    except StoreError:
-        if conn is not None:
-            conn.close()
-        raise
-    return store
+        return store
+
+    return _opened(path, lambda: _connect(path), prepare)
 
 
 def _open_read_only(path: Path, clock: Callable[[], str]) -> Store:
     if not path.is_file():
         raise StoreError(f"{path}: no such database file; check the path or choose one with --db")
-    with path.open("rb") as fh:
-        head = fh.read(len(_SQLITE_MAGIC))
-    if head != _SQLITE_MAGIC:
-        raise StoreError(
-            f"{path}: is not a kcsac database (not an SQLite file); it was not changed. "
-            "Choose another file with --db, or restore a backup with `kcsac restore`"
-        )
-    conn = None
-    try:
-        conn = sqlite3.connect(
-            f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
-        )
+    _check_header(path, empty_ok=False)
+
+    def prepare(conn: sqlite3.Connection) -> Store:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         applied = _refuse_newer(conn, path)
         if len(applied) < len(migrations.KNOWN):
@@ -321,6 +309,29 @@ def _open_read_only(path: Path, clock: Callable[[], str]) -> Store:
                 f"{path}: was written by an older kcsac and must be updated first, which needs "
                 "write access; open it once where it can be written"
             )
+        return Store(conn, path, clock)
+
+    uri = f"file:{path}?mode=ro"
+    return _opened(
+        path,
+        lambda: sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        ),
+        prepare,
+    )
+
+
+def _opened(
+    path: Path,
+    connect: Callable[[], sqlite3.Connection],
+    prepare: Callable[[sqlite3.Connection], Store],
+) -> Store:
+    """The Store `prepare` makes of the connection `connect` opens; on any failure the
+    connection is closed and the failure explained in one line naming the file."""
+    conn = None
+    try:
+        conn = connect()
+        return prepare(conn)
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
@@ -329,7 +340,6 @@ def _open_read_only(path: Path, clock: Callable[[], str]) -> Store:
         if conn is not None:
             conn.close()
         raise
-    return Store(conn, path, clock)
 
 
 def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
