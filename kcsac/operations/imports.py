@@ -426,12 +426,12 @@ def _import_consumption_bulk(
     header_lines = reader.line_num
     body = sum(map(len, itertools.islice(_lines(text), header_lines)))  # where rows start
     stored_last = store.last_consumption_periods()  # read meanwhile, on the other core
-    checks = _BatchChecks(store.account_numbers(), today, pick, width)
+    order = _Order(store.account_numbers())
+    checks = _BatchChecks(order.last, today, pick, width)
     row_bad: list[BadRow] = []  # problems of single rows, in line order
-    order = _Order()
     with store.consumption_staging() as staging:
         for good in _good_rows(path, text, body, header_lines + 1, checks, row_bad):
-            order.add(good.accounts, good.starts, good.ends)
+            order.add(good.accounts, good.starts, good.ends, good.before)
             if good.plain is not None:
                 staging.add_plain(good.first, good.plain)
             else:
@@ -466,6 +466,7 @@ class _Good(NamedTuple):
     accounts: list[str]
     starts: list[str]
     ends: list[str]
+    before: list[str] | None = None  # each account's _Order.last before the chunk
     first: int = 0  # with `plain`: the line of the first
     plain: list[str] | None = None  # "account,start,end,ccf" of consecutive lines
     rows: list[tuple] | None = None  # or (line, account, start, end, ccf) each
@@ -590,34 +591,42 @@ class _Order:
     """Which accounts' new periods do not simply follow one another and the account's last
     stored period (the accounts _all_after would refuse), tracked as rows arrive."""
 
-    def __init__(self) -> None:
+    def __init__(self, accounts: set[str]) -> None:
+        # Every known account -> end of its latest period in the file so far ("" before
+        # its first: no start is before it); also what says an account is known.
+        self.last: dict[str, str] = dict.fromkeys(accounts, "")
         self.first: dict[str, str] = {}  # account -> start of its first period in the file
-        self.last: dict[str, str] = {}  # account -> end of its latest period so far
         self.irregular: set[str] = set()  # periods out of order, repeated or overlapping
 
-    def add(self, accounts: list[str], starts: list[str], ends: list[str]) -> None:
-        """Good rows' accounts, starts and ends (ISO) in file order."""
+    def add(
+        self, accounts: list[str], starts: list[str], ends: list[str], before: list | None
+    ) -> None:
+        """Good rows' accounts, starts and ends (ISO) in file order; `before`, if given,
+        is each account's value in `last` already looked up."""
         last = self.last
         new_ends = dict(zip(accounts, ends, strict=True))
         if len(new_ends) == len(accounts):
-            # Each account once (a month's file): a column at a time. "" for an account
-            # not seen before: no start is before it.
-            before = list(map(last.get, accounts, itertools.repeat("")))
+            # Each account once (a month's file): a column at a time.
+            if before is None:
+                before = list(map(last.get, accounts, itertools.repeat("")))
             if any(map(operator.le, starts, before)):
                 self.irregular.update(
                     a for a, s, b in zip(accounts, starts, before, strict=True) if s <= b
                 )
-            self.first.update(
-                itertools.compress(zip(accounts, starts, strict=True), map(operator.not_, before))
-            )
+            if "" in before:  # accounts met for the first time
+                self.first.update(
+                    itertools.compress(
+                        zip(accounts, starts, strict=True), map(operator.not_, before)
+                    )
+                )
             last.update(new_ends)
         else:
             first = self.first
             for account, start, end in zip(accounts, starts, ends, strict=True):
-                before = last.get(account)
-                if before is None:
+                earlier = last.get(account)
+                if not earlier:
                     first[account] = start
-                elif start <= before:
+                elif start <= earlier:
                     self.irregular.add(account)
                 last[account] = end
 
@@ -633,9 +642,9 @@ class _BatchChecks:
     """The small path's per-row checks, for a chunk at once when every row passes."""
 
     def __init__(
-        self, accounts: set[str], today: dt.date, pick: Callable | None, width: int
+        self, accounts: dict[str, str], today: dt.date, pick: Callable | None, width: int
     ) -> None:
-        self.accounts = accounts
+        self.accounts = accounts  # every known account number -> _Order's last end
         self.today = today
         self.today_iso = today.isoformat()
         self.pick, self.width = pick, width
@@ -659,7 +668,9 @@ class _BatchChecks:
         if self.reorder is not None:
             rows = list(map(self.reorder, rows))
         accounts, starts, ends = (list(map(get, rows)) for get in (_ACCOUNT, _START, _END))
-        if not self.accounts.issuperset(accounts):
+        try:  # every account known; what _Order needs of each on the way
+            before = list(map(self.accounts.__getitem__, accounts))
+        except KeyError:
             return None
         start_days, end_days = set(starts), set(ends)  # a few: the chunk's months
         days = start_days | end_days
@@ -675,7 +686,7 @@ class _BatchChecks:
             return None
         # Each line is "account,start,end,ccf" already when the header is just those.
         plain = chunk.splitlines() if self.pick is None else list(map(",".join, rows))
-        return _Good(accounts, starts, ends, line, plain)
+        return _Good(accounts, starts, ends, before, line, plain)
 
     def rows(self, lines, rows, bad: list[BadRow]) -> _Good:
         """The good rows, checked one at a time as on the small path; the problems of the

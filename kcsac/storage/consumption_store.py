@@ -19,13 +19,15 @@ _FULL = "temp.kcsac_import_full"
 _KEEP = "temp.kcsac_import_keep"
 # Every staged row as (account, period_start, period_end, ccf, line); in a plain text the
 # dates are the 10 characters after the first comma and after the second.
-_STAGED = (
+_STAGED_PLAIN = (
     "SELECT substr(j.value, 1, instr(j.value, ',') - 1) AS account, "
     "substr(j.value, instr(j.value, ',') + 1, 10) AS period_start, "
     "substr(j.value, instr(j.value, ',') + 12, 10) AS period_end, "
     "substr(j.value, instr(j.value, ',') + 23) AS ccf, p.first + j.key AS line "
-    f"FROM {_PLAIN} p, json_each(p.lines) j "
-    f"UNION ALL SELECT account, period_start, period_end, ccf, line FROM {_ROWS}"
+    f"FROM {_PLAIN} p, json_each(p.lines) j"
+)
+_STAGED = (
+    f"{_STAGED_PLAIN} UNION ALL SELECT account, period_start, period_end, ccf, line FROM {_ROWS}"
 )
 
 
@@ -38,6 +40,8 @@ class ConsumptionStaging:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.count = 0  # rows added
+        self.any_rows = False  # any added by add_rows
+        self.any_full = False  # any account given to grouped()
 
     def _create(self) -> None:
         self._drop()
@@ -81,6 +85,7 @@ class ConsumptionStaging:
                 rows,
             )
         self.count += len(rows)
+        self.any_rows = self.any_rows or bool(rows)
 
     def added(self) -> None:
         """Every row is added: end the TEMP transaction of add()."""
@@ -92,6 +97,7 @@ class ConsumptionStaging:
         """(account, [(line, period_start, period_end, ccf), ...] in line order) for each of
         `accounts` with rows, in account order (the consumption table's own order)."""
         self._fill(_FULL, "account", ((a,) for a in accounts))
+        self.any_full = True
         current, rows = None, []
         for account, line, start, end, ccf in self.conn.execute(
             "SELECT account, line, period_start, period_end, ccf "
@@ -132,11 +138,18 @@ class ConsumptionStaging:
             self.conn.execute(f"PRAGMA threads = {int(threads)}")
 
     def _insert(self) -> int:
-        return self.conn.execute(
-            "INSERT OR REPLACE INTO consumption (account, period_start, period_end, ccf) "
-            f"SELECT account, period_start, period_end, ccf FROM ({_STAGED}) "
+        # The usual file, every chunk plain and no account to compare in full, needs
+        # neither the other table nor the filter (a sixth of the time).
+        where = (
             f"WHERE account NOT IN (SELECT account FROM {_FULL}) "
             f"OR line IN (SELECT line FROM {_KEEP}) "
+            if self.any_full
+            else ""
+        )
+        return self.conn.execute(
+            "INSERT OR REPLACE INTO consumption (account, period_start, period_end, ccf) "
+            "SELECT account, period_start, period_end, ccf "
+            f"FROM ({_STAGED if self.any_rows else _STAGED_PLAIN}) {where}"
             "ORDER BY account, period_start"
         ).rowcount
 
