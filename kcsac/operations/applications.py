@@ -19,6 +19,7 @@ from kcsac.domain.fees import application_fee
 from kcsac.domain.method import Method
 from kcsac.domain.money import format_usd
 from kcsac.domain.problems import Problem
+from kcsac.domain.rates import first_effective_on
 from kcsac.domain.records import (
     Determination,
     FeeAssessment,
@@ -148,6 +149,33 @@ def future_date_problems(
             f"{day.isoformat()} is in the future; {what} on or before today ({today.isoformat()})",
         )
     ]
+
+
+def before_received_problems(
+    field: str, day: dt.date | None, received_on: dt.date | None, what: str
+) -> list[Problem]:
+    """The problem with a date before the application was received (or before the first rate
+    table kcsac holds, when the ordinance was not yet in force), naming both days."""
+    if day is None:
+        return []
+    first = first_effective_on()
+    if received_on is not None and day < received_on:
+        return [
+            Problem(
+                field,
+                f"{day.isoformat()} is before {received_on.isoformat()}, when the application "
+                f"was received; {what} on or after that day",
+            )
+        ]
+    if day < first:
+        return [
+            Problem(
+                field,
+                f"{day.isoformat()} is before {first.isoformat()}, when the ordinance took "
+                f"effect; {what} on or after that day",
+            )
+        ]
+    return []
 
 
 def _check_received_on(received_on: dt.date | None, today: dt.date) -> None:
@@ -314,6 +342,9 @@ def record_payment(
             raise Refused(f"Application {number} is not submitted yet; submit it first")
         if app.fee_cents is None:
             raise Refused(f"No fee is set for application {number}: {app.fee_note}")
+        early = before_received_problems("paid_on", paid_on, app.received_on, "record a payment")
+        if early:
+            raise InvalidInput(early)
         why = _payment_needs_reason(app, amount_cents)
         reason = reason.strip()
         if why and not reason:
@@ -386,6 +417,11 @@ def record_review(
                 f"Application {number} is {app.status.label.lower()}; reviews are recorded "
                 "once it is submitted and before it is decided"
             )
+        early = before_received_problems(
+            "reviewed_on", reviewed_on, app.received_on, "record a review"
+        )
+        if early:
+            raise InvalidInput(early)
         review = store.add_review(
             Review(
                 0,

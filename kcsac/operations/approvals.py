@@ -7,6 +7,7 @@ from kcsac.domain import ordinance as o
 from kcsac.domain.category import Category
 from kcsac.domain.eligibility import check_eligibility
 from kcsac.domain.problems import Problem
+from kcsac.domain.rates import first_effective_on
 from kcsac.domain.records import (
     Blocker,
     Decision,
@@ -84,25 +85,59 @@ def blockers_to_sign(store: Store, number: str, signer: User | None = None) -> l
     return blockers
 
 
-def _check_signature_date(signed_on: dt.date, today: dt.date, backdated_reason: str) -> None:
+def _future_problem(
+    field: str, what: str, day: dt.date, today: dt.date, why: str, citation: str = ""
+) -> Problem:
+    return Problem(
+        field,
+        f"The {what} {day.isoformat()} is in the future (today is {today.isoformat()}); {why}",
+        citation,
+    )
+
+
+def signature_date_problems(
+    store: Store, number: str, signed_on: dt.date, today: dt.date, backdated_reason: str = ""
+) -> list[Problem]:
+    """What is wrong with signing `number` on `signed_on` (field-named, [] when nothing): a
+    future date, a past date without its reason, a date before the facts it rests on.
+
+    The approval dialog shows these before it asks for the password; approve() refuses them.
+    """
     if signed_on > today:
-        raise Refused(
-            f"The signature date {signed_on.isoformat()} is in the future; a credit "
-            "is effective on the date the director actually signs",
-            citation=o.SEC_60_2_2_C,
-        )
+        return [
+            _future_problem(
+                "signed_on",
+                "signature date",
+                signed_on,
+                today,
+                "a credit is effective on the date the director actually signs",
+                o.SEC_60_2_2_C,
+            )
+        ]
+    problems = []
     if signed_on < today and not backdated_reason.strip():
-        raise InvalidInput(
-            [
-                Problem(
-                    "backdated_reason",
-                    "A past signature date (recording a paper signature) needs a reason",
-                )
-            ]
+        problems.append(
+            Problem(
+                "backdated_reason",
+                "A past signature date (recording a paper signature) needs a reason",
+            )
         )
+    too_early = _before_the_facts(store, number, signed_on)
+    if too_early is not None:
+        problems.insert(0, too_early)
+    return problems
 
 
-def _check_not_before_the_facts(store: Store, number: str, signed_on: dt.date) -> None:
+def _refuse_signature_date(problems: list[Problem]) -> None:
+    """Refused for a future date or one before the facts; InvalidInput for a missing reason."""
+    refused = [p for p in problems if p.field == "signed_on"]
+    if refused:
+        raise Refused(refused[0].message, citation=refused[0].citation)
+    if problems:
+        raise InvalidInput(problems)
+
+
+def _before_the_facts(store: Store, number: str, signed_on: dt.date) -> Problem | None:
     """A (past) signature date cannot precede what it rests on: the received application,
     the full fee, the reviews, or the decision it amends."""
     app = store.get_application(number)
@@ -120,14 +155,16 @@ def _check_not_before_the_facts(store: Store, number: str, signed_on: dt.date) -
             day = decision.effective_on or decision.decided_on
             facts.append((day + dt.timedelta(days=1), "the day after the signature it amends"))
     if not facts:
-        return
+        return None
     latest, what = max(facts)
-    if signed_on < latest:
-        raise Refused(
-            f"The signature date {signed_on.isoformat()} is before {latest.isoformat()}, when "
-            f"{what}; a credit cannot take effect before that",
-            citation=o.SEC_60_2_2_C,
-        )
+    if signed_on >= latest:
+        return None
+    return Problem(
+        "signed_on",
+        f"The signature date {signed_on.isoformat()} is before {latest.isoformat()}, when "
+        f"{what}; a credit cannot take effect before that",
+        o.SEC_60_2_2_C,
+    )
 
 
 def approve(
@@ -144,11 +181,14 @@ def approve(
     for an ownership change, the credit moves to the new owner from the transfer date."""
     require(actor, Permission.SIGN, "sign approvals")
     signed_on = signed_on or today
-    _check_signature_date(signed_on, today, backdated_reason)
+    problems = signature_date_problems(store, number, signed_on, today, backdated_reason)
+    # A future date or a missing reason first; a date before the facts only once nothing
+    # else blocks the file (its blockers say more).
+    _refuse_signature_date([p for p in problems if p.field != "signed_on" or signed_on > today])
     blockers = blockers_to_sign(store, number, actor)
     if blockers:
         raise Refused(f"Application {number} cannot be signed yet", blockers)
-    _check_not_before_the_facts(store, number, signed_on)
+    _refuse_signature_date(problems)
     check_password(store, actor, password)
     with store.write():
         # Again inside the write lock: another desk may have acted since the check above.
@@ -207,8 +247,8 @@ def deny(
     """Deny with reasons: keys of DENIAL_REASONS (worded with citations) and/or free text."""
     require(actor, Permission.SIGN, "deny applications")
     decided_on = decided_on or today
-    if decided_on > today:
-        raise Refused("The decision date is in the future")
+    if decided_on > today:  # refused before the file is read, whatever it holds
+        _refuse_decision_date(decision_date_problems(None, decided_on, today))
     worded = []
     for reason in reasons:
         if reason in DENIAL_REASONS:
@@ -227,6 +267,7 @@ def deny(
                 f"Application {number} is {app.status.label.lower()}; only a "
                 "submitted, undecided application can be denied"
             )
+        _refuse_decision_date(decision_date_problems(app, decided_on, today))
         decision = store.add_decision(
             Decision(
                 0,
@@ -250,6 +291,49 @@ def deny(
         )
         _freeze_letter(store, actor, decision, today=today)
         return decision
+
+
+def decision_date_problems(
+    app: SacApplication | None, decided_on: dt.date, today: dt.date
+) -> list[Problem]:
+    """What is wrong with dating a denial of `app` on `decided_on` ([] when nothing): a day
+    after today, before the application was received, or before the ordinance took effect
+    (the first rate table kcsac holds). The denial dialog shows these as they are typed."""
+    if decided_on > today:
+        return [
+            _future_problem(
+                "decided_on",
+                "decision date",
+                decided_on,
+                today,
+                "a denial is dated on or before the day it is recorded",
+            )
+        ]
+    problems = []
+    if app is not None and app.received_on is not None and decided_on < app.received_on:
+        problems.append(
+            Problem(
+                "decided_on",
+                f"The decision date {decided_on.isoformat()} is before "
+                f"{app.received_on.isoformat()}, when application {app.number} was received; "
+                "a denial cannot be dated before the application it decides",
+            )
+        )
+    first = first_effective_on()
+    if decided_on < first:
+        problems.append(
+            Problem(
+                "decided_on",
+                f"The decision date {decided_on.isoformat()} is before {first.isoformat()}, "
+                f"when {o.ORDINANCE} took effect",
+            )
+        )
+    return problems
+
+
+def _refuse_decision_date(problems: list[Problem]) -> None:
+    if problems:
+        raise Refused("; ".join(p.message for p in problems), citation=problems[0].citation)
 
 
 def _freeze_letter(store: Store, actor: User, decision: Decision, *, today: dt.date) -> None:
@@ -306,8 +390,11 @@ def revoke(
 ) -> SacApplication:
     """End an approved credit from `from_on` (its last day is the day before), with a reason."""
     require(actor, Permission.REVOKE, "revoke credits")
+    problems = revocation_date_problems(from_on, today)
     if not reason.strip():
-        raise InvalidInput([Problem("reason", "A reason is required to revoke a credit")])
+        problems.append(Problem("reason", "A reason is required to revoke a credit"))
+    if problems:
+        raise InvalidInput(problems)
     with store.write():
         app = store.get_application(number)
         if app.status is not Status.APPROVED:
@@ -348,6 +435,20 @@ def revoke(
             action=f"credit revoked from {from_on.isoformat()}",
             reason=reason.strip(),
         )
+
+
+def revocation_date_problems(from_on: dt.date, today: dt.date) -> list[Problem]:
+    """A revocation is recorded when it is decided: it takes effect today or on a past day,
+    never later (the credit would show as revoked while it still runs)."""
+    if from_on <= today:
+        return []
+    return [
+        Problem(
+            "from_on",
+            f"The revocation date {from_on.isoformat()} is in the future (today is "
+            f"{today.isoformat()}); record a revocation on or after the day it takes effect",
+        )
+    ]
 
 
 def ensure_can_sign(actor: User | None) -> User:

@@ -5,6 +5,7 @@ import datetime as dt
 
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import AccountClass, CustomerClass
+from kcsac.domain.eligibility import check_eligibility
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import Blocker, Decision, DecisionKind, SacApplication, User
 from kcsac.domain.roles import Permission
@@ -95,7 +96,30 @@ def ownership_change_problems(
         )
     if new_account.strip() == prior.account:
         problems.append(Problem("account", "The new owner's account is the same as the old one"))
+    account = store.find_account(new_account.strip()) if new_account.strip() else None
+    if account is not None:
+        problems += new_owner_problems(account.account_class, account.customer_class)
     return problems
+
+
+def new_owner_problems(
+    account_class: AccountClass | str, customer_class: CustomerClass | str
+) -> list[Problem]:
+    """Why the ordinance refuses the new owner's account (a residential account, or a class
+    a volume adjustment cannot change), with the citation; [] when it may take the credit.
+
+    The same rules as any application's account (domain.eligibility), checked at intake so
+    that no fee is assessed on a change that could never be signed.
+    """
+    try:
+        account_class, customer_class = AccountClass(account_class), CustomerClass(customer_class)
+    except ValueError:
+        return []  # add_account names a class that does not exist
+    return check_eligibility(
+        account_class=account_class,
+        customer_class=customer_class,
+        discharges_to_storm_sewer=False,
+    )
 
 
 def check_ownership_change(
@@ -170,6 +194,12 @@ def record_ownership_change(
     new_account = new_account.strip()
     with store.write():
         if store.find_account(new_account) is None:
+            if new_owner is not None:
+                # Refused before the account is added: nothing is stored for an owner who
+                # could never take the credit.
+                refused = new_owner_problems(new_owner.account_class, new_owner.customer_class)
+                if refused:
+                    raise InvalidInput(refused)
             if new_owner is None:
                 raise InvalidInput(
                     [

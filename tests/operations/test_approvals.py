@@ -254,7 +254,7 @@ def test_revocation_ends_the_credit_the_day_before(store, people, ready, today):
         ready.number,
         from_on=dt.date(2026, 10, 1),
         reason="failed to report readings",
-        today=today,
+        today=dt.date(2026, 10, 1),
     )
     assert app.status is Status.REVOKED
     assert app.ended_on == dt.date(2026, 9, 30)

@@ -1,14 +1,18 @@
-"""Dates the operations refuse: after today, and a reading before its meter or out of order."""
+"""Dates the operations refuse: after today, before the facts they follow (the received
+application, the ordinance), and a reading before its meter or out of order."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
+from kcsac.domain.problems import Problem
+from kcsac.domain.records import DecisionKind
+from kcsac.domain.status import Status
 from kcsac.operations import applications as apps
-from kcsac.operations import meters
-from kcsac.operations.errors import InvalidInput
-from tests.operations.conftest import make_file
+from kcsac.operations import approvals, meters
+from kcsac.operations.errors import InvalidInput, Refused
+from tests.operations.conftest import PASSWORD, make_file
 
 
 def problems(excinfo):
@@ -148,3 +152,148 @@ def test_a_back_dated_reading_must_fit_between_its_neighbours(store, people, tod
         store, people.clerk, meter.id, value="2100", replacement=True, note="rolled", **record
     )
     assert len(store.readings(meter.id)) == 4
+
+
+# --- dates before the facts they follow (the file was received 2026-06-01 by make_file) -----
+
+
+def test_a_payment_before_the_received_date_is_refused_and_nothing_saved(store, people, today):
+    app = make_file(store, people, today, pay=False, reviews=False, determination=False)
+    audit_rows = len(store.audit_events(limit=10_000))
+    pay = {"amount_cents": 25000, "receipt_no": "R-1", "method": "check", "today": today}
+    with pytest.raises(InvalidInput) as excinfo:
+        apps.record_payment(store, people.clerk, app.number, paid_on=dt.date(2026, 4, 1), **pay)
+    assert problems(excinfo) == [
+        (
+            "paid_on",
+            "2026-04-01 is before 2026-06-01, when the application was received; record a "
+            "payment on or after that day",
+        )
+    ]
+    assert store.payments(app.number) == []
+    assert store.get_application(app.number).paid_cents == 0
+    assert len(store.audit_events(limit=10_000)) == audit_rows
+    # the received day itself is fine
+    apps.record_payment(store, people.clerk, app.number, paid_on=dt.date(2026, 6, 1), **pay)
+    assert [p.paid_on for p in store.payments(app.number)] == [dt.date(2026, 6, 1)]
+
+
+def test_a_review_before_the_received_date_is_refused_and_nothing_saved(store, people, today):
+    app = make_file(store, people, today, reviews=False, determination=False)
+    with pytest.raises(InvalidInput) as excinfo:
+        apps.record_review(
+            store,
+            people.reviewer,
+            app.number,
+            kind="site",
+            reviewed_on=dt.date(2026, 4, 2),
+            result="passed",
+            today=today,
+        )
+    assert problems(excinfo) == [
+        (
+            "reviewed_on",
+            "2026-04-02 is before 2026-06-01, when the application was received; record a "
+            "review on or after that day",
+        )
+    ]
+    assert store.reviews(app.number) == []
+
+
+def test_before_received_problems_names_the_ordinance_date_without_a_received_date():
+    assert apps.before_received_problems("paid_on", dt.date(2026, 4, 30), None, "pay") == [
+        Problem(
+            "paid_on",
+            "2026-04-30 is before 2026-05-01, when the ordinance took effect; pay on or after "
+            "that day",
+        )
+    ]
+    assert apps.before_received_problems("paid_on", dt.date(2026, 5, 1), None, "pay") == []
+
+
+def test_a_denial_before_the_received_date_is_refused_naming_both_dates(store, people, today):
+    app = make_file(store, people, today, determination=False)
+    with pytest.raises(Refused) as excinfo:
+        approvals.deny(
+            store,
+            people.director,
+            app.number,
+            reasons=["no-diversion"],
+            today=today,
+            decided_on=dt.date(2026, 3, 1),
+        )
+    message = str(excinfo.value)
+    assert "The decision date 2026-03-01 is before 2026-06-01, when application" in message
+    assert "is before 2026-05-01, when Ordinance 260209 took effect" in message
+    assert store.decisions(app.number) == []
+    assert store.get_application(app.number).status is Status.IN_REVIEW
+    assert store.documents(app.number) == []
+
+
+def test_a_future_denial_date_gives_today(store, people, today):
+    app = make_file(store, people, today, determination=False)
+    with pytest.raises(Refused, match=r"2026-08-21 is in the future \(today is 2026-08-20\)"):
+        approvals.deny(
+            store,
+            people.director,
+            app.number,
+            reasons=["no-diversion"],
+            today=today,
+            decided_on=dt.date(2026, 8, 21),
+        )
+    assert store.decisions(app.number) == []
+    decision = approvals.deny(
+        store,
+        people.director,
+        app.number,
+        reasons=["no-diversion"],
+        today=today,
+        decided_on=dt.date(2026, 6, 1),
+    )
+    assert decision.decided_on == dt.date(2026, 6, 1)
+
+
+def test_a_future_revocation_date_is_refused_and_the_credit_stays(store, people, ready, today):
+    approvals.approve(store, people.director, ready.number, password=PASSWORD, today=today)
+    with pytest.raises(InvalidInput) as excinfo:
+        approvals.revoke(
+            store,
+            people.director,
+            ready.number,
+            from_on=dt.date(2027, 3, 1),
+            reason="customer asked",
+            today=today,
+        )
+    assert problems(excinfo) == [
+        (
+            "from_on",
+            "The revocation date 2027-03-01 is in the future (today is 2026-08-20); record a "
+            "revocation on or after the day it takes effect",
+        )
+    ]
+    app = store.get_application(ready.number)
+    assert (app.status, app.ended_on) == (Status.APPROVED, None)
+    assert [d.kind for d in store.decisions(ready.number)] == [DecisionKind.APPROVAL]
+
+
+def test_signature_date_problems_are_known_without_signing(store, people, ready, today):
+    number = ready.number  # received 2026-06-01, paid 06-02, reviewed 07-01
+    assert approvals.signature_date_problems(store, number, today, today) == []
+    assert approvals.signature_date_problems(
+        store, number, dt.date(2026, 4, 20), today, "paper"
+    ) == [
+        Problem(
+            "signed_on",
+            "The signature date 2026-04-20 is before 2026-07-01, when the site review was "
+            "done; a credit cannot take effect before that",
+            "Code sec. 60-2(2)(c)",
+        )
+    ]
+    future = approvals.signature_date_problems(store, number, dt.date(2026, 9, 1), today)
+    assert [p.field for p in future] == ["signed_on"]
+    assert "(today is 2026-08-20)" in future[0].message
+    assert [
+        p.field
+        for p in approvals.signature_date_problems(store, number, dt.date(2026, 8, 1), today)
+    ] == ["backdated_reason"]
+    assert store.decisions(number) == []

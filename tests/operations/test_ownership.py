@@ -367,3 +367,55 @@ def test_create_ownership_change_names_a_number_that_does_not_exist(store, peopl
     assert [(p.field, p.message) for p in raised.value.problems] == [
         ("prior_application", "There is no application SAC-2026-9999")
     ]
+
+
+def test_a_residential_new_owner_is_refused_at_intake_with_the_citation(
+    store, people, prior, today
+):
+    before = row_counts(store)
+    residential = ownership.NewOwner(
+        customer="Pat Homeowner",
+        service_address="12 Oak St, Kansas City, MO 64105",
+        account_class="residential",
+        customer_class="resident",
+    )
+    with pytest.raises(InvalidInput) as excinfo:
+        record(store, people.clerk, prior, today, new_owner=residential)
+    [problem] = excinfo.value.problems
+    assert problem.field == "account_class"
+    assert problem.message.startswith("A one- or two-family residential account may not apply")
+    assert problem.citation == "Code secs. 60-2(2)(c), 60-2(2)(b)"
+    assert row_counts(store) == before  # no account, draft or fee assessed
+
+
+def test_an_existing_residential_or_flat_rate_account_is_refused_at_intake(
+    store, people, prior, today
+):
+    for number, account_class, customer_class in (
+        ("9100-01", "residential", "resident"),
+        ("9100-02", "commercial", "nonresident-flat"),
+    ):
+        apps.add_account(
+            store,
+            people.clerk,
+            number=number,
+            customer="Someone",
+            service_address="1 Elm St",
+            account_class=account_class,
+            customer_class=customer_class,
+            today=today,
+        )
+    before = row_counts(store)
+    with pytest.raises(InvalidInput) as excinfo:
+        record(store, people.clerk, prior, today, new_account="9100-01")
+    assert [p.field for p in excinfo.value.problems] == ["account_class"]
+    with pytest.raises(InvalidInput) as excinfo:
+        record(store, people.clerk, prior, today, new_account="9100-02")
+    assert [p.field for p in excinfo.value.problems] == ["customer_class"]
+    assert "60-3(a)(3)" in excinfo.value.problems[0].citation
+    assert row_counts(store) == before
+    # the check the desk's dialog runs as it is typed says the same
+    assert [p.field for p in ownership.new_owner_problems("residential", "resident")] == [
+        "account_class"
+    ]
+    assert ownership.new_owner_problems("commercial", "resident") == []
