@@ -261,7 +261,7 @@ def _file(store, staff, account, category, target, i, clock, today) -> str:
         category=category,
         today=d0,
         discharges_to_storm_sewer=target == "denied-storm",
-        details=_details(category, i),
+        details=_details(category, i, account),
         documents={
             "application form": True,
             "site plan": target != "draft",
@@ -367,16 +367,39 @@ def _file(store, staff, account, category, target, i, clock, today) -> str:
     return app.number
 
 
-def _details(category: Category, i: int) -> dict[str, str]:
+def _details(category: Category, i: int, account: str) -> dict[str, str]:
+    """The wizard's own keys (kcsac.ui.wizard.category_fields) with values it would take."""
+    serial = _serial(account, 0)
     return {
-        Category.CAR_WASH: {"bays": str(2 + i % 5), "wash type": "in-bay automatic"},
-        Category.LAUNDRY: {"washers": str(12 + i % 30)},
-        Category.EVAPORATION: {"equipment": "cooling tower", "tons": str(150 + 25 * (i % 8))},
-        Category.IRRIGATION: {"irrigated acres": str(2 + i % 9)},
-        Category.WATER_TO_PRODUCT: {"product": "bottled beverages"},
-        Category.OTHER: {"process": "steam lost to atmosphere"},
-        Category.SEWER_METERING: {"flume": "Parshall, 3 in."},
+        Category.CAR_WASH: {
+            "wash_type": ("Self-serve", "In-bay automatic", "Tunnel", "Hand wash")[i % 4],
+            "bays": str(2 + i % 5),
+        },
+        Category.LAUNDRY: {"machines": str(12 + i % 30), "capacity_lb": str(20 * (12 + i % 30))},
+        Category.EVAPORATION: {
+            "equipment": ("Cooling tower", "Chiller", "Evaporative cooler")[i % 3],
+            "tonnage": str(150 + 25 * (i % 8)),
+            "make_up_meter": serial,
+            "blow_down_meter": _serial(account, 1),
+        },
+        Category.IRRIGATION: {
+            "irrigated_area_ft2": str(43560 * (2 + i % 9)),
+            "irrigation_meter": serial,
+        },
+        Category.WATER_TO_PRODUCT: {
+            "product": "bottled beverages",
+            "water_per_unit_gal": "2.4",
+            "product_unit": "case of 24 bottles",
+        },
+        Category.OTHER: {"process_description": "steam lost to atmosphere from the boilers"},
+        Category.SEWER_METERING: {"sewer_meter": serial},
     }[category]
+
+
+def _serial(account: str, k: int) -> str:
+    """The demo meter's serial: from the account, so the application's details can name it
+    before the application has a number."""
+    return f"M{hash_number(account):05d}{k}"
 
 
 _METER_ROLES = {
@@ -393,7 +416,7 @@ def _meters(store, clerk, number, category, account, day) -> None:
             clerk,
             number,
             role=role,
-            serial=f"M{hash_number(number):05d}{k}",
+            serial=_serial(account, k),
             unit=MeterUnit.GALLONS if role is not MeterRole.SEWER else MeterUnit.FT3,
             today=day,
             make_model="Badger M-2000",
@@ -401,26 +424,35 @@ def _meters(store, clerk, number, category, account, day) -> None:
             location="mechanical room",
             installed_on=dt.date(2026, 4, 20),
             sealed_on=dt.date(2026, 4, 21),
-            activation_reading="0",
+            activation_reading=str(_activation_register(account, k)),
             last_tested_on=dt.date(2026, 4, 15),
         )
 
 
+def _activation_register(account: str, k: int) -> int:
+    """What the register shows on the activation date (the effective date): meters are not
+    new, so not 0."""
+    return 1000 + (hash_number(account) * (k + 3)) % 90000
+
+
 def _readings(store, clerk, number) -> None:
+    """One reading at the end of each billing period from the activation on, each the
+    register then: the activation reading plus the use since the effective date."""
     app = store.get_application(number)
-    periods = store.consumption(app.account)
+    effective_on = app.effective_on
+    periods = [p for p in store.consumption(app.account) if p.end >= effective_on]
     for meter in store.meters(number):
-        total = Decimal(0)
+        total = meter.activation_reading
         for p in periods:
-            if p.end <= (app.effective_on or p.end) - dt.timedelta(days=40):
-                continue
+            days = (p.end - p.start).days + 1
+            share = Decimal((p.end - max(p.start, effective_on)).days + 1) / days
             if meter.role is MeterRole.SEWER:
-                use = p.ccf * Decimal("0.55") * FT3_PER_CCF  # the sewer meter reads ft3
+                per_ccf = Decimal("0.55") * FT3_PER_CCF  # the sewer meter reads ft3
             elif meter.role is MeterRole.BLOW_DOWN:
-                use = (p.ccf * Decimal("0.08") * GAL_PER_CCF).quantize(Decimal(1))
+                per_ccf = Decimal("0.08") * GAL_PER_CCF
             else:
-                use = (p.ccf * Decimal("0.35") * GAL_PER_CCF).quantize(Decimal(1))
-            total += use
+                per_ccf = Decimal("0.35") * GAL_PER_CCF
+            total += (p.ccf * share * per_ccf).quantize(Decimal(1))
             meters.record_reading(
                 store, clerk, meter.id, read_on=p.end, value=total, today=DEMO_TODAY
             )

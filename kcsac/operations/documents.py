@@ -59,9 +59,10 @@ from kcsac.domain.schedule import (
 )
 from kcsac.domain.schedule import ScheduleRow as EngineRow
 from kcsac.domain.status import Status
-from kcsac.domain.volume import format_ccf, ft3_to_ccf, gal_to_ccf, round_half_up
+from kcsac.domain.volume import format_ccf, round_half_up
 from kcsac.operations.admin import surcharge_limits
 from kcsac.operations.errors import Refused
+from kcsac.operations.meters import period_inputs
 from kcsac.storage import Store
 
 APPROVAL = ApprovalLetter.kind
@@ -354,74 +355,46 @@ def build_denial_letter(store: Store, number: str, *, letter_on: date) -> Denial
 # --- the schedule -----------------------------------------------------------------------------
 
 
-def _meter_use(store: Store, meter: Meter, start: date, end: date, activation_on: date):
-    """Use (ccf, exact) of `meter` from before `start` to `end`; None when not read yet.
-
-    The base is the last reading before `start` (or the activation reading); the use runs to
-    the last reading on or before `end`. A replacement reading starts a new register.
-    """
-    points: list[tuple[date, Decimal, bool]] = []
-    if meter.activation_reading is not None:
-        points.append((activation_on, meter.activation_reading, True))
-    points += [(r.read_on, r.value, r.replacement) for r in store.readings(meter.id)]
-    points.sort(key=lambda p: p[0])
-    inside = [p for p in points if start <= p[0] <= end]
-    before = [p for p in points if p[0] < start]
-    if not inside:
-        return None
-    base = before[-1] if before else inside[0]
-    use = Decimal(0)
-    previous = base
-    for point in inside:
-        if point is base:
-            continue
-        use += point[1] if point[2] else point[1] - previous[1]
-        previous = point
-    convert = gal_to_ccf if meter.unit is MeterUnit.GALLONS else ft3_to_ccf
-    return Fraction(convert(use))
-
-
 def schedule_periods(store: Store, app: SacApplication, determination: Determination):
     """Billing periods of the account from the effective date on, with the meters' use.
 
     Returns (periods, notes): periods the schedule can price, and a note for each period
-    left out (not read yet, or before kcsac's first rate table).
+    left out (not read yet, or before kcsac's first rate table). The meters' volumes come
+    from meters.period_inputs, the computation the billing export uses too.
     """
     account = store.get_account(app.account)
     effective_on = app.effective_on
     assert effective_on is not None
-    meters = store.meters(app.number) if determination.method in _METERED else []
     first = first_effective_on()
-    periods: list[PeriodInput] = []
     notes: list[str] = []
+    kept = []
     for c in store.consumption(account.number):
         if c.end < effective_on or (app.ended_on and c.start > app.ended_on):
             continue
-        label = f"{c.start.isoformat()} to {c.end.isoformat()}"
         if c.start < first:
-            notes.append(f"Period {label} left out: it starts before {first.isoformat()}.")
+            notes.append(f"Period {_label(c)} left out: it starts before {first.isoformat()}.")
             continue
-        values: dict[str, Decimal] = {}
-        missing = False
-        for role, field in (
-            (MeterRole.DEDUCT, "diverted_ccf"),
-            (MeterRole.IRRIGATION, "diverted_ccf"),
-            (MeterRole.MAKE_UP, "makeup_ccf"),
-            (MeterRole.BLOW_DOWN, "blowdown_ccf"),
-            (MeterRole.SEWER, "sewer_ccf"),
-        ):
-            for m in (m for m in meters if m.role is role):
-                use = _meter_use(store, m, c.start, c.end, effective_on)
-                if use is None:
-                    missing = True
-                    notes.append(f"Period {label} left out: meter {m.serial} has no reading yet.")
-                    continue
-                exact = Decimal(use.numerator) / Decimal(use.denominator)
-                values[field] = values.get(field, Decimal(0)) + exact
-        if missing:
-            continue
-        periods.append(PeriodInput(c.start, c.end, c.ccf, **values))
+        kept.append(c)
+    periods: list[PeriodInput] = []
+    for c, metered in zip(
+        kept,
+        period_inputs(store, determination.method, app.number, kept, effective_on),
+        strict=True,
+    ):
+        if metered.period is None:
+            notes.append(left_out_note(c.start, c.end, metered.left_out))
+        else:
+            periods.append(metered.period)
     return periods, notes
+
+
+def _label(c) -> str:
+    return f"{c.start.isoformat()} to {c.end.isoformat()}"
+
+
+def left_out_note(start: date, end: date, reason: str) -> str:
+    """The schedule's note for a billing period it leaves out."""
+    return f"Period {start.isoformat()} to {end.isoformat()} left out: {reason}."
 
 
 def schedule_document_from(

@@ -13,16 +13,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TextIO
 
 from kcsac.domain.customer_class import CustomerClass
-from kcsac.domain.method import Method
 from kcsac.domain.money import format_plain
 from kcsac.domain.problems import InputError, RuleRefused
 from kcsac.domain.rates import VolumeRounding
-from kcsac.domain.records import DecisionKind, Determination, MeterRole, MeterUnit, SacApplication
-from kcsac.domain.schedule import DeterminationTerms, PeriodInput, PeriodPricer, build_schedule
-from kcsac.domain.volume import ft3_to_ccf, gal_to_ccf, to_decimal
+from kcsac.domain.records import DecisionKind, Determination, SacApplication
+from kcsac.domain.schedule import DeterminationTerms, PeriodPricer, build_schedule
+from kcsac.operations.meters import MeteredPeriod, period_inputs
 from kcsac.storage import Store
 
 APPLICATION_COLUMNS = (
@@ -125,28 +125,6 @@ def credit_spans(store: Store, app: SacApplication) -> list[CreditSpan]:
     return spans
 
 
-def meter_use(
-    store: Store, number: str, start: dt.date, end: dt.date
-) -> dict[MeterRole, Decimal | None]:
-    """Use per meter role over the period, in ccf: reading at the end minus the one before."""
-    uses: dict[MeterRole, Decimal | None] = {}
-    for meter in store.meters(number):
-        readings = store.readings(meter.id)
-        at_end = [r for r in readings if r.read_on <= end]
-        before = [r for r in readings if r.read_on < start]
-        if not at_end or (at_end[-1].read_on < start and not before):
-            uses[meter.role] = None
-            continue
-        opening = before[-1].value if before else meter.activation_reading
-        if opening is None or any(r.replacement for r in at_end if r.read_on >= start):
-            uses[meter.role] = None  # a replacement inside the period: needs a person
-            continue
-        raw = at_end[-1].value - opening
-        ccf = ft3_to_ccf(raw) if meter.unit is MeterUnit.FT3 else gal_to_ccf(raw)
-        uses[meter.role] = to_decimal(ccf).quantize(Decimal("0.000001"))
-    return uses
-
-
 def period_input(
     store: Store,
     app: SacApplication,
@@ -154,27 +132,11 @@ def period_input(
     start: dt.date,
     end: dt.date,
     ccf: Decimal,
-) -> PeriodInput:
-    if terms.method is Method.DEDUCT_METER:
-        use = meter_use(store, app.number, start, end)
-        if MeterRole.MAKE_UP in use or MeterRole.BLOW_DOWN in use:
-            return PeriodInput(
-                start,
-                end,
-                ccf,
-                makeup_ccf=use.get(MeterRole.MAKE_UP),
-                blowdown_ccf=use.get(MeterRole.BLOW_DOWN),
-            )
-        diverted = use.get(MeterRole.DEDUCT, use.get(MeterRole.IRRIGATION))
-        return PeriodInput(start, end, ccf, diverted_ccf=diverted)
-    if terms.method is Method.SEWER_METER:
-        return PeriodInput(
-            start,
-            end,
-            ccf,
-            sewer_ccf=meter_use(store, app.number, start, end).get(MeterRole.SEWER),
-        )
-    return PeriodInput(start, end, ccf)
+) -> MeteredPeriod:
+    """One billing period for the engine, metered volumes from the readings (or why it is
+    left out): meters.period_inputs, the computation the schedule document uses too."""
+    period = SimpleNamespace(start=start, end=end, ccf=ccf)
+    return period_inputs(store, terms.method, app.number, [period], app.effective_on)[0]
 
 
 def billing_rows(
@@ -310,8 +272,13 @@ def _billing_row(
         "days": str((p.end - p.start).days + 1),
         "purchased_ccf": str(p.ccf),
     }
+    metered = period_input(store, app, terms, p.start, p.end, p.ccf)
+    if metered.period is None:
+        # Left out of the schedule for the same reason: no figures, the reason in the notes.
+        row["notes"] = f"not computed: {metered.left_out}"
+        return {c: row.get(c, "") for c in BILLING_COLUMNS}
+    period = metered.period
     try:
-        period = period_input(store, app, terms, p.start, p.end, p.ccf)
         schedule = build_schedule(
             customer_class=customer_class, effective_on=span.start, terms=terms, periods=[period]
         )

@@ -1,11 +1,17 @@
 """Meters and readings for the metered methods; readings are never estimated."""
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
+from kcsac.domain.determination import PeriodInput
+from kcsac.domain.method import Method
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import Meter, MeterRole, MeterUnit, Reading, User
 from kcsac.domain.roles import Permission
+from kcsac.domain.volume import ft3_to_ccf, gal_to_ccf
 from kcsac.operations.applications import future_date_problems
 from kcsac.operations.errors import InvalidInput
 from kcsac.operations.users import require
@@ -158,3 +164,153 @@ def reading_problems(
             )
         )
     return problems
+
+
+# --- each metered billing period's volumes, for the schedule and the billing export alike ---
+
+# Which PeriodInput field each meter role's use goes into (several meters of a role add up).
+_ROLE_FIELDS = {
+    MeterRole.DEDUCT: "diverted_ccf",
+    MeterRole.IRRIGATION: "diverted_ccf",
+    MeterRole.MAKE_UP: "makeup_ccf",
+    MeterRole.BLOW_DOWN: "blowdown_ccf",
+    MeterRole.SEWER: "sewer_ccf",
+}
+_METHOD_ROLES = {
+    Method.DEDUCT_METER: (
+        MeterRole.DEDUCT,
+        MeterRole.IRRIGATION,
+        MeterRole.MAKE_UP,
+        MeterRole.BLOW_DOWN,
+    ),
+    Method.SEWER_METER: (MeterRole.SEWER,),
+}
+
+
+@dataclass(frozen=True)
+class MeteredPeriod:
+    """One billing period ready for the engine, or why it is left out (`left_out`, without
+    the period's dates: the schedule and the billing export each say where it applies)."""
+
+    period: PeriodInput | None
+    left_out: str = ""
+
+
+def meter_use(
+    meter: Meter,
+    readings: Sequence[Reading],
+    start: dt.date,
+    end: dt.date,
+    activation_on: dt.date | None,
+) -> Fraction | str:
+    """The meter's use (exact ccf) in the billing period start..end, or why it has none.
+
+    The use runs from the base to the last reading on or before `end`. The base is the
+    activation reading when the meter was activated inside the period (readings before the
+    activation are not the credit's), else the reading that closed the previous period (the
+    last one dated before `start`, or the activation reading if the meter was activated
+    before). A period the meter has not been read for (no reading on or after its end) is
+    left out: readings are never estimated. A replacement or rollover inside the period is
+    left to a person: RULES.md says how to record one, not how to count the use across it.
+    """
+    ordered = sorted(readings, key=lambda r: (r.read_on, r.id))
+    points = [(r.read_on, r.value, r.replacement) for r in ordered]
+    activation = None
+    if meter.activation_reading is not None and activation_on is not None:
+        activation = (activation_on, meter.activation_reading, False)
+    if activation is not None and start <= activation_on <= end:
+        base = activation
+    else:
+        before = [p for p in points if p[0] < start]
+        if activation is not None and activation_on < start:
+            # readings before the activation are not the credit's
+            before = [activation, *(p for p in before if p[0] >= activation_on)]
+        if not before:
+            return (
+                f"meter {meter.serial} has no reading before {start.isoformat()} and no "
+                "activation reading in the period to start from"
+            )
+        base = before[-1]
+    if not any(p[0] >= end for p in points):
+        return (
+            f"meter {meter.serial} has no reading on or after {end.isoformat()} yet "
+            "(readings are never estimated)"
+        )
+    inside = [p for p in points if base[0] <= p[0] <= end and p is not base]
+    if base is activation:
+        inside = [p for p in inside if p[0] >= activation_on]
+    if not inside:
+        return (
+            f"meter {meter.serial} has no reading between {base[0].isoformat()} and "
+            f"{end.isoformat()} (readings are never estimated)"
+        )
+    replaced = [p for p in inside if p[2]]
+    if replaced:
+        return (
+            f"meter {meter.serial} was replaced or rolled over on {replaced[0][0].isoformat()}: "
+            "the use across it needs a person (RULES.md gives no rule for it)"
+        )
+    use = inside[-1][1] - base[1]
+    return gal_to_ccf(use) if meter.unit is MeterUnit.GALLONS else ft3_to_ccf(use)
+
+
+def metered_period(
+    method: Method,
+    meters: Sequence[Meter],
+    readings_of: Callable[[Meter], Sequence[Reading]],
+    start: dt.date,
+    end: dt.date,
+    purchased: Decimal,
+    activation_on: dt.date | None,
+) -> MeteredPeriod:
+    """The engine's input for one billing period: the metered methods' volumes from the
+    readings (the one computation the schedule and the billing export share)."""
+    roles = _METHOD_ROLES.get(method)
+    if roles is None:
+        return MeteredPeriod(PeriodInput(start, end, purchased))
+    used = [m for m in meters if m.role in roles]
+    if not used:
+        names = " or ".join(r.value for r in roles)
+        return MeteredPeriod(None, f"no {names} meter is recorded for the credit")
+    roles_used = {m.role for m in used}
+    if (MeterRole.MAKE_UP in roles_used) != (MeterRole.BLOW_DOWN in roles_used):
+        return MeteredPeriod(
+            None, "evaporation needs both a make-up and a blow-down meter; only one is recorded"
+        )
+    values: dict[str, Fraction] = {}
+    for m in used:
+        use = meter_use(m, readings_of(m), start, end, activation_on)
+        if isinstance(use, str):
+            return MeteredPeriod(None, use)
+        field = _ROLE_FIELDS[m.role]
+        values[field] = values.get(field, Fraction(0)) + use
+    if "makeup_ccf" in values and "diverted_ccf" in values:
+        return MeteredPeriod(
+            None,
+            "both a deduct or irrigation meter and make-up and blow-down meters are recorded; "
+            "the credit needs one or the other",
+        )
+    return MeteredPeriod(PeriodInput(start, end, purchased, **values))
+
+
+def period_inputs(
+    store: Store,
+    method: Method,
+    number: str,
+    periods: Sequence,
+    activation_on: dt.date | None,
+) -> list[MeteredPeriod]:
+    """metered_period for each of `periods` (objects with start, end and ccf) of credit
+    `number`; each meter's readings are read once."""
+    meters = store.meters(number) if method in _METHOD_ROLES else []
+    cache: dict[int, list[Reading]] = {}
+
+    def readings_of(m: Meter) -> list[Reading]:
+        if m.id not in cache:
+            cache[m.id] = store.readings(m.id)
+        return cache[m.id]
+
+    return [
+        metered_period(method, meters, readings_of, p.start, p.end, p.ccf, activation_on)
+        for p in periods
+    ]

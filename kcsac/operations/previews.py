@@ -8,7 +8,8 @@ from kcsac.domain.method import Method
 from kcsac.domain.problems import InputError, Problem, RuleRefused
 from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule
 from kcsac.operations.admin import surcharge_limits
-from kcsac.operations.exports import period_input
+from kcsac.operations.documents import left_out_note
+from kcsac.operations.meters import period_inputs
 from kcsac.storage import Store
 
 
@@ -19,6 +20,7 @@ class SchedulePreview:
     schedule: AdjustedSchedule | None
     problems: tuple[Problem, ...] = field(default_factory=tuple)
     effective_on: dt.date | None = None
+    left_out: tuple[str, ...] = ()  # a note for each metered period not read yet
 
     @property
     def ok(self) -> bool:
@@ -54,11 +56,19 @@ def schedule_preview(
         terms = DeterminationTerms(Method(method), percent, fixed_ccf)
     effective = effective_on or app.effective_on or today
     since = periods_after or (effective - dt.timedelta(days=365))
-    periods = [
-        period_input(store, app, terms, p.start, p.end, p.ccf)
-        for p in store.consumption(app.account)
-        if p.end >= since
-    ]
+    stored = [p for p in store.consumption(app.account) if p.end >= since]
+    # The meters count from their activation reading at the effective date, as signed.
+    metered = period_inputs(store, terms.method, number, stored, effective)
+    periods = [m.period for m in metered if m.period is not None]
+    left_out = tuple(
+        left_out_note(p.start, p.end, m.left_out)
+        for p, m in zip(stored, metered, strict=True)
+        if m.period is None
+    )
+    if stored and not periods:
+        return SchedulePreview(
+            None, tuple(Problem("periods", note) for note in left_out), effective, left_out
+        )
     if not periods:
         return SchedulePreview(
             None,
@@ -80,7 +90,7 @@ def schedule_preview(
             limits=surcharge_limits(store),
         )
     except InputError as exc:
-        return SchedulePreview(None, tuple(exc.problems), effective)
+        return SchedulePreview(None, tuple(exc.problems), effective, left_out)
     except RuleRefused as exc:
-        return SchedulePreview(None, (Problem("", exc.message, exc.citation),), effective)
-    return SchedulePreview(schedule, (), effective)
+        return SchedulePreview(None, (Problem("", exc.message, exc.citation),), effective, left_out)
+    return SchedulePreview(schedule, (), effective, left_out)
