@@ -68,6 +68,15 @@ HELP_TOPICS: dict[str, HelpTopic] = {
         (o.FEE_BEFORE_ADJUSTMENT, o.FEE_PURPOSE),
         "Partial payments are allowed; no credit is approved while a balance is owed.",
     ),
+    "set_fee": HelpTopic(
+        "Setting a fee the ordinance does not set",
+        _RESIDENT_AND_NONRESIDENT,
+        (o.FEE_BEFORE_ADJUSTMENT, o.FEE_PURPOSE),
+        "The ordinance sets no fee for some applications (a nonresident ownership change, or "
+        "one received before the first rate table kcsac holds). kcsac does not invent one: "
+        "the director decides the amount and says why; the reason is kept in the audit trail. "
+        "The fee can then be paid as usual.",
+    ),
     "review": HelpTopic(
         "Site review, plan review, installation inspection",
         _RESIDENT_AND_NONRESIDENT,

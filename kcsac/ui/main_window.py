@@ -12,9 +12,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.category import Category
-from kcsac.domain.records import ApplicationDetail, ApplicationSummary, RecordError, User
+from kcsac.domain.records import (
+    ApplicationDetail,
+    ApplicationSummary,
+    DecisionKind,
+    RecordError,
+    User,
+)
 from kcsac.domain.roles import Permission, Role
 from kcsac.domain.status import Status
 from kcsac.operations import queries
@@ -38,6 +44,7 @@ from kcsac.storage import Store
 from kcsac.ui.application_details_view import ApplicationDetailsView
 from kcsac.ui.applications_table_model import ApplicationsTableModel
 from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.field_messages import mark_as_message
 from kcsac.ui.help_dialog import install_help_shortcut
 from kcsac.ui.qt_convert import money_text
 
@@ -49,7 +56,8 @@ _EVERY_ROW = "SAC"  # the first word of every application number
 DETAIL_DELAY_MS = 250  # while typing, the details pane follows the first row after a pause
 COUNT_DELAY_MS = 600  # the exact count of a long result, once typing has really stopped
 
-# (label, queue key for the query) in the order of the left pane; Ctrl+1..8 select them.
+# (label, queue key for the query) in the order of the left pane: one queue per status, so
+# the queues add up to All; Ctrl+1..9 select them in order and Ctrl+0 selects All (last).
 QUEUES: tuple[tuple[str, str], ...] = (
     ("Drafts", Status.DRAFT.value),
     ("Awaiting fee", Status.AWAITING_FEE.value),
@@ -58,11 +66,31 @@ QUEUES: tuple[tuple[str, str], ...] = (
     ("Approved", Status.APPROVED.value),
     ("Denied", Status.DENIED.value),
     ("Withdrawn", Status.WITHDRAWN.value),
+    ("Revoked", Status.REVOKED.value),
+    ("Ended", Status.ENDED.value),
     ("All", queries.ALL),
 )
+# The View menu's words for each queue (queue key -> menu text).
+QUEUE_MENU_TEXTS: dict[str, str] = {
+    Status.DRAFT.value: "Show drafts",
+    Status.AWAITING_FEE.value: "Show applications awaiting the fee",
+    Status.IN_REVIEW.value: "Show applications in review",
+    Status.AWAITING_DECISION.value: "Show applications awaiting a decision",
+    Status.APPROVED.value: "Show approved applications",
+    Status.DENIED.value: "Show denied applications",
+    Status.WITHDRAWN.value: "Show withdrawn applications",
+    Status.REVOKED.value: "Show revoked credits",
+    Status.ENDED.value: "Show ended credits (ownership changed)",
+    queries.ALL: "Show all applications",
+}
 _QUEUE_ROLE = Qt.ItemDataRole.UserRole + 1
 _OPEN = (Status.AWAITING_FEE, Status.IN_REVIEW, Status.AWAITING_DECISION)
 _SETTINGS_GROUP = "main_window"
+
+
+def queue_digit(row: int) -> int:
+    """The digit of the queue in `row`: 1..9 in order, and 0 for All (the last queue)."""
+    return 0 if row == len(QUEUES) - 1 else row + 1
 
 
 def desk_settings() -> QSettings:
@@ -300,8 +328,14 @@ class MainWindow(QMainWindow):
             self._on_ownership_action,
             "Move an approved credit to a new owner",
         )
+        self.set_fee_action = a(
+            "Set &fee…",
+            "Ctrl+Shift+S",
+            self._on_set_fee_action,
+            "Director: decide a fee the ordinance does not set, with a reason",
+        )
         self.reopen_action = a(
-            "Re&open…",
+            "&Reopen…",
             "Ctrl+Shift+B",
             self._on_reopen_action,
             "Director: put a denied application back into the flow, with a reason",
@@ -350,14 +384,19 @@ class MainWindow(QMainWindow):
         )
         self.quit_action = a("&Quit", "Ctrl+Q", self.close, "Close kcsac")
         self.queue_actions = []
-        for i, (label, _key) in enumerate(QUEUES):
+        for i, (label, key) in enumerate(QUEUES):
             action = a(
-                f"{label} queue",
-                f"Ctrl+{i + 1}",
+                QUEUE_MENU_TEXTS[key],
+                f"Ctrl+{queue_digit(i)}",
                 lambda _checked=False, i=i: self.select_queue(i),  # triggered(bool)
-                f"Show the {label} queue",
+                f"The {label} queue",
             )
             self.queue_actions.append(action)
+        # Tips that change with the selected file (e.g. why Approve is disabled) go back to these.
+        self._default_tips = {
+            action: (action.toolTip(), action.statusTip())
+            for action in (self.approve_action, self.set_fee_action)
+        }
         self.changing_actions = (
             self.new_action,
             self.resume_action,
@@ -372,6 +411,7 @@ class MainWindow(QMainWindow):
             self.deny_action,
             self.amend_action,
             self.ownership_action,
+            self.set_fee_action,
             self.reopen_action,
             self.revoke_action,
             self.export_action,
@@ -401,6 +441,7 @@ class MainWindow(QMainWindow):
             self.deny_action,
             self.amend_action,
             self.ownership_action,
+            self.set_fee_action,
             self.reopen_action,
             self.revoke_action,
         ):
@@ -638,8 +679,27 @@ class MainWindow(QMainWindow):
             status is Status.APPROVED and determination is not None and not determination.locked
         )
         sign = ctx.may(Permission.SIGN)
-        self.approve_action.setEnabled(
-            sign and (status is Status.AWAITING_DECISION or amendment_pending)
+        # Separation of duties: whoever entered the determination cannot sign it.
+        own_determination = (
+            reviewable
+            and determination is not None
+            and not determination.locked
+            and ctx.user is not None
+            and determination.entered_by == ctx.user.login
+        )
+        signable = status is Status.AWAITING_DECISION or amendment_pending
+        self.approve_action.setEnabled(sign and signable and not own_determination)
+        self._explain(
+            self.approve_action,
+            "You entered this determination: another reviewer or the director must sign it"
+            if sign and signable and own_determination
+            else "",
+        )
+        self.set_fee_action.setEnabled(
+            ctx.may(Permission.SET_FEE)
+            and app is not None
+            and app.fee_cents is None
+            and status in _OPEN
         )
         self.deny_action.setEnabled(sign and status in _OPEN)
         self.amend_action.setEnabled(
@@ -656,10 +716,36 @@ class MainWindow(QMainWindow):
         decided = (Status.APPROVED, Status.DENIED, Status.REVOKED, Status.ENDED)
         self.letter_action.setEnabled(status in decided)  # issued ones print read-only too
         self.schedule_action.setEnabled(
-            status in (Status.APPROVED, Status.REVOKED, Status.ENDED) and reviewable
+            status in (Status.APPROVED, Status.REVOKED, Status.ENDED)
+            and reviewable
+            and (not ctx.read_only or self._schedule_issued(detail))
         )
         self.export_action.setEnabled(not ctx.read_only and self.model.rowCount() > 0)
         self.administration_action.setEnabled(ctx.may(Permission.ADMINISTER))
+
+    def _explain(self, action: QAction, why: str) -> None:
+        """Say in the action's tips why it is disabled ("" puts its own tips back)."""
+        tip, status_tip = self._default_tips[action]
+        if why:
+            shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{why} ({shown})")
+            action.setStatusTip(why)
+        else:
+            action.setToolTip(tip)
+            action.setStatusTip(status_tip)
+
+    def _schedule_issued(self, detail: ApplicationDetail | None) -> bool:
+        """An adjusted volume schedule of the current approval is stored (so a read-only
+        login can print it; only a kcsac user can issue one)."""
+        if detail is None:
+            return False
+        from kcsac.operations import documents  # loaded when first needed
+
+        approvals = [
+            d for d in detail.decisions if d.kind in (DecisionKind.APPROVAL, DecisionKind.AMENDMENT)
+        ]
+        issued = documents.latest_issued(self._store, detail.application.number, documents.SCHEDULE)
+        return issued is not None and bool(approvals) and issued.decision_id == approvals[-1].id
 
     def on_startup_checks_finished(self, damaged: str, note: str) -> None:
         """The start-up quick check and backup are done (see StartupChecks)."""
@@ -865,21 +951,19 @@ class MainWindow(QMainWindow):
         number = self.selected_number()
         if not number:
             return
-        reason, ok = QInputDialog.getText(
-            self, "Withdraw application", f"Why is {number} withdrawn? (required)"
-        )
-        if not ok:
-            return
-        from kcsac.operations import applications as app_ops  # loaded when first needed
+        prompt = WithdrawPrompt(self.context, number, self)
+        if prompt.exec() == QDialog.DialogCode.Accepted:
+            self.after_change(number, f"{number} withdrawn")
 
-        try:
-            app_ops.withdraw(
-                self._store, self.context.user, number, reason=reason, today=self.context.today()
+    @Slot()
+    def _on_set_fee_action(self) -> None:
+        from kcsac.ui.set_fee_dialog import SetFeeDialog
+
+        if self.detail:
+            self._run_dialog(
+                SetFeeDialog(self.context, self.detail, self),
+                "Fee of {number} set; the fee payment can now be recorded",
             )
-        except RecordError as exc:
-            QMessageBox.warning(self, "Not withdrawn", str(exc))
-            return
-        self.after_change(number, f"{number} withdrawn")
 
     # -- decisions and documents (dialogs of the approvals desk) --------------------------------
     def _decision_dialog(self, module: str, class_name: str) -> QDialog | None:
@@ -1065,3 +1149,67 @@ class MainWindow(QMainWindow):
             timer.stop()  # nothing may read the store after the window is gone
         self.save_layout()
         super().closeEvent(event)
+
+
+class WithdrawPrompt(QDialog):
+    """Asks why the file is withdrawn (required, OK waits for it) and withdraws it.
+
+    A refusal is shown in the same prompt, which stays open with the reason typed."""
+
+    def __init__(self, context: DeskContext, number: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.number = number
+        self.setObjectName("withdraw_prompt")
+        self.setWindowTitle(f"Withdraw application {number}")
+        self.setMinimumWidth(460)
+        caption = QLabel(f"&Why is {number} withdrawn? (required)")
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setObjectName("reason_edit")
+        self.reason_edit.setAccessibleName(f"Why {number} is withdrawn")
+        caption.setBuddy(self.reason_edit)
+        self.message_label = QLabel()
+        self.message_label.setObjectName("reason_message")
+        self.message_label.setAccessibleName("reason message")
+        self.message_label.setWordWrap(True)
+        mark_as_message(self.message_label)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Withdraw")
+        self.ok_button.setAccessibleName(f"Withdraw {number}")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.reason_edit.textChanged.connect(self._update)
+        layout = QVBoxLayout(self)
+        layout.addWidget(caption)
+        layout.addWidget(self.reason_edit)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.buttons)
+        self._update()
+
+    def _update(self) -> None:
+        typed = bool(self.reason_edit.text().strip())
+        self.ok_button.setEnabled(typed)
+        self.message_label.setText("" if typed else f"Say why {self.number} is withdrawn")
+
+    @Slot()
+    def _on_buttons_accepted(self) -> None:
+        if not self.reason_edit.text().strip():
+            return
+        from kcsac.operations import applications as app_ops  # loaded when first needed
+
+        try:
+            app_ops.withdraw(
+                self.context.store,
+                self.context.user,
+                self.number,
+                reason=self.reason_edit.text().strip(),
+                today=self.context.today(),
+            )
+        except RecordError as exc:
+            self.message_label.setText(f"{self.number} not withdrawn: {exc}")
+            return
+        self.accept()

@@ -77,6 +77,8 @@ def test_queues_show_counts_and_filter_the_list(window, qtbot):
         "Approved (0)",
         "Denied (0)",
         "Withdrawn (0)",
+        "Revoked (0)",
+        "Ended (0)",
         "All (3)",
     ]
     assert window.model.rowCount() == 3
@@ -321,3 +323,152 @@ def test_return_in_the_search_box_searches_at_once_and_goes_to_the_list(window, 
     qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
     assert window.model.rowCount() == 1, "no debounce wait after Return"
     assert window.applications_view.hasFocus()
+
+
+def mnemonic(text):
+    """The letter after a single "&" ("&&" is a literal ampersand), or ""."""
+    plain = text.replace("&&", "")
+    i = plain.find("&")
+    return plain[i + 1].lower() if 0 <= i < len(plain) - 1 else ""
+
+
+def test_every_menu_has_unique_mnemonics(window):
+    from PySide6.QtWidgets import QMenu
+
+    bar = window.menuBar()
+    menus = [a.menu() for a in bar.actions() if a.menu() is not None]
+    assert len(menus) >= 6
+    tops = [mnemonic(a.text()) for a in bar.actions()]
+    assert all(tops), tops
+    assert len(tops) == len(set(tops)), tops
+    for menu in menus:
+        assert isinstance(menu, QMenu)
+        letters = [mnemonic(a.text()) for a in menu.actions() if not a.isSeparator()]
+        used = [letter for letter in letters if letter]
+        assert len(used) == len(set(used)), (menu.title(), letters)
+    decision = next(m for m in menus if m.title() == "&Decision")
+    assert [a.text() for a in decision.actions()] == [
+        "&Approve (sign)…",
+        "De&ny…",
+        "A&mend determination…",
+        "&Ownership change…",
+        "Set &fee…",
+        "&Reopen…",
+        "Re&voke…",
+    ]
+
+
+def test_revoked_and_ended_have_queues_and_the_queues_add_up_to_all(
+    qtbot, store, db_path, clerk, filled
+):
+    import dataclasses
+
+    from kcsac.domain.status import Status
+
+    for app, status in ((filled[0], Status.REVOKED), (filled[1], Status.ENDED)):
+        store.save_application(
+            dataclasses.replace(app, status=status),
+            expected_version=store.get_application(app.number).version,
+            actor=clerk.login,
+            action=f"{status.value} (test setup)",
+        )
+    window = MainWindow(store, db_path=db_path, user=clerk, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    texts = queue_texts(window)
+    assert texts[-3:] == ["Revoked (1)", "Ended (1)", "All (3)"]
+    counts = [int(t.rsplit("(", 1)[1].rstrip(")")) for t in texts]
+    assert sum(counts[:-1]) == counts[-1], "every application is in exactly one queue"
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.applications_view.setFocus()
+    qtbot.keyClick(window.applications_view, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    assert window.queue == "revoked"
+    assert window.selected_number() == filled[0].number
+    qtbot.keyClick(window.applications_view, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    assert window.queue == "ended"
+    assert window.selected_number() == filled[1].number
+    qtbot.keyClick(window.applications_view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert window.queue == "all"
+    assert window.model.rowCount() == 3
+
+
+def test_the_view_menu_names_the_queues_naturally(window):
+    texts = [a.text() for a in window.queue_actions]
+    assert texts[0] == "Show drafts"
+    assert texts[-1] == "Show all applications"
+    assert all(t.startswith("Show ") and "queue" not in t for t in texts), texts
+    keys = [a.shortcut().toString() for a in window.queue_actions]
+    assert keys == [f"Ctrl+{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)]
+    assert window.queue_actions[-1].toolTip() == "The All queue (Ctrl+0)"
+
+
+def withdraw_with(qtbot, window, steps):
+    """Open Withdraw (Ctrl+Shift+W); `steps(prompt)` runs inside the modal prompt."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kcsac.ui.main_window import WithdrawPrompt
+
+    seen = []
+
+    def act():
+        prompt = QApplication.activeModalWidget()
+        if not isinstance(prompt, WithdrawPrompt):
+            QTimer.singleShot(20, act)
+            return
+        seen.append(prompt)
+        steps(prompt)
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTimer.singleShot(0, act)
+    window.applications_view.setFocus()
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.applications_view, Qt.Key.Key_W, ctrl_shift)
+    return seen
+
+
+def test_withdraw_keeps_asking_for_a_reason_in_the_same_prompt(window, qtbot, store, filled):
+    from kcsac.domain.status import Status
+
+    number = filled[0].number
+    window.select_number(number)
+    checks = {}
+
+    def steps(prompt):
+        checks["title"] = prompt.windowTitle()
+        checks["blank"] = (prompt.ok_button.isEnabled(), prompt.message_label.text())
+        qtbot.keyClick(prompt.reason_edit, Qt.Key.Key_Return)  # nothing happens, still asking
+        qtbot.keyClicks(prompt.reason_edit, "   ")
+        checks["spaces"] = prompt.ok_button.isEnabled()
+        checks["still open"] = prompt.isVisible()
+        prompt.reason_edit.clear()
+        qtbot.keyClicks(prompt.reason_edit, "Customer sold the car wash")
+        checks["typed"] = (prompt.ok_button.isEnabled(), prompt.message_label.text())
+        qtbot.keyClick(prompt.reason_edit, Qt.Key.Key_Return)
+
+    assert len(withdraw_with(qtbot, window, steps)) == 1
+    assert checks["title"] == f"Withdraw application {number}"
+    assert checks["blank"] == (False, f"Say why {number} is withdrawn")
+    assert checks["spaces"] is False
+    assert checks["still open"]
+    assert checks["typed"] == (True, "")
+    assert store.get_application(number).status is Status.WITHDRAWN
+    [event] = [e for e in store.timeline(number) if e.reason == "Customer sold the car wash"]
+    assert event.actor == "cclerk"
+    assert window.statusBar().currentMessage() == f"{number} withdrawn"
+
+
+def test_cancelling_the_withdraw_prompt_changes_nothing(window, qtbot, store, filled):
+    from kcsac.domain.status import Status
+
+    number = filled[0].number
+    window.select_number(number)
+
+    def steps(prompt):
+        qtbot.keyClicks(prompt.reason_edit, "changed my mind")
+        qtbot.keyClick(prompt.reason_edit, Qt.Key.Key_Escape)
+
+    withdraw_with(qtbot, window, steps)
+    assert store.get_application(number).status is Status.AWAITING_FEE

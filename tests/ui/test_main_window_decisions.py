@@ -185,3 +185,81 @@ def test_the_administrator_opens_administration(qtbot, store, db_path):
     window = window_for(qtbot, store, db_path, admin)
     assert window.administration_action.isEnabled()
     assert capture_modal(window.administration_action) == ["AdministrationDialog"]
+
+
+def test_the_reviewer_who_entered_the_determination_cannot_sign_it(
+    qtbot, store, db_path, reviewer, director, awaiting_decision
+):
+    window = window_for(qtbot, store, db_path, reviewer)
+    window.select_number(awaiting_decision)
+    assert window.detail.current_determination.entered_by == reviewer.login
+    assert not window.approve_action.isEnabled()
+    assert window.deny_action.isEnabled(), "denying is not signing their own determination"
+    why = "You entered this determination: another reviewer or the director must sign it"
+    assert window.approve_action.statusTip() == why
+    assert window.approve_action.toolTip() == f"{why} (Ctrl+Shift+A)"
+    window.close()
+
+    other = window_for(qtbot, store, db_path, director)
+    other.select_number(awaiting_decision)
+    assert other.approve_action.isEnabled()
+    assert other.approve_action.statusTip() == (
+        "Sign the approval (or a pending amendment) with your password"
+    )
+
+
+def test_a_second_reviewer_may_sign_and_the_tip_comes_back(
+    qtbot, store, db_path, clerk, reviewer, awaiting_decision
+):
+    second = store.insert_user(
+        User(login="sreview", name="Sam Second", title="Reviewer", role=Role.REVIEWER), "t"
+    )
+    window = window_for(qtbot, store, db_path, second)
+    window.select_number(awaiting_decision)
+    assert window.approve_action.isEnabled()
+    window.close()
+
+    author = window_for(qtbot, store, db_path, reviewer)
+    author.select_number(awaiting_decision)
+    assert author.approve_action.statusTip().startswith("You entered this determination")
+    other = make_paid(store, clerk, account="1000009-001")
+    author.refresh()
+    author.select_number(other.number)
+    assert not author.approve_action.isEnabled(), "nothing to sign in review"
+    assert author.approve_action.statusTip() == (
+        "Sign the approval (or a pending amendment) with your password"
+    )
+
+
+def approved_without_schedule(store, director, number):
+    approvals.approve(store, director, number, password="director-secret", today=TODAY)
+    assert documents.latest_issued(store, number, documents.SCHEDULE) is None
+    return number
+
+
+def test_a_read_only_login_gets_the_schedule_only_once_issued(
+    qtbot, store, db_path, director, awaiting_decision
+):
+    number = approved_without_schedule(store, director, awaiting_decision)
+    visitor = MainWindow(store, db_path=db_path, user=None, today=lambda: TODAY, os_login="guest")
+    qtbot.addWidget(visitor)
+    visitor.show()
+    visitor.select_number(number)
+    assert visitor.detail.application.number == number  # loads the first row's details now
+    assert visitor.letter_action.isEnabled(), "the letter was issued at signing"
+    assert not visitor.schedule_action.isEnabled(), "only a kcsac user can issue the schedule"
+
+    documents.schedule_for(store, director.login, number, today=TODAY)  # issued by the director
+    visitor.refresh_detail()
+    assert visitor.schedule_action.isEnabled()
+    assert capture_modal(visitor.schedule_action) == ["DocumentPreviewDialog"]
+    assert len(documents.issued_documents(store, number)) == 2, "nothing more was issued"
+
+
+def test_a_kcsac_user_may_issue_the_schedule(
+    qtbot, store, db_path, clerk, director, awaiting_decision
+):
+    number = approved_without_schedule(store, director, awaiting_decision)
+    window = window_for(qtbot, store, db_path, clerk)
+    window.select_number(number)
+    assert window.schedule_action.isEnabled()
