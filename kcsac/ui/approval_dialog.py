@@ -13,8 +13,11 @@
 It shows the determination, a schedule preview, the fee and the three reviews, and lists
 everything that still blocks signing (from `operations.approvals.blockers_to_sign`, plus the
 signer's permission). The signature date defaults to today; a past date (recording a paper
-signature) needs a reason; a future date is refused. The effective date shown is the signature
-date (for an ownership change, the transfer date). Signing asks the signer to re-enter the kcsac
+signature) needs a reason; a future date, or one before the facts the approval rests on (the
+received application, the fee, the reviews), is shown next to the date and keeps Sign disabled
+before any password is asked for (`operations.approvals.signature_date_problems`). The effective
+date shown is the signature date (for an ownership change, the transfer date). F1 or Help opens
+the help on the determination and its effective date. Signing asks the signer to re-enter the kcsac
 password (set at first use) and calls `operations.approvals.approve`, which checks it all again:
 a wrong password signs nothing.
 """
@@ -58,11 +61,15 @@ from kcsac.operations.documents import method_parameters, schedule_periods
 from kcsac.operations.errors import WrongPassword
 from kcsac.storage import Store
 from kcsac.ui.field_messages import mark_as_message
+from kcsac.ui.help_dialog import install_help_shortcut
 from kcsac.ui.password_prompt import PasswordPrompt
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 from kcsac.ui.schedule_table_model import ScheduleTableModel
 
+HELP_TOPIC = "determination"  # the effective date is the signature date (the closest topic)
 PREVIEW_PERIODS = 6  # billing periods shown when none falls after the signature date yet
+NOTHING_BLOCKS = "Nothing blocks signing."
+NOTHING_BUT_THE_DATE = "Only the signature date blocks signing: see its message under the date."
 
 
 def schedule_preview(
@@ -250,7 +257,13 @@ class ApprovalDialog(QDialog):
         self.cancel_button.setObjectName("cancel_button")
         self.cancel_button.setAccessibleName("Cancel")
         self.cancel_button.setAutoDefault(False)
+        self.help_button = QPushButton("&Help")
+        self.help_button.setObjectName("help_button")
+        self.help_button.setAccessibleName("Help")
+        self.help_button.setAutoDefault(False)
+        self._help = install_help_shortcut(self, HELP_TOPIC)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.help_button)
         buttons.addStretch(1)
         buttons.addWidget(self.sign_button)
         buttons.addWidget(self.cancel_button)
@@ -274,10 +287,16 @@ class ApprovalDialog(QDialog):
         layout.addLayout(bottom)
         layout.addLayout(buttons)
         self.resize(1100, 820)
+        # Tab moves through the tables (arrows move inside them) to the date and Sign; the
+        # signer starts at the signature date, the one thing to decide here.
+        for table in (self.reviews_table, self.schedule_table):
+            table.setTabKeyNavigation(False)
+        self.signed_on_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _connect_signals(self) -> None:
         self.sign_button.clicked.connect(self._on_sign_button_clicked)
         self.cancel_button.clicked.connect(self.reject)
+        self.help_button.clicked.connect(self._help.activated.emit)
         self.signed_on_edit.dateChanged.connect(self._on_signed_on_edit_date_changed)
         self.backdated_reason_edit.textChanged.connect(self._forget_refusal)
 
@@ -415,7 +434,7 @@ class ApprovalDialog(QDialog):
     def _fill_blockers(self) -> None:
         self.blockers_list.clear()
         if not self._all_blockers():
-            item = QListWidgetItem("Nothing blocks signing.")
+            item = QListWidgetItem(NOTHING_BLOCKS)
             item.setForeground(Qt.GlobalColor.darkGreen)
             self.blockers_list.addItem(item)
             return
@@ -432,16 +451,19 @@ class ApprovalDialog(QDialog):
         return from_qdate(self.signed_on_edit.date())
 
     def date_problem(self) -> str:
-        """Why the signature date cannot be used as entered ("" when it can)."""
-        signed_on = self.signed_on()
-        if signed_on > self._today:
-            return (
-                f"The signature date {signed_on.isoformat()} is in the future; a credit is "
-                "effective on the date the director actually signs."
-            )
-        if signed_on < self._today and not self.backdated_reason_edit.text().strip():
-            return "A past signature date (recording a paper signature) needs a reason."
-        return ""
+        """Why the signature date cannot be used as entered ("" when it can): the operation's
+        own checks (future, before the facts, a past date without its reason), so nothing
+        is refused only after the password."""
+        problems = approvals.signature_date_problems(
+            self._store,
+            self._number,
+            self.signed_on(),
+            self._today,
+            self.backdated_reason_edit.text(),
+        )
+        return " ".join(
+            f"{p.message} ({p.citation})." if p.citation else f"{p.message}." for p in problems
+        )
 
     @Slot()
     def _on_signed_on_edit_date_changed(self, _date: QDate | None = None) -> None:
@@ -475,6 +497,11 @@ class ApprovalDialog(QDialog):
         self.date_message_label.setText(problem)
         self.date_message_label.setVisible(bool(problem))
         self.sign_button.setEnabled(not self._all_blockers() and not problem)
+        if not self._all_blockers() and self.blockers_list.count() == 1:
+            # the list never says "nothing blocks" while the date does
+            item = self.blockers_list.item(0)
+            item.setText(NOTHING_BUT_THE_DATE if problem else NOTHING_BLOCKS)
+            item.setForeground(Qt.GlobalColor.darkRed if problem else Qt.GlobalColor.darkGreen)
 
     # --- signing ---------------------------------------------------------------------------
     @Slot()

@@ -338,21 +338,73 @@ def test_a_change_by_another_desk_meanwhile_is_shown_and_nothing_is_signed(
     assert [d.kind for d in store.decisions(app.number)] == [DecisionKind.DENIAL]
 
 
-def test_a_date_before_the_facts_is_refused_and_can_be_corrected(qtbot, store, people, today):
-    app = seed_file(store, people, today, facts_by=dt.date(2026, 8, 10))
+def test_a_date_before_the_facts_is_shown_before_the_password_and_can_be_corrected(
+    qtbot, store, people, today
+):
+    app = seed_file(store, people, today, facts_by=dt.date(2026, 8, 10))  # reviews 08-08
     dialog = open_dialog(qtbot, store, people.director, app.number, today)
-    dialog.signed_on_edit.setDate(to_qdate(dt.date(2026, 8, 5)))
+    dialog.signed_on_edit.setDate(to_qdate(dt.date(2026, 4, 20)))
     qtbot.keyClicks(dialog.backdated_reason_edit, "paper signature")
-    prompt = sign_with(qtbot, dialog, PASSWORD)
-    assert not prompt.isVisible()
-    assert any(t.startswith("The signature date 2026-08-05 is before") for t in dialog.blockers())
+    assert dialog.date_message_label.isVisible()
+    assert dialog.date_message_label.text() == (
+        "The signature date 2026-04-20 is before 2026-08-08, when the site review was done; a "
+        "credit cannot take effect before that (Code sec. 60-2(2)(c))."
+    )
+    assert dialog.blockers() == [
+        "Only the signature date blocks signing: see its message under the date."
+    ]
     assert not dialog.sign_button.isEnabled()
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    assert dialog.password_prompt is None  # no password asked for a date that cannot be signed
     assert store.decisions(app.number) == []
     dialog.signed_on_edit.setDate(to_qdate(dt.date(2026, 8, 10)))  # the signer corrects it
+    assert not dialog.date_message_label.isVisible()
     assert dialog.blockers() == ["Nothing blocks signing."]
     with qtbot.waitSignal(dialog.approved):
         sign_with(qtbot, dialog, PASSWORD)
     assert store.get_application(app.number).effective_on == dt.date(2026, 8, 10)
+
+
+def test_a_future_date_names_today(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    dialog.signed_on_edit.setDate(to_qdate(dt.date(2026, 9, 1)))
+    assert "2026-09-01 is in the future (today is 2026-08-20)" in dialog.date_message_label.text()
+    assert not dialog.sign_button.isEnabled()
+
+
+def test_tab_leaves_the_tables_and_reaches_sign_and_f1_opens_help(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    dialog = ApprovalDialog(store, actor=people.director, number=app.number, today=today)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    assert dialog.focusWidget() is dialog.signed_on_edit or dialog.signed_on_edit.isAncestorOf(
+        dialog.focusWidget()
+    )
+    assert not dialog.reviews_table.tabKeyNavigation()
+    assert not dialog.schedule_table.tabKeyNavigation()
+    dialog.reviews_table.setFocus()
+    seen = []
+    for _press in range(40):
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(dialog.focusWidget())
+        if dialog.focusWidget() is dialog.sign_button:
+            break
+    assert dialog.focusWidget() is dialog.sign_button, [w.objectName() for w in seen]
+    assert len(seen) < 10
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_F1)
+    help_dialog = dialog._help.last_dialog
+    qtbot.addWidget(help_dialog)
+    assert help_dialog.isVisible()
+    assert "Determination" in help_dialog.windowTitle()
+    help_dialog.close()
+    dialog._help.last_dialog = None
+    qtbot.mouseClick(dialog.help_button, Qt.MouseButton.LeftButton)
+    assert dialog._help.last_dialog is not None
+    assert dialog._help.last_dialog.isVisible()
+    qtbot.addWidget(dialog._help.last_dialog)
 
 
 def test_signing_by_keyboard_alone(qtbot, store, people, today):
