@@ -1,7 +1,7 @@
 """MeterDialog: a deduct, make-up, blow-down, irrigation or sewer meter and its particulars."""
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
+from PySide6.QtCore import QDate, QEvent, QObject
+from PySide6.QtWidgets import QComboBox, QDateEdit, QDateTimeEdit, QLineEdit, QWidget
 
 from kcsac.domain.category import Category
 from kcsac.domain.problems import Problem
@@ -11,7 +11,7 @@ from kcsac.operations.applications import future_date_problems
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
-from kcsac.ui.qt_convert import from_qdate, parse_decimal
+from kcsac.ui.qt_convert import decimal_problem, from_qdate, parse_decimal, to_qdate
 
 _FIELDS = (
     "role",
@@ -39,10 +39,47 @@ _ROLE_LABELS = {
 }
 _UNIT_LABELS = {MeterUnit.FT3: "Cubic feet (ft3)", MeterUnit.GALLONS: "Gallons"}
 _DATES = ("installed_on", "sealed_on", "last_tested_on")
+# RULES.md, "Meters and readings": every meter has all of these; each one is asked for.
+_REQUIRED_TEXT = {
+    "serial": "Type the meter's serial number",
+    "make_model": "Type the meter's make and model",
+    "size": "Type the meter's size",
+    "location": "Type where the meter is installed",
+}
+_DATE_NAMES = {
+    "installed_on": "the install date",
+    "sealed_on": "the inspection and seal date",
+    "last_tested_on": "the date of the last accuracy test",
+}
+
+
+class _StartFromToday(QObject):
+    """A digit typed into a date still at "not known" starts from today, year selected.
+
+    Qt ignores digits typed over the special "not known" text, so a keyboard-only clerk could
+    not enter a required date; now typing 20260601 lands on 2026-06-01.
+    """
+
+    def __init__(self, today, parent: QObject) -> None:
+        super().__init__(parent)
+        self._today = today
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            isinstance(watched, QDateEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and event.text().isdigit()
+            and watched.date() == watched.minimumDate()
+        ):
+            watched.setDate(to_qdate(self._today()))
+            watched.setSelectedSection(QDateTimeEdit.Section.YearSection)
+        return False
 
 
 class MeterDialog(FormDialog):
-    """Dates left at their blank minimum are "not known"; none may be in the future."""
+    """Every particular RULES.md lists is required; dates start "not known" (never invented),
+    none may be in the future, and the meter is inspected and sealed on or after installation.
+    """
 
     def __init__(
         self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
@@ -83,15 +120,19 @@ class MeterDialog(FormDialog):
         )
         self.serial_edit.setText(serial)
         blank = QDate(2000, 1, 1)
+        self._start_from_today = _StartFromToday(context.today, self)
         for edit in self.date_edits.values():
             edit.setMinimumDate(blank)
             edit.setSpecialValueText("not known")  # shown while the date is at its minimum
             # No maximum: Qt would drop the digits of a future date as they are typed and
             # silently keep a different past date; a future date is refused next to the field.
             edit.setDate(blank)
+            edit.installEventFilter(self._start_from_today)
         for key, edit in self.date_edits.items():
             edit.dateChanged.connect(lambda _date, key=key: self.touch(key))
-        self.serial_edit.textEdited.connect(lambda: self.touch("serial"))
+        for key in _REQUIRED_TEXT:
+            edit = getattr(self, f"{key}_edit")
+            edit.textEdited.connect(lambda _text, key=key: self.touch(key))
         self.activation_reading_edit.textEdited.connect(lambda: self.touch("activation_reading"))
         self.validate()
 
@@ -100,15 +141,39 @@ class MeterDialog(FormDialog):
         return None if edit.date() == edit.minimumDate() else from_qdate(edit.date())
 
     def problems(self) -> list[Problem]:
-        problems = []
-        if not self.serial_edit.text().strip():
-            problems.append(Problem("serial", "Type the meter's serial number"))
+        problems = [
+            Problem(key, message)
+            for key, message in _REQUIRED_TEXT.items()
+            if not getattr(self, f"{key}_edit").text().strip()
+        ]
+        today = self.context.today()
         for key in _DATES:
-            what = f"the date {key.replace('_', ' ')} must be"
-            problems += future_date_problems(key, self.date(key), self.context.today(), what)
+            day = self.date(key)
+            if day is None:
+                problems.append(Problem(key, f'Enter {_DATE_NAMES[key]} (now "not known")'))
+            else:
+                problems += future_date_problems(key, day, today, f"{_DATE_NAMES[key]} must be")
+        installed, sealed = self.date("installed_on"), self.date("sealed_on")
+        if installed and sealed and sealed < installed:
+            problems.append(
+                Problem(
+                    "sealed_on",
+                    f"{sealed.isoformat()} is before the install date "
+                    f"({installed.isoformat()}); the meter is inspected and sealed on or after "
+                    "the day it is installed",
+                )
+            )
         text = self.activation_reading_edit.text().strip()
         value = parse_decimal(text)
-        if text and (value is None or value < 0):
+        if not text:
+            problems.append(
+                Problem("activation_reading", "Type the activation reading on the register")
+            )
+        elif decimal_problem(text):
+            problems.append(
+                Problem("activation_reading", f"Not a meter reading: {decimal_problem(text)}")
+            )
+        elif value is None or value < 0:
             problems.append(
                 Problem(
                     "activation_reading", f"Not a meter reading: {text!r} (a number, 0 or more)"

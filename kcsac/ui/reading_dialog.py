@@ -12,7 +12,7 @@ from kcsac.operations.applications import future_date_problems
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
-from kcsac.ui.qt_convert import date_text, from_qdate, parse_decimal, to_qdate
+from kcsac.ui.qt_convert import date_text, decimal_problem, from_qdate, parse_decimal, to_qdate
 
 _FIELDS = ("meter", "read_on", "value", "replacement", "note")
 
@@ -106,7 +106,11 @@ class ReadingDialog(FormDialog):
             problems.append(
                 Problem(
                     "value",
-                    f"Not a reading: {text!r}" if text else "Type the reading on the register",
+                    f"Not a reading: {decimal_problem(text)}"
+                    if "," in text
+                    else f"Not a reading: {text!r}"
+                    if text
+                    else "Type the reading on the register",
                 )
             )
         elif value < 0:

@@ -18,16 +18,24 @@ def detail(desk, number):
     return queries.application_detail(desk.store, number, desk.user)
 
 
+def fill_particulars(qtbot, dialog, activation="1000"):
+    """Everything RULES.md lists for a meter but the serial, typed as a clerk would."""
+    qtbot.keyClicks(dialog.make_model_edit, "Neptune T-10")
+    qtbot.keyClicks(dialog.size_edit, '2"')
+    qtbot.keyClicks(dialog.location_edit, "Pump house")
+    type_date(qtbot, dialog.date_edits["installed_on"], "2026-06-01")
+    type_date(qtbot, dialog.date_edits["sealed_on"], "2026-06-03")
+    type_date(qtbot, dialog.date_edits["last_tested_on"], "2026-05-20")
+    qtbot.keyClicks(dialog.activation_reading_edit, activation)
+
+
 def add_meter(qtbot, desk, number, serial="IR-7", activation="1000"):
     dialog = MeterDialog(desk, detail(desk, number))
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.serial_edit.clear()
     qtbot.keyClicks(dialog.serial_edit, serial)
-    qtbot.keyClicks(dialog.make_model_edit, "Neptune T-10")
-    qtbot.keyClicks(dialog.location_edit, "Pump house")
-    dialog.date_edits["installed_on"].setDate(dt.date(2026, 6, 1))
-    qtbot.keyClicks(dialog.activation_reading_edit, activation)
+    fill_particulars(qtbot, dialog, activation)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()
     return dialog
@@ -52,8 +60,10 @@ def test_a_meter_is_stored_with_its_particulars(qtbot, desk, store):
         "Pump house",
     )
     assert meter.unit is MeterUnit.FT3
+    assert meter.size == '2"'
     assert meter.installed_on == dt.date(2026, 6, 1)
-    assert meter.sealed_on is None, "a date left blank is not known, not invented"
+    assert meter.sealed_on == dt.date(2026, 6, 3)
+    assert meter.last_tested_on == dt.date(2026, 5, 20), "a bench test before installing is fine"
     assert meter.activation_reading == Decimal("1000")
 
 
@@ -177,7 +187,83 @@ def test_a_future_install_date_is_kept_as_typed_and_refused(qtbot, desk, store):
     dialog.date_edits["installed_on"].setDate(dt.date(2026, 6, 1))
     type_date(qtbot, dialog.date_edits["installed_on"], "2026-12-31")
     assert dialog.messages.text("installed_on") == (
-        "2026-12-31 is in the future; the date installed on must be on or before today (2026-08-20)"
+        "2026-12-31 is in the future; the install date must be on or before today (2026-08-20)"
     )
     assert not dialog.ok_button.isEnabled()
     assert store.meters(app.number) == []
+
+
+def test_every_particular_rules_md_lists_is_required(qtbot, desk, store):
+    app = make_paid(store, desk.user)
+    dialog = MeterDialog(desk, detail(desk, app.number))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.serial_edit, "DM-1")
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog.serial_edit, Qt.Key.Key_Return)  # Return presses Add meter
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert {p.field: p.message for p in dialog.problems()} == {
+        "make_model": "Type the meter's make and model",
+        "size": "Type the meter's size",
+        "location": "Type where the meter is installed",
+        "installed_on": 'Enter the install date (now "not known")',
+        "sealed_on": 'Enter the inspection and seal date (now "not known")',
+        "last_tested_on": 'Enter the date of the last accuracy test (now "not known")',
+        "activation_reading": "Type the activation reading on the register",
+    }
+    qtbot.keyClicks(dialog.size_edit, "x")
+    qtbot.keyClick(dialog.size_edit, Qt.Key.Key_Backspace)
+    assert dialog.messages.text("size") == "Type the meter's size", "shown next to the field"
+    assert store.meters(app.number) == [], "nothing saved"
+
+    fill_particulars(qtbot, dialog)
+    assert [p.field for p in dialog.problems()] == []
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()
+    [meter] = store.meters(app.number)
+    assert (meter.serial, meter.size, meter.sealed_on) == ("DM-1", '2"', dt.date(2026, 6, 3))
+
+
+def test_inspected_and_sealed_before_installed_is_refused_next_to_the_field(qtbot, desk, store):
+    """The new-user trial saved "Inspected and sealed" 2026-03-01 before "Installed" 2026-06-01."""
+    app = make_paid(store, desk.user)
+    dialog = MeterDialog(desk, detail(desk, app.number))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.serial_edit, "DM-1")
+    fill_particulars(qtbot, dialog)
+    type_date(qtbot, dialog.date_edits["sealed_on"], "2026-03-01")
+    assert dialog.date("sealed_on") == dt.date(2026, 3, 1)
+    assert dialog.messages.text("sealed_on") == (
+        "2026-03-01 is before the install date (2026-06-01); the meter is inspected and sealed "
+        "on or after the day it is installed"
+    )
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog.activation_reading_edit, Qt.Key.Key_Return)
+    assert store.meters(app.number) == []
+    type_date(qtbot, dialog.date_edits["sealed_on"], "2026-06-01")  # the same day is fine
+    assert dialog.messages.text("sealed_on") == ""
+    assert dialog.ok_button.isEnabled()
+
+
+def test_a_comma_in_a_reading_is_not_taken_as_a_decimal_point(qtbot, desk, store):
+    app = make_paid(store, desk.user, category=Category.IRRIGATION)
+    dialog = MeterDialog(desk, detail(desk, app.number))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.activation_reading_edit, "1000,5")
+    assert "the comma is not a decimal point here" in dialog.messages.text("activation_reading")
+    dialog.activation_reading_edit.clear()
+    qtbot.keyClicks(dialog.activation_reading_edit, "1,000")
+    assert dialog.messages.text("activation_reading") == ""
+    dialog.reject()
+
+    add_meter(qtbot, desk, app.number, activation="1,000")
+    [meter] = store.meters(app.number)
+    assert meter.activation_reading == Decimal(1000)
+    reading = open_reading(qtbot, desk, app.number)
+    qtbot.keyClicks(reading.value_edit, "1450,5")
+    assert reading.messages.text("value").startswith(
+        "Not a reading: '1450,5' is not a number: the comma is not a decimal point here"
+    )
+    assert not reading.ok_button.isEnabled()

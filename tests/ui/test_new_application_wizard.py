@@ -255,6 +255,13 @@ def test_bad_detail_values_are_named(qtbot, wizard):
     assert details.message("capacity_lb") == (
         "Capacity (lb per load, all machines) must be a number (you typed 'lots')"
     )
+    type_into(qtbot, details.input("capacity_lb"), "15,5")
+    assert details.message("capacity_lb").startswith(
+        "Capacity (lb per load, all machines): '15,5' is not a number: the comma is not a "
+        "decimal point here"
+    )
+    type_into(qtbot, details.input("capacity_lb"), "1,250")
+    assert details.message("capacity_lb") == "", "a thousands separator is fine"
     assert not next_button(wizard).isEnabled()
 
 

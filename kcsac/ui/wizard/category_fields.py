@@ -1,10 +1,10 @@
 """What the wizard asks for each category, and which documents each category needs."""
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from kcsac.domain.category import Category
+from kcsac.ui.qt_convert import decimal_problem, parse_decimal
 
 
 class FieldKind(StrEnum):
@@ -39,11 +39,12 @@ def check_value(spec: DetailField, text: str) -> str:
         if not value.isdigit() or int(value) <= 0:
             return f"{spec.plain_label} must be a whole number above zero (you typed {value!r})"
     elif spec.kind is FieldKind.AMOUNT:
-        try:
-            number = Decimal(value.replace(",", ""))
-        except InvalidOperation:
+        if decimal_problem(value) and "," in value:
+            return f"{spec.plain_label}: {decimal_problem(value)}"
+        number = parse_decimal(value)
+        if number is None:
             return f"{spec.plain_label} must be a number (you typed {value!r})"
-        if not number.is_finite() or number <= 0:
+        if number <= 0:
             return f"{spec.plain_label} must be above zero"
     elif spec.kind is FieldKind.CHOICE and value not in spec.choices:
         return f"{spec.plain_label}: choose one of {', '.join(spec.choices)}"
