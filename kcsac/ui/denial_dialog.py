@@ -14,12 +14,16 @@ The reasons offered, with their citations, are `operations.approvals.DENIAL_REAS
 that the file's blockers point to (storm sewer, residential account, fee, failed review) are
 pre-checked as suggestions. Other reasons are typed one per line. `operations.approvals.deny`
 records the denial and says what is wrong (no reason, wrong role, a decided file); its message
-is shown in the dialog.
+is shown in the dialog. A decision date after today, before the application was received or
+before the ordinance took effect is shown under the date as it is picked
+(`operations.approvals.decision_date_problems`) and keeps Deny disabled. F1 or Help opens the
+help on who may take part (the usual grounds for a denial).
 """
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDateEdit,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QListWidget,
@@ -31,9 +35,12 @@ from PySide6.QtWidgets import (
 from kcsac.domain.records import Account, Decision, SacApplication
 from kcsac.operations import approvals
 from kcsac.ui.decision_dialog import DecisionDialog, file_summary
+from kcsac.ui.field_messages import mark_as_message
+from kcsac.ui.help_dialog import install_help_shortcut
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 
 REASON_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+HELP_TOPIC = "account"  # who may take part: the grounds most denials rest on
 
 # Which listed reason a blocker of the file points to (by the blocker's field); these are only
 # pre-checked suggestions, the director decides.
@@ -69,6 +76,7 @@ class DenialDialog(DecisionDialog):
         self.suggested_reasons = sorted(suggested)
 
     def _build(self, app: SacApplication, account: Account) -> None:
+        self._app = app
         self.header_label = QLabel(file_summary(app, account))
         self.header_label.setObjectName("header_label")
         self.header_label.setWordWrap(True)
@@ -103,13 +111,25 @@ class DenialDialog(DecisionDialog):
         self.decided_on_edit.setDisplayFormat("yyyy-MM-dd")
         date_label = QLabel("Decision &date:")
         date_label.setBuddy(self.decided_on_edit)
+        self.date_message_label = QLabel()
+        self.date_message_label.setObjectName("date_message_label")
+        self.date_message_label.setAccessibleName("Decision date problem")
+        self.date_message_label.setWordWrap(True)
+        mark_as_message(self.date_message_label)
+        self.date_message_label.hide()
         form = QFormLayout()
         form.addRow(date_label, self.decided_on_edit)
+        form.addRow("", self.date_message_label)
 
         self._make_error_label("Why the denial was not recorded")
         self.deny_button = self._make_buttons(
             "De&ny application", "deny_button", "Deny application"
         )
+        self.help_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Help)
+        self.help_button.setObjectName("help_button")
+        self.help_button.setAccessibleName("Help")
+        self._help = install_help_shortcut(self, HELP_TOPIC)
+        self.buttons.helpRequested.connect(self._help.activated.emit)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header_label)
@@ -125,6 +145,7 @@ class DenialDialog(DecisionDialog):
     def _connect_fields(self) -> None:
         self.reasons_list.itemChanged.connect(self._update_deny_button)
         self.other_reasons_edit.textChanged.connect(self._update_deny_button)
+        self.decided_on_edit.dateChanged.connect(self._update_deny_button)
         self._check_suggestions()
         self._update_deny_button()
 
@@ -151,9 +172,19 @@ class DenialDialog(DecisionDialog):
         ]
         return keys + others
 
+    def date_problem(self) -> str:
+        """Why the decision date cannot be used ("" when it can), as the operation says it."""
+        problems = approvals.decision_date_problems(
+            self._app, from_qdate(self.decided_on_edit.date()), self._today
+        )
+        return " ".join(f"{p.message}." for p in problems)
+
     @Slot()
     def _update_deny_button(self) -> None:
-        self.deny_button.setEnabled(bool(self.reasons()))
+        problem = self.date_problem()
+        self.date_message_label.setText(problem)
+        self.date_message_label.setVisible(bool(problem))
+        self.deny_button.setEnabled(bool(self.reasons()) and not problem)
 
     @Slot()
     def _on_buttons_accepted(self) -> None:

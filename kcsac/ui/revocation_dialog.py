@@ -11,8 +11,11 @@
     dialog.exec()
 
 The reason is typed or picked from common ones (e.g. failure to report readings). The credit's
-last day is the day before the revocation date. Whether the date is allowed (after the effective
-date) and who may revoke is decided by `operations.approvals.revoke`; its refusal is shown.
+last day is the day before the revocation date. A revocation is recorded when it takes effect:
+a future date is shown under the date as it is picked
+(`operations.approvals.revocation_date_problems`) and keeps Revoke disabled, so a credit never
+shows as revoked while it still runs. Whether the date is after the effective date and who may
+revoke is decided by `operations.approvals.revoke`; its refusal is shown.
 """
 
 import datetime as dt
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QVBoxLa
 from kcsac.domain.records import Account, SacApplication
 from kcsac.operations import approvals
 from kcsac.ui.decision_dialog import DecisionDialog, file_summary
+from kcsac.ui.field_messages import mark_as_message
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 
 COMMON_REASONS = (
@@ -74,7 +78,14 @@ class RevocationDialog(DecisionDialog):
         from_label.setBuddy(self.from_on_edit)
         reason_label = QLabel("&Reason:")
         reason_label.setBuddy(self.reason_combo)
+        self.date_message_label = QLabel()
+        self.date_message_label.setObjectName("date_message_label")
+        self.date_message_label.setAccessibleName("Revocation date problem")
+        self.date_message_label.setWordWrap(True)
+        mark_as_message(self.date_message_label)
+        self.date_message_label.hide()
         form.addRow(from_label, self.from_on_edit)
+        form.addRow("", self.date_message_label)
         form.addRow("Last day of the credit:", self.last_day_label)
         form.addRow(reason_label, self.reason_combo)
 
@@ -104,7 +115,12 @@ class RevocationDialog(DecisionDialog):
     def _update(self, _value: QDate | str | None = None) -> None:
         last_day = self.from_on() - dt.timedelta(days=1)
         self.last_day_label.setText(last_day.isoformat())
-        self.revoke_button.setEnabled(bool(self.reason()))
+        problem = " ".join(
+            f"{p.message}." for p in approvals.revocation_date_problems(self.from_on(), self._today)
+        )
+        self.date_message_label.setText(problem)
+        self.date_message_label.setVisible(bool(problem))
+        self.revoke_button.setEnabled(bool(self.reason()) and not problem)
 
     @Slot()
     def _on_buttons_accepted(self) -> None:

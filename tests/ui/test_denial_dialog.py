@@ -69,14 +69,60 @@ def test_a_clerk_is_told_who_may_deny_and_nothing_is_stored(qtbot, store, people
     assert store.decisions(app.number) == []
 
 
-def test_a_future_decision_date_is_refused(qtbot, store, people, today):
+def test_a_future_decision_date_is_shown_with_today_and_deny_is_disabled(
+    qtbot, store, people, today
+):
     app = seed_file(store, people, today)
     dialog = open_dialog(qtbot, store, people.director, app.number, today)
     dialog.check_reason("review-failed")
+    assert dialog.deny_button.isEnabled()
     dialog.decided_on_edit.setDate(to_qdate(today + dt.timedelta(days=3)))
+    assert dialog.date_message_label.isVisible()
+    assert dialog.date_message_label.text() == (
+        "The decision date 2026-08-23 is in the future (today is 2026-08-20); a denial is "
+        "dated on or before the day it is recorded."
+    )
+    assert not dialog.deny_button.isEnabled()
     qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
-    assert "The decision date is in the future" in dialog.error_label.text()
     assert store.get_application(app.number).status is Status.AWAITING_DECISION
+
+
+def test_a_decision_date_before_the_received_date_is_shown_naming_both(qtbot, store, people, today):
+    app = seed_file(store, people, today)  # received 2026-07-26
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    qtbot.keyClicks(dialog.other_reasons_edit, "Irrigation meter not installed per plan")
+    dialog.decided_on_edit.setDate(to_qdate(dt.date(2026, 3, 1)))
+    text = dialog.date_message_label.text()
+    assert text.startswith(
+        f"The decision date 2026-03-01 is before 2026-07-26, when application {app.number} "
+        "was received"
+    )
+    assert "before 2026-05-01, when Ordinance 260209 took effect" in text
+    assert not dialog.deny_button.isEnabled()
+    dialog.decided_on_edit.setDate(to_qdate(dt.date(2026, 7, 26)))
+    assert not dialog.date_message_label.isVisible()
+    with qtbot.waitSignal(dialog.denied) as denied:
+        qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
+    assert denied.args[0].decided_on == dt.date(2026, 7, 26)
+    assert denied.args[0].reasons == ("Irrigation meter not installed per plan",)
+
+
+def test_f1_and_help_open_the_help(qtbot, store, people, today):
+    app = seed_file(store, people, today)
+    dialog = open_dialog(qtbot, store, people.director, app.number, today)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.reasons_list.setFocus()
+    qtbot.keyClick(dialog.reasons_list, Qt.Key.Key_F1)
+    shown = dialog._help.last_dialog
+    qtbot.addWidget(shown)
+    assert shown.isVisible()
+    assert shown.windowTitle() == "Help: Account and eligibility"
+    dialog._help.last_dialog = None
+    qtbot.mouseClick(dialog.help_button, Qt.MouseButton.LeftButton)
+    assert dialog._help.last_dialog is not None
+    qtbot.addWidget(dialog._help.last_dialog)
+    assert dialog.isVisible()  # Help does not close the dialog
 
 
 def test_only_free_text_is_enough_and_blank_lines_are_ignored(qtbot, store, people, today):

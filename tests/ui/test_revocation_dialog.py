@@ -41,7 +41,8 @@ def open_dialog(qtbot, store, actor, number, today) -> RevocationDialog:
 
 
 def test_director_revokes_from_a_date_with_a_listed_reason(qtbot, store, people, today, approved):
-    dialog = open_dialog(qtbot, store, people.director, approved.number, today)
+    later = dt.date(2026, 10, 1)  # the day the revocation is recorded (and takes effect)
+    dialog = open_dialog(qtbot, store, people.director, approved.number, later)
     assert "Credit effective since 2026-08-01" in dialog.header_label.text()
     assert not dialog.revoke_button.isEnabled()
     dialog.from_on_edit.setDate(to_qdate(dt.date(2026, 10, 1)))
@@ -77,3 +78,26 @@ def test_a_reviewer_cannot_revoke(qtbot, store, people, today, approved):
     qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
     assert "only a director can" in dialog.error_label.text()
     assert store.get_application(approved.number).status is Status.APPROVED
+
+
+def test_a_future_revocation_date_is_shown_with_today_and_revoke_is_disabled(
+    qtbot, store, people, today, approved
+):
+    dialog = open_dialog(qtbot, store, people.director, approved.number, today)
+    dialog.reason_combo.setCurrentIndex(4)  # the customer asked to end the credit
+    assert dialog.revoke_button.isEnabled()  # from today
+    dialog.from_on_edit.setDate(to_qdate(dt.date(2027, 3, 1)))
+    assert dialog.date_message_label.isVisible()
+    assert dialog.date_message_label.text() == (
+        "The revocation date 2027-03-01 is in the future (today is 2026-08-20); record a "
+        "revocation on or after the day it takes effect."
+    )
+    assert not dialog.revoke_button.isEnabled()
+    qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
+    app = store.get_application(approved.number)
+    assert (app.status, app.ended_on) == (Status.APPROVED, None)
+    dialog.from_on_edit.setDate(to_qdate(today))
+    assert not dialog.date_message_label.isVisible()
+    with qtbot.waitSignal(dialog.revoked):
+        qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
+    assert store.get_application(approved.number).ended_on == dt.date(2026, 8, 19)
