@@ -19,7 +19,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -47,6 +47,7 @@ from kcsac.operations import admin, users
 from kcsac.storage import Store
 from kcsac.ui.field_messages import GOOD_COLOR, MESSAGE_COLOR, mark_as_message
 from kcsac.ui.password_prompt import PasswordPrompt
+from kcsac.ui.qt_convert import decimal_problem, parse_decimal
 
 _USER_COLUMNS = ("Login", "Name", "Title", "Role", "Active", "Password")
 
@@ -105,7 +106,12 @@ class AdministrationDialog(QDialog):
         self.users_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.users_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # Name, title and role share what is left (elided, full text in the tooltip), so the
+        # short columns, Password last, are never pushed behind a horizontal scrollbar.
+        for column in ("Name", "Title", "Role"):
+            header.setSectionResizeMode(_USER_COLUMNS.index(column), QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.users_table.setTextElideMode(Qt.TextElideMode.ElideRight)
 
         self.login_edit = _line("login_edit", "Login (operating-system user name)")
         self.name_edit = _line("name_edit", "Full name")
@@ -164,7 +170,9 @@ class AdministrationDialog(QDialog):
                 "set" if user.has_password else "not set",
             )
             for column, text in enumerate(cells):
-                self.users_table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.users_table.setItem(row, column, item)
         target = select_login or (self._users[0].login if self._users else "")
         for row, user in enumerate(self._users):
             if user.login == target:
@@ -326,15 +334,39 @@ class AdministrationDialog(QDialog):
         self.og_edit.setText(str(limits.og))
         self.citation_edit.setText(limits.citation)
 
+    def limits_problems(self) -> list[str]:
+        """What is wrong with the limits typed (checked before the operation is asked)."""
+        problems = []
+        for edit, label in (
+            (self.bod_edit, "BOD"),
+            (self.ss_edit, "Suspended solids"),
+            (self.og_edit, "Oil and grease"),
+        ):
+            text = edit.text().strip()
+            if not text:
+                problems.append(f"{label}: type the normal-sewage limit in mg/L")
+            elif decimal_problem(text):
+                problems.append(f"{label}: {decimal_problem(text)}")
+        if not self.citation_edit.text().strip():
+            problems.append("Citation: cite where the limits come from (ch. 60 art. IV)")
+        if not self.limits_reason_edit.text().strip():
+            # The limits change every surcharge kcsac computes: the audit says why they changed.
+            problems.append("Reason for the change: say why the limits are entered or changed")
+        return problems
+
     @Slot()
     def _on_save_limits_button_clicked(self) -> None:
+        problems = self.limits_problems()
+        if problems:
+            _show(self.limits_message_label, "Not saved:\n" + "\n".join(problems), error=True)
+            return
         try:
             limits = admin.set_surcharge_limits(
                 self._store,
                 self._actor,
-                bod=self.bod_edit.text(),
-                ss=self.ss_edit.text(),
-                og=self.og_edit.text(),
+                bod=str(parse_decimal(self.bod_edit.text())),
+                ss=str(parse_decimal(self.ss_edit.text())),
+                og=str(parse_decimal(self.og_edit.text())),
                 citation=self.citation_edit.text(),
                 today=self._today,
                 reason=self.limits_reason_edit.text().strip(),

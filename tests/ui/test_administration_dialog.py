@@ -114,9 +114,10 @@ def test_surcharge_limits_need_a_citation_and_are_saved(qtbot, store, people, to
     qtbot.keyClicks(dialog.ss_edit, "300")
     qtbot.keyClicks(dialog.og_edit, "100")
     click(qtbot, dialog.save_limits_button)
-    assert "Cite where the limits come from" in dialog.limits_message_label.text()
+    assert "cite where the limits come from" in dialog.limits_message_label.text()
     assert admin.surcharge_limits(store) is None
     qtbot.keyClicks(dialog.citation_edit, "Code ch. 60, art. IV (test value)")
+    qtbot.keyClicks(dialog.limits_reason_edit, "Art. IV limits entered")
     with qtbot.waitSignal(dialog.settings_changed):
         click(qtbot, dialog.save_limits_button)
     limits = admin.surcharge_limits(store)
@@ -152,3 +153,71 @@ def test_the_last_administrator_cannot_demote_themselves(qtbot, store, people, t
     click(qtbot, dialog.save_user_button)
     assert "at least one active administrator" in dialog.users_message_label.text()
     assert store.get_user("ada").role == Role.ADMINISTRATOR
+
+
+def test_limits_are_not_saved_without_a_reason(qtbot, store, people, today):
+    """The new-user trial saved limits of 0/0/0 mg/L with no reason."""
+    dialog = open_dialog(qtbot, store, people.admin, today)
+    dialog.tabs.setCurrentIndex(1)
+    for edit in (dialog.bod_edit, dialog.ss_edit, dialog.og_edit):
+        qtbot.keyClicks(edit, "0")
+    qtbot.keyClicks(dialog.citation_edit, "Code ch. 60, art. IV")
+    click(qtbot, dialog.save_limits_button)
+    assert dialog.limits_message_label.text() == (
+        "Not saved:\nReason for the change: say why the limits are entered or changed"
+    )
+    assert admin.surcharge_limits(store) is None
+    qtbot.keyClicks(dialog.limits_reason_edit, "Limits from the 2026 art. IV table")
+    with qtbot.waitSignal(dialog.settings_changed):
+        click(qtbot, dialog.save_limits_button)
+    assert admin.surcharge_limits(store).bod == Decimal(0)
+    reasons = [e.reason for e in store.audit_events(limit=10_000)]
+    assert "Limits from the 2026 art. IV table" in reasons, "the audit says why"
+
+
+def test_blank_and_comma_decimal_limits_are_named(qtbot, store, people, today):
+    dialog = open_dialog(qtbot, store, people.admin, today)
+    dialog.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(dialog.bod_edit, "1,250")
+    qtbot.keyClicks(dialog.ss_edit, "250,5")
+    qtbot.keyClicks(dialog.citation_edit, "Code ch. 60, art. IV")
+    qtbot.keyClicks(dialog.limits_reason_edit, "entered")
+    click(qtbot, dialog.save_limits_button)
+    text = dialog.limits_message_label.text()
+    assert "Suspended solids: '250,5' is not a number: the comma is not a decimal point" in text
+    assert "Oil and grease: type the normal-sewage limit in mg/L" in text
+    assert "BOD" not in text, "1,250 is a thousands separator"
+    assert admin.surcharge_limits(store) is None
+    dialog.ss_edit.clear()
+    qtbot.keyClicks(dialog.ss_edit, "250.5")
+    qtbot.keyClicks(dialog.og_edit, "100")
+    with qtbot.waitSignal(dialog.settings_changed):
+        click(qtbot, dialog.save_limits_button)
+    limits = admin.surcharge_limits(store)
+    assert (limits.bod, limits.ss, limits.og) == (Decimal(1250), Decimal("250.5"), Decimal(100))
+
+
+def test_every_users_column_is_visible_at_the_default_size(qtbot, store, people, today):
+    """The Password column was cut off behind a horizontal scrollbar."""
+    users.add_user(
+        store,
+        people.admin,
+        login="dwhitfield",
+        name="Dana Whitfield-Montgomery",
+        title="Director of Water Services and Sewer Allowance Credit Program",
+        role=Role.REVIEWER,
+        today=today,
+    )
+    dialog = open_dialog(qtbot, store, people.admin, today)
+    qtbot.waitExposed(dialog)
+    table = dialog.users_table
+    # The table lays its columns out after the dialog shows; then no scrollbar remains.
+    qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible(), timeout=2000)
+    header = table.horizontalHeader()
+    last = table.columnCount() - 1
+    assert table.horizontalHeaderItem(last).text() == "Password"
+    right = header.sectionViewportPosition(last) + header.sectionSize(last)
+    assert right <= table.viewport().width()
+    assert header.sectionSize(last) >= header.sectionSizeHint(last), "the header text fits"
+    row = next(r for r in range(table.rowCount()) if table.item(r, last).text() == "not set")
+    assert table.item(row, 1).toolTip() == table.item(row, 1).text(), "elided text in full"
