@@ -133,6 +133,13 @@ class RecordPaymentDialog(FormDialog):
             self.context.today(),
             "record a payment",
         )
+        # the operation's own rule, shown as the date is picked
+        problems += ops.before_received_problems(
+            "paid_on",
+            from_qdate(self.paid_on_edit.date()),
+            self.application.received_on,
+            "record a payment",
+        )
         if not self.receipt_edit.text().strip():
             problems.append(Problem("receipt", "Type the receipt number"))
         why = self.needs_confirmation()

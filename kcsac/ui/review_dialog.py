@@ -169,6 +169,13 @@ class ReviewDialog(FormDialog):
             self.context.today(),
             "record a review",
         )
+        # the operation's own rule, shown as the date is picked
+        problems += ops.before_received_problems(
+            "reviewed_on",
+            from_qdate(self.reviewed_on_edit.date()),
+            self.application.received_on,
+            "record a review",
+        )
         if not self.reviewer_edit.text().strip():
             problems.append(Problem("reviewer", "Type who reviewed or inspected"))
         if (

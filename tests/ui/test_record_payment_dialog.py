@@ -169,3 +169,23 @@ def test_a_future_payment_date_is_kept_as_typed_refused_and_nothing_saved(qtbot,
     type_date(qtbot, dialog.paid_on_edit, "2026-08-19")
     assert dialog.messages.text("paid_on") == ""
     assert dialog.ok_button.isEnabled()
+
+
+def test_a_payment_dated_before_the_application_was_received_is_named_next_to_the_date(
+    qtbot, desk, store
+):
+    app = make_submitted(store, desk.user)
+    received = app.received_on.isoformat()
+    dialog = open_dialog(qtbot, desk, app.number)
+    qtbot.keyClicks(dialog.receipt_edit, "R-1002")
+    type_date(qtbot, dialog.paid_on_edit, "2026-04-01")
+    assert dialog.messages.text("paid_on") == (
+        f"2026-04-01 is before {received}, when the application was received; record a payment "
+        "on or after that day"
+    )
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog.receipt_edit, Qt.Key.Key_Return)
+    assert store.payments(app.number) == []
+    type_date(qtbot, dialog.paid_on_edit, received)
+    assert dialog.messages.text("paid_on") == ""
+    assert dialog.ok_button.isEnabled()

@@ -148,3 +148,22 @@ def test_a_future_review_date_is_kept_as_typed_and_refused(qtbot, reviewer_desk,
     assert not dialog.ok_button.isEnabled()
     qtbot.keyClick(dialog.reviewer_edit, Qt.Key.Key_Return)
     assert store.reviews(app.number) == []
+
+
+def test_a_review_dated_before_the_application_was_received_is_named_next_to_the_date(
+    qtbot, reviewer_desk, store
+):
+    app = make_paid(store, reviewer_desk.user)
+    received = app.received_on.isoformat()
+    dialog = open_dialog(qtbot, reviewer_desk, app.number)
+    type_date(qtbot, dialog.reviewed_on_edit, "2026-04-02")
+    assert dialog.messages.text("reviewed_on") == (
+        f"2026-04-02 is before {received}, when the application was received; record a review "
+        "on or after that day"
+    )
+    assert not dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert store.reviews(app.number) == []
+    type_date(qtbot, dialog.reviewed_on_edit, received)
+    assert dialog.messages.text("reviewed_on") == ""
+    assert dialog.ok_button.isEnabled()
