@@ -31,7 +31,7 @@ from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.determination_dialog import DeterminationDialog
 from kcsac.ui.documents_dialog import DocumentsDialog
 from kcsac.ui.help_dialog import HelpDialog
-from kcsac.ui.main_window import MainWindow
+from kcsac.ui.main_window import QUEUES, MainWindow
 from kcsac.ui.meter_dialog import MeterDialog
 from kcsac.ui.reading_dialog import ReadingDialog
 from kcsac.ui.record_payment_dialog import RecordPaymentDialog
@@ -76,7 +76,7 @@ def main(db: Path) -> int:
     shot(app, window, "main-window")
     window.select_queue(3)  # Awaiting decision: the reviewer may sign or deny
     shot(app, window, "awaiting-decision")
-    window.select_queue(7)
+    window.select_queue(len(QUEUES) - 1)  # All
     window.search_edit.setText("laundry")
     window._query()
     shot(app, window, "search")
