@@ -16,7 +16,11 @@ fee in force is assessed. The fee shown is the engine's (`domain.fees.applicatio
 a resident; for a nonresident the ordinance sets none, which the dialog says, and a director may
 decide a fee here with a reason. All of it is one operation in one transaction
 (`operations.ownership.record_ownership_change`): a refusal at any step stores nothing, so
-recording again starts clean. The credit moves when the
+recording again starts clean. A new owner the ordinance refuses (a one- or two-family residential
+account, or a class a volume adjustment cannot change) is named under the classes with its
+citation as they are picked (`operations.ownership.new_owner_problems`), and Record stays
+disabled: no fee is assessed on a change that could never be signed. F1 or Help opens the help
+on the category and its fee. The credit moves when the
 application is approved in the ApprovalDialog: the new owner's credit starts on the transfer
 date, the old one ends the day before.
 """
@@ -41,12 +45,17 @@ from kcsac.domain.category import Category
 from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.fees import FeeQuote, application_fee
 from kcsac.domain.money import format_usd, parse_usd
+from kcsac.domain.problems import Problem
 from kcsac.domain.records import RecordError, SacApplication, User
 from kcsac.domain.roles import Permission, can
 from kcsac.operations import ownership
+from kcsac.operations.errors import InvalidInput
 from kcsac.storage import Store
 from kcsac.ui.field_messages import mark_as_message
+from kcsac.ui.help_dialog import install_help_shortcut
 from kcsac.ui.qt_convert import from_qdate, to_qdate
+
+HELP_TOPIC = "category"  # the fee in force on the received date, by the customer's class
 
 
 class OwnershipChangeDialog(QDialog):
@@ -125,6 +134,13 @@ class OwnershipChangeDialog(QDialog):
         owner_form.addRow(
             _buddy("Customer cla&ss:", self.customer_class_combo), self.customer_class_combo
         )
+        self.eligibility_label = QLabel()
+        self.eligibility_label.setObjectName("eligibility_label")
+        self.eligibility_label.setAccessibleName("Why the new owner may not take the credit")
+        self.eligibility_label.setWordWrap(True)
+        mark_as_message(self.eligibility_label)
+        self.eligibility_label.hide()
+        owner_form.addRow("", self.eligibility_label)
         owner_box = QGroupBox("New owner")
         owner_box.setLayout(owner_form)
 
@@ -174,6 +190,10 @@ class OwnershipChangeDialog(QDialog):
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setText("Ca&ncel")
         cancel.setAccessibleName("Cancel")
+        self.help_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Help)
+        self.help_button.setObjectName("help_button")
+        self.help_button.setAccessibleName("Help")
+        self._help = install_help_shortcut(self, HELP_TOPIC)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header_label)
@@ -188,6 +208,8 @@ class OwnershipChangeDialog(QDialog):
     def _connect_signals(self) -> None:
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
+        self.buttons.helpRequested.connect(self._help.activated.emit)
+        self.account_class_combo.currentIndexChanged.connect(self._update)
         self.account_edit.textChanged.connect(self._update)
         self.customer_edit.textChanged.connect(self._update)
         self.customer_class_combo.currentIndexChanged.connect(self._update)
@@ -206,6 +228,12 @@ class OwnershipChangeDialog(QDialog):
             Category.OWNERSHIP_CHANGE,
             self.customer_class(),
             from_qdate(self.received_on_edit.date()),
+        )
+
+    def eligibility_problems(self) -> list[Problem]:
+        """Why the ordinance refuses the new owner's account as chosen (the operation's rule)."""
+        return ownership.new_owner_problems(
+            self.account_class_combo.currentData(), self.customer_class_combo.currentData()
         )
 
     def _existing_account(self):
@@ -231,6 +259,11 @@ class OwnershipChangeDialog(QDialog):
                 self.customer_class_combo.findData(existing.customer_class.value)
             )
             self.customer_class_combo.blockSignals(False)
+            self.account_class_combo.blockSignals(True)
+            self.account_class_combo.setCurrentIndex(
+                self.account_class_combo.findData(existing.account_class.value)
+            )
+            self.account_class_combo.blockSignals(False)
             self.customer_edit.setText(existing.customer)
         elif self.account_edit.text().strip():
             self.account_status_label.setText("New account: it is added with the details below.")
@@ -255,7 +288,12 @@ class OwnershipChangeDialog(QDialog):
         self.fee_edit.setEnabled(deciding)
         self.fee_reason_edit.setEnabled(deciding)
 
+        refused = self.eligibility_problems()
+        self.eligibility_label.setText(" ".join(_with_citation(p) for p in refused))
+        self.eligibility_label.setVisible(bool(refused))
+
         ready = bool(self.account_edit.text().strip()) and bool(self.customer_edit.text().strip())
+        ready = ready and not refused
         if deciding and self.fee_edit.text().strip():
             ready = ready and parse_usd(self.fee_edit.text()) is not None
             ready = ready and bool(self.fee_reason_edit.text().strip())
@@ -284,6 +322,10 @@ class OwnershipChangeDialog(QDialog):
                 fee_cents=fee,
                 fee_reason=self.fee_reason_edit.text().strip(),
             )
+        except InvalidInput as exc:
+            self.error_label.setText(" ".join(_with_citation(p) for p in exc.problems))
+            self.error_label.show()
+            return
         except RecordError as exc:
             self.error_label.setText(str(exc))
             self.error_label.show()
@@ -291,6 +333,11 @@ class OwnershipChangeDialog(QDialog):
         self.application = app
         self.recorded.emit(app)
         self.accept()
+
+
+def _with_citation(problem: Problem) -> str:
+    text = problem.message.rstrip(".")
+    return f"{text} ({problem.citation})." if problem.citation else f"{text}."
 
 
 def _line(name: str, accessible: str) -> QLineEdit:

@@ -222,3 +222,63 @@ def test_a_second_change_of_the_same_credit_is_refused_in_the_dialog(
         second.error_label.text()
     )
     assert _row_counts(store) == before
+
+
+def test_a_residential_new_owner_is_named_with_the_citation_and_not_recorded(
+    qtbot, store, people, today, approved
+):
+    before = _row_counts(store)
+    dialog = open_dialog(qtbot, store, people.clerk, approved.number, today)
+    fill_new_owner(qtbot, dialog)
+    assert dialog.record_button.isEnabled()
+    assert not dialog.eligibility_label.isVisible()
+    dialog.account_class_combo.setCurrentIndex(dialog.account_class_combo.findData("residential"))
+    assert dialog.eligibility_label.isVisible()
+    assert dialog.eligibility_label.text() == (
+        "A one- or two-family residential account may not apply: the Sewer Allowance Credit is "
+        "for commercial and industrial water accounts only (Code secs. 60-2(2)(c), 60-2(2)(b))."
+    )
+    assert not dialog.record_button.isEnabled()
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    assert _row_counts(store) == before  # no account, application or fee
+    dialog.account_class_combo.setCurrentIndex(dialog.account_class_combo.findData("commercial"))
+    assert not dialog.eligibility_label.isVisible()
+    assert dialog.record_button.isEnabled()
+
+
+def test_an_existing_residential_account_is_refused_as_it_is_typed(
+    qtbot, store, people, today, approved
+):
+    apps.add_account(
+        store,
+        people.clerk,
+        number="9000-03",
+        customer="Pat Homeowner",
+        service_address="12 Oak St, Kansas City, MO 64105",
+        account_class="residential",
+        customer_class="resident",
+        today=today,
+    )
+    dialog = open_dialog(qtbot, store, people.clerk, approved.number, today)
+    qtbot.keyClicks(dialog.account_edit, "9000-03")
+    assert dialog.account_class_combo.currentData() == "residential"
+    assert "60-2(2)(b)" in dialog.eligibility_label.text()
+    assert not dialog.record_button.isEnabled()
+    assert store.open_ownership_changes(approved.number) == []
+
+
+def test_f1_and_help_open_the_help_on_the_fee(qtbot, store, people, today, approved):
+    dialog = open_dialog(qtbot, store, people.clerk, approved.number, today)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.account_edit.setFocus()
+    qtbot.keyClick(dialog.account_edit, Qt.Key.Key_F1)
+    shown = dialog._help.last_dialog
+    qtbot.addWidget(shown)
+    assert shown.isVisible()
+    assert shown.windowTitle() == "Help: Category and fee"
+    dialog._help.last_dialog = None
+    qtbot.mouseClick(dialog.help_button, Qt.MouseButton.LeftButton)
+    assert dialog._help.last_dialog is not None
+    qtbot.addWidget(dialog._help.last_dialog)
+    assert dialog.isVisible()
