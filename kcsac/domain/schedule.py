@@ -195,7 +195,19 @@ def _row(
     if credited_days == 0:
         flags.append("before the effective date: no credit")
     elif diverted < 0:  # only the sewer-meter method gives a negative diversion
-        flags.append("sewer meter above purchase: billed as measured")
+        # RULES.md: S above P is billed as measured, so B is above P and the credit (the
+        # unadjusted less the adjusted charge) is negative: the one negative credit.
+        if credited_days == p.days:
+            flags.append(
+                "sewer meter above purchase: billed as measured (B = S, above P); the credit "
+                "is negative, an added charge"
+            )
+        else:
+            flags.append(
+                f"sewer meter above purchase: billed as measured on the {credited_days} of "
+                f"{p.days} days on or after the effective date (B = P + (S - P) x "
+                f"{credited_days}/{p.days}, above P); the credit is negative, an added charge"
+            )
     if len({id(s.table) for s in parts}) > 1:
         flags.append("spans two rate tables: priced day by day")
     credited_shown = _shown(credited)

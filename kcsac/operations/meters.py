@@ -231,14 +231,26 @@ def meter_use(
                 "activation reading in the period to start from"
             )
         base = before[-1]
+    if base is activation:
+        earlier = [p for p in points if p[0] < activation_on]
+        if earlier and earlier[-1][1] > activation[1]:
+            # The register never runs back: the activation reading is not the register on
+            # the activation date, and a use counted from it would be wrong.
+            return (
+                f"meter {meter.serial} read {earlier[-1][1]} on {earlier[-1][0].isoformat()}, "
+                f"above its activation reading {activation[1]} at {activation_on.isoformat()}; "
+                "correct the activation reading (the register on the effective date)"
+            )
     if not any(p[0] >= end for p in points):
         return (
             f"meter {meter.serial} has no reading on or after {end.isoformat()} yet "
             "(readings are never estimated)"
         )
-    inside = [p for p in points if base[0] <= p[0] <= end and p is not base]
     if base is activation:
-        inside = [p for p in inside if p[0] >= activation_on]
+        inside = [p for p in points if activation_on <= p[0] <= end]
+    else:
+        after = next(k for k, p in enumerate(points) if p is base) + 1
+        inside = [p for p in points[after:] if p[0] <= end]
     if not inside:
         return (
             f"meter {meter.serial} has no reading between {base[0].isoformat()} and "
@@ -251,6 +263,11 @@ def meter_use(
             "the use across it needs a person (RULES.md gives no rule for it)"
         )
     use = inside[-1][1] - base[1]
+    if use < 0:  # e.g. a reading after the activation below the activation reading
+        return (
+            f"meter {meter.serial} reads {inside[-1][1]} on {inside[-1][0].isoformat()}, below "
+            f"{base[1]} on {base[0].isoformat()}: check the readings (a use cannot be negative)"
+        )
     return gal_to_ccf(use) if meter.unit is MeterUnit.GALLONS else ft3_to_ccf(use)
 
 

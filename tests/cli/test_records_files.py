@@ -2,6 +2,8 @@
 
 import csv
 import sqlite3
+import subprocess
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -205,3 +207,54 @@ def test_audit_verify_finds_an_altered_signed_snapshot(tmp_path, demo_db, capsys
     capsys.readouterr()
     assert main(["audit", "verify", "--db", str(tampered)]) == 4
     assert "its snapshot does not match its sha256" in capsys.readouterr().out
+
+
+def test_demo_details_use_the_wizards_keys_and_values(demo_db):
+    """Every demo application (but ownership changes, filed at the desk) stores exactly the
+    wizard's detail fields for its category, each with a value the wizard would take."""
+    from kcsac.ui.wizard.category_fields import CATEGORY_FIELDS, check_value
+
+    store = open_store(demo_db)
+    try:
+        checked = 0
+        for summary in store.list_summaries(limit=1000):
+            app = store.get_application(summary.number)
+            if app.category.value == "ownership-change":
+                continue
+            fields = CATEGORY_FIELDS[app.category]
+            assert set(app.details) == {f.key for f in fields}, app.number
+            for spec in fields:
+                assert check_value(spec, app.details[spec.key]) == "", (app.number, spec.key)
+            checked += 1
+        assert checked >= 30
+    finally:
+        store.close()
+
+
+def test_demo_schedule_pdf_and_billing_export_agree_on_a_metered_credit(
+    tmp_path, demo_db, monkeypatch
+):
+    """The trial's steps: the sewer-metered credit's first (part) period has the same D, B
+    and credit in the billing export and in the schedule PDF sent to the customer."""
+    db = tmp_path / "demo.db"
+    db.write_bytes(demo_db.read_bytes())
+    out = tmp_path / "billing.csv"
+    assert main(["export", "billing", str(out), "--db", str(db)]) == 0
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    first = next(r for r in rows if r["method"] == "sewer-meter" and "/" in r["factor"])
+    monkeypatch.setenv("LOGNAME", "demo-director")
+    pdf = tmp_path / "s.pdf"
+    assert main(["schedule-pdf", first["application"], "--out", str(pdf), "--db", str(db)]) == 0
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    line = next(ln for ln in text.splitlines() if ln.strip().startswith(first["period_start"]))
+    cells = line.split()
+
+    def two(value: str) -> str:
+        return f"{Decimal(value).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+
+    assert two(first["diverted_ccf"]) in cells
+    assert two(first["billed_ccf"]) in cells
+    assert cells[-1] == f"${Decimal(first['credit']):,}"
+    assert Decimal(first["credit"]) > 0

@@ -490,3 +490,28 @@ def test_fixed_volume_above_the_purchase_is_bad_data(capsys, csv_file):
         "periods.csv line 2: the fixed diversion 30.00 ccf (30 x 30/30) exceeds purchased_ccf 10 "
         "(2026-06-01 to 2026-06-30)"
     ]
+
+
+def test_a_sewer_meter_above_purchase_from_mid_period_is_billed_as_measured(capsys, csv_file):
+    """P = 100, S = 243.65, effective 2026-07-12 (f = 20/31): RULES.md bills S above P as
+    measured, B = P - (P - S) x f = 192.68 ccf, so the credit is negative (an added charge);
+    the row says why."""
+    path = csv_file("start,end,purchased_ccf,sewer_ccf\n2026-07-01,2026-07-31,100,243.65\n")
+    args = ["--class", "resident", "--effective", "2026-07-12", "--method", "sewer-meter"]
+    status, out, _ = run(capsys, *args, "--periods", str(path), "--json")
+    row = json.loads(out)["periods"][0]
+    assert status == 0
+    assert (row["diverted_ccf"], row["billed_ccf"]) == ("-143.65", "192.677419")
+    assert (row["volume_charge_unadjusted"], row["volume_charge"], row["credit"]) == (
+        "1290.00",
+        "2485.54",
+        "-1195.54",
+    )
+    status, out, _ = run(capsys, *args, "--periods", str(path))
+    assert status == 0
+    assert "-$1,195.54" in out
+    assert (
+        "sewer meter above purchase: billed as measured on the 20 of 31 days on or after the "
+        "effective date (B = P + (S - P) x 20/31, above P); the credit is negative, an added "
+        "charge"
+    ) in out

@@ -1,0 +1,311 @@
+"""Metered credits: the schedule document and the billing export get each period's D, B and
+credit from one computation of the readings (real SQLite files, real demo data)."""
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from kcsac.domain.category import Category
+from kcsac.domain.records import ConsumptionPeriod, MeterRole, MeterUnit
+from kcsac.domain.schedule import DeterminationTerms, build_schedule
+from kcsac.domain.status import Status
+from kcsac.domain.volume import round_half_up
+from kcsac.operations import applications as apps
+from kcsac.operations import approvals, meters
+from kcsac.operations.demo import load_demo
+from kcsac.operations.documents import build_schedule_document, schedule_periods
+from kcsac.operations.exports import billing_rows
+from kcsac.storage import open_store
+from tests.operations.conftest import PASSWORD, make_file
+
+D = dt.date
+PREPARED = D(2026, 10, 30)
+
+
+def _cents(text: str) -> int:
+    return int(Decimal(text) * 100)
+
+
+def _two(text: str) -> str:
+    """A volume as the schedule's table shows it: 2 places, half-up, thousands commas."""
+    return f"{round_half_up(Decimal(text), 2):,}"
+
+
+def _export(store, number: str) -> dict[str, dict[str, str]]:
+    return {r["period_start"]: r for r in billing_rows(store) if r["application"] == number}
+
+
+def _engine_rows(store, number: str):
+    """The schedule's own engine rows (full precision) and its left-out notes."""
+    app = store.get_application(number)
+    determination = store.determinations(number)[-1]
+    periods, notes = schedule_periods(store, app, determination)
+    account = store.get_account(app.account)
+    schedule = build_schedule(
+        customer_class=account.customer_class,
+        effective_on=app.effective_on,
+        terms=DeterminationTerms(determination.method),
+        periods=periods,
+    )
+    return schedule.rows, notes
+
+
+def assert_schedule_matches_export(store, number: str) -> int:
+    """Every priced period: the same D, B and credit in the schedule (engine rows and the
+    document's table) and in the billing export; every period the schedule leaves out is
+    'not computed' in the export with the same reason. Returns the periods compared."""
+    exported = _export(store, number)
+    rows, notes = _engine_rows(store, number)
+    document = build_schedule_document(store, number, prepared_on=PREPARED)
+    assert len(document.rows) == len(rows)
+    for r, shown in zip(rows, document.rows, strict=True):
+        e = exported.pop(r.start.isoformat())
+        assert e["period_end"] == r.end.isoformat()
+        assert Decimal(e["diverted_ccf"]) == r.diverted_ccf, (number, r.start)
+        assert Decimal(e["billed_ccf"]) == r.billed_ccf, (number, r.start)
+        assert _cents(e["credit"]) == r.credit_cents, (number, r.start)
+        assert (shown.diverted_ccf, shown.billed_ccf) == (
+            _two(e["diverted_ccf"]),
+            _two(e["billed_ccf"]),
+        )
+        assert shown.credit_cents == _cents(e["credit"])
+    for note in (n for n in notes if " left out: meter " in n or "no reading" in n):
+        start = note.removeprefix("Period ")[:10]
+        e = exported.pop(start)
+        reason = note.split(" left out: ", 1)[1].removesuffix(".")
+        assert e["notes"] == f"not computed: {reason}"
+        assert e["credit"] == e["diverted_ccf"] == e["billed_ccf"] == ""
+    # What the export has beyond the schedule: only periods before the effective date's
+    # period (none here) or after the credit ended.
+    assert not exported, exported
+    return len(rows)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    store = open_store(path)
+    load_demo(store)
+    store.close()
+    return path
+
+
+def _metered(store) -> list:
+    return [
+        store.get_application(s.number)
+        for s in store.list_summaries(limit=1000)
+        if s.status is Status.APPROVED
+        and s.category in (Category.EVAPORATION, Category.IRRIGATION, Category.SEWER_METERING)
+    ]
+
+
+def test_every_metered_demo_credit_has_the_same_figures_in_schedule_and_export(demo_db):
+    store = open_store(demo_db)
+    try:
+        metered = _metered(store)
+        assert {a.category for a in metered} == {
+            Category.EVAPORATION,
+            Category.IRRIGATION,
+            Category.SEWER_METERING,
+        }
+        compared = sum(assert_schedule_matches_export(store, a.number) for a in metered)
+        assert compared >= 3 * len(metered)
+    finally:
+        store.close()
+
+
+def test_demo_meters_start_at_their_activation_reading(demo_db):
+    """The demo's meters: the activation reading is the register on the effective date, and
+    every reading is after it and not below it."""
+    store = open_store(demo_db)
+    try:
+        for app in _metered(store):
+            for m in store.meters(app.number):
+                readings = store.readings(m.id)
+                assert m.activation_reading is not None
+                assert m.activation_reading > 0
+                assert readings
+                assert all(r.read_on >= app.effective_on for r in readings)
+                assert readings[0].value >= m.activation_reading
+    finally:
+        store.close()
+
+
+def test_no_demo_schedule_has_a_negative_credit(demo_db):
+    """RULES.md allows a negative credit only for a sewer meter above the purchase (billed as
+    measured); the demo's sewer meters read below it, so no row is negative."""
+    store = open_store(demo_db)
+    try:
+        for app in _metered(store):
+            document = build_schedule_document(store, app.number, prepared_on=PREPARED)
+            assert all(r.credit_cents >= 0 for r in document.rows), app.number
+        for r in billing_rows(store):
+            if r["credit"]:
+                assert _cents(r["credit"]) >= 0, r
+    finally:
+        store.close()
+
+
+def test_a_period_the_meter_has_not_been_read_for_is_left_out_of_both(demo_db, tmp_path):
+    """The trial's October: imported purchase, no sewer meter reading yet."""
+    path = tmp_path / "october.db"
+    shutil.copy(demo_db, path)
+    store = open_store(path)
+    try:
+        app = next(a for a in _metered(store) if a.category is Category.SEWER_METERING)
+        store.put_consumption(
+            [ConsumptionPeriod(app.account, D(2026, 10, 1), D(2026, 10, 31), 120)]
+        )
+        october = _export(store, app.number)["2026-10-01"]
+        serial = store.meters(app.number)[0].serial
+        reason = (
+            f"meter {serial} has no reading on or after 2026-10-31 yet (readings are never "
+            "estimated)"
+        )
+        assert october["notes"] == f"not computed: {reason}"
+        assert october["credit"] == october["billed_ccf"] == october["diverted_ccf"] == ""
+        document = build_schedule_document(store, app.number, prepared_on=PREPARED)
+        assert f"Period 2026-10-01 to 2026-10-31 left out: {reason}." in document.notes
+        assert "2026-10-01" not in [r.start.isoformat() for r in document.rows]
+        assert_schedule_matches_export(store, app.number)
+    finally:
+        store.close()
+
+
+# --- a sewer-metered credit built step by step ---------------------------------------------
+
+
+def _sewer_credit(store, people, today, *, activation: str, readings: list[tuple[dt.date, str]]):
+    """A resident sewer-metering credit signed 2026-07-12 (inside July), its sewer meter
+    (ft3) with `activation` as the activation reading, and June..September purchases."""
+    app = make_file(store, people, today, category="sewer-metering", determination=False)
+    apps.enter_determination(
+        store, people.reviewer, app.number, method="sewer-meter", today=D(2026, 7, 10)
+    )
+    meter = meters.add_meter(
+        store,
+        people.clerk,
+        app.number,
+        role=MeterRole.SEWER,
+        serial="SM-1",
+        unit=MeterUnit.FT3,
+        today=D(2026, 7, 10),
+        installed_on=D(2026, 6, 20),
+        activation_reading=activation,
+    )
+    for read_on, value in readings:
+        meters.record_reading(
+            store, people.clerk, meter.id, read_on=read_on, value=value, today=PREPARED
+        )
+    approvals.approve(store, people.director, app.number, password=PASSWORD, today=D(2026, 7, 12))
+    store.put_consumption(
+        [
+            ConsumptionPeriod(app.account, D(2026, 6, 1), D(2026, 6, 30), Decimal(90)),
+            ConsumptionPeriod(app.account, D(2026, 7, 1), D(2026, 7, 31), Decimal(100)),
+            ConsumptionPeriod(app.account, D(2026, 8, 1), D(2026, 8, 31), Decimal(117)),
+            ConsumptionPeriod(app.account, D(2026, 9, 1), D(2026, 9, 30), Decimal(134)),
+        ]
+    )
+    return store.get_application(app.number)
+
+
+def test_the_first_period_counts_from_the_activation_reading(store, people, today):
+    app = _sewer_credit(
+        store,
+        people,
+        today,
+        activation="20000",
+        readings=[(D(2026, 7, 31), "26000"), (D(2026, 8, 31), "33000")],
+    )
+    assert app.effective_on == D(2026, 7, 12)
+    rows, notes = _engine_rows(store, app.number)
+    july, august = rows
+    # S = (26,000 - 20,000) ft3 = 60 ccf from the activation on 07-12; D = 100 - 60 = 40.
+    assert (july.sewer_ccf, july.diverted_ccf, july.factor_text) == (60, 40, "20/31")
+    credited = Fraction(40) * Fraction(20, 31)
+    assert july.billed_exact == 100 - credited
+    assert july.credit_cents == 33290  # 25.806452 ccf x $12.90 = $332.90
+    assert (august.sewer_ccf, august.diverted_ccf, august.credit_cents) == (70, 47, 47 * 1290)
+    # September has a purchase but no reading: left out, never estimated.
+    assert notes == [
+        "Period 2026-09-01 to 2026-09-30 left out: meter SM-1 has no reading on or after "
+        "2026-09-30 yet (readings are never estimated)."
+    ]
+    assert assert_schedule_matches_export(store, app.number) == 2
+    exported = _export(store, app.number)
+    assert "2026-06-01" not in exported  # June ends before the effective date
+
+
+def test_an_activation_reading_below_an_earlier_reading_is_not_priced(store, people, today):
+    """The trial's data: the register read 18,865 ft3 on 06-30, the activation reading says 0
+    on 07-12. Counting July from 0 would bill 243.65 ccf of sewer for 100 purchased; kcsac
+    leaves July out of both documents and says what to correct."""
+    app = _sewer_credit(
+        store,
+        people,
+        today,
+        activation="0",
+        readings=[(D(2026, 6, 30), "18865"), (D(2026, 7, 31), "24365"), (D(2026, 8, 31), "30800")],
+    )
+    rows, notes = _engine_rows(store, app.number)
+    assert [r.start for r in rows] == [D(2026, 8, 1)]  # August counts from the July reading
+    assert rows[0].sewer_ccf == Decimal("64.35")
+    assert notes[0] == (
+        "Period 2026-07-01 to 2026-07-31 left out: meter SM-1 read 18865 on 2026-06-30, above "
+        "its activation reading 0 at 2026-07-12; correct the activation reading (the register "
+        "on the effective date)."
+    )
+    assert assert_schedule_matches_export(store, app.number) == 1
+
+
+def test_a_sewer_meter_above_the_purchase_is_the_one_negative_credit(store, people, today):
+    """RULES.md: S above P is billed as measured, so B is above P and the credit (unadjusted
+    less adjusted) is negative; the row says so, and the export has the same figures."""
+    app = _sewer_credit(
+        store,
+        people,
+        today,
+        activation="20000",
+        readings=[(D(2026, 7, 31), "20000"), (D(2026, 8, 31), "32000")],
+    )
+    rows, _ = _engine_rows(store, app.number)
+    july, august = rows
+    assert july.sewer_ccf == 0
+    assert july.credit_cents > 0
+    assert (august.sewer_ccf, august.billed_ccf, august.credit_cents) == (120, 120, -3 * 1290)
+    assert "billed as measured (B = S, above P)" in august.flags[0]
+    assert "the credit is negative, an added charge" in august.flags[0]
+    assert assert_schedule_matches_export(store, app.number) == 2
+
+
+def test_a_replacement_inside_a_period_is_left_to_a_person(store, people, today):
+    app = _sewer_credit(
+        store,
+        people,
+        today,
+        activation="20000",
+        readings=[(D(2026, 7, 31), "26000")],
+    )
+    meter = store.meters(app.number)[0]
+    meters.record_reading(
+        store,
+        people.clerk,
+        meter.id,
+        read_on=D(2026, 8, 15),
+        value="100",
+        replacement=True,
+        note="new register",
+        today=PREPARED,
+    )
+    meters.record_reading(
+        store, people.clerk, meter.id, read_on=D(2026, 8, 31), value="3100", today=PREPARED
+    )
+    _, notes = _engine_rows(store, app.number)
+    assert (
+        "Period 2026-08-01 to 2026-08-31 left out: meter SM-1 was replaced or rolled over on "
+        "2026-08-15: the use across it needs a person (RULES.md gives no rule for it)."
+    ) in notes
+    assert assert_schedule_matches_export(store, app.number) == 1
