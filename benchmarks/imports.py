@@ -101,7 +101,8 @@ def _child(db: Path, csv_path: Path, today: dt.date) -> dict:
 
 def measure(db: Path, rows: int = 1_200_000, repeats: int = 1) -> dict:
     """rows, seconds (median of `repeats` imports, each into a fresh copy of `db`),
-    rows_per_second and peak_rss_mb (the child process's peak, import included)."""
+    rows_per_second, peak_rss_mb (the child process's peak, import included) and
+    rss_before_mb (the child's before the import)."""
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "consumption.csv"
@@ -138,6 +139,9 @@ def measure(db: Path, rows: int = 1_200_000, repeats: int = 1) -> dict:
         "all_seconds": [r["seconds"] for r in runs],
         "rows_per_second": rows / seconds if seconds else 0.0,
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        # The child before the import (interpreter, kcsac, the open store): the import's
+        # own memory is the difference.
+        "rss_before_mb": max(r["rss_before_mb"] for r in runs),
         "csv_bytes": csv_bytes,
     }
 
