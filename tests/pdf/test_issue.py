@@ -236,7 +236,7 @@ def test_metered_letter_and_schedule(store, people, today) -> None:
     assert schedule.rows[0].volume_charge_cents == 174_705
     assert schedule.rows[0].volume_charge_unadjusted_cents == 240_380
     assert schedule.rows[0].credit_cents == 65_675
-    assert any("IR-1 has no reading yet" in n for n in schedule.notes)
+    assert any("left out: meter IR-1 has no reading" in n for n in schedule.notes)
     text = all_text(render_document(letter))
     assert missing(text, ["IR-1", "10,000 ft³", "north lawn", "2026-05-20"]) == []
 
