@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from kcsac.domain.method import Method
 from kcsac.domain.money import format_usd
 from kcsac.domain.problems import InputError, Problem, RuleRefused
-from kcsac.domain.rates import first_effective_on
 from kcsac.domain.records import ApplicationDetail, Determination, RecordError, SacApplication
 from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule, check_terms
 from kcsac.domain.status import Status
@@ -119,13 +118,12 @@ class DeterminationDialog(FormDialog):
         self._preview_timer.timeout.connect(self.update_preview)
 
     def _default_effective_on(self, detail: ApplicationDetail) -> dt.date:
-        """The signature date if signed, else the start of the history kcsac can price."""
+        """The signature date if signed, else today: a credit starts when the director signs
+        (today, or a paper signature's day, which is never before the received application
+        and its reviews), so an earlier preview would credit periods that never can be."""
         if detail.application.effective_on:
             return detail.application.effective_on
-        first = first_effective_on()
-        history = self.context.store.consumption(detail.account.number)
-        starts = [c.start for c in history if c.start >= first]
-        return min(starts) if starts else self.context.today()
+        return self.context.today()
 
     def _edited(self, key: str) -> None:
         self.touch(key)

@@ -99,7 +99,7 @@ def test_fixed_volume_preview_over_the_consumption_history(qtbot, reviewer_desk,
     app = reviewed(store, reviewer_desk.user)
     store.put_consumption(monthly_consumption(app.account, "50"))
     dialog = open_dialog(qtbot, reviewer_desk, app.number)
-    assert dialog.effective_on_edit.date().toPython() == dt.date(2026, 5, 1), "history start"
+    dialog.effective_on_edit.setDate(dt.date(2026, 5, 1))  # a preview over the whole history
     dialog.method_combo.setCurrentIndex(dialog.method_combo.findData(Method.FIXED.value))
     qtbot.keyClicks(dialog.fixed_ccf_edit, "10")
     qtbot.waitUntil(lambda: dialog.preview_model.rowCount() == 4, timeout=2000)
@@ -117,3 +117,27 @@ def test_on_an_approved_credit_the_dialog_says_saving_enters_an_amendment(
     note = dialog.signing_note_label.text()
     assert "already approved: saving enters an amendment" in note
     assert "cannot sign it" in note
+
+
+def test_the_preview_starts_today_not_before_the_application_was_received(
+    qtbot, reviewer_desk, store
+):
+    """A new-user trial saw the preview credit May, before the file was even received."""
+    app = reviewed(store, reviewer_desk.user)
+    store.put_consumption(monthly_consumption(app.account, "50"))
+    today = reviewer_desk.today()
+    assert app.received_on <= today
+    dialog = open_dialog(qtbot, reviewer_desk, app.number)
+    assert dialog.effective_on_edit.date().toPython() == today
+    dialog.method_combo.setCurrentIndex(dialog.method_combo.findData(Method.FIXED.value))
+    qtbot.keyClicks(dialog.fixed_ccf_edit, "10")
+    qtbot.waitUntil(lambda: dialog.schedule is not None, timeout=2000)
+    credited = [row for row in dialog.schedule.rows if row.days_credited]
+    assert credited, "the period holding today is credited from today"
+    assert all(row.end >= today for row in credited)
+
+
+def test_a_signed_credit_previews_from_its_effective_date(qtbot, store, reviewer_desk):
+    app = make_approved_record(store, reviewer_desk.user)
+    dialog = open_dialog(qtbot, reviewer_desk, app.number)
+    assert dialog.effective_on_edit.date().toPython() == app.effective_on
