@@ -142,3 +142,42 @@ def test_usage_error_exits_2(db):
     with pytest.raises(SystemExit) as caught:
         run("import", "accounts", "--db", str(db))
     assert caught.value.code == 2
+
+
+def test_a_large_file_reports_and_rejects_as_a_small_one(tmp_path, capsys, monkeypatch):
+    """The bulk path (files above imports._BULK_LINES lines) prints the same messages and
+    writes the same reject file as the small path."""
+    from kcsac.operations import imports
+
+    f = tmp_path / "use.csv"
+    f.write_text(
+        "account,period_start,period_end,ccf\n"
+        "1000-01,2026-06-01,2026-06-30,96\n"
+        "9999-99,2026-06-01,2026-06-30,10\n"
+        '1000-01,2026-07-01,"2026-06-30",abc\n'
+        "1000-02,2026-06-01,2026-06-30,12.5\n"
+        "1000-02,2026-06-15,2026-07-14,3\n"
+    )
+    found = []
+    for bulk_from in (10**9, 0):
+        monkeypatch.setattr(imports, "_BULK_LINES", bulk_from)
+        db = tmp_path / f"{bulk_from}.db"
+        accounts = tmp_path / "accounts.csv"
+        accounts.write_text(ACCOUNTS)
+        assert run("import", "accounts", str(accounts), "--db", str(db)) == 0
+        capsys.readouterr()
+        assert run("import", "consumption", str(f), "--db", str(db)) == 4
+        refused = capsys.readouterr().err
+        rejects = tmp_path / f"{bulk_from}.rejects.csv"
+        args = ("--skip-bad", "--rejects", str(rejects), "--db", str(db))
+        assert run("import", "consumption", str(f), *args) == 0
+        out = capsys.readouterr()
+        found.append((refused, out.out.replace(str(rejects), "REJECTS"), rejects.read_text()))
+    assert found[0] == found[1]
+    refused, out, rejects = found[0]
+    assert "line 3, column 1 (account): account '9999-99' is not in kcsac" in refused
+    assert "line 6, column 2 (period_start): the period 2026-06-15..2026-07-14 overlaps" in (
+        refused
+    )
+    assert "consumption: 2 added, 0 changed, 0 unchanged" in out
+    assert len(list(csv.reader(rejects.splitlines()))) == 4  # header and three bad rows
