@@ -10,6 +10,8 @@ codes still come from the font (`splitString`), so embedding works exactly as be
 Only for kcsac's embedded TrueType fonts, opaque RGB colours and unshaped left-to-right text.
 """
 
+from weakref import WeakKeyDictionary
+
 from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
@@ -51,14 +53,24 @@ def _alpha_version(canvas: Canvas, color: Color | str) -> None:
         canvas._doc.ensureMinPdfVersion("transparency")
 
 
+# Per document: (font name, text) -> its (subset, "(...) Tj") pieces. A character keeps the
+# code it was given in a document, so a text encodes the same way every time in it (a
+# schedule repeats "31", "1", "$33.09" ... dozens of times).
+_ENCODED: WeakKeyDictionary = WeakKeyDictionary()
+
+
 class TextBlock:
     """One `BT ... ET` block: set a font and colour, put strings at absolute positions."""
 
-    __slots__ = ("_canvas", "_code", "_doc", "_font", "_subset", "_tail")
+    __slots__ = ("_canvas", "_code", "_doc", "_encoded", "_font", "_subset", "_tail")
 
     def __init__(self, canvas: Canvas, x: float = 0, y: float = 0) -> None:
         self._canvas = canvas
-        self._doc = canvas._doc
+        self._doc = doc = canvas._doc
+        encoded = _ENCODED.get(doc)
+        if encoded is None:
+            encoded = _ENCODED[doc] = {}
+        self._encoded = encoded
         self._code = ["BT", f"1 0 0 1 {fp_str(x, y)} Tm"]  # as canvas.beginText(x, y)
         self._font = None
         self._tail = ""
@@ -89,13 +101,23 @@ class TextBlock:
     def out(self, text: str, *, line: bool = False) -> None:
         """As PDFTextObject.textOut (or textLine when `line`)."""
         font, doc = self._font, self._doc
-        parts = []
-        for subset, chunk in font.splitString(text, doc):
-            if subset != self._subset:
-                parts.append(f"{font.getSubsetInternalName(subset, doc)} {self._tail}")
-                self._subset = subset
-            parts.append(f"({escapePDF(chunk)}) Tj")
-        joined = " ".join(parts)
+        key = (font.fontName, text)
+        pieces = self._encoded.get(key)
+        if pieces is None:
+            pieces = self._encoded[key] = tuple(
+                (subset, f"({escapePDF(chunk)}) Tj")
+                for subset, chunk in font.splitString(text, doc)
+            )
+        if len(pieces) == 1 and pieces[0][0] == self._subset:
+            joined = pieces[0][1]  # the usual case: one piece, in the subset already chosen
+        else:
+            parts = []
+            for subset, shown in pieces:
+                if subset != self._subset:
+                    parts.append(f"{font.getSubsetInternalName(subset, doc)} {self._tail}")
+                    self._subset = subset
+                parts.append(shown)
+            joined = " ".join(parts)
         self._code.append(joined + " T*" if line else joined)
 
     def end(self) -> None:
