@@ -77,6 +77,7 @@ class BatchExportDialog(QDialog):
         self._export = export
         self._running = False
         self._cancel_requested = False
+        self._created_folder: Path | None = None
         self.result_value: Any = None
         self.setObjectName("batch_export_dialog")
         self.setWindowTitle("Export letters and schedules")
@@ -190,12 +191,7 @@ class BatchExportDialog(QDialog):
     @Slot()
     def _on_export_button_clicked(self) -> None:
         folder = self.folder()
-        if not folder.is_dir():
-            QMessageBox.warning(
-                self,
-                "No such folder",
-                f"The destination folder {folder} does not exist. Choose an existing folder.",
-            )
+        if not self._ensure_folder(folder):
             return
         export = self._export or _default_exporter()
         self._running = True
@@ -230,22 +226,84 @@ class BatchExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.export_finished.emit(result)
 
+    def _ensure_folder(self, folder: Path) -> bool:
+        """An existing folder, or a new one the clerk agreed to create (as the CLI does)."""
+        self._created_folder = None
+        if folder.is_dir():
+            return True
+        if folder.exists():
+            QMessageBox.warning(
+                self,
+                "Not a folder",
+                f"{folder} is a file, not a folder. Choose a folder to export into.",
+            )
+            return False
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Create the folder?",
+            f"The destination folder {folder} does not exist. Create it and export there?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("create_folder_box")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.button(QMessageBox.StandardButton.Yes).setText("&Create folder")
+        box.button(QMessageBox.StandardButton.No).setText("&Not now")
+        answer = box.exec()
+        box.deleteLater()
+        if answer != QMessageBox.StandardButton.Yes:
+            self.status_label.setText(f"Not exported: {folder} does not exist.")
+            return False
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            message = f"The folder {folder} could not be created: {exc.strerror or exc}"
+            self.status_label.setText(f"Not exported: {message}")
+            QMessageBox.warning(self, "Folder not created", message)
+            return False
+        self._created_folder = folder
+        return True
+
     def _summary(self, result: Any, folder: Path) -> str:
-        """What was done, in words: applications, files written, skipped (with why)."""
-        done = self.progress_bar.value()
-        total = self.progress_bar.maximum()
+        """What was done, in words: each application counted once, as exported (with every
+        document), exported without its schedule, skipped or not reached; each with why."""
+        done = self.progress_bar.value()  # applications the operation went through
+        total = len(self._numbers)
         cancelled = self._cancel_requested or bool(getattr(result, "cancelled", False))
-        text = f"{'Cancelled' if cancelled else 'Done'}: {done} of {total} exported to {folder}."
+        skipped = tuple(getattr(result, "skipped", ()) or ())
+        # The operation reports a schedule it could not write as "schedule: why"; that
+        # application's letter was written all the same.
+        no_schedule = [(n, why) for n, why in skipped if why.startswith("schedule: ")]
+        nothing = [(n, why) for n, why in skipped if not why.startswith("schedule: ")]
+        exported = done - len(nothing)
+        plural = "s" if total != 1 else ""
+        text = f"{'Cancelled' if cancelled else 'Done'}: {exported} of {total} application{plural}"
+        text += f" exported to {folder}"
         written = getattr(result, "written", None)
         if written is not None:
-            text += f" {len(written)} PDF file{'s' if len(written) != 1 else ''} written."
-        skipped = getattr(result, "skipped", ()) or ()
+            text += f" ({len(written)} PDF file{'s' if len(written) != 1 else ''} written)"
+        text += "."
+        if self._created_folder is not None:
+            text += " The folder was created."
+        if nothing:
+            text += f" {len(nothing)} skipped, nothing written for {_them(len(nothing))}"
+            text += " (why: listed below)."
+        if no_schedule:
+            text += (
+                f" {len(no_schedule)} exported with the letter but without the schedule"
+                " (why: listed below)."
+            )
+        if done < total:
+            text += f" {total - done} not reached: the export was cancelled."
+        self.skipped_list.clear()
+        for number, why in nothing:
+            self.skipped_list.addItem(f"{number}: skipped, nothing written: {why}")
+        for number, why in no_schedule:
+            self.skipped_list.addItem(
+                f"{number}: letter written, schedule not: {why.removeprefix('schedule: ')}"
+            )
         if skipped:
-            self.skipped_list.clear()
-            for number, why in skipped:
-                self.skipped_list.addItem(f"{number}: {why}")
             self.skipped_list.show()
-            text += f" {len(skipped)} not written (listed below)."
             self.resize(self.width(), max(self.height(), 380))
         return text
 
@@ -259,3 +317,7 @@ class BatchExportDialog(QDialog):
     def _is_cancel_requested(self) -> bool:
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         return self._cancel_requested
+
+
+def _them(count: int) -> str:
+    return "it" if count == 1 else "them"
