@@ -34,9 +34,10 @@ class _MemoParagraph(Paragraph):
     A batch of letters repeats the same duties, citations and headings in every letter;
     parsing the markup and breaking the lines again was about a quarter of a letter's time.
     reportlab keeps the broken lines in `blPara` and only reads them when drawing or
-    splitting, so sharing them gives the very same drawing (the PDFs are byte-identical).
-    Paragraphs made by splitting one across pages are plain Paragraphs of this class
-    without `_memo_key`, and wrap as reportlab does.
+    splitting, so sharing them gives the very same layout. Paragraphs made by splitting one
+    across pages are of this class without `_memo_key`, and wrap as reportlab does.
+    A simple left-aligned paragraph is drawn straight from `blPara` (`drawOn`); tests/pdf
+    checks that the pages are pixel-identical to reportlab's own drawing.
     """
 
     _memo_key: tuple | None = None
