@@ -89,3 +89,41 @@ def test_keyboard_only_intake_from_the_desk_to_submission(qtbot, store, db_path,
     assert stored.fee_cents == 25000
     assert window.selected_number() == number, "the desk shows the new application"
     assert wizard.button(QWizard.WizardButton.FinishButton) is not None
+
+
+def test_return_on_an_old_draft_then_close_keeps_every_stored_detail(qtbot, store, db_path, clerk):
+    """The new-user trial: Return on a draft whose details the wizard has no field for
+    ({"irrigated acres": "6"}), then Close (keep draft), stored {} in their place."""
+    from kcsac.operations import applications as ops
+    from tests.ui.desk_factories import make_account
+
+    account = make_account(store, clerk, "5550002-001", customer="Green Acres HOA")
+    documents = {"application form": True, "site plan": False}
+    draft = ops.create_application(
+        store,
+        clerk,
+        account=account.number,
+        category=Category.IRRIGATION,
+        today=TODAY,
+        details={"irrigated acres": "6"},
+        documents=documents,
+    )
+    window = MainWindow(store, db_path=db_path, user=clerk, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.select_queue(0)
+    window.select_number(draft.number)
+    assert window.selected_number() == draft.number
+    qtbot.keyClick(window.applications_view, Qt.Key.Key_Return)  # continue the draft
+    [wizard] = window.findChildren(NewApplicationWizard)
+    assert wizard.currentPage() is wizard.details_page
+    assert "irrigated acres: 6" in wizard.details_page.other_details_label.text()
+
+    qtbot.mouseClick(
+        wizard.button(QWizard.WizardButton.CancelButton), Qt.MouseButton.LeftButton
+    )  # Close (keep draft)
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    stored = store.get_application(draft.number)
+    assert stored.details == {"irrigated acres": "6"}
+    assert stored.documents == documents
+    assert stored.status is Status.DRAFT
