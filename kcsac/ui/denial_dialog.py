@@ -126,6 +126,7 @@ class DenialDialog(DecisionDialog):
             "De&ny application", "deny_button", "Deny application"
         )
         self.help_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Help)
+        self.help_button.setText("&Help")
         self.help_button.setObjectName("help_button")
         self.help_button.setAccessibleName("Help")
         self._help = install_help_shortcut(self, HELP_TOPIC)

@@ -191,6 +191,7 @@ class OwnershipChangeDialog(QDialog):
         cancel.setText("Ca&ncel")
         cancel.setAccessibleName("Cancel")
         self.help_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Help)
+        self.help_button.setText("&Help")
         self.help_button.setObjectName("help_button")
         self.help_button.setAccessibleName("Help")
         self._help = install_help_shortcut(self, HELP_TOPIC)
