@@ -309,26 +309,23 @@ def decision_date_problems(
                 "a denial is dated on or before the day it is recorded",
             )
         ]
-    problems = []
-    if app is not None and app.received_on is not None and decided_on < app.received_on:
-        problems.append(
-            Problem(
-                "decided_on",
-                f"The decision date {decided_on.isoformat()} is before "
-                f"{app.received_on.isoformat()}, when application {app.number} was received; "
-                "a denial cannot be dated before the application it decides",
-            )
-        )
     first = first_effective_on()
+    received = app.received_on if app is not None else None
+    limits = []
+    if received is not None and decided_on < received:
+        limits.append(f"{received.isoformat()}, when application {app.number} was received")
     if decided_on < first:
-        problems.append(
-            Problem(
-                "decided_on",
-                f"The decision date {decided_on.isoformat()} is before {first.isoformat()}, "
-                f"when {o.ORDINANCE} took effect",
-            )
+        limits.append(f"{first.isoformat()}, when {o.ORDINANCE} took effect")
+    if not limits:
+        return []
+    return [
+        Problem(
+            "decided_on",
+            f"The decision date {decided_on.isoformat()} is before {', and before '.join(limits)}; "
+            "a denial cannot be dated before the application it decides or the ordinance it "
+            "applies",
         )
-    return problems
+    ]
 
 
 def _refuse_decision_date(problems: list[Problem]) -> None:

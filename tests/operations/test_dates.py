@@ -222,9 +222,11 @@ def test_a_denial_before_the_received_date_is_refused_naming_both_dates(store, p
             today=today,
             decided_on=dt.date(2026, 3, 1),
         )
-    message = str(excinfo.value)
-    assert "The decision date 2026-03-01 is before 2026-06-01, when application" in message
-    assert "is before 2026-05-01, when Ordinance 260209 took effect" in message
+    assert str(excinfo.value) == (
+        f"The decision date 2026-03-01 is before 2026-06-01, when application {app.number} was "
+        "received, and before 2026-05-01, when Ordinance 260209 took effect; a denial cannot be "
+        "dated before the application it decides or the ordinance it applies"
+    )
     assert store.decisions(app.number) == []
     assert store.get_application(app.number).status is Status.IN_REVIEW
     assert store.documents(app.number) == []
