@@ -7,7 +7,7 @@ price(P), credit = the difference. Every charge is rounded once, half-up, to the
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Context, Decimal
 from fractions import Fraction
@@ -61,6 +61,7 @@ __all__ = [
     "check_terms",
     "parse_period_field",
     "period_field",
+    "with_rows",
 ]
 
 _HUNDRED = Fraction(100)
@@ -287,6 +288,12 @@ def build_schedule(
         limits=limits,
         ordinances=tuple(t.ordinance for t in used_tables),
     )
+
+
+def with_rows(schedule: AdjustedSchedule, rows: Sequence[ScheduleRow]) -> AdjustedSchedule:
+    """The schedule with some rows replaced (e.g. a credit ending inside a period), its
+    totals summed again."""
+    return replace(schedule, rows=tuple(rows), totals=_totals(rows))
 
 
 def _totals(rows: Sequence[ScheduleRow]) -> ScheduleTotals:

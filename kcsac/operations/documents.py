@@ -12,8 +12,8 @@ first print. Qt-free: the desk and the CLI call the same functions.
 import hashlib
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -56,12 +56,14 @@ from kcsac.domain.schedule import (
     DeterminationTerms,
     PeriodInput,
     build_schedule,
+    with_rows,
 )
 from kcsac.domain.schedule import ScheduleRow as EngineRow
 from kcsac.domain.status import Status
 from kcsac.domain.volume import format_ccf, round_half_up
 from kcsac.operations.admin import surcharge_limits
 from kcsac.operations.errors import Refused
+from kcsac.operations.exports import ENDS_INSIDE
 from kcsac.operations.meters import period_inputs
 from kcsac.storage import Store
 
@@ -511,8 +513,48 @@ def _share(r: EngineRow) -> str:
     return r.factor_text
 
 
+def _ended_inside(
+    schedule: AdjustedSchedule, ended_on: date, periods: Sequence[PeriodInput], limits
+) -> AdjustedSchedule:
+    """A credit revoked or ended inside a period: that period's credit is the credit from
+    the effective date less the credit from the day after the end, as the billing export
+    computes it (exports.ENDS_INSIDE)."""
+    rows = list(schedule.rows)
+    for i, (row, p) in enumerate(zip(rows, periods, strict=True)):
+        if not row.start <= ended_on < row.end:
+            continue
+        after = build_schedule(
+            customer_class=schedule.customer_class,
+            effective_on=ended_on + timedelta(days=1),
+            terms=schedule.terms,
+            periods=[p],
+            limits=limits,
+        ).rows[0]
+        credited = row.credited_ccf - after.credited_ccf
+        credited_exact = row.credited_exact - after.credited_exact
+        credit = row.credit_cents - after.credit_cents
+        flags = [*row.flags, ENDS_INSIDE.format(ended_on.isoformat())]
+        if row.surcharge_cents is not None:
+            flags.append("surcharge not computed for a credit ending inside the period")
+        rows[i] = replace(
+            row,
+            days_credited=row.days_credited - after.days_credited,
+            factor=row.factor - after.factor,
+            credited_ccf=credited,
+            billed_ccf=row.purchased_ccf - credited,
+            credited_exact=credited_exact,
+            billed_exact=Fraction(p.purchased_ccf) - credited_exact,
+            volume_charge_cents=row.volume_charge_unadjusted_cents - credit,
+            credit_cents=credit,
+            surcharge_cents=None,
+            flags=tuple(flags),
+        )
+    return with_rows(schedule, rows)
+
+
 def _example_row(schedule: AdjustedSchedule) -> EngineRow | None:
-    rows = schedule.rows
+    # A period the credit ends inside is not the example: its f is not "days on or after".
+    rows = [r for r in schedule.rows if not any(f.startswith("credit ends ") for f in r.flags)]
     partial = [r for r in rows if 0 < r.days_credited < r.days]
     credited = [r for r in rows if r.credit_cents > 0]
     return (partial or credited or list(rows) or [None])[0]
@@ -629,6 +671,8 @@ def build_schedule_document(store: Store, number: str, *, prepared_on: date) -> 
         raise Refused(
             f"Application {number}: the billing periods have problems", exc.problems
         ) from exc
+    if app.ended_on is not None:
+        schedule = _ended_inside(schedule, app.ended_on, periods, surcharge_limits(store))
     return schedule_document_from(
         schedule,
         application_no=number,

@@ -230,7 +230,7 @@ def _quick_row(pricer: PeriodPricer, head: tuple, span: CreditSpan, p) -> list[s
         credit = s.credit_cents - after.credit_cents
         volume = s.volume_charge_unadjusted_cents - credit
         credited_days -= after.days_credited
-        notes = (*notes, _ENDS_INSIDE.format(span.end.isoformat()))
+        notes = (*notes, ENDS_INSIDE.format(span.end.isoformat()))
     return [
         *head,
         p.start_iso,
@@ -253,7 +253,7 @@ _DAY = dt.timedelta(days=1)
 # Amounts repeat across half a million rows: format each once (money.format_plain's text).
 _plain = functools.lru_cache(maxsize=1 << 16)(format_plain)
 _PRO_RATA = str(VolumeRounding.PRO_RATA)
-_ENDS_INSIDE = "credit ends {} inside this period: the two partial credits are subtracted (reading)"
+ENDS_INSIDE = "credit ends {} inside this period: the two partial credits are subtracted (reading)"
 
 
 def _billing_row(
@@ -301,7 +301,7 @@ def _billing_row(
             credit = s.credit_cents - after.credit_cents
             volume = s.volume_charge_unadjusted_cents - credit
             factor = s.factor - after.factor
-            notes.append(_ENDS_INSIDE.format(span.end.isoformat()))
+            notes.append(ENDS_INSIDE.format(span.end.isoformat()))
         row.update(
             factor=f"{factor.numerator}/{factor.denominator}"
             if factor.denominator != 1

@@ -309,3 +309,28 @@ def test_a_replacement_inside_a_period_is_left_to_a_person(store, people, today)
         "2026-08-15: the use across it needs a person (RULES.md gives no rule for it)."
     ) in notes
     assert assert_schedule_matches_export(store, app.number) == 1
+
+
+def test_a_credit_revoked_inside_a_period_has_the_export_s_credit_in_the_schedule(demo_db):
+    """The schedule no longer credits the days after a revocation: the period it ends in has
+    the billing export's credit (from the effective date, less from the day after the end)."""
+    store = open_store(demo_db)
+    try:
+        revoked = [s.number for s in store.list_summaries(limit=1000) if s.status is Status.REVOKED]
+        assert revoked
+        ends_inside = 0
+        for number in revoked:
+            exported = _export(store, number)
+            document = build_schedule_document(store, number, prepared_on=PREPARED)
+            for row in document.rows:
+                e = exported[row.start.isoformat()]
+                assert row.credit_cents == _cents(e["credit"]), (number, row.start)
+                assert row.billed_ccf == _two(e["billed_ccf"])
+                if "inside this period" in row.note:
+                    ends_inside += 1
+                    assert row.note == e["notes"]
+                    assert Fraction(row.credited_share) == Fraction(e["factor"])
+            assert not any("credit ends" in line for line in document.worked_example)
+        assert ends_inside
+    finally:
+        store.close()
