@@ -292,6 +292,11 @@ class ApprovalDialog(QDialog):
         for table in (self.reviews_table, self.schedule_table):
             table.setTabKeyNavigation(False)
         self.signed_on_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        # From the signature fields Tab goes to Sign first; Help (left of the row) comes last.
+        self.setTabOrder(self.signed_on_edit, self.backdated_reason_edit)
+        self.setTabOrder(self.backdated_reason_edit, self.sign_button)
+        self.setTabOrder(self.sign_button, self.cancel_button)
+        self.setTabOrder(self.cancel_button, self.help_button)
 
     def _connect_signals(self) -> None:
         self.sign_button.clicked.connect(self._on_sign_button_clicked)

@@ -393,6 +393,7 @@ def test_tab_leaves_the_tables_and_reaches_sign_and_f1_opens_help(qtbot, store, 
         if dialog.focusWidget() is dialog.sign_button:
             break
     assert dialog.focusWidget() is dialog.sign_button, [w.objectName() for w in seen]
+    assert dialog.help_button not in seen  # Sign comes before Help
     assert len(seen) < 10
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_F1)
     help_dialog = dialog._help.last_dialog
