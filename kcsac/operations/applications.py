@@ -323,7 +323,8 @@ def record_payment(
     """Record a fee payment (receipt); the file moves to review once paid in full.
 
     An overpayment, or any payment on a withdrawn application, is taken only with a reason
-    (the clerk confirmed it); the reason goes to the audit trail with the payment.
+    (the clerk confirmed it); the reason goes to the audit trail with the payment. A payment
+    dated after today or before the application was received is refused by field (paid_on).
     """
     require(actor, Permission.EDIT_RECORDS, "record payments")
     problems = []
@@ -398,7 +399,8 @@ def record_review(
 ) -> SacApplication:
     """Record a site review, plan review or installation inspection (date, who, result).
 
-    Each attachment (a path to a photo or PDF) is read now and its bytes are stored with the
+    A review dated after today or before the application was received is refused by field
+    (reviewed_on). Each attachment (a path to a photo or PDF) is read now and its bytes are stored with the
     review in the same transaction: the original file may be moved or deleted afterwards.
     """
     require(actor, Permission.RECORD_REVIEW, "record reviews")
