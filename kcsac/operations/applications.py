@@ -400,8 +400,9 @@ def record_review(
     """Record a site review, plan review or installation inspection (date, who, result).
 
     A review dated after today or before the application was received is refused by field
-    (reviewed_on). Each attachment (a path to a photo or PDF) is read now and its bytes are stored with the
-    review in the same transaction: the original file may be moved or deleted afterwards.
+    (reviewed_on). Each attachment (a path to a photo or PDF) is read now and its bytes are
+    stored with the review in the same transaction: the original file may be moved or deleted
+    afterwards.
     """
     require(actor, Permission.RECORD_REVIEW, "record reviews")
     if reviewed_on > today:
