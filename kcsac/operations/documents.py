@@ -311,7 +311,6 @@ def build_denial_letter(store: Store, number: str, *, letter_on: date) -> Denial
     # deny() keeps its free-text note among the reasons; the note is for the file, not a reason.
     given = [r for r in decision.reasons if not (decision.note and r == decision.note.strip())]
     reasons = tuple(split_reason(r) for r in given or decision.reasons)
-    reasons = tuple(r if r.citation else Reason(r.message, section) for r in reasons)
     words = " ".join(r.message.lower() for r in reasons)
     steps: list[str] = []
     if "storm sewer" in words:

@@ -475,6 +475,24 @@ def test_the_denial_letter_is_frozen_with_the_denial(store, people, today):
     assert "Renamed Co" not in text
 
 
+def test_a_free_text_denial_reason_carries_no_citation_nobody_gave(store, people, today):
+    """Only the listed reasons cite the ordinance; the director's own words are printed as
+    written, not under a section the director did not choose."""
+    app = make_file(store, people, today, pay=False, reviews=False, determination=False)
+    approvals.deny(
+        store,
+        people.director,
+        app.number,
+        reasons=["fee-unpaid", "Irrigation meter not installed per plan"],
+        today=today,
+    )
+    letter = docs.letter_for(store, None, app.number, today=today).snapshot
+    by_message = {r.message: r.citation for r in letter.reasons}
+    assert by_message["Irrigation meter not installed per plan"] == ""
+    listed, citation = approvals.DENIAL_REASONS["fee-unpaid"]
+    assert by_message[f"{listed}."] == citation
+
+
 def test_a_refused_signature_or_denial_issues_no_letter(store, people, ready, today):
     audit_rows = len(store.audit_events(limit=10_000))
     with pytest.raises(WrongPassword):
