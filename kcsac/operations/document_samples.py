@@ -34,6 +34,7 @@ from kcsac.operations.documents import (
     DUTY_READINGS,
     DUTY_STORM,
     DUTY_TESTS,
+    charge_citations,
     meter_lines,
     method_parameters,
     schedule_document_from,
@@ -112,19 +113,6 @@ def _signature(on: date) -> Signature:
     return Signature(DIRECTOR, DIRECTOR_TITLE, on)
 
 
-def _charge_citations(customer_class: CustomerClass) -> tuple[str, ...]:
-    """The sections of the charges the credit lowers (as an issued letter cites them)."""
-    if customer_class.is_resident:
-        return (
-            f"{o.cites(o.SEC_60_2_1_A, o.SEC_60_2_2)}: resident service and volume charges",
-            f"{o.SEC_60_2_4}: a month is about 30 days; charges are prorated per day",
-        )
-    return (
-        f"{o.SEC_60_3_A_4}: nonresident charges for this customer class",
-        f"{o.SEC_60_3_B}: a month is about 30 days; charges are prorated per day",
-    )
-
-
 def _fee_cents(category: Category, customer_class: CustomerClass, received_on: date):
     """The fee in force on the received date and its section (from the rate tables)."""
     quote = application_fee(category, customer_class, received_on)
@@ -175,7 +163,7 @@ def approval_letter(*, letter_on: date = CAR_WASH_SIGNED_ON) -> ApprovalLetter:
         citations=(
             f"{section}: who may apply, the application fee, the director's determination; the "
             "credit is effective on the date of the director's signature",
-            *_charge_citations(klass),
+            *charge_citations(klass),
             f"{o.ORDINANCE}, which re-enacts these sections effective 2026-05-01",
         ),
         signature=_signature(CAR_WASH_SIGNED_ON),
@@ -208,7 +196,7 @@ def metered_approval_letter(*, letter_on: date = COOLING_SIGNED_ON) -> ApprovalL
         citations=(
             f"{section}: nonresident diverted water uses, the application fee, the director's "
             "determination; the credit is effective on the date of the director's signature",
-            *_charge_citations(klass),
+            *charge_citations(klass),
             f"{o.ORDINANCE}, which re-enacts these sections effective 2026-05-01",
         ),
         signature=_signature(COOLING_SIGNED_ON),

@@ -131,7 +131,8 @@ def section_for(customer_class: CustomerClass) -> str:
     return o.SEC_60_2_2_C if customer_class.is_resident else o.SEC_60_3_A_6
 
 
-def _charge_citations(customer_class: CustomerClass) -> tuple[str, ...]:
+def charge_citations(customer_class: CustomerClass) -> tuple[str, ...]:
+    """The sections of the charges the credit lowers, as a letter cites them."""
     if customer_class.is_resident:
         return (
             f"{o.cites(o.SEC_60_2_1_A, o.SEC_60_2_2)}: resident service and volume charges",
@@ -279,7 +280,7 @@ def build_approval_letter(store: Store, number: str, *, letter_on: date) -> Appr
         citations=(
             f"{section}: who may apply, the application fee, the director's determination; the "
             "credit is effective on the date of the director's signature",
-            *_charge_citations(account.customer_class),
+            *charge_citations(account.customer_class),
             f"{o.ORDINANCE}, which re-enacts these sections effective 2026-05-01",
         ),
         signature=_signature(store, decision),
@@ -447,6 +448,9 @@ def schedule_document_from(
             "No high-concentration surcharge is shown: the normal-sewage limits of "
             f"{o.ART_IV} have not been entered in kcsac."
         )
+    notes = schedule.notes
+    if surcharge_note:  # said once, where the surcharge would be, not again in the notes
+        notes = tuple(n for n in notes if not n.startswith("Surcharge not computed"))
     return ScheduleDocument(
         prepared_on=prepared_on,
         application_no=application_no,
@@ -465,7 +469,7 @@ def schedule_document_from(
         rows=rows,
         totals=totals,
         worked_example=worked_example(schedule),
-        notes=(*schedule.notes, *extra_notes),
+        notes=(*notes, *extra_notes),
         section=section,
         ordinance=o.ORDINANCE,
         citations=tuple(citations),
@@ -575,7 +579,8 @@ def worked_example(schedule: AdjustedSchedule) -> tuple[str, ...]:
     lines = [
         f"Period {r.start.isoformat()} to {r.end.isoformat()}: {r.days} days, of which "
         f"{r.days_credited} are on or after the effective date "
-        f"{schedule.effective_on.isoformat()}, so the credited share f = {r.factor_text}.",
+        f"{schedule.effective_on.isoformat()}, so the credited share f = {r.factor_text}"
+        f"{' = 1' if r.days_credited == r.days else ''}.",
     ]
     p = format_ccf(r.purchased_ccf)
     d = format_ccf(r.diverted_ccf) if r.diverted_ccf is not None else None

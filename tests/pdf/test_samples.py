@@ -125,3 +125,10 @@ def test_pdf_package_imports_no_operations() -> None:
                 assert not name.startswith(
                     ("kcsac.operations", "kcsac.storage", "kcsac.ui", "PySide6")
                 ), f"{path.name} imports {name}"
+
+
+def test_a_schedule_without_limits_says_so_once() -> None:
+    """No limits entered: the document's surcharge note says so; the notes do not repeat it."""
+    doc = samples.schedule()
+    assert "have not been entered" in doc.surcharge_note
+    assert not [n for n in doc.notes if "urcharge" in n]
