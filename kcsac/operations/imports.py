@@ -390,14 +390,10 @@ def _audit_consumption(
 # A ccf that str(Decimal(text)) writes unchanged: no sign, no leading zero, no exponent,
 # and not so small that str() would switch to an exponent (0.0000001 is 1E-7).
 _CCF = r"(?!0\.000000[0-9])(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
-# Per column of a row the quick path takes as it is: no quotes, no spaces around values.
-_QUICK_CELLS = {
-    "account": r'([^\s,"\\\x00-\x1f]+)',  # and nothing JSON would have to escape
-    "period_start": r"([0-9]{4}-[0-9]{2}-[0-9]{2})",
-    "period_end": r"([0-9]{4}-[0-9]{2}-[0-9]{2})",
-    "ccf": rf"({_CCF})",
-}
-_OTHER_CELL = r'[^,\r\n"]*'
+_CCF_COLUMN = re.compile(rf"(?:{_CCF}\n)*{_CCF}")
+# An account number a plain line carries as it is: no spaces around it, nothing JSON
+# would escape.
+_PLAIN_ACCOUNT = re.compile(r'[^\s"\\\x00-\x1f](?:[^"\\\x00-\x1f]*[^\s"\\\x00-\x1f])?')
 # About _BATCH lines of a usual file: big enough for the column-wise checks to pay, small
 # enough to keep memory flat.
 _CHUNK_CHARS = 400_000
@@ -645,32 +641,34 @@ class _BatchChecks:
         self, accounts: dict[str, str], today: dt.date, pick: Callable | None, width: int
     ) -> None:
         self.accounts = accounts  # every known account number -> _Order's last end
+        # Accounts a plain line cannot carry as they are: spaces around (the small path
+        # strips cells), or what JSON would have to escape (see ConsumptionStaging).
+        self.unplain = {a for a in accounts if not _PLAIN_ACCOUNT.fullmatch(a)}
         self.today = today
         self.today_iso = today.isoformat()
         self.pick, self.width = pick, width
-        at = list(range(4) if pick is None else pick(range(width)))  # each column's cell
-        cells = [_OTHER_CELL] * width
-        for column, where in zip(CONSUMPTION_COLUMNS, at, strict=True):
-            cells[where] = _QUICK_CELLS[column]
-        self.pattern = re.compile("^" + ",".join(cells) + r"\r?$", re.MULTILINE)
-        # The pattern's groups come in the header's order; this puts them in ours.
-        group = [sorted(at).index(a) for a in at]
-        self.reorder = None if group == [0, 1, 2, 3] else operator.itemgetter(*group)
+        self.at = list(range(4) if pick is None else pick(range(width)))  # columns' cells
         self.iso_days: set[str] = set()  # texts seen that are dates written YYYY-MM-DD
         self.dates: dict[str, tuple[dt.date | None, str]] = {}  # for the row-by-row checks
 
     def quick(self, chunk: str, line: int) -> _Good | None:
         """The rows of `chunk` (from line `line`) when every line is a plain good row;
-        None when any is not (bad, blank, quoted, spaces around a value...)."""
-        rows = self.pattern.findall(chunk)
-        if len(rows) != chunk.count("\n") + (not chunk.endswith("\n")) or not rows:
+        None when any is not (bad, blank, spaces around a value...). The file has no
+        quotes, so csv would split each line at every comma, as str.split does."""
+        if _ODD_BREAKS.search(chunk):  # splitlines would end lines csv does not
             return None
-        if self.reorder is not None:
-            rows = list(map(self.reorder, rows))
-        accounts, starts, ends = (list(map(get, rows)) for get in (_ACCOUNT, _START, _END))
+        lines = chunk.splitlines()
+        width = self.width
+        commas = set(map(str.count, lines, itertools.repeat(",")))
+        if commas != {width - 1} or max(map(len, lines)) > csv.field_size_limit():
+            return None  # a row narrower or wider than the header, or blank
+        cells = ",".join(lines).split(",")  # row after row, `width` cells each
+        accounts, starts, ends, ccfs = (cells[at::width] for at in self.at)
         try:  # every account known; what _Order needs of each on the way
             before = list(map(self.accounts.__getitem__, accounts))
         except KeyError:
+            return None
+        if self.unplain and not self.unplain.isdisjoint(accounts):
             return None
         start_days, end_days = set(starts), set(ends)  # a few: the chunk's months
         days = start_days | end_days
@@ -684,8 +682,14 @@ class _BatchChecks:
             return None
         if max(start_days) > min(end_days) and any(map(operator.gt, starts, ends)):
             return None
+        if not _CCF_COLUMN.fullmatch("\n".join(ccfs)):  # cells hold no line break
+            return None
         # Each line is "account,start,end,ccf" already when the header is just those.
-        plain = chunk.splitlines() if self.pick is None else list(map(",".join, rows))
+        plain = (
+            lines
+            if self.pick is None
+            else list(map(",".join, zip(accounts, starts, ends, ccfs, strict=True)))
+        )
         return _Good(accounts, starts, ends, before, line, plain)
 
     def rows(self, lines, rows, bad: list[BadRow]) -> _Good:

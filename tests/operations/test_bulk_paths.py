@@ -103,7 +103,8 @@ BAD = (
 def _prepared(path):
     store = open_store(path)
     actor = store.insert_user(User(login="a", name="A", title="", role=Role.ADMINISTRATOR), "a")
-    for number in ("1000-01", "1000-02", "1000-03"):
+    # The last one, with a backslash, cannot go into a JSON text as it is.
+    for number in ("1000-01", "1000-02", "1000-03", "1000\\04", "Zoë-05"):
         store.insert_account(
             Account(number, "C", "A", AccountClass.COMMERCIAL, CustomerClass.RESIDENT), "a"
         )
@@ -283,6 +284,14 @@ MIXED = [
     GOOD_PLAIN.replace("1000-03,2026-09-01,2026-09-30", "1000-03,2026-09-01,2027-01-30"),
     GOOD_PLAIN.replace("1000-03,2026-08-01,2026-08-31", "1000-03,2026-08-31,2026-08-01"),
     GOOD_PLAIN.replace("1000-01,2026-07-01", "Ünïcode-01,2026-07-01"),  # unknown account
+    GOOD_PLAIN.replace("1000-02,", "1000\\04,"),  # a known account JSON would escape
+    GOOD_PLAIN.replace("1000-03,", "Zoë-05,"),  # a known account not in ASCII
+    GOOD_PLAIN.replace(
+        "account,period_start,period_end,ccf", "account,period_start,period_end,ccf,x"
+    )
+    .replace("\n1", ",\x0c\n1")
+    .replace("29.5\n", "29.5,\x0c\n"),  # a form feed: a line break to splitlines, not csv
+    GOOD_PLAIN.replace("1000-02,2026-08-01,2026-08-31,28.5", "1000-02,2026-08-01,2026-08-31"),
 ]
 
 
