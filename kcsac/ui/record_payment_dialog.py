@@ -11,6 +11,8 @@ from kcsac.domain.problems import Problem
 from kcsac.domain.records import ApplicationDetail
 from kcsac.domain.status import Status
 from kcsac.operations import applications as ops
+from kcsac.operations.errors import InvalidInput
+from kcsac.storage.errors import StaleRecord
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
@@ -45,11 +47,10 @@ class RecordPaymentDialog(FormDialog):
         self.receipt_edit = child(form, QLineEdit, "receipt_edit")
         self.reason_edit = child(form, QLineEdit, "reason_edit")
         self.confirm_check = child(form, QCheckBox, "confirm_check")
-        child(form, QLabel, "fee_label").setText(
-            format_usd(app.fee_cents) if app.fee_cents is not None else "not set"
-        )
-        child(form, QLabel, "paid_label").setText(format_usd(app.paid_cents))
+        self.fee_label = child(form, QLabel, "fee_label")
+        self.paid_label = child(form, QLabel, "paid_label")
         self.balance_label = child(form, QLabel, "balance_label")
+        self._show_fee_and_paid()
         self.method_combo.addItems(list(ops.PAYMENT_METHODS))
         today = to_qdate(context.today())
         self.paid_on_edit.setMinimumDate(QDate(2000, 1, 1))
@@ -69,6 +70,27 @@ class RecordPaymentDialog(FormDialog):
         self.reason_edit.textEdited.connect(lambda: self.touch("reason"))
         self.confirm_check.toggled.connect(lambda: self.touch("confirm"))
         self.paid_on_edit.dateChanged.connect(lambda: self.touch("paid_on"))
+
+    def _show_fee_and_paid(self) -> None:
+        app = self.application
+        self.fee_label.setText(
+            format_usd(app.fee_cents) if app.fee_cents is not None else "not set"
+        )
+        self.paid_label.setText(format_usd(app.paid_cents))
+
+    def reload(self) -> bool:
+        """Re-read the application (another desk may have paid); True when its figures changed.
+
+        The amount typed is kept: the clerk decides whether it is still to be taken.
+        """
+        stored = self.context.store.get_application(self.application.number)
+        figures = ("status", "fee_cents", "paid_cents", "balance_cents", "version")
+        changed = any(getattr(stored, f) != getattr(self.application, f) for f in figures)
+        self.application = stored
+        self._show_fee_and_paid()
+        self._update_confirmation()
+        self.validate()
+        return changed
 
     def _edited(self, key: str) -> None:
         self._update_confirmation()
@@ -160,6 +182,30 @@ class RecordPaymentDialog(FormDialog):
                 if name in parameters:
                     kwargs[name] = self.reason_edit.text().strip()
                     break
+        try:
+            self._record(kwargs)
+        except (InvalidInput, StaleRecord) as exc:
+            if not self.reload():
+                raise
+            # Another desk changed the file since this dialog opened: show the figures now on
+            # file; Reason and Confirm are enabled if the payment now needs them.
+            why = self.needs_confirmation()
+            note = (
+                f"The file changed since this dialog opened (paid so far now "
+                f"{format_usd(self.application.paid_cents)}, balance "
+                f"{format_usd(self.application.balance_cents or 0)})"
+            )
+            problems = [Problem("", note)]
+            if why:
+                problems += [
+                    Problem("reason", f"Say why this payment is taken: {why}"),
+                    Problem("confirm", f"Confirm the payment: {why}"),
+                ]
+            elif isinstance(exc, InvalidInput):
+                problems += [p for p in exc.problems if isinstance(p, Problem)]
+            raise InvalidInput(problems) from exc
+
+    def _record(self, kwargs: dict) -> None:
         ops.record_payment(
             self.context.store,
             self.context.user,

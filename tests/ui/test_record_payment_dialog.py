@@ -189,3 +189,39 @@ def test_a_payment_dated_before_the_application_was_received_is_named_next_to_th
     type_date(qtbot, dialog.paid_on_edit, received)
     assert dialog.messages.text("paid_on") == ""
     assert dialog.ok_button.isEnabled()
+
+
+def test_a_payment_taken_at_another_desk_meanwhile_shows_the_new_figures(
+    qtbot, desk, store, db_path
+):
+    """A second desk paid the fee while this dialog was open: the dialog shows the figures
+    now on file and asks for what the payment now needs (confirmation and a reason)."""
+    from kcsac.storage import open_store
+
+    app = make_submitted(store, desk.user)  # $250.00 owed
+    dialog = open_dialog(qtbot, desk, app.number)
+    qtbot.keyClicks(dialog.receipt_edit, "R-1")
+    other = open_store(db_path)
+    ops.record_payment(
+        other,
+        desk.user,
+        app.number,
+        amount_cents=25000,
+        paid_on=dt.date(2026, 8, 20),
+        receipt_no="R-2",
+        method="cash",
+        today=dt.date(2026, 8, 20),
+    )
+    other.close()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert "changed since this dialog opened" in dialog.error_label.text()
+    paid = dialog.form.findChild(type(dialog.balance_label), "paid_label")
+    assert paid.text() == "$250.00"
+    assert dialog.reason_edit.isEnabled()
+    assert dialog.confirm_check.isEnabled()
+    qtbot.keyClicks(dialog.reason_edit, "customer paid twice; refund requested")
+    dialog.confirm_check.setChecked(True)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error_label.text()
+    assert store.get_application(app.number).paid_cents == 50000
