@@ -27,7 +27,7 @@ from kcsac.operations.documents import schedule_periods
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
-from kcsac.ui.qt_convert import from_qdate, parse_decimal, to_qdate
+from kcsac.ui.qt_convert import decimal_problem, from_qdate, parse_decimal, to_qdate
 from kcsac.ui.schedule_table_model import ScheduleTableModel
 
 _FIELDS = ("method", "percent", "fixed_ccf", "justification", "effective_on")
@@ -155,7 +155,7 @@ class DeterminationDialog(FormDialog):
         ):
             text = edit.text().strip()
             if method is wanted and text and parse_decimal(text) is None:
-                problems.append(Problem(key, f"Not a number: {text!r}"))
+                problems.append(Problem(key, decimal_problem(text) or f"Not a number: {text!r}"))
         if not problems:
             problems += [
                 Problem(p.field, p.message[:1].upper() + p.message[1:], p.citation)

@@ -85,6 +85,9 @@ def test_percentage_preview_matches_the_worked_example_and_saves(qtbot, reviewer
 def test_parameters_are_checked_as_typed(qtbot, reviewer_desk, store):
     app = reviewed(store, reviewer_desk.user)
     dialog = open_dialog(qtbot, reviewer_desk, app.number)
+    qtbot.keyClicks(dialog.percent_edit, "15,5")  # a decimal comma is not read as 155
+    assert "the comma is not a decimal point" in dialog.messages.text("percent")
+    dialog.percent_edit.clear()
     qtbot.keyClicks(dialog.percent_edit, "150")
     assert "outside 0 < p < 100" in dialog.messages.text("percent")
     assert not dialog.ok_button.isEnabled()
