@@ -95,7 +95,7 @@ def test_parameters_are_checked_as_typed(qtbot, reviewer_desk, store):
     assert not dialog.percent_edit.isEnabled()
     assert dialog.fixed_ccf_edit.isEnabled()
     qtbot.keyClicks(dialog.fixed_ccf_edit, "abc")
-    assert dialog.messages.text("fixed_ccf") == "Not a number: 'abc'"
+    assert dialog.messages.text("fixed_ccf") == "'abc' is not a number"
 
 
 def test_fixed_volume_preview_over_the_consumption_history(qtbot, reviewer_desk, store):
