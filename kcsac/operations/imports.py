@@ -391,9 +391,27 @@ def _audit_consumption(
 # and not so small that str() would switch to an exponent (0.0000001 is 1E-7).
 _CCF = r"(?!0\.000000[0-9])(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
 _CCF_COLUMN = re.compile(rf"(?:{_CCF}\n)*{_CCF}")
-# An account number a plain line carries as it is: no spaces around it, nothing JSON
-# would escape.
-_PLAIN_ACCOUNT = re.compile(r'[^\s"\\\x00-\x1f](?:[^"\\\x00-\x1f]*[^\s"\\\x00-\x1f])?')
+
+
+def _plain_account(number: str) -> bool:
+    """Whether a plain line carries the account number as it is: no spaces around it (the
+    small path strips cells), nothing JSON would escape (see ConsumptionStaging)."""
+    return (
+        bool(number)
+        and number.isprintable()
+        and number == number.strip()
+        and not ('"' in number or "\\" in number)
+    )
+
+
+def _odd_breaks(chunk: str) -> bool:
+    """Whether `chunk` holds a line break str.splitlines knows and csv does not (a few
+    fast substring scans for the usual ASCII text)."""
+    if chunk.isascii():
+        return any(map(chunk.__contains__, "\x0b\x0c\x1c\x1d\x1e"))
+    return _ODD_BREAKS.search(chunk) is not None
+
+
 # About _BATCH lines of a usual file: big enough for the column-wise checks to pay, small
 # enough to keep memory flat.
 _CHUNK_CHARS = 400_000
@@ -643,7 +661,7 @@ class _BatchChecks:
         self.accounts = accounts  # every known account number -> _Order's last end
         # Accounts a plain line cannot carry as they are: spaces around (the small path
         # strips cells), or what JSON would have to escape (see ConsumptionStaging).
-        self.unplain = {a for a in accounts if not _PLAIN_ACCOUNT.fullmatch(a)}
+        self.unplain = {a for a in accounts if not _plain_account(a)}
         self.today = today
         self.today_iso = today.isoformat()
         self.pick, self.width = pick, width
@@ -655,7 +673,7 @@ class _BatchChecks:
         """The rows of `chunk` (from line `line`) when every line is a plain good row;
         None when any is not (bad, blank, spaces around a value...). The file has no
         quotes, so csv would split each line at every comma, as str.split does."""
-        if _ODD_BREAKS.search(chunk):  # splitlines would end lines csv does not
+        if _odd_breaks(chunk):  # splitlines would end lines csv does not
             return None
         lines = chunk.splitlines()
         width = self.width
