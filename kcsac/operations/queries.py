@@ -97,3 +97,8 @@ def application_detail(
         timeline=tuple(store.timeline(number)),
         fees=tuple(store.fee_assessments(number)),
     )
+
+
+def latest_document_decision(store: Store, number: str, kind: str) -> int | None:
+    """The decision the newest issued document of `kind` belongs to (None: none issued)."""
+    return store.latest_document_decision(number, kind)

@@ -200,6 +200,16 @@ class DecisionsMixin:
         snapshot_json, decision_id (plain dicts; the documents helper owns their shape)."""
         return self._rows("SELECT * FROM documents WHERE application = ? ORDER BY id", (number,))
 
+    def latest_document_decision(self, number: str, kind: str) -> int | None:
+        """The decision id of the newest issued document of `kind` for `number` (0 for one
+        tied to no decision), or None when none was issued; no snapshot is read."""
+        row = self.conn.execute(
+            "SELECT coalesce(decision_id, 0) FROM documents WHERE application = ? AND kind = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (number, kind),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
     def verify_snapshots(self) -> list[str]:
         """Decisions and issued documents whose stored snapshot no longer matches its
         sha256 (edited outside kcsac), as messages; empty when all match."""

@@ -739,13 +739,17 @@ class MainWindow(QMainWindow):
         login can print it; only a kcsac user can issue one)."""
         if detail is None:
             return False
-        from kcsac.operations import documents  # loaded when first needed
+        from kcsac.domain.documents import ScheduleDocument
 
         approvals = [
             d for d in detail.decisions if d.kind in (DecisionKind.APPROVAL, DecisionKind.AMENDMENT)
         ]
-        issued = documents.latest_issued(self._store, detail.application.number, documents.SCHEDULE)
-        return issued is not None and bool(approvals) and issued.decision_id == approvals[-1].id
+        # Only the decision it belongs to: reading every stored snapshot on each selection
+        # was the slowest part of switching queues for a read-only login.
+        issued_for = queries.latest_document_decision(
+            self._store, detail.application.number, ScheduleDocument.kind
+        )
+        return bool(approvals) and issued_for == approvals[-1].id
 
     def on_startup_checks_finished(self, damaged: str, note: str) -> None:
         """The start-up quick check and backup are done (see StartupChecks)."""
