@@ -52,7 +52,10 @@ def test_import_benchmark_goes_through_the_bulk_path_for_a_large_file(tmp_path):
     found = import_bench.measure(db, rows=rows)
     assert found["rows"] == rows
     assert found["rows_per_second"] > 0
-    assert 10 < found["rss_before_mb"] <= found["peak_rss_mb"] < 200
+    assert 10 < found["rss_before_mb"] <= found["peak_rss_mb"]
+    # The import's own growth, not the process's absolute size (which depends on what the
+    # interpreter loaded first and measured 140-210 MB on different machines).
+    assert found["peak_rss_mb"] - found["rss_before_mb"] < 120
 
 
 def test_import_csv_continues_after_the_stored_periods(tmp_path):
