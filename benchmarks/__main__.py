@@ -238,7 +238,8 @@ def report(results: dict, seed: dict, sizes: Sizes, elapsed: float) -> str:
                 "at least 100,000 rows per s",
                 i["rows_per_second"] >= 100_000,
                 f"peak memory of the importing process {i['peak_rss_mb']:,.0f} MB "
-                "(rows checked a chunk at a time into TEMP tables; nothing is written until every row is good)",
+                "(rows checked a chunk at a time into TEMP tables; nothing is written "
+                "until every row is good)",
             )
         )
     errors = [f"- {name}: {r['error']}" for name, r in results.items() if "error" in r]
