@@ -327,7 +327,8 @@ def _checked(
     end, end_iso = dates.get(end_text) or _parsed(dates, end_text)
     try:
         ccf = Decimal(ccf_text)
-        ccf_ok = ccf.is_finite() and ccf >= 0
+        # Written out, as billing systems write volumes: "1e3" or "+5" is a typing slip.
+        ccf_ok = bool(_WRITTEN_OUT.fullmatch(ccf_text)) and ccf.is_finite()
     except InvalidOperation:
         ccf_ok = False
     if not (exists and ccf_ok and start and end and start <= end <= today):
@@ -384,6 +385,8 @@ def _audit_consumption(
             },
         )
 
+
+_WRITTEN_OUT = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")  # a volume, 0 or more, no exponent
 
 # --- the bulk path: a chunk of the file at a time, checked column-wise, held in SQLite ---
 
@@ -877,7 +880,8 @@ def _row_problems(
                 line,
                 cols,
                 "ccf",
-                f"{ccf_text!r} is not a volume in ccf (a number, 0 or more)",
+                f"{ccf_text!r} is not a volume in ccf (a number written out, 0 or more, "
+                "e.g. 1000 or 12.5)",
                 cells,
             )
         )

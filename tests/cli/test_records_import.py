@@ -86,6 +86,7 @@ def test_consumption_for_unknown_account_is_an_error(tmp_path, db, capsys):
         "9999-99,2026-06-01,2026-06-30,10\n"
         "1000-01,2026-07-01,2026-06-30,abc\n"
         "1000-02,2026-06-01,2026-06-30,12.5\n"
+        "1000-02,2026-07-01,2026-07-31,1e3\n"
     )
     capsys.readouterr()
     assert run("import", "consumption", str(f), "--db", str(db)) == 4
@@ -93,6 +94,7 @@ def test_consumption_for_unknown_account_is_an_error(tmp_path, db, capsys):
     assert "line 3, column 1 (account): account '9999-99' is not in kcsac" in err
     assert "line 4, column 3 (period_end): the period ends (2026-06-30) before it starts" in err
     assert "line 4, column 4 (ccf): 'abc' is not a volume" in err
+    assert "line 6, column 4 (ccf): '1e3' is not a volume in ccf (a number written out" in err
     f.write_text(
         "account,period_start,period_end,ccf\n"
         "1000-01,2026-06-01,2026-06-30,96\n"
