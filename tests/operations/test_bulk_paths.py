@@ -338,8 +338,8 @@ def test_a_bad_row_after_many_good_ones_imports_nothing(tmp_path):
     result = imports.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
     assert not result.imported
     assert [str(b) for b in result.bad] == [
-        f"line {len(lines)}, column 4 (ccf): '-1' is not a volume in ccf (a number written out, 0 or more, "
-        "e.g. 1000 or 12.5)"
+        f"line {len(lines)}, column 4 (ccf): '-1' is not a volume in ccf "
+        "(a number written out, 0 or more, e.g. 1000 or 12.5)"
     ]
     assert result.bad[0].cells == ("2000-003", "2026-01-01", "2026-01-31", "-1")
     assert "\n".join(store.conn.iterdump()) == dump
