@@ -60,6 +60,7 @@ from kcsac.operations.admin import surcharge_limits
 from kcsac.operations.documents import method_parameters, schedule_periods
 from kcsac.operations.errors import WrongPassword
 from kcsac.storage import Store
+from kcsac.ui.busy import busy
 from kcsac.ui.field_messages import mark_as_message
 from kcsac.ui.help_dialog import install_help_shortcut
 from kcsac.ui.password_prompt import PasswordPrompt
@@ -537,15 +538,16 @@ class ApprovalDialog(QDialog):
         """Called by the password prompt: a WrongPassword keeps the prompt open with the
         message; any other refusal closes it and is shown in the blockers list."""
         try:
-            self.decision = approvals.approve(
-                self._store,
-                self._actor,
-                self._number,
-                password=password,
-                today=self._today,
-                signed_on=self.signed_on(),
-                backdated_reason=self.backdated_reason_edit.text().strip(),
-            )
+            with busy():  # the decision letter is rendered and stored with the signature
+                self.decision = approvals.approve(
+                    self._store,
+                    self._actor,
+                    self._number,
+                    password=password,
+                    today=self._today,
+                    signed_on=self.signed_on(),
+                    backdated_reason=self.backdated_reason_edit.text().strip(),
+                )
         except WrongPassword:
             raise
         except RecordError as exc:

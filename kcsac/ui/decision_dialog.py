@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QW
 
 from kcsac.domain.records import Account, RecordError, SacApplication, User
 from kcsac.storage import Store
+from kcsac.ui.busy import busy
 from kcsac.ui.field_messages import mark_as_message
 
 T = TypeVar("T")
@@ -88,7 +89,8 @@ class DecisionDialog(QDialog):
     def _run(self, operation: Callable[[], T]) -> T | None:
         """The operation's result, or None after showing its refusal (nothing is closed)."""
         try:
-            return operation()
+            with busy():
+                return operation()
         except RecordError as exc:
             self._show_refusal(exc)
             return None
