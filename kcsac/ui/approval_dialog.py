@@ -118,6 +118,8 @@ def schedule_preview(
         )
     except (RuleRefused, InputError, RecordError) as exc:
         return None, f"No preview: {exc}"
+    if left_out:  # metered periods not read yet: say which, so the rows shown add up
+        caption += " " + " ".join(left_out)
     return schedule, caption
 
 
