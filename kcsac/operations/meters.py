@@ -285,7 +285,11 @@ def metered_period(
     roles = _METHOD_ROLES.get(method)
     if roles is None:
         return MeteredPeriod(PeriodInput(start, end, purchased))
-    used = [m for m in meters if m.role in roles]
+    # A meter installed after the period counts from its installation on: adding one to a
+    # running credit never changes the periods before it (they were billed without it).
+    used = [
+        m for m in meters if m.role in roles and (m.installed_on is None or m.installed_on <= end)
+    ]
     if not used:
         names = " or ".join(r.value for r in roles)
         return MeteredPeriod(None, f"no {names} meter is recorded for the credit")
@@ -296,7 +300,7 @@ def metered_period(
         )
     values: dict[str, Fraction] = {}
     for m in used:
-        use = meter_use(m, readings_of(m), start, end, activation_on)
+        use = meter_use(m, readings_of(m), start, end, _activated_on(m, activation_on))
         if isinstance(use, str):
             return MeteredPeriod(None, use)
         field = _ROLE_FIELDS[m.role]
@@ -308,6 +312,14 @@ def metered_period(
             "the credit needs one or the other",
         )
     return MeteredPeriod(PeriodInput(start, end, purchased, **values))
+
+
+def _activated_on(meter: Meter, credit_from: dt.date | None) -> dt.date | None:
+    """When the meter's activation reading applies: the credit's effective date, or the
+    meter's installation when it was installed later (its register started there)."""
+    if credit_from is None or meter.installed_on is None:
+        return credit_from
+    return max(credit_from, meter.installed_on)
 
 
 def period_inputs(

@@ -334,3 +334,43 @@ def test_a_credit_revoked_inside_a_period_has_the_export_s_credit_in_the_schedul
         assert ends_inside
     finally:
         store.close()
+
+
+def test_a_meter_added_to_a_running_credit_leaves_the_periods_before_it_alone(demo_db, tmp_path):
+    """The trial's case: a second blow-down meter added to an approved evaporation credit
+    used to leave its earlier periods 'not computed'; it counts from its installation on."""
+    path = tmp_path / "copy.db"
+    shutil.copy(demo_db, path)
+    store = open_store(path)
+    try:
+        number = "SAC-2026-0010"
+        before = _export(store, number)
+        clerk = store.get_user("demo-clerk")
+        installed = D(2026, 9, 15)
+        extra = meters.add_meter(
+            store,
+            clerk,
+            number,
+            role=MeterRole.BLOW_DOWN,
+            serial="EXTRA-1",
+            unit=MeterUnit.FT3,
+            today=PREPARED,
+            make_model="Badger M25",
+            size="1 in",
+            location="tower 2",
+            installed_on=installed,
+            sealed_on=installed,
+            activation_reading=Decimal(0),
+            last_tested_on=installed,
+        )
+        meters.record_reading(
+            store, clerk, extra.id, read_on=D(2026, 9, 30), value=Decimal(5000), today=PREPARED
+        )
+        after = _export(store, number)
+        earlier = [start for start, row in before.items() if row["period_end"] < "2026-09-15"]
+        assert earlier
+        for start in earlier:
+            assert after[start] == before[start], start
+        assert_schedule_matches_export(store, number)
+    finally:
+        store.close()
