@@ -653,7 +653,21 @@ def build_schedule_document(store: Store, number: str, *, prepared_on: date) -> 
         if decision.determination_id is not None
         else store.determinations(number)[-1]
     )
+    # An amendment's terms are in force from its own signature: the schedule issued with it
+    # starts there (the periods before it were credited under the earlier terms, as the
+    # billing export splits them), never the new terms back to the first effective date.
+    in_force_from = decision.effective_on or app.effective_on
+    amended = in_force_from != app.effective_on
+    if amended:
+        app = replace(app, effective_on=in_force_from)
     periods, left_out = schedule_periods(store, app, determination)
+    if amended:
+        left_out = (
+            f"Terms as amended, in force from {in_force_from.isoformat()}; the periods before "
+            "that date were credited under the earlier terms (their schedule was issued with "
+            "them).",
+            *left_out,
+        )
     if not periods:
         raise Refused(
             f"Application {number}: no billing periods on or after the effective date "

@@ -374,3 +374,26 @@ def test_a_meter_added_to_a_running_credit_leaves_the_periods_before_it_alone(de
         assert_schedule_matches_export(store, number)
     finally:
         store.close()
+
+
+def test_an_amended_credits_schedule_starts_with_the_amendment_as_the_export_does(demo_db):
+    """SAC-2026-0013: 20 % from 2026-07-09, amended to 10 % from 2026-08-23. The schedule
+    issued with the amendment covers its terms from 08-23 on, with the export's figures for
+    that determination; it used to apply 10 % back to July (July $98.58 against $197.16)."""
+    store = open_store(demo_db)
+    try:
+        number = "SAC-2026-0013"
+        amendment = [d for d in store.decisions(number) if d.effective_on][-1]
+        doc = build_schedule_document(store, number, prepared_on=PREPARED)
+        exported = {
+            r["period_start"]: r
+            for r in billing_rows(store)
+            if r["application"] == number and r["determination"] == str(amendment.determination_id)
+        }
+        assert [r.start.isoformat() for r in doc.rows] == sorted(exported)
+        for row in doc.rows:
+            assert row.credit_cents == _cents(exported[row.start.isoformat()]["credit"])
+        assert doc.rows[0].start <= amendment.effective_on <= doc.rows[0].end
+        assert any(n.startswith("Terms as amended, in force from 2026-08-23") for n in doc.notes)
+    finally:
+        store.close()
