@@ -82,11 +82,8 @@ def _read(path: Path) -> str:
         ) from None
 
 
-def _rows(
-    path: Path, text: str, columns: tuple[str, ...], result: "ImportResult"
-) -> Iterator[tuple[int, dict, tuple]]:
-    """(first line of the row, {column: cell}, cells) for each data row; checks the header."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _read_header(path: Path, reader, columns: tuple[str, ...], result: "ImportResult") -> list:
+    """The header row, checked to hold every one of `columns` (in any order, any case)."""
     try:
         header = next(reader)
     except StopIteration:
@@ -103,6 +100,16 @@ def _rows(
             f"{path}: line 1: the header lacks {', '.join(missing)}; expected "
             f"{','.join(columns)} (found {','.join(header)})"
         )
+    return header
+
+
+def _rows(
+    path: Path, text: str, columns: tuple[str, ...], result: "ImportResult"
+) -> Iterator[tuple[int, dict, tuple]]:
+    """(first line of the row, {column: cell}, cells) for each data row; checks the header."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = _read_header(path, reader, columns, result)
+    names = [h.strip().lower() for h in header]
     index = {c: names.index(c) for c in columns}
     line = reader.line_num + 1
     while True:
@@ -780,22 +787,8 @@ def _lines(text: str, start: int = 0) -> Iterator[str]:
 def _header(path: Path, reader, columns: tuple[str, ...], result: ImportResult):
     """Reads and checks the header; (a function picking `columns` from a row's cells, or
     None when the header is exactly `columns`; the header's width)."""
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError(
-            f"{path}: is empty; expected the header {','.join(columns)}"
-        ) from None
-    except csv.Error as exc:
-        raise ImportFileError(f"{path}: line 1: {exc}") from None
-    result.header = tuple(header)
+    header = _read_header(path, reader, columns, result)
     names = [h.strip().lower() for h in header]
-    missing = [c for c in columns if c not in names]
-    if missing:
-        raise ImportFileError(
-            f"{path}: line 1: the header lacks {', '.join(missing)}; expected "
-            f"{','.join(columns)} (found {','.join(header)})"
-        )
     where = [names.index(c) for c in columns]
     pick = None if where == list(range(len(header))) else operator.itemgetter(*where)
     return pick, len(header)
