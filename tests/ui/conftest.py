@@ -34,3 +34,12 @@ def desk(store, db_path, clerk) -> DeskContext:
 @pytest.fixture
 def reviewer_desk(store, db_path, reviewer) -> DeskContext:
     return DeskContext(store=store, user=reviewer, today=lambda: TODAY, db_path=db_path)
+
+
+@pytest.fixture
+def people(store, today):
+    """Ada the administrator, Carl the clerk, Rita the reviewer, Dora the director (both
+    with the signing password): tests/ui/decision_factories.seed_people."""
+    from tests.ui.decision_factories import seed_people
+
+    return seed_people(store, today)

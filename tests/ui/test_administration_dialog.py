@@ -3,21 +3,14 @@ logged), surcharge limits with their citation, backup settings; each change audi
 
 from decimal import Decimal
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from kcsac.domain.roles import Role
 from kcsac.operations import admin, users
 from kcsac.ui.administration_dialog import AdministrationDialog
-from tests.ui.test_approval_dialog import seed_people
 
 SECRET = "brand new secret 42"
-
-
-@pytest.fixture
-def people(store, today):
-    return seed_people(store, today)
 
 
 def open_dialog(qtbot, store, actor, today) -> AdministrationDialog:

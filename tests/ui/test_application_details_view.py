@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 from PySide6.QtCore import Qt
 
 from kcsac.domain.records import ReviewKind
@@ -12,7 +11,8 @@ from kcsac.operations.demo import DEMO_TODAY, load_demo
 from kcsac.storage import open_store
 from kcsac.ui.application_details_view import AUDIT_SEQ_ROLE, ApplicationDetailsView
 from kcsac.ui.main_window import MainWindow
-from tests.operations.conftest import PASSWORD, People, make_file
+from tests.operations.conftest import PASSWORD, make_file
+from tests.operations.conftest import people as people
 from tests.ui.desk_factories import make_paid
 
 
@@ -41,21 +41,6 @@ def test_reviews_in_the_summary_name_their_stored_attachments(
 
 
 # --- the timeline: one entry per operation --------------------------------------------------
-
-
-@pytest.fixture
-def people(store, today) -> People:
-    """A clerk (carl), a reviewer (rita) and a director (dora) who may sign."""
-    admin = users.ensure_first_admin(store, "ada", today, name="Ada Admin")
-    made = {
-        login: users.add_user(
-            store, admin, login=login, name=login.title(), title=role, role=role, today=today
-        )
-        for login, role in (("carl", "clerk"), ("rita", "reviewer"), ("dora", "director"))
-    }
-    for login in ("rita", "dora"):
-        users.set_own_password(store, made[login], PASSWORD)
-    return People(admin, made["carl"], made["rita"], made["dora"])
 
 
 def timeline_items(view, store, number, viewer):

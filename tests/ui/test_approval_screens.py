@@ -36,7 +36,7 @@ from kcsac.ui.ownership_change_dialog import OwnershipChangeDialog
 from kcsac.ui.password_prompt import PasswordPrompt
 from kcsac.ui.reopen_dialog import ReopenDialog
 from kcsac.ui.revocation_dialog import RevocationDialog
-from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people
+from tests.ui.decision_factories import PASSWORD, seed_file
 
 CONTROLS = (
     QAbstractButton,
@@ -143,11 +143,6 @@ def check_and_shoot(qtbot, dialog: QDialog, filename: str, tmp_path: Path) -> Pa
     assert dialog.grab().save(str(path))
     assert path.stat().st_size > 5000
     return path
-
-
-@pytest.fixture
-def people(store, today):
-    return seed_people(store, today)
 
 
 def test_approval_dialog_screen(qtbot, store, people, today, tmp_path):

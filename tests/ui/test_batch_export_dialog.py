@@ -194,7 +194,7 @@ def decided_files(store, today):
     """Three files: approved (effective 2026-05-15, so May-July are in its schedule),
     denied, and one still awaiting its decision."""
     from kcsac.operations import approvals
-    from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people
+    from tests.ui.decision_factories import PASSWORD, seed_file, seed_people
 
     people = seed_people(store, today)
     approved = seed_file(store, people, today, account="1000-01", facts_by=dt.date(2026, 5, 10))

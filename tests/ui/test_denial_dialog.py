@@ -2,19 +2,13 @@
 
 import datetime as dt
 
-import pytest
 from PySide6.QtCore import Qt
 
 from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.ui.denial_dialog import DenialDialog
 from kcsac.ui.qt_convert import to_qdate
-from tests.ui.test_approval_dialog import seed_file, seed_people
-
-
-@pytest.fixture
-def people(store, today):
-    return seed_people(store, today)
+from tests.ui.decision_factories import seed_file
 
 
 def open_dialog(qtbot, store, actor, number, today) -> DenialDialog:

@@ -164,7 +164,7 @@ def test_bytes_that_are_not_a_pdf_are_refused_clearly():
 
 def test_preview_of_a_real_approval_letter(qtbot, store, today, tmp_path, monkeypatch):
     from kcsac.operations import approvals, documents
-    from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people
+    from tests.ui.decision_factories import PASSWORD, seed_file, seed_people
 
     people = seed_people(store, today)
     app = seed_file(store, people, today)

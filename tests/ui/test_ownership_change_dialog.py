@@ -11,33 +11,17 @@ from kcsac.domain.category import Category
 from kcsac.domain.records import ConsumptionPeriod, DecisionKind
 from kcsac.domain.status import Status
 from kcsac.operations import applications as apps
-from kcsac.operations import approvals
 from kcsac.ui.approval_dialog import ApprovalDialog
 from kcsac.ui.ownership_change_dialog import OwnershipChangeDialog
 from kcsac.ui.qt_convert import to_qdate
-from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people, sign_with
+from tests.ui.decision_factories import PASSWORD, approved_file, sign_with
 
 TRANSFER = dt.date(2026, 9, 15)
 
 
 @pytest.fixture
-def people(store, today):
-    return seed_people(store, today)
-
-
-@pytest.fixture
 def approved(store, people, today):
-    app = seed_file(store, people, today)
-    approvals.approve(
-        store,
-        people.director,
-        app.number,
-        password=PASSWORD,
-        today=today,
-        signed_on=dt.date(2026, 8, 3),
-        backdated_reason="paper signature",
-    )
-    return store.get_application(app.number)
+    return approved_file(store, people, today, signed_on=dt.date(2026, 8, 3))
 
 
 def open_dialog(qtbot, store, actor, number, today) -> OwnershipChangeDialog:

@@ -7,12 +7,7 @@ from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.operations import approvals
 from kcsac.ui.reopen_dialog import ReopenDialog
-from tests.ui.test_approval_dialog import seed_file, seed_people
-
-
-@pytest.fixture
-def people(store, today):
-    return seed_people(store, today)
+from tests.ui.decision_factories import seed_file
 
 
 @pytest.fixture

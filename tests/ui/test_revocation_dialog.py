@@ -7,30 +7,14 @@ from PySide6.QtCore import Qt
 
 from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
-from kcsac.operations import approvals
 from kcsac.ui.qt_convert import to_qdate
 from kcsac.ui.revocation_dialog import RevocationDialog
-from tests.ui.test_approval_dialog import PASSWORD, seed_file, seed_people
-
-
-@pytest.fixture
-def people(store, today):
-    return seed_people(store, today)
+from tests.ui.decision_factories import approved_file
 
 
 @pytest.fixture
 def approved(store, people, today):
-    app = seed_file(store, people, today)
-    approvals.approve(
-        store,
-        people.director,
-        app.number,
-        password=PASSWORD,
-        today=today,
-        signed_on=dt.date(2026, 8, 1),
-        backdated_reason="paper signature",
-    )
-    return store.get_application(app.number)
+    return approved_file(store, people, today, signed_on=dt.date(2026, 8, 1))
 
 
 def open_dialog(qtbot, store, actor, number, today) -> RevocationDialog:
