@@ -34,7 +34,7 @@ from kcsac.operations.documents import (
     DUTY_READINGS,
     DUTY_STORM,
     DUTY_TESTS,
-    charge_citations,
+    approval_citations,
     meter_lines,
     method_parameters,
     schedule_document_from,
@@ -160,12 +160,7 @@ def approval_letter(*, letter_on: date = CAR_WASH_SIGNED_ON) -> ApprovalLetter:
         duties=(DUTY_NOTIFY, DUTY_STORM, DUTY_ACCESS),
         section=section,
         ordinance=o.ORDINANCE,
-        citations=(
-            f"{section}: who may apply, the application fee, the director's determination; the "
-            "credit is effective on the date of the director's signature",
-            *charge_citations(klass),
-            f"{o.ORDINANCE}, which re-enacts these sections effective 2026-05-01",
-        ),
+        citations=approval_citations(klass),  # as an issued letter cites them
         signature=_signature(CAR_WASH_SIGNED_ON),
     )
 
@@ -193,12 +188,7 @@ def metered_approval_letter(*, letter_on: date = COOLING_SIGNED_ON) -> ApprovalL
         duties=(DUTY_READINGS, DUTY_TESTS, DUTY_NOTIFY, DUTY_STORM, DUTY_ACCESS),
         section=section,
         ordinance=o.ORDINANCE,
-        citations=(
-            f"{section}: nonresident diverted water uses, the application fee, the director's "
-            "determination; the credit is effective on the date of the director's signature",
-            *charge_citations(klass),
-            f"{o.ORDINANCE}, which re-enacts these sections effective 2026-05-01",
-        ),
+        citations=approval_citations(klass),  # as an issued letter cites them
         signature=_signature(COOLING_SIGNED_ON),
     )
 

@@ -131,6 +131,16 @@ def section_for(customer_class: CustomerClass) -> str:
     return o.SEC_60_2_2_C if customer_class.is_resident else o.SEC_60_3_A_6
 
 
+def approval_citations(customer_class: CustomerClass) -> tuple[str, ...]:
+    """The sections an approval letter cites, with what each says."""
+    return (
+        f"{section_for(customer_class)}: who may apply, the application fee, the director's "
+        "determination; the credit is effective on the date of the director's signature",
+        *charge_citations(customer_class),
+        f"{o.ORDINANCE}, which re-enacts these sections effective 2026-05-01",
+    )
+
+
 def charge_citations(customer_class: CustomerClass) -> tuple[str, ...]:
     """The sections of the charges the credit lowers, as a letter cites them."""
     if customer_class.is_resident:
@@ -277,12 +287,7 @@ def build_approval_letter(store: Store, number: str, *, letter_on: date) -> Appr
         duties=tuple(duties),
         section=section,
         ordinance=o.ORDINANCE,
-        citations=(
-            f"{section}: who may apply, the application fee, the director's determination; the "
-            "credit is effective on the date of the director's signature",
-            *charge_citations(account.customer_class),
-            f"{o.ORDINANCE}, which re-enacts these sections effective 2026-05-01",
-        ),
+        citations=approval_citations(account.customer_class),
         signature=_signature(store, decision),
         notes=tuple(notes),
         effective_basis=basis,
