@@ -351,6 +351,11 @@ def _method_note(terms: DeterminationTerms) -> str:
             )
 
 
+NO_LIMITS_NOTE = (
+    f"Surcharge not computed: the normal-sewage limits of {o.ART_IV} are not set (limits not set)."
+)
+
+
 def _notes(
     table: RateTable,
     used: Sequence[RateTable],
@@ -379,10 +384,7 @@ def _notes(
         f"({o.cites(o.SEC_60_2_4, o.SEC_60_3_B)}).",
     ]
     if limits is None:
-        notes.append(
-            f"Surcharge not computed: the normal-sewage limits of {o.ART_IV} are not set "
-            "(limits not set)."
-        )
+        notes.append(NO_LIMITS_NOTE)
     else:
         notes.append(
             f"Surcharge on the adjusted billed volume with normal-sewage limits BOD {limits.bod}, "

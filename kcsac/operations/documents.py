@@ -52,6 +52,7 @@ from kcsac.domain.records import (
     SacApplication,
 )
 from kcsac.domain.schedule import (
+    NO_LIMITS_NOTE,
     AdjustedSchedule,
     DeterminationTerms,
     PeriodInput,
@@ -455,7 +456,7 @@ def schedule_document_from(
         )
     notes = schedule.notes
     if surcharge_note:  # said once, where the surcharge would be, not again in the notes
-        notes = tuple(n for n in notes if not n.startswith("Surcharge not computed"))
+        notes = tuple(n for n in notes if n != NO_LIMITS_NOTE)
     return ScheduleDocument(
         prepared_on=prepared_on,
         application_no=application_no,
