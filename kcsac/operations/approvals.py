@@ -12,7 +12,6 @@ from kcsac.domain.records import (
     Blocker,
     Decision,
     DecisionKind,
-    Determination,
     SacApplication,
     User,
 )
@@ -21,6 +20,7 @@ from kcsac.domain.status import Status
 from kcsac.domain.workflow import signing_blockers
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
 from kcsac.operations.ownership import approve_ownership_change, ownership_blockers
+from kcsac.operations.progress import current_determination, refresh_status
 from kcsac.operations.snapshots import snapshot
 from kcsac.operations.users import check_password, require
 from kcsac.storage import Store
@@ -64,18 +64,13 @@ def eligibility_problems(store: Store, app: SacApplication) -> list[Problem]:
     )
 
 
-def _pending_determination(store: Store, number: str) -> Determination | None:
-    found = store.determinations(number)
-    return found[-1] if found else None
-
-
 def blockers_to_sign(store: Store, number: str, signer: User | None = None) -> list[Blocker]:
     """Everything that keeps `signer` (or anyone, if None) from approving this file now."""
     app = store.get_application(number)
     blockers = signing_blockers(
         app=app,
         reviews=store.reviews(number),
-        determination=_pending_determination(store, number),
+        determination=current_determination(store, number),
         eligibility=eligibility_problems(store, app),
         signer_login=signer.login if signer else None,
         signer_role=signer.role if signer else None,
@@ -353,8 +348,6 @@ def reopen(
     require(actor, Permission.REOPEN, "reopen denied applications")
     if not reason.strip():
         raise InvalidInput([Problem("reason", "A reason is required to reopen")])
-    from kcsac.operations.applications import _refresh
-
     with store.write():
         app = store.get_application(number)
         if app.status is not Status.DENIED:
@@ -373,7 +366,7 @@ def reopen(
             actor.login,
             reason=reason.strip(),
         )
-        return _refresh(
+        return refresh_status(
             store,
             dataclasses.replace(app, status=Status.AWAITING_FEE),
             actor.login,

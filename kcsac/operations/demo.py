@@ -8,9 +8,13 @@ from kcsac.domain.category import Category
 from kcsac.domain.records import ConsumptionPeriod, MeterRole, MeterUnit
 from kcsac.domain.status import Status
 from kcsac.domain.volume import FT3_PER_CCF, GAL_PER_CCF
-from kcsac.operations import applications as apps
 from kcsac.operations import approvals, meters, users
+from kcsac.operations.accounts import add_account, update_account
+from kcsac.operations.determinations import enter_determination
 from kcsac.operations.errors import Refused
+from kcsac.operations.intake import create_application, submit_application, withdraw
+from kcsac.operations.payments import record_payment
+from kcsac.operations.reviews import record_review
 from kcsac.storage import Store
 
 DEMO_TODAY = dt.date(2026, 10, 30)
@@ -193,7 +197,7 @@ def _load(store: Store, clock: _DemoClock) -> dict[str, int]:
         account_class = "industrial" if i % 5 == 2 else "commercial"
         if i == 37:
             account_class = "residential"  # a denial: one- or two-family residence
-        apps.add_account(
+        add_account(
             store,
             clerk,
             number=f"{40100 + i * 7:05d}-{i % 90 + 10:02d}",
@@ -254,7 +258,7 @@ def _file(store, staff, account, category, target, i, clock, today) -> str:
     clerk, reviewer, director = staff["clerk"], staff["reviewer"], staff["director"]
     d0 = START + dt.timedelta(days=(i * 3) % 60)
     clock.day = d0
-    app = apps.create_application(
+    app = create_application(
         store,
         clerk,
         account=account,
@@ -271,17 +275,15 @@ def _file(store, staff, account, category, target, i, clock, today) -> str:
     )
     if target == "draft":
         return app.number
-    app = apps.submit_application(store, clerk, app.number, received_on=d0, today=d0)
+    app = submit_application(store, clerk, app.number, received_on=d0, today=d0)
     if target == "withdrawn":
         clock.day = d0 + dt.timedelta(days=5)
-        apps.withdraw(
-            store, clerk, app.number, reason="the customer sold the site", today=clock.day
-        )
+        withdraw(store, clerk, app.number, reason="the customer sold the site", today=clock.day)
         return app.number
     clock.day = d0 + dt.timedelta(days=3)
     paid = app.fee_cents if target != "awaiting-fee" else app.fee_cents // 2
     if target != "awaiting-fee" or i % 2:
-        apps.record_payment(
+        record_payment(
             store,
             clerk,
             app.number,
@@ -296,7 +298,7 @@ def _file(store, staff, account, category, target, i, clock, today) -> str:
     for k, kind in enumerate(("site", "plan", "installation")):
         clock.day = d0 + dt.timedelta(days=10 + 5 * k)
         failed = target == "in-review-failed" and kind == "plan"
-        apps.record_review(
+        record_review(
             store,
             reviewer,
             app.number,
@@ -313,7 +315,7 @@ def _file(store, staff, account, category, target, i, clock, today) -> str:
     clock.day = d0 + dt.timedelta(days=26)
     _meters(store, clerk, app.number, category, account, clock.day)
     method = _METHOD[category]
-    apps.enter_determination(
+    enter_determination(
         store,
         reviewer,
         app.number,
@@ -344,7 +346,7 @@ def _file(store, staff, account, category, target, i, clock, today) -> str:
     _readings(store, clerk, app.number)
     if target == "amended" and method == "percentage":
         clock.day = d0 + dt.timedelta(days=75)
-        apps.enter_determination(
+        enter_determination(
             store,
             reviewer,
             app.number,
@@ -464,7 +466,7 @@ def _ownership(store, staff, prior, account, customer_class, clock, *, ok: bool)
     if acct.customer_class.value != customer_class:
         import dataclasses
 
-        apps.update_account(
+        update_account(
             store,
             clerk,
             dataclasses.replace(acct, customer_class=customer_class),
@@ -473,7 +475,7 @@ def _ownership(store, staff, prior, account, customer_class, clock, *, ok: bool)
         )
     clock.day = dt.date(2026, 10, 1) if ok else dt.date(2026, 10, 20)
     transfer = dt.date(2026, 10, 1) if ok else dt.date(2026, 10, 15)
-    app = apps.create_application(
+    app = create_application(
         store,
         clerk,
         account=account,
@@ -485,11 +487,11 @@ def _ownership(store, staff, prior, account, customer_class, clock, *, ok: bool)
             "new owner": store.get_account(account).customer,
         },
     )
-    app = apps.submit_application(store, clerk, app.number, received_on=clock.day, today=clock.day)
+    app = submit_application(store, clerk, app.number, received_on=clock.day, today=clock.day)
     if not ok:
         return  # nonresident: "fee not set by ordinance", waiting for the director
     clock.day += dt.timedelta(days=2)
-    apps.record_payment(
+    record_payment(
         store,
         clerk,
         app.number,

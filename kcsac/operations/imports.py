@@ -24,7 +24,7 @@ from typing import NamedTuple
 from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.records import Account, RecordError, User
 from kcsac.domain.roles import Permission
-from kcsac.operations.applications import check_account
+from kcsac.operations.accounts import check_account
 from kcsac.operations.users import require
 from kcsac.storage import Store
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from kcsac.domain.dates import future_date_problems
 from kcsac.domain.determination import PeriodInput
 from kcsac.domain.method import Method
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import Meter, MeterRole, MeterUnit, Reading, User
 from kcsac.domain.roles import Permission
 from kcsac.domain.volume import ft3_to_ccf, gal_to_ccf
-from kcsac.operations.applications import future_date_problems
 from kcsac.operations.errors import InvalidInput
 from kcsac.operations.users import require
 from kcsac.storage import Store

@@ -10,13 +10,10 @@ from kcsac.domain.problems import Problem
 from kcsac.domain.records import Blocker, Decision, DecisionKind, SacApplication, User
 from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
-from kcsac.operations.applications import (
-    add_account,
-    create_application,
-    set_fee,
-    submit_application,
-)
+from kcsac.operations.accounts import add_account
 from kcsac.operations.errors import InvalidInput, NotFound, Refused
+from kcsac.operations.intake import create_application, submit_application
+from kcsac.operations.payments import set_fee
 from kcsac.operations.snapshots import snapshot
 from kcsac.operations.users import require
 from kcsac.storage import Store

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from kcsac.domain.method import Method
 from kcsac.domain.records import Account, Determination, RecordError, SacApplication
-from kcsac.operations import applications
+from kcsac.operations.determinations import enter_determination
 from kcsac.operations.documents import method_parameters
 from kcsac.ui.decision_dialog import DecisionDialog, file_summary
 from kcsac.ui.field_messages import mark_as_message
@@ -172,7 +172,7 @@ class AmendmentDialog(DecisionDialog):
     def _on_buttons_accepted(self) -> None:
         method = self.method()
         determination = self._run(
-            lambda: applications.enter_determination(
+            lambda: enter_determination(
                 self._store,
                 self._actor,
                 self._number,

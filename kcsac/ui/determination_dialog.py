@@ -22,7 +22,7 @@ from kcsac.domain.records import ApplicationDetail, Determination, RecordError, 
 from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule, check_terms
 from kcsac.domain.status import Status
 from kcsac.domain.volume import format_ccf
-from kcsac.operations import applications as ops
+from kcsac.operations.determinations import enter_determination
 from kcsac.operations.documents import schedule_periods
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
@@ -220,7 +220,7 @@ class DeterminationDialog(FormDialog):
 
     def perform(self) -> None:
         terms = self.terms()
-        ops.enter_determination(
+        enter_determination(
             self.context.store,
             self.context.user,
             self.application.number,

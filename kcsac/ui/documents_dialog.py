@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QWidget
 
 from kcsac.domain.records import ApplicationDetail
-from kcsac.operations import applications as ops
+from kcsac.operations.intake import update_application
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
@@ -75,7 +75,7 @@ class DocumentsDialog(FormDialog):
             parts.append("received: " + ", ".join(arrived))
         if withdrawn:
             parts.append("unmarked: " + ", ".join(withdrawn))
-        ops.update_application(
+        update_application(
             self.context.store,
             self.context.user,
             dataclasses.replace(self.application, documents=self.checklist()),

@@ -1203,10 +1203,10 @@ class WithdrawPrompt(QDialog):
     def _on_buttons_accepted(self) -> None:
         if not self.reason_edit.text().strip():
             return
-        from kcsac.operations import applications as app_ops  # loaded when first needed
+        from kcsac.operations.intake import withdraw  # loaded when first needed
 
         try:
-            app_ops.withdraw(
+            withdraw(
                 self.context.store,
                 self.context.user,
                 self.number,

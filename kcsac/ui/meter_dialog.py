@@ -4,10 +4,10 @@ from PySide6.QtCore import QDate, QEvent, QObject
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDateTimeEdit, QLineEdit, QWidget
 
 from kcsac.domain.category import Category
+from kcsac.domain.dates import future_date_problems
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import ApplicationDetail, MeterRole, MeterUnit
 from kcsac.operations import meters as ops
-from kcsac.operations.applications import future_date_problems
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child

@@ -5,10 +5,10 @@ from decimal import Decimal
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QLineEdit, QWidget
 
+from kcsac.domain.dates import future_date_problems
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import ApplicationDetail, Meter, Reading
 from kcsac.operations import meters as ops
-from kcsac.operations.applications import future_date_problems
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child

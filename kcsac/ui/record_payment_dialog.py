@@ -6,12 +6,13 @@ from typing import ClassVar
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QLineEdit, QWidget
 
+from kcsac.domain.dates import before_received_problems, future_date_problems
 from kcsac.domain.money import format_usd, parse_usd
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import ApplicationDetail
 from kcsac.domain.status import Status
-from kcsac.operations import applications as ops
 from kcsac.operations.errors import InvalidInput
+from kcsac.operations.payments import PAYMENT_METHODS, record_payment
 from kcsac.storage.errors import StaleRecord
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
@@ -51,7 +52,7 @@ class RecordPaymentDialog(FormDialog):
         self.paid_label = child(form, QLabel, "paid_label")
         self.balance_label = child(form, QLabel, "balance_label")
         self._show_fee_and_paid()
-        self.method_combo.addItems(list(ops.PAYMENT_METHODS))
+        self.method_combo.addItems(list(PAYMENT_METHODS))
         today = to_qdate(context.today())
         self.paid_on_edit.setMinimumDate(QDate(2000, 1, 1))
         # No maximum: Qt would drop the digits of a future date as they are typed and
@@ -149,14 +150,14 @@ class RecordPaymentDialog(FormDialog):
             )
         elif amount <= 0:
             problems.append(Problem("amount", "The amount must be more than $0.00"))
-        problems += ops.future_date_problems(
+        problems += future_date_problems(
             "paid_on",
             from_qdate(self.paid_on_edit.date()),
             self.context.today(),
             "record a payment",
         )
         # the operation's own rule, shown as the date is picked
-        problems += ops.before_received_problems(
+        problems += before_received_problems(
             "paid_on",
             from_qdate(self.paid_on_edit.date()),
             self.application.received_on,
@@ -177,7 +178,7 @@ class RecordPaymentDialog(FormDialog):
         why = self.needs_confirmation()
         if why:
             # The confirmed reason goes to the audit trail if the operation takes one.
-            parameters = inspect.signature(ops.record_payment).parameters
+            parameters = inspect.signature(record_payment).parameters
             for name in ("reason", "confirm_reason", "override_reason"):
                 if name in parameters:
                     kwargs[name] = self.reason_edit.text().strip()
@@ -206,7 +207,7 @@ class RecordPaymentDialog(FormDialog):
             raise InvalidInput(problems) from exc
 
     def _record(self, kwargs: dict) -> None:
-        ops.record_payment(
+        record_payment(
             self.context.store,
             self.context.user,
             self.application.number,

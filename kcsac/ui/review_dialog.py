@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.attachments import MAX_ATTACHMENT_BYTES, Attachment, size_text
+from kcsac.domain.dates import before_received_problems, future_date_problems
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import ApplicationDetail, RecordError, ReviewKind, ReviewResult
 from kcsac.domain.workflow import latest_reviews, required_reviews
-from kcsac.operations import applications as ops
+from kcsac.operations.reviews import attachment_content, attachments, record_review
 from kcsac.storage import StoreError
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
@@ -58,7 +59,7 @@ class ReviewDialog(FormDialog):
         self.remove_attachment_button = child(form, QPushButton, "remove_attachment_button")
         self.stored_attachments_list = child(form, QListWidget, "stored_attachments_list")
         self.save_attachment_button = child(form, QPushButton, "save_attachment_button")
-        self._show_stored_attachments(ops.attachments(context.store, app.number))
+        self._show_stored_attachments(attachments(context.store, app.number))
         for kind in ReviewKind:
             self.kind_combo.addItem(kind.label, kind.value)
         for result, label in _RESULT_LABELS.items():
@@ -140,7 +141,7 @@ class ReviewDialog(FormDialog):
 
     def save_attachment_copy(self, attachment_id: int, target: Path) -> None:
         """Write the stored bytes of one attachment to `target` (a copy for the clerk)."""
-        target.write_bytes(ops.attachment_content(self.context.store, attachment_id))
+        target.write_bytes(attachment_content(self.context.store, attachment_id))
 
     def _on_save_attachment_button_clicked(self) -> None:
         selected = self._selected_stored()
@@ -163,14 +164,14 @@ class ReviewDialog(FormDialog):
 
     def problems(self) -> list[Problem]:
         problems = []
-        problems += ops.future_date_problems(
+        problems += future_date_problems(
             "reviewed_on",
             from_qdate(self.reviewed_on_edit.date()),
             self.context.today(),
             "record a review",
         )
         # the operation's own rule, shown as the date is picked
-        problems += ops.before_received_problems(
+        problems += before_received_problems(
             "reviewed_on",
             from_qdate(self.reviewed_on_edit.date()),
             self.application.received_on,
@@ -199,7 +200,7 @@ class ReviewDialog(FormDialog):
         return problems
 
     def perform(self) -> None:
-        ops.record_review(
+        record_review(
             self.context.store,
             self.context.user,
             self.application.number,

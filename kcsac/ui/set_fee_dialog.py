@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 from kcsac.domain.money import to_cents
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import ApplicationDetail
-from kcsac.operations import applications as ops
+from kcsac.operations.payments import set_fee
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
@@ -72,7 +72,7 @@ class SetFeeDialog(FormDialog):
         return problems
 
     def perform(self) -> None:
-        ops.set_fee(
+        set_fee(
             self.context.store,
             self.context.user,
             self.application.number,

@@ -6,8 +6,12 @@ from dataclasses import dataclass
 import pytest
 
 from kcsac.domain.records import User
-from kcsac.operations import applications as apps
 from kcsac.operations import users
+from kcsac.operations.accounts import add_account
+from kcsac.operations.determinations import enter_determination
+from kcsac.operations.intake import create_application, submit_application
+from kcsac.operations.payments import record_payment
+from kcsac.operations.reviews import record_review
 
 PASSWORD = "correct horse"
 
@@ -65,7 +69,7 @@ def make_file(
 ):
     """An application taken as far as asked: submitted, paid, reviewed, determined."""
     if store.find_account(account) is None:
-        apps.add_account(
+        add_account(
             store,
             people.clerk,
             number=account,
@@ -75,7 +79,7 @@ def make_file(
             customer_class=customer_class,
             today=today,
         )
-    app = apps.create_application(
+    app = create_application(
         store,
         people.clerk,
         account=account,
@@ -83,11 +87,11 @@ def make_file(
         today=today,
         discharges_to_storm_sewer=storm,
     )
-    app = apps.submit_application(
+    app = submit_application(
         store, people.clerk, app.number, received_on=dt.date(2026, 6, 1), today=today
     )
     if pay and app.fee_cents:
-        app = apps.record_payment(
+        app = record_payment(
             store,
             people.clerk,
             app.number,
@@ -99,7 +103,7 @@ def make_file(
         )
     if reviews:
         for kind in ("site", "plan", "installation"):
-            app = apps.record_review(
+            app = record_review(
                 store,
                 people.reviewer,
                 app.number,
@@ -109,7 +113,7 @@ def make_file(
                 today=today,
             )
     if determination:
-        apps.enter_determination(
+        enter_determination(
             store,
             people.reviewer,
             app.number,

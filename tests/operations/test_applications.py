@@ -8,10 +8,18 @@ import pytest
 
 from kcsac.domain.records import ConsumptionPeriod
 from kcsac.domain.status import Status
-from kcsac.operations import applications as apps
 from kcsac.operations import meters, previews
+from kcsac.operations.determinations import enter_determination
 from kcsac.operations.errors import InvalidInput, Refused, StaleRecord
+from kcsac.operations.intake import (
+    create_application,
+    submit_application,
+    update_application,
+    withdraw,
+)
+from kcsac.operations.payments import record_payment, reverse_payment
 from kcsac.operations.queries import application_detail
+from kcsac.operations.reviews import record_review
 from kcsac.storage import open_store
 from tests.operations.conftest import make_file
 
@@ -37,10 +45,10 @@ def test_submission_assesses_the_fee_in_force_on_the_received_date(store, people
     )
     assert fee.ordinance == "Ordinance 260209"
     assert fee.assessed_by == "carl"
-    early = apps.create_application(
+    early = create_application(
         store, people.clerk, account="1000-01", category="car-wash", today=today
     )
-    early = apps.submit_application(
+    early = submit_application(
         store, people.clerk, early.number, received_on=dt.date(2026, 4, 30), today=today
     )
     assert early.fee_cents is None
@@ -52,11 +60,11 @@ def test_submission_assesses_the_fee_in_force_on_the_received_date(store, people
 
 def test_a_future_received_date_is_refused(store, people, today):
     app = make_file(store, people, today, pay=False, reviews=False, determination=False)
-    other = apps.create_application(
+    other = create_application(
         store, people.clerk, account=app.account, category="laundry", today=today
     )
     with pytest.raises(InvalidInput, match="future"):
-        apps.submit_application(
+        submit_application(
             store, people.clerk, other.number, received_on=today + dt.timedelta(days=1), today=today
         )
 
@@ -64,7 +72,7 @@ def test_a_future_received_date_is_refused(store, people, today):
 def test_payments_move_the_file_and_overpaying_needs_a_reason(store, people, today):
     app = make_file(store, people, today, pay=False, reviews=False, determination=False)
     with pytest.raises(InvalidInput, match="more than the balance"):
-        apps.record_payment(
+        record_payment(
             store,
             people.clerk,
             app.number,
@@ -74,7 +82,7 @@ def test_payments_move_the_file_and_overpaying_needs_a_reason(store, people, tod
             method="cash",
             today=today,
         )
-    half = apps.record_payment(
+    half = record_payment(
         store,
         people.clerk,
         app.number,
@@ -87,7 +95,7 @@ def test_payments_move_the_file_and_overpaying_needs_a_reason(store, people, tod
     assert half.status is Status.AWAITING_FEE
     assert half.balance_cents == 12500
     with pytest.raises(Exception, match="already recorded"):
-        apps.record_payment(
+        record_payment(
             store,
             people.clerk,
             app.number,
@@ -97,7 +105,7 @@ def test_payments_move_the_file_and_overpaying_needs_a_reason(store, people, tod
             method="cash",
             today=today,
         )
-    paid = apps.record_payment(
+    paid = record_payment(
         store,
         people.clerk,
         app.number,
@@ -116,10 +124,8 @@ def test_corrections_after_submission_need_a_reason_and_are_audited(store, peopl
     app = make_file(store, people, today, pay=False, reviews=False, determination=False)
     edited = dataclasses.replace(app, details={"bays": "6"})
     with pytest.raises(InvalidInput, match="reason"):
-        apps.update_application(store, people.clerk, edited, today=today)
-    saved = apps.update_application(
-        store, people.clerk, edited, reason="form said 6 bays", today=today
-    )
+        update_application(store, people.clerk, edited, today=today)
+    saved = update_application(store, people.clerk, edited, reason="form said 6 bays", today=today)
     assert saved.details == {"bays": "6"}
     assert saved.version == app.version + 1
     last = store.timeline(app.number)[-1]
@@ -136,7 +142,7 @@ def test_a_stale_application_save_names_who_changed_it(store, people, today, db_
     app = make_file(store, people, today, pay=False, reviews=False, determination=False)
     other_window = open_store(db_path)
     theirs = other_window.get_application(app.number)
-    apps.update_application(
+    update_application(
         other_window,
         people.reviewer,
         dataclasses.replace(theirs, details={"bays": "3"}),
@@ -145,7 +151,7 @@ def test_a_stale_application_save_names_who_changed_it(store, people, today, db_
     )
     other_window.close()
     with pytest.raises(StaleRecord, match="changed by rita"):
-        apps.update_application(
+        update_application(
             store,
             people.clerk,
             dataclasses.replace(app, details={"bays": "9"}),
@@ -158,7 +164,7 @@ def test_a_stale_application_save_names_who_changed_it(store, people, today, db_
 def test_a_failed_review_needs_notes_and_blocks(store, people, today):
     app = make_file(store, people, today, reviews=False, determination=False)
     with pytest.raises(InvalidInput, match="why the review failed"):
-        apps.record_review(
+        record_review(
             store,
             people.reviewer,
             app.number,
@@ -168,7 +174,7 @@ def test_a_failed_review_needs_notes_and_blocks(store, people, today):
             today=today,
         )
     with pytest.raises(Exception, match="clerk"):
-        apps.record_review(
+        record_review(
             store,
             people.clerk,
             app.number,
@@ -182,7 +188,7 @@ def test_a_failed_review_needs_notes_and_blocks(store, people, today):
 def test_determination_checks_its_terms(store, people, today):
     app = make_file(store, people, today, determination=False)
     with pytest.raises(InvalidInput, match="percent"):
-        apps.enter_determination(
+        enter_determination(
             store,
             people.reviewer,
             app.number,
@@ -192,13 +198,13 @@ def test_determination_checks_its_terms(store, people, today):
             today=today,
         )
     with pytest.raises(InvalidInput, match="justification"):
-        apps.enter_determination(
+        enter_determination(
             store, people.reviewer, app.number, method="percentage", percent="15", today=today
         )
-    first = apps.enter_determination(
+    first = enter_determination(
         store, people.reviewer, app.number, method="fixed", fixed_ccf="12", today=today
     )
-    second = apps.enter_determination(
+    second = enter_determination(
         store, people.reviewer, app.number, method="fixed", fixed_ccf="14", today=today
     )
     assert second.id == first.id
@@ -209,11 +215,11 @@ def test_determination_checks_its_terms(store, people, today):
 def test_withdrawal_needs_a_reason_and_closes_the_file(store, people, today):
     app = make_file(store, people, today, pay=False, reviews=False, determination=False)
     with pytest.raises(InvalidInput):
-        apps.withdraw(store, people.clerk, app.number, reason="", today=today)
-    done = apps.withdraw(store, people.clerk, app.number, reason="site sold", today=today)
+        withdraw(store, people.clerk, app.number, reason="", today=today)
+    done = withdraw(store, people.clerk, app.number, reason="site sold", today=today)
     assert done.status is Status.WITHDRAWN
     with pytest.raises(Refused, match="no longer"):
-        apps.update_application(store, people.clerk, done, reason="x", today=today)
+        update_application(store, people.clerk, done, reason="x", today=today)
 
 
 def test_readings_lower_than_before_need_a_replacement_mark(store, people, today):
@@ -267,10 +273,8 @@ def test_a_payment_is_reversed_not_edited(store, people, today):
     app = make_file(store, people, today, reviews=False, determination=False)
     [payment] = store.payments(app.number)
     with pytest.raises(InvalidInput, match="why"):
-        apps.reverse_payment(store, people.clerk, payment.id, reason=" ", today=today)
-    back = apps.reverse_payment(
-        store, people.clerk, payment.id, reason="check bounced", today=today
-    )
+        reverse_payment(store, people.clerk, payment.id, reason=" ", today=today)
+    back = reverse_payment(store, people.clerk, payment.id, reason="check bounced", today=today)
     assert back.status is Status.AWAITING_FEE
     assert back.balance_cents == 25000
     [kept] = store.payments(app.number)
@@ -284,7 +288,7 @@ def test_a_payment_is_reversed_not_edited(store, people, today):
 
 
 def _pay(store, clerk, number, today, cents, receipt, reason=""):
-    return apps.record_payment(
+    return record_payment(
         store,
         clerk,
         number,
@@ -323,7 +327,7 @@ def test_an_overpayment_is_taken_only_with_a_reason_which_is_audited(store, peop
 
 def test_a_payment_on_a_withdrawn_application_needs_a_reason(store, people, today):
     app = make_file(store, people, today, pay=False, reviews=False, determination=False)
-    apps.withdraw(store, people.clerk, app.number, reason="site sold", today=today)
+    withdraw(store, people.clerk, app.number, reason="site sold", today=today)
     with pytest.raises(InvalidInput, match="is withdrawn"):
         _pay(store, people.clerk, app.number, today, 1000, "R-W1")
     assert store.payments(app.number) == []
@@ -342,7 +346,7 @@ def test_a_draft_keeps_its_received_date_and_submit_assesses_the_fee_on_it(
         InvalidInput,
         match="2026-08-21 is in the future; the received date must be on or before today",
     ):
-        apps.create_application(
+        create_application(
             store,
             people.clerk,
             account="1000-01",
@@ -350,7 +354,7 @@ def test_a_draft_keeps_its_received_date_and_submit_assesses_the_fee_on_it(
             today=today,
             received_on=today + dt.timedelta(days=1),
         )
-    draft = apps.create_application(
+    draft = create_application(
         store,
         people.clerk,
         account="1000-01",
@@ -358,14 +362,14 @@ def test_a_draft_keeps_its_received_date_and_submit_assesses_the_fee_on_it(
         today=today,
         received_on=dt.date(2026, 4, 20),
     )
-    moved = apps.update_application(
+    moved = update_application(
         store,
         people.clerk,
         dataclasses.replace(draft, received_on=dt.date(2026, 6, 3)),
         today=today,
     )
     with pytest.raises(InvalidInput, match="future"):
-        apps.update_application(
+        update_application(
             store,
             people.clerk,
             dataclasses.replace(moved, received_on=today.replace(day=21)),
@@ -374,21 +378,21 @@ def test_a_draft_keeps_its_received_date_and_submit_assesses_the_fee_on_it(
     store.close()
     store = open_store(db_path)  # what was stored, read back from the file
     assert store.get_application(draft.number).received_on == dt.date(2026, 6, 3)
-    submitted = apps.submit_application(store, people.clerk, draft.number, today=today)
+    submitted = submit_application(store, people.clerk, draft.number, today=today)
     assert (submitted.received_on, submitted.fee_cents) == (dt.date(2026, 6, 3), 25000)
     [fee] = store.fee_assessments(draft.number)
     assert fee.assessed_on == dt.date(2026, 6, 3)
     with pytest.raises(Refused, match="received date of a submitted application cannot"):
-        apps.update_application(
+        update_application(
             store,
             people.clerk,
             dataclasses.replace(submitted, received_on=dt.date(2026, 6, 1)),
             reason="typo",
             today=today,
         )
-    undated = apps.create_application(
+    undated = create_application(
         store, people.clerk, account="1000-01", category="laundry", today=today
     )
     with pytest.raises(InvalidInput, match=f"Say when application {undated.number} was received"):
-        apps.submit_application(store, people.clerk, undated.number, today=today)
+        submit_application(store, people.clerk, undated.number, today=today)
     store.close()

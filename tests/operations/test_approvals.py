@@ -8,11 +8,15 @@ import pytest
 
 from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
-from kcsac.operations import applications as apps
 from kcsac.operations import approvals, ownership
 from kcsac.operations import documents as docs
+from kcsac.operations.accounts import add_account, update_account
+from kcsac.operations.determinations import enter_determination
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused, WrongPassword
+from kcsac.operations.intake import submit_application
+from kcsac.operations.payments import record_payment, set_fee
 from kcsac.operations.queries import application_detail
+from kcsac.operations.reviews import record_review
 from tests.operations.conftest import PASSWORD, make_file
 from tests.pdf.pdftools import all_text, missing
 
@@ -45,7 +49,7 @@ def test_a_clerk_cannot_approve(store, people, ready, today):
 
 def test_an_unknown_login_is_read_only(store, people, ready, today):
     with pytest.raises(NotPermitted, match="read-only"):
-        apps.record_payment(
+        record_payment(
             store,
             None,
             ready.number,
@@ -65,7 +69,7 @@ def test_who_entered_the_determination_cannot_sign_it(store, people, ready, toda
 
 def test_no_approval_with_a_fee_balance(store, people, today):
     app = make_file(store, people, today, pay=False, reviews=False, determination=False)
-    apps.record_payment(
+    record_payment(
         store,
         people.clerk,
         app.number,
@@ -81,7 +85,7 @@ def test_no_approval_with_a_fee_balance(store, people, today):
 
 def test_no_approval_with_a_missing_or_failed_review(store, people, today):
     app = make_file(store, people, today, reviews=False, determination=False)
-    apps.record_review(
+    record_review(
         store,
         people.reviewer,
         app.number,
@@ -91,7 +95,7 @@ def test_no_approval_with_a_missing_or_failed_review(store, people, today):
         notes="no separator",
         today=today,
     )
-    apps.enter_determination(
+    enter_determination(
         store,
         people.reviewer,
         app.number,
@@ -183,7 +187,7 @@ def test_a_signed_determination_cannot_be_edited(store, people, ready, today):
 def test_an_amendment_is_a_new_decision_with_its_own_signature(store, people, ready, today):
     approvals.approve(store, people.director, ready.number, password=PASSWORD, today=today)
     later = today + dt.timedelta(days=30)
-    new = apps.enter_determination(
+    new = enter_determination(
         store,
         people.reviewer,
         ready.number,
@@ -262,7 +266,7 @@ def test_revocation_ends_the_credit_the_day_before(store, people, ready, today):
 
 
 def _ownership_file(store, people, today, prior, customer_class="resident"):
-    apps.add_account(
+    add_account(
         store,
         people.clerk,
         number="9000-01",
@@ -280,7 +284,7 @@ def _ownership_file(store, people, today, prior, customer_class="resident"):
         transfer_on=dt.date(2026, 9, 15),
         today=today,
     )
-    return apps.submit_application(
+    return submit_application(
         store, people.clerk, app.number, received_on=dt.date(2026, 8, 20), today=today
     )
 
@@ -296,7 +300,7 @@ def test_ownership_change_moves_the_credit_from_the_transfer_date(store, people,
     )
     change = _ownership_file(store, people, today, ready.number)
     assert change.fee_cents == 60000  # resident ownership change
-    apps.record_payment(
+    record_payment(
         store,
         people.clerk,
         change.number,
@@ -338,8 +342,8 @@ def test_nonresident_ownership_change_is_flagged_fee_not_set(store, people, read
     blockers = approvals.blockers_to_sign(store, change.number, people.director)
     assert any("director must decide the fee" in b.message for b in blockers)
     with pytest.raises(NotPermitted):
-        apps.set_fee(store, people.clerk, change.number, cents=0, reason="x", today=today)
-    decided = apps.set_fee(
+        set_fee(store, people.clerk, change.number, cents=0, reason="x", today=today)
+    decided = set_fee(
         store,
         people.director,
         change.number,
@@ -357,7 +361,7 @@ def test_nonresident_ownership_change_is_flagged_fee_not_set(store, people, read
 
 
 def test_ownership_change_needs_an_approved_prior_credit(store, people, ready, today):
-    apps.add_account(
+    add_account(
         store,
         people.clerk,
         number="9100-01",
@@ -407,7 +411,7 @@ def _rename_account(store, people, number, today):
     from dataclasses import replace
 
     acct = store.get_account(store.get_application(number).account)
-    apps.update_account(
+    update_account(
         store,
         people.clerk,
         replace(acct, customer="Renamed Co", service_address="999 Elm St, Kansas City, MO"),
@@ -510,7 +514,7 @@ def test_a_refused_signature_or_denial_issues_no_letter(store, people, ready, to
 def test_an_amendment_freezes_its_own_letter(store, people, ready, today):
     first = approvals.approve(store, people.director, ready.number, password=PASSWORD, today=today)
     later = today + dt.timedelta(days=30)
-    apps.enter_determination(
+    enter_determination(
         store,
         people.reviewer,
         ready.number,

@@ -6,12 +6,15 @@ from decimal import Decimal
 
 import pytest
 
+from kcsac.domain.dates import before_received_problems
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
-from kcsac.operations import applications as apps
 from kcsac.operations import approvals, meters
 from kcsac.operations.errors import InvalidInput, Refused
+from kcsac.operations.intake import create_application, submit_application
+from kcsac.operations.payments import record_payment
+from kcsac.operations.reviews import record_review
 from tests.operations.conftest import PASSWORD, make_file
 
 
@@ -22,7 +25,7 @@ def problems(excinfo):
 def test_a_future_payment_date_is_refused_and_nothing_saved(store, people, today):
     app = make_file(store, people, today, pay=False, reviews=False, determination=False)
     with pytest.raises(InvalidInput) as excinfo:
-        apps.record_payment(
+        record_payment(
             store,
             people.clerk,
             app.number,
@@ -41,7 +44,7 @@ def test_a_future_payment_date_is_refused_and_nothing_saved(store, people, today
 def test_a_future_review_date_is_refused_and_nothing_saved(store, people, today):
     app = make_file(store, people, today, reviews=False, determination=False)
     with pytest.raises(InvalidInput) as excinfo:
-        apps.record_review(
+        record_review(
             store,
             people.reviewer,
             app.number,
@@ -65,7 +68,7 @@ def test_a_future_received_date_is_refused_on_create_submit_and_update(store, pe
     future = dt.date(2027, 1, 15)
     message = "2027-01-15 is in the future; the received date must be on or before today"
     with pytest.raises(InvalidInput, match=message):
-        apps.create_application(
+        create_application(
             store,
             people.clerk,
             account="1000-01",
@@ -73,11 +76,11 @@ def test_a_future_received_date_is_refused_on_create_submit_and_update(store, pe
             today=today,
             received_on=future,
         )
-    draft = apps.create_application(
+    draft = create_application(
         store, people.clerk, account="1000-01", category="laundry", today=today
     )
     with pytest.raises(InvalidInput, match=message):
-        apps.submit_application(store, people.clerk, draft.number, received_on=future, today=today)
+        submit_application(store, people.clerk, draft.number, received_on=future, today=today)
     assert store.get_application(draft.number).received_on is None
 
 
@@ -162,7 +165,7 @@ def test_a_payment_before_the_received_date_is_refused_and_nothing_saved(store, 
     audit_rows = len(store.audit_events(limit=10_000))
     pay = {"amount_cents": 25000, "receipt_no": "R-1", "method": "check", "today": today}
     with pytest.raises(InvalidInput) as excinfo:
-        apps.record_payment(store, people.clerk, app.number, paid_on=dt.date(2026, 4, 1), **pay)
+        record_payment(store, people.clerk, app.number, paid_on=dt.date(2026, 4, 1), **pay)
     assert problems(excinfo) == [
         (
             "paid_on",
@@ -174,14 +177,14 @@ def test_a_payment_before_the_received_date_is_refused_and_nothing_saved(store, 
     assert store.get_application(app.number).paid_cents == 0
     assert len(store.audit_events(limit=10_000)) == audit_rows
     # the received day itself is fine
-    apps.record_payment(store, people.clerk, app.number, paid_on=dt.date(2026, 6, 1), **pay)
+    record_payment(store, people.clerk, app.number, paid_on=dt.date(2026, 6, 1), **pay)
     assert [p.paid_on for p in store.payments(app.number)] == [dt.date(2026, 6, 1)]
 
 
 def test_a_review_before_the_received_date_is_refused_and_nothing_saved(store, people, today):
     app = make_file(store, people, today, reviews=False, determination=False)
     with pytest.raises(InvalidInput) as excinfo:
-        apps.record_review(
+        record_review(
             store,
             people.reviewer,
             app.number,
@@ -201,14 +204,14 @@ def test_a_review_before_the_received_date_is_refused_and_nothing_saved(store, p
 
 
 def test_before_received_problems_names_the_ordinance_date_without_a_received_date():
-    assert apps.before_received_problems("paid_on", dt.date(2026, 4, 30), None, "pay") == [
+    assert before_received_problems("paid_on", dt.date(2026, 4, 30), None, "pay") == [
         Problem(
             "paid_on",
             "2026-04-30 is before 2026-05-01, when the ordinance took effect; pay on or after "
             "that day",
         )
     ]
-    assert apps.before_received_problems("paid_on", dt.date(2026, 5, 1), None, "pay") == []
+    assert before_received_problems("paid_on", dt.date(2026, 5, 1), None, "pay") == []
 
 
 def test_a_denial_before_the_received_date_is_refused_naming_both_dates(store, people, today):

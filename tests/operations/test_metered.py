@@ -13,9 +13,9 @@ from kcsac.domain.records import ConsumptionPeriod, MeterRole, MeterUnit
 from kcsac.domain.schedule import DeterminationTerms, build_schedule
 from kcsac.domain.status import Status
 from kcsac.domain.volume import round_half_up
-from kcsac.operations import applications as apps
 from kcsac.operations import approvals, meters
 from kcsac.operations.demo import load_demo
+from kcsac.operations.determinations import enter_determination
 from kcsac.operations.documents import build_schedule_document, schedule_periods
 from kcsac.operations.exports import billing_rows
 from kcsac.storage import open_store
@@ -182,7 +182,7 @@ def _sewer_credit(store, people, today, *, activation: str, readings: list[tuple
     """A resident sewer-metering credit signed 2026-07-12 (inside July), its sewer meter
     (ft3) with `activation` as the activation reading, and June..September purchases."""
     app = make_file(store, people, today, category="sewer-metering", determination=False)
-    apps.enter_determination(
+    enter_determination(
         store, people.reviewer, app.number, method="sewer-meter", today=D(2026, 7, 10)
     )
     meter = meters.add_meter(

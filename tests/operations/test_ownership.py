@@ -9,10 +9,12 @@ import pytest
 from kcsac.domain.category import Category
 from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
-from kcsac.operations import applications as apps
 from kcsac.operations import approvals, ownership
 from kcsac.operations import documents as docs
+from kcsac.operations.accounts import add_account
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
+from kcsac.operations.intake import create_application, submit_application, withdraw
+from kcsac.operations.payments import record_payment
 from tests.operations.conftest import PASSWORD, make_file
 from tests.pdf.pdftools import all_text, missing
 
@@ -98,7 +100,7 @@ def test_nonresident_fee_is_not_set_and_a_director_decides_it_with_a_reason(
     assert "sets no" in undecided.fee_note
     blockers = approvals.blockers_to_sign(store, undecided.number, people.director)
     assert any("director must decide the fee" in b.message for b in blockers)
-    apps.withdraw(store, people.clerk, undecided.number, reason="keyed twice", today=today)
+    withdraw(store, people.clerk, undecided.number, reason="keyed twice", today=today)
     decided = record(
         store,
         people.director,
@@ -182,7 +184,7 @@ def test_a_failed_check_of_the_prior_credit_leaves_no_new_account(store, people,
 
 def test_approval_moves_the_credit_and_freezes_the_new_owners_letter(store, people, prior, today):
     change = record(store, people.clerk, prior, today)
-    apps.record_payment(
+    record_payment(
         store,
         people.clerk,
         change.number,
@@ -215,7 +217,7 @@ def test_approval_moves_the_credit_and_freezes_the_new_owners_letter(store, peop
 def other_draft(store, people, today, details, account="9000-01"):
     """An ownership-change draft made with create_application (as the wizard used to)."""
     if store.find_account(account) is None:
-        apps.add_account(
+        add_account(
             store,
             people.clerk,
             number=account,
@@ -225,7 +227,7 @@ def other_draft(store, people, today, details, account="9000-01"):
             customer_class="resident",
             today=today,
         )
-    return apps.create_application(
+    return create_application(
         store,
         people.clerk,
         account=account,
@@ -239,9 +241,7 @@ def refused_at_submission(store, people, today, draft, error, field_or_match):
     """Submitting `draft` raises `error` and stores nothing: the draft stays a draft."""
     before = row_counts(store)
     with pytest.raises(error) as raised:
-        apps.submit_application(
-            store, people.clerk, draft.number, received_on=RECEIVED, today=today
-        )
+        submit_application(store, people.clerk, draft.number, received_on=RECEIVED, today=today)
     assert row_counts(store) == before
     assert store.get_application(draft.number).status is Status.DRAFT
     assert store.fee_assessments(draft.number) == []
@@ -334,7 +334,7 @@ def test_a_wizard_draft_without_a_transfer_date_names_the_desk_path(store, peopl
         "Decision > Ownership change, which asks for it"
     )
     # Withdrawn, it no longer stands in the way of the desk's intake.
-    apps.withdraw(store, people.clerk, draft.number, reason="filed on the desk", today=today)
+    withdraw(store, people.clerk, draft.number, reason="filed on the desk", today=today)
     change = record(store, people.clerk, prior, today, new_account="9000-01", new_owner=None)
     assert change.status is Status.AWAITING_FEE
 
@@ -347,7 +347,7 @@ def test_a_valid_draft_made_elsewhere_submits_like_the_desk_s(store, people, pri
         today,
         {"prior_application": prior.number, "transfer_on": TRANSFER.isoformat()},
     )
-    submitted = apps.submit_application(
+    submitted = submit_application(
         store, people.clerk, draft.number, received_on=RECEIVED, today=today
     )
     assert (submitted.status, submitted.fee_cents) == (Status.AWAITING_FEE, 60000)
@@ -395,7 +395,7 @@ def test_an_existing_residential_or_flat_rate_account_is_refused_at_intake(
         ("9100-01", "residential", "resident"),
         ("9100-02", "commercial", "nonresident-flat"),
     ):
-        apps.add_account(
+        add_account(
             store,
             people.clerk,
             number=number,

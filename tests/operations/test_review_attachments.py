@@ -6,8 +6,8 @@ import json
 import pytest
 
 from kcsac.domain.attachments import MAX_ATTACHMENT_BYTES, Attachment
-from kcsac.operations import applications as apps
 from kcsac.operations.errors import InvalidInput
+from kcsac.operations.reviews import record_review
 from kcsac.storage import open_store
 from tests.operations.conftest import make_file
 
@@ -16,7 +16,7 @@ PHOTO = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + bytes(range(255, -1, -1)) * 20
 
 
 def _review(store, people, today, number, attachments, kind="site"):
-    return apps.record_review(
+    return record_review(
         store,
         people.reviewer,
         number,

@@ -112,9 +112,9 @@ def test_issue_stores_snapshot_and_reprint_is_identical(store, people, approved,
     acct = store.get_account(approved.account)
     from dataclasses import replace
 
-    from kcsac.operations import applications as apps
+    from kcsac.operations.accounts import update_account
 
-    apps.update_account(store, people.clerk, replace(acct, customer="Renamed Co"), today=today)
+    update_account(store, people.clerk, replace(acct, customer="Renamed Co"), today=today)
     reprint = docs.render_issued(docs.latest_issued(store, approved.number, docs.APPROVAL))
     assert reprint == pdf
     assert "Renamed Co" not in all_text(reprint)
@@ -172,7 +172,7 @@ def test_schedule_needs_billing_periods(store, people, today) -> None:
 
 
 def test_metered_letter_and_schedule(store, people, today) -> None:
-    from kcsac.operations import applications as apps
+    from kcsac.operations.determinations import enter_determination
 
     app = make_file(
         store,
@@ -197,7 +197,7 @@ def test_metered_letter_and_schedule(store, people, today) -> None:
         activation_reading="10000",
         last_tested_on=dt.date(2026, 5, 20),
     )
-    apps.enter_determination(
+    enter_determination(
         store,
         people.reviewer,
         app.number,

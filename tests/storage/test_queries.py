@@ -114,14 +114,15 @@ def test_sorting_and_paging(seeded):
 def test_search_follows_a_renamed_customer(store, today):
     import dataclasses
 
-    from kcsac.operations import applications as apps
     from kcsac.operations import users
+    from kcsac.operations.accounts import add_account, update_account
+    from kcsac.operations.intake import create_application
 
     admin = users.ensure_first_admin(store, "ada", today)
     clerk = users.add_user(
         store, admin, login="carl", name="Carl", title="", role="clerk", today=today
     )
-    apps.add_account(
+    add_account(
         store,
         clerk,
         number="5000-01",
@@ -131,8 +132,8 @@ def test_search_follows_a_renamed_customer(store, today):
         customer_class="resident",
         today=today,
     )
-    app = apps.create_application(store, clerk, account="5000-01", category="car-wash", today=today)
+    app = create_application(store, clerk, account="5000-01", category="car-wash", today=today)
     acct = store.get_account("5000-01")
-    apps.update_account(store, clerk, dataclasses.replace(acct, customer="Fresh Suds"), today=today)
+    update_account(store, clerk, dataclasses.replace(acct, customer="Fresh Suds"), today=today)
     assert [r.number for r in queries.list_applications(store, None, "fresh")] == [app.number]
     assert queries.list_applications(store, None, "old name") == []

@@ -9,8 +9,12 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 
 from kcsac.domain.records import ConsumptionPeriod, User
-from kcsac.operations import applications as apps
 from kcsac.operations import approvals, users
+from kcsac.operations.accounts import add_account
+from kcsac.operations.determinations import enter_determination
+from kcsac.operations.intake import create_application, submit_application
+from kcsac.operations.payments import record_payment
+from kcsac.operations.reviews import record_review
 
 PASSWORD = "correct horse battery"
 
@@ -58,7 +62,7 @@ def seed_file(
     may be dated back to it.
     """
     if store.find_account(account) is None:
-        apps.add_account(
+        add_account(
             store,
             people.clerk,
             number=account,
@@ -80,7 +84,7 @@ def seed_file(
                 for m in (5, 6, 7)
             ]
         )
-    app = apps.create_application(
+    app = create_application(
         store,
         people.clerk,
         account=account,
@@ -88,11 +92,11 @@ def seed_file(
         today=today,
         discharges_to_storm_sewer=storm,
     )
-    app = apps.submit_application(
+    app = submit_application(
         store, people.clerk, app.number, received_on=facts_by - dt.timedelta(days=6), today=today
     )
     if pay:
-        apps.record_payment(
+        record_payment(
             store,
             people.clerk,
             app.number,
@@ -103,7 +107,7 @@ def seed_file(
             today=today,
         )
     for kind, result in zip(("site", "plan", "installation"), reviews, strict=False):
-        apps.record_review(
+        record_review(
             store,
             people.reviewer,
             app.number,
@@ -114,7 +118,7 @@ def seed_file(
             today=today,
         )
     if determination:
-        apps.enter_determination(
+        enter_determination(
             store,
             people.reviewer,
             app.number,

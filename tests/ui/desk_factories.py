@@ -8,7 +8,9 @@ from kcsac.domain.category import Category
 from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.records import ConsumptionPeriod, SacApplication, User
 from kcsac.domain.status import Status
-from kcsac.operations import applications as ops
+from kcsac.operations.accounts import add_account
+from kcsac.operations.intake import create_application, submit_application
+from kcsac.operations.payments import record_payment
 
 RECEIVED = dt.date(2026, 8, 3)
 
@@ -22,7 +24,7 @@ def make_account(
     address: str = "4100 Main St",
     customer_class: CustomerClass = CustomerClass.RESIDENT,
 ):
-    return ops.add_account(
+    return add_account(
         store,
         user,
         number=number,
@@ -46,16 +48,16 @@ def make_submitted(
     """An application submitted on `today` (fee assessed, awaiting payment)."""
     if store.find_account(account) is None:
         make_account(store, user, account, **account_fields)
-    draft = ops.create_application(
+    draft = create_application(
         store, user, account=account, category=category, today=today, details={"bays": "2"}
     )
-    return ops.submit_application(store, user, draft.number, received_on=today, today=today)
+    return submit_application(store, user, draft.number, received_on=today, today=today)
 
 
 def make_paid(store, user: User, **kwargs) -> SacApplication:
     """Submitted and paid in full: in review."""
     app = make_submitted(store, user, **kwargs)
-    return ops.record_payment(
+    return record_payment(
         store,
         user,
         app.number,

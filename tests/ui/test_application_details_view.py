@@ -5,9 +5,12 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from kcsac.domain.records import ReviewKind
-from kcsac.operations import applications as ops
 from kcsac.operations import approvals, ownership, queries, users
 from kcsac.operations.demo import DEMO_TODAY, load_demo
+from kcsac.operations.determinations import enter_determination
+from kcsac.operations.intake import withdraw
+from kcsac.operations.payments import record_payment, reverse_payment
+from kcsac.operations.reviews import record_review
 from kcsac.storage import open_store
 from kcsac.ui.application_details_view import AUDIT_SEQ_ROLE, ApplicationDetailsView
 from kcsac.ui.main_window import MainWindow
@@ -23,7 +26,7 @@ def test_reviews_in_the_summary_name_their_stored_attachments(
     app = make_paid(store, desk.user)
     photo = tmp_path / "bay 3.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0 photo")
-    ops.record_review(
+    record_review(
         store,
         desk.user,
         app.number,
@@ -79,7 +82,7 @@ def test_a_payment_and_an_approval_are_one_timeline_entry_each(qtbot, store, peo
         store,
         app.number,
         people.clerk,
-        lambda: ops.record_payment(
+        lambda: record_payment(
             store,
             people.clerk,
             app.number,
@@ -105,7 +108,7 @@ def test_a_payment_and_an_approval_are_one_timeline_entry_each(qtbot, store, peo
             store,
             app.number,
             people.reviewer,
-            lambda kind=kind: ops.record_review(
+            lambda kind=kind: record_review(
                 store,
                 people.reviewer,
                 app.number,
@@ -120,7 +123,7 @@ def test_a_payment_and_an_approval_are_one_timeline_entry_each(qtbot, store, peo
         store,
         app.number,
         people.reviewer,
-        lambda: ops.enter_determination(
+        lambda: enter_determination(
             store,
             people.reviewer,
             app.number,
@@ -163,7 +166,7 @@ def test_every_other_operation_is_one_entry_and_none_joins_the_next(
     number = app.number
 
     def pay(cents, receipt, reason=""):
-        return lambda: ops.record_payment(
+        return lambda: record_payment(
             store,
             clerk,
             number,
@@ -185,7 +188,7 @@ def test_every_other_operation_is_one_entry_and_none_joins_the_next(
     [second] = [p for p in store.payments(number) if p.receipt_no == "R-2"]
     reversed_ = entry(
         clerk,
-        lambda: ops.reverse_payment(store, clerk, second.id, reason="bounced", today=today),
+        lambda: reverse_payment(store, clerk, second.id, reason="bounced", today=today),
     )
     assert reversed_.endswith("  payment R-2 reversed (now awaiting fee): bounced (carl)")
     entry(clerk, pay(15000, "R-3"))
@@ -194,7 +197,7 @@ def test_every_other_operation_is_one_entry_and_none_joins_the_next(
     for kind, files in (("site", (photo, photo)), ("plan", ()), ("installation", ())):
         entry(
             reviewer,
-            lambda kind=kind, files=files: ops.record_review(
+            lambda kind=kind, files=files: record_review(
                 store,
                 reviewer,
                 number,
@@ -207,7 +210,7 @@ def test_every_other_operation_is_one_entry_and_none_joins_the_next(
         )
 
     def determine(percent, on):
-        return lambda: ops.enter_determination(
+        return lambda: enter_determination(
             store,
             reviewer,
             number,
@@ -244,7 +247,7 @@ def test_every_other_operation_is_one_entry_and_none_joins_the_next(
         lambda: approvals.reopen(store, director, number, reason="new evidence", today=today),
     ).endswith(": new evidence (dora)")
     assert entry(
-        clerk, lambda: ops.withdraw(store, clerk, number, reason="site sold", today=today)
+        clerk, lambda: withdraw(store, clerk, number, reason="site sold", today=today)
     ).endswith("  application withdrawn: site sold (carl)")
 
 
@@ -270,7 +273,7 @@ def test_an_ownership_change_never_joins_rows_of_two_operations(qtbot, store, pe
         for item in timeline_items(view, store, change.number, people.clerk)
     ]
     assert shown == ["application created"]
-    ops.record_payment(
+    record_payment(
         store,
         people.clerk,
         change.number,

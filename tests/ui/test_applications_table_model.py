@@ -5,8 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from kcsac.domain.category import Category
-from kcsac.operations import applications as ops
 from kcsac.operations import queries
+from kcsac.operations.intake import create_application, submit_application
 from kcsac.ui.applications_table_model import COLUMNS, ApplicationsTableModel
 from tests.ui.desk_factories import RECEIVED, make_account
 
@@ -22,11 +22,11 @@ def seeded(store, clerk):
         make_account(store, clerk, f"700000{i}-001", customer=customer, address=f"{i + 1} Oak St")
     for n in range(120):
         account = f"700000{n % 4}-001"
-        app = ops.create_application(
+        app = create_application(
             store, clerk, account=account, category=CATEGORIES[n % len(CATEGORIES)], today=RECEIVED
         )
         if n < 100:
-            ops.submit_application(store, clerk, app.number, received_on=RECEIVED, today=RECEIVED)
+            submit_application(store, clerk, app.number, received_on=RECEIVED, today=RECEIVED)
     return store
 
 

@@ -8,8 +8,8 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from kcsac.domain.method import Method
 from kcsac.domain.status import Status
-from kcsac.operations import applications as ops
 from kcsac.operations import queries
+from kcsac.operations.reviews import record_review
 from kcsac.ui.determination_dialog import DeterminationDialog
 from tests.ui.desk_factories import make_approved_record, make_paid, monthly_consumption
 
@@ -17,7 +17,7 @@ from tests.ui.desk_factories import make_approved_record, make_paid, monthly_con
 def reviewed(store, user):
     app = make_paid(store, user)
     for kind in ("site", "plan", "installation"):
-        ops.record_review(
+        record_review(
             store,
             user,
             app.number,

@@ -94,12 +94,12 @@ def test_keyboard_only_intake_from_the_desk_to_submission(qtbot, store, db_path,
 def test_return_on_an_old_draft_then_close_keeps_every_stored_detail(qtbot, store, db_path, clerk):
     """The new-user trial: Return on a draft whose details the wizard has no field for
     ({"irrigated acres": "6"}), then Close (keep draft), stored {} in their place."""
-    from kcsac.operations import applications as ops
+    from kcsac.operations.intake import create_application
     from tests.ui.desk_factories import make_account
 
     account = make_account(store, clerk, "5550002-001", customer="Green Acres HOA")
     documents = {"application form": True, "site plan": False}
-    draft = ops.create_application(
+    draft = create_application(
         store,
         clerk,
         account=account.number,

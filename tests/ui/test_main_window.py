@@ -259,10 +259,10 @@ def test_closing_the_desk_keeps_an_open_wizard_as_a_draft(qtbot, window, store):
 
 
 def test_return_on_a_draft_continues_it_in_the_wizard(qtbot, window, store, clerk):
-    from kcsac.operations import applications as ops
+    from kcsac.operations.intake import create_application
     from kcsac.ui.wizard.new_application_wizard import NewApplicationWizard
 
-    draft = ops.create_application(
+    draft = create_application(
         store,
         clerk,
         account="1000002-001",

@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QApplication
 
 from kcsac.domain.records import User
 from kcsac.domain.roles import Role
-from kcsac.operations import applications as ops
 from kcsac.operations import approvals, documents, users
+from kcsac.operations.determinations import enter_determination
+from kcsac.operations.reviews import record_review
 from kcsac.ui.main_window import MainWindow
 from tests.ui.desk_factories import make_paid, monthly_consumption
 
@@ -30,7 +31,7 @@ def awaiting_decision(store, clerk, reviewer):
     app = make_paid(store, clerk)
     store.put_consumption(monthly_consumption(app.account))
     for kind in ("site", "plan", "installation"):
-        ops.record_review(
+        record_review(
             store,
             reviewer,
             app.number,
@@ -39,7 +40,7 @@ def awaiting_decision(store, clerk, reviewer):
             result="passed",
             today=TODAY,
         )
-    ops.enter_determination(
+    enter_determination(
         store,
         reviewer,
         app.number,

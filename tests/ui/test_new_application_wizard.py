@@ -302,12 +302,12 @@ def test_the_note_names_the_desk_s_real_menu_entry_and_shortcut(qtbot, store, db
 
 def old_ownership_draft(store, desk, **details):
     """An ownership-change draft as the wizard of an older kcsac stored it."""
-    from kcsac.operations import applications as ops
+    from kcsac.operations.intake import create_application
     from tests.ui.desk_factories import make_account
 
     prior = make_approved_record(store, desk.user, account="9000001-001")
     account = make_account(store, desk.user, "2000001-001", customer="New Owner LLC")
-    return prior, ops.create_application(
+    return prior, create_application(
         store,
         desk.user,
         account=account.number,
@@ -457,12 +457,12 @@ def test_closing_with_an_incomplete_account_warns_once_then_discards(qtbot, wiza
 def test_a_resumed_draft_keeps_its_received_date_through_submit(
     qtbot, desk, store, received, fee_cents, fee_text
 ):
-    from kcsac.operations import applications as ops
+    from kcsac.operations.intake import create_application
     from kcsac.ui.qt_convert import from_qdate
     from tests.ui.desk_factories import make_account
 
     account = make_account(store, desk.user)
-    draft = ops.create_application(
+    draft = create_application(
         store,
         desk.user,
         account=account.number,
@@ -531,11 +531,11 @@ def test_a_typed_future_received_date_is_kept_and_refused_next_to_the_field(qtbo
 
 def stored_draft(store, desk, category, details, documents=None):
     """A draft stored with facts the wizard has no field for (an older kcsac's keys)."""
-    from kcsac.operations import applications as ops
+    from kcsac.operations.intake import create_application
     from tests.ui.desk_factories import make_account
 
     account = make_account(store, desk.user, "2000001-001", customer="Green Acres HOA")
-    return ops.create_application(
+    return create_application(
         store,
         desk.user,
         account=account.number,

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from kcsac.domain.category import Category
 from kcsac.domain.records import ConsumptionPeriod, DecisionKind
 from kcsac.domain.status import Status
-from kcsac.operations import applications as apps
+from kcsac.operations.accounts import add_account
+from kcsac.operations.payments import record_payment
 from kcsac.ui.approval_dialog import ApprovalDialog
 from kcsac.ui.ownership_change_dialog import OwnershipChangeDialog
 from kcsac.ui.qt_convert import to_qdate
@@ -64,7 +65,7 @@ def test_resident_change_costs_600_and_approval_moves_the_credit(
     }
     assert store.get_account("9000-01").customer == "Nguyễn Holdings LLC"
 
-    apps.record_payment(
+    record_payment(
         store,
         people.clerk,
         change.number,
@@ -131,7 +132,7 @@ def test_a_director_decides_the_nonresident_fee_with_a_reason(
 
 
 def test_an_existing_account_is_used_as_it_is(qtbot, store, people, today, approved):
-    apps.add_account(
+    add_account(
         store,
         people.clerk,
         number="9000-02",
@@ -233,7 +234,7 @@ def test_a_residential_new_owner_is_named_with_the_citation_and_not_recorded(
 def test_an_existing_residential_account_is_refused_as_it_is_typed(
     qtbot, store, people, today, approved
 ):
-    apps.add_account(
+    add_account(
         store,
         people.clerk,
         number="9000-03",

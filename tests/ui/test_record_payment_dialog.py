@@ -5,8 +5,9 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from kcsac.domain.status import Status
-from kcsac.operations import applications as ops
 from kcsac.operations import queries
+from kcsac.operations.intake import withdraw
+from kcsac.operations.payments import record_payment
 from kcsac.ui.record_payment_dialog import RecordPaymentDialog
 from tests.ui.date_typing import type_date
 from tests.ui.desk_factories import make_submitted
@@ -116,7 +117,7 @@ def test_an_overpayment_asks_for_confirmation_and_a_reason(qtbot, desk, store):
 
 def test_a_payment_on_a_withdrawn_application_asks_for_confirmation(qtbot, desk, store):
     app = make_submitted(store, desk.user)
-    ops.withdraw(store, desk.user, app.number, reason="applicant sold the site", today=desk.today())
+    withdraw(store, desk.user, app.number, reason="applicant sold the site", today=desk.today())
     dialog = open_dialog(qtbot, desk, app.number)
     qtbot.keyClicks(dialog.receipt_edit, "R-3001")
     assert "is withdrawn" in dialog.confirm_check.text()
@@ -202,7 +203,7 @@ def test_a_payment_taken_at_another_desk_meanwhile_shows_the_new_figures(
     dialog = open_dialog(qtbot, desk, app.number)
     qtbot.keyClicks(dialog.receipt_edit, "R-1")
     other = open_store(db_path)
-    ops.record_payment(
+    record_payment(
         other,
         desk.user,
         app.number,

@@ -12,8 +12,10 @@ from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.records import User
 from kcsac.domain.roles import Role
 from kcsac.domain.status import Status
-from kcsac.operations import applications as ops
 from kcsac.operations import approvals, ownership, queries, users
+from kcsac.operations.determinations import enter_determination
+from kcsac.operations.payments import set_fee
+from kcsac.operations.reviews import record_review
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.main_window import MainWindow
 from kcsac.ui.record_payment_dialog import RecordPaymentDialog
@@ -51,7 +53,7 @@ def nonresident_change(store, clerk, reviewer, director):
     app = make_paid(store, clerk)
     store.put_consumption(monthly_consumption(app.account))
     for kind in ("site", "plan", "installation"):
-        ops.record_review(
+        record_review(
             store,
             reviewer,
             app.number,
@@ -60,7 +62,7 @@ def nonresident_change(store, clerk, reviewer, director):
             result="passed",
             today=TODAY,
         )
-    ops.enter_determination(
+    enter_determination(
         store,
         reviewer,
         app.number,
@@ -179,7 +181,7 @@ def test_a_bad_fee_or_reason_is_refused_next_to_its_field_and_nothing_is_stored(
 
 def test_a_fee_already_set_is_refused_under_the_form(qtbot, store, director, director_desk, early):
     dialog = open_dialog(qtbot, director_desk, early.number)
-    ops.set_fee(store, director, early.number, cents=25000, reason="first", today=TODAY)
+    set_fee(store, director, early.number, cents=25000, reason="first", today=TODAY)
     qtbot.keyClicks(dialog.fee_edit, "300")
     qtbot.keyClicks(dialog.reason_edit, "second")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)

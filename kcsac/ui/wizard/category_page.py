@@ -13,10 +13,10 @@ from PySide6.QtCore import QDate, Slot
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel
 
 from kcsac.domain.category import Category
+from kcsac.domain.dates import future_date_problems
 from kcsac.domain.fees import FeeQuote, application_fee
 from kcsac.domain.money import format_usd
 from kcsac.domain.problems import Problem
-from kcsac.operations.applications import future_date_problems
 from kcsac.ui.field_messages import FieldMessages
 from kcsac.ui.form_dialog import DateTyping
 from kcsac.ui.forms import child

@@ -6,7 +6,8 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QWidget, QWizard
 
 from kcsac.domain.records import Account, RecordError, SacApplication
-from kcsac.operations import applications as ops
+from kcsac.operations.accounts import add_account
+from kcsac.operations.intake import create_application, submit_application, update_application
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.help_dialog import install_help_shortcut
 from kcsac.ui.wizard.account_page import AccountPage
@@ -99,7 +100,7 @@ class NewApplicationWizard(QWizard):
         store, user, today = self._context.store, self._context.user, self._context.today()
         try:
             if store.find_account(draft.account_number) is None:
-                ops.add_account(
+                add_account(
                     store,
                     user,
                     number=draft.account_number,
@@ -110,7 +111,7 @@ class NewApplicationWizard(QWizard):
                     today=today,
                 )
             if self._stored is None:
-                self._stored = ops.create_application(
+                self._stored = create_application(
                     store,
                     user,
                     account=draft.account_number,
@@ -132,7 +133,7 @@ class NewApplicationWizard(QWizard):
                     documents=dict(draft.documents),
                 )
                 if wanted != self._stored:
-                    self._stored = ops.update_application(store, user, wanted, today=today)
+                    self._stored = update_application(store, user, wanted, today=today)
         except RecordError as exc:
             self._show_status(f"Not saved: {exc}")
             return str(exc)
@@ -148,7 +149,7 @@ class NewApplicationWizard(QWizard):
         if self._stored is None:
             return "The application could not be stored; check the account page"
         try:
-            self._stored = ops.submit_application(
+            self._stored = submit_application(
                 self._context.store,
                 self._context.user,
                 self._stored.number,

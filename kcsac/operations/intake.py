@@ -1,0 +1,201 @@
+"""Intake: a draft application, its edits, its submission (the fee assessed) and its
+withdrawal. Each call checks the role, writes one transaction, audits it."""
+
+import dataclasses
+import datetime as dt
+
+from kcsac.domain.category import Category
+from kcsac.domain.dates import future_date_problems
+from kcsac.domain.fees import application_fee
+from kcsac.domain.problems import Problem
+from kcsac.domain.records import (
+    FeeAssessment,
+    SacApplication,
+    User,
+)
+from kcsac.domain.roles import Permission
+from kcsac.domain.status import Status
+from kcsac.domain.workflow import OPEN_STATUSES
+from kcsac.operations.errors import InvalidInput, Refused
+from kcsac.operations.progress import refresh_status
+from kcsac.operations.users import require
+from kcsac.storage import Store
+
+
+def create_application(
+    store: Store,
+    actor: User | None,
+    *,
+    account: str,
+    category: Category | str,
+    today: dt.date,
+    discharges_to_storm_sewer: bool = False,
+    details: dict[str, str] | None = None,
+    documents: dict[str, bool] | None = None,
+    number: str = "",
+    received_on: dt.date | None = None,
+) -> SacApplication:
+    """A new draft application on an existing account (numbered SAC-<year>-NNNN).
+
+    `received_on` is the day the application reached the office (kept on the draft; the fee
+    in force on it is assessed when the draft is submitted).
+    """
+    require(actor, Permission.EDIT_RECORDS, "create applications")
+    _check_received_on(received_on, today)
+    try:
+        category = Category(category)
+    except ValueError as exc:
+        raise InvalidInput([Problem("category", f"{category!r} is not a category")]) from exc
+    store.get_account(account)  # NotFound with a clear message
+    app = SacApplication(
+        number=number,
+        category=category,
+        status=Status.DRAFT,
+        account=account,
+        received_on=received_on,
+        discharges_to_storm_sewer=discharges_to_storm_sewer,
+        details=dict(details or {}),
+        documents=dict(documents or {}),
+    )
+    return store.insert_application(app, actor.login, year=today.year)
+
+
+def update_application(
+    store: Store, actor: User | None, app: SacApplication, *, reason: str = "", today: dt.date
+) -> SacApplication:
+    """Save the editable fields of `app` (as read, with its version).
+
+    After submission a correction needs a reason; the category and received date are fixed
+    then (the fee depends on them), and decided files cannot be edited.
+    """
+    require(actor, Permission.EDIT_RECORDS, "change applications")
+    with store.write():
+        current = store.get_application(app.number)
+        if current.status is Status.DRAFT:
+            _check_received_on(app.received_on, today)
+        if current.status not in OPEN_STATUSES:
+            raise Refused(
+                f"Application {app.number} is {current.status.label.lower()}; it can no longer "
+                "be edited (a decided file changes only by amendment, reopening or revocation)"
+            )
+        submitted = current.status is not Status.DRAFT
+        if submitted and not reason.strip():
+            raise InvalidInput(
+                [Problem("reason", "A reason is required to correct a submitted application")]
+            )
+        if submitted and (app.category, app.account, app.received_on) != (
+            current.category,
+            current.account,
+            current.received_on,
+        ):
+            raise Refused(
+                "The category, account and received date of a submitted application cannot "
+                "change (the fee was assessed on them); withdraw it and file a new one"
+            )
+        new = dataclasses.replace(
+            current,
+            category=app.category,
+            account=app.account,
+            received_on=app.received_on,
+            discharges_to_storm_sewer=app.discharges_to_storm_sewer,
+            details=dict(app.details),
+            documents=dict(app.documents),
+        )
+        store.get_account(new.account)
+        return store.save_application(
+            new,
+            expected_version=app.version,
+            actor=actor.login,
+            action="application corrected" if submitted else "application edited",
+            reason=reason,
+        )
+
+
+def _check_received_on(received_on: dt.date | None, today: dt.date) -> None:
+    problems = future_date_problems("received_on", received_on, today, "the received date must be")
+    if problems:
+        raise InvalidInput(problems)
+
+
+def submit_application(
+    store: Store,
+    actor: User | None,
+    number: str,
+    *,
+    received_on: dt.date | None = None,
+    today: dt.date,
+    expected_version: int | None = None,
+) -> SacApplication:
+    """Record the application as received: the fee in force on `received_on` is assessed.
+
+    Without `received_on`, the received date kept on the draft is used. An ownership change
+    is checked as the desk's intake checks it (ownership.check_ownership_change): an approved
+    prior credit, a transfer date after its effective date, another account, no other open
+    change of that credit; a failed check stores nothing.
+    """
+    require(actor, Permission.EDIT_RECORDS, "submit applications")
+    _check_received_on(received_on, today)
+    with store.write():
+        app = store.get_application(number)
+        if expected_version is not None and app.version != expected_version:
+            raise store._stale("applications", "number", number, f"Application {number}")
+        if app.status is not Status.DRAFT:
+            raise Refused(f"Application {number} is already submitted ({app.status.label})")
+        if app.category is Category.OWNERSHIP_CHANGE:
+            # Imported here: kcsac.operations.ownership builds on this module.
+            from kcsac.operations.ownership import check_ownership_draft
+
+            # The same rules as the desk's ownership change, whoever made the draft.
+            check_ownership_draft(store, app)
+        received_on = received_on or app.received_on
+        if received_on is None:
+            raise InvalidInput(
+                [Problem("received_on", f"Say when application {number} was received")]
+            )
+        _check_received_on(received_on, today)
+        account = store.get_account(app.account)
+        quote = application_fee(app.category, account.customer_class, received_on)
+        note = quote.citation if quote.cents is not None else (quote.not_set_reason or "")
+        store.add_fee_assessment(
+            FeeAssessment(
+                0,
+                number,
+                received_on,
+                quote.cents,
+                quote.citation,
+                quote.ordinance,
+                quote.effective_on,
+                "" if quote.cents is not None else note,
+            ),
+            actor.login,
+        )
+        app = dataclasses.replace(
+            app,
+            status=Status.AWAITING_FEE,
+            received_on=received_on,
+            fee_cents=quote.cents,
+            fee_note=note,
+        )
+        return refresh_status(store, app, actor.login, "application submitted")
+
+
+def withdraw(
+    store: Store, actor: User | None, number: str, *, reason: str, today: dt.date
+) -> SacApplication:
+    """The applicant withdrew an undecided application."""
+    require(actor, Permission.EDIT_RECORDS, "withdraw applications")
+    if not reason.strip():
+        raise InvalidInput([Problem("reason", "Say why the application is withdrawn")])
+    with store.write():
+        app = store.get_application(number)
+        if app.status not in OPEN_STATUSES:
+            raise Refused(
+                f"Application {number} is {app.status.label.lower()}; it cannot be withdrawn"
+            )
+        return store.save_application(
+            dataclasses.replace(app, status=Status.WITHDRAWN),
+            expected_version=app.version,
+            actor=actor.login,
+            action="application withdrawn",
+            reason=reason.strip(),
+        )

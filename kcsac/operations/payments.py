@@ -1,0 +1,157 @@
+"""The application fee after it is assessed: payments (receipts), their reversal, and a fee
+the director decides where the ordinance sets none."""
+
+import dataclasses
+import datetime as dt
+
+from kcsac.domain.dates import before_received_problems, future_date_problems
+from kcsac.domain.money import format_usd
+from kcsac.domain.problems import Problem
+from kcsac.domain.records import (
+    FeeAssessment,
+    Payment,
+    SacApplication,
+    User,
+)
+from kcsac.domain.roles import Permission
+from kcsac.domain.status import Status
+from kcsac.domain.workflow import OPEN_STATUSES
+from kcsac.operations.errors import InvalidInput, Refused
+from kcsac.operations.progress import refresh_status
+from kcsac.operations.users import require
+from kcsac.storage import Store
+
+PAYMENT_METHODS = ("cash", "check", "card", "transfer", "money order")
+
+
+def set_fee(
+    store: Store, actor: User | None, number: str, *, cents: int, reason: str, today: dt.date
+) -> SacApplication:
+    """A director decides a fee the ordinance does not set (nonresident ownership change)."""
+    require(actor, Permission.SET_FEE, "set a fee")
+    if not reason.strip():
+        raise InvalidInput([Problem("reason", "Say why this fee was decided (required)")])
+    if cents < 0:
+        raise InvalidInput([Problem("fee", "The fee cannot be negative")])
+    with store.write():
+        app = store.get_application(number)
+        if app.status not in OPEN_STATUSES or app.status is Status.DRAFT:
+            raise Refused(f"Application {number} is not awaiting its fee")
+        if app.fee_cents is not None:
+            raise Refused(
+                f"The fee of application {number} is set by the ordinance ({app.fee_note})"
+            )
+        store.add_fee_assessment(
+            FeeAssessment(
+                0, number, today, cents, "", "", None, f"decided by the director: {reason.strip()}"
+            ),
+            actor.login,
+            reason=reason.strip(),
+        )
+        app = dataclasses.replace(
+            app, fee_cents=cents, fee_note=f"decided by {actor.name or actor.login}: {reason}"
+        )
+        return refresh_status(store, app, actor.login, "fee decided by the director", reason)
+
+
+def record_payment(
+    store: Store,
+    actor: User | None,
+    number: str,
+    *,
+    amount_cents: int,
+    paid_on: dt.date,
+    receipt_no: str,
+    method: str,
+    today: dt.date,
+    reason: str = "",
+) -> SacApplication:
+    """Record a fee payment (receipt); the file moves to review once paid in full.
+
+    An overpayment, or any payment on a withdrawn application, is taken only with a reason
+    (the clerk confirmed it); the reason goes to the audit trail with the payment. A payment
+    dated after today or before the application was received is refused by field (paid_on).
+    """
+    require(actor, Permission.EDIT_RECORDS, "record payments")
+    problems = []
+    if amount_cents <= 0:
+        problems.append(Problem("amount", "The amount must be more than $0.00"))
+    problems += future_date_problems("paid_on", paid_on, today, "record a payment")
+    if not receipt_no.strip():
+        problems.append(Problem("receipt_no", "The receipt number is empty"))
+    if not method.strip():
+        problems.append(Problem("method", "Say how it was paid (cash, check, card ...)"))
+    if problems:
+        raise InvalidInput(problems)
+    with store.write():
+        app = store.get_application(number)
+        if app.status is Status.DRAFT:
+            raise Refused(f"Application {number} is not submitted yet; submit it first")
+        if app.fee_cents is None:
+            raise Refused(f"No fee is set for application {number}: {app.fee_note}")
+        early = before_received_problems("paid_on", paid_on, app.received_on, "record a payment")
+        if early:
+            raise InvalidInput(early)
+        why = _payment_needs_reason(app, amount_cents)
+        reason = reason.strip()
+        if why and not reason:
+            raise InvalidInput(
+                [Problem("reason", f"{why}; confirm the payment and give a reason to take it")]
+            )
+        saved = store.add_payment(
+            Payment(0, number, receipt_no.strip(), amount_cents, paid_on, method.strip()),
+            actor.login,
+        )
+        if why:
+            # The payment's own audit row has no reason; this row records the confirmation.
+            store.audit(
+                actor.login,
+                "payment confirmed",
+                "payment",
+                str(saved.id),
+                after=saved,
+                reason=f"{why}: {reason}",
+                application=number,
+            )
+        app = dataclasses.replace(app, paid_cents=app.paid_cents + amount_cents)
+        return refresh_status(
+            store, app, actor.login, "fee payment recorded", reason if why else ""
+        )
+
+
+def _payment_needs_reason(app: SacApplication, amount_cents: int) -> str:
+    """Why taking this payment needs a confirmed reason ("" when it does not)."""
+    if app.status is Status.WITHDRAWN:
+        return f"Application {app.number} is withdrawn"
+    owed = (app.fee_cents or 0) - app.paid_cents
+    if amount_cents > owed:
+        return (
+            f"The amount ({format_usd(amount_cents)}) is more than the balance owed "
+            f"({format_usd(owed)})"
+        )
+    return ""
+
+
+def reverse_payment(
+    store: Store, actor: User | None, payment_id: int, *, reason: str, today: dt.date
+) -> SacApplication:
+    """Reverse a mis-keyed or bounced payment (kept on file, no longer counted); the balance
+    is owed again. Only before the file is decided."""
+    require(actor, Permission.EDIT_RECORDS, "reverse payments")
+    if not reason.strip():
+        raise InvalidInput([Problem("reason", "Say why the payment is reversed")])
+    with store.write():
+        found = store.payments("", only_id=payment_id)
+        if not found:
+            raise InvalidInput([Problem("payment", f"Payment {payment_id} does not exist")])
+        app = store.get_application(found[0].application)
+        if app.status not in OPEN_STATUSES:
+            raise Refused(
+                f"Application {app.number} is {app.status.label.lower()}; its payments can "
+                "no longer be reversed"
+            )
+        payment = store.reverse_payment(payment_id, today, reason.strip(), actor.login)
+        app = dataclasses.replace(app, paid_cents=app.paid_cents - payment.amount_cents)
+        return refresh_status(
+            store, app, actor.login, f"payment {payment.receipt_no} reversed", reason.strip()
+        )
