@@ -15,7 +15,8 @@ from kcsac.cli.database import open_or_explain
 from kcsac.cli.fee_cmd import iso_date, one_line_errors
 from kcsac.domain.records import RecordError
 from kcsac.domain.status import Status
-from kcsac.operations import documents as docs
+from kcsac.operations.documents.batch import decided_since, export_documents
+from kcsac.operations.documents.issuing import letter_for, render_issued, schedule_for
 from kcsac.operations.errors import NotFound, Refused
 from kcsac.operations.users import current_user
 from kcsac.storage import Store
@@ -104,7 +105,7 @@ def _one(args: argparse.Namespace, fetch) -> int:
         return EXIT_FILE
     try:
         doc = fetch(store, _actor(store), args.number.strip(), today=date.today())
-        pdf = docs.render_issued(doc)
+        pdf = render_issued(doc)
     except NotFound as exc:
         return _fail(str(exc), EXIT_USAGE)
     except Refused as exc:
@@ -124,12 +125,12 @@ def _one(args: argparse.Namespace, fetch) -> int:
 
 
 def _letter(args: argparse.Namespace) -> int:
-    return _one(args, docs.letter_for)
+    return _one(args, letter_for)
 
 
 def _schedule(args: argparse.Namespace) -> int:
     def fetch(store, actor, number, *, today):
-        return docs.schedule_for(store, actor, number, today=today, reissue=args.reissue)
+        return schedule_for(store, actor, number, today=today, reissue=args.reissue)
 
     return _one(args, fetch)
 
@@ -146,8 +147,8 @@ def _export(args: argparse.Namespace) -> int:
     if store is None:
         return EXIT_FILE
     try:
-        numbers = docs.decided_since(store, STATUSES[args.status], args.since)
-        result = docs.export_documents(
+        numbers = decided_since(store, STATUSES[args.status], args.since)
+        result = export_documents(
             store,
             _actor(store),
             numbers,

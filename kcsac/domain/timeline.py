@@ -46,7 +46,7 @@ def _step(entity: str, action: str, *, optional: bool = False, repeated: bool = 
 
 
 def _letter(kind: str) -> tuple[_Step, _Step]:
-    """The two rows of a letter issued inside a decision's transaction (documents.issue)."""
+    """The two rows of a letter issued inside a decision's transaction (documents.issuing.issue)."""
     return (
         _step("document", f"{kind} issued", optional=True),
         _step("document", f"{kind} PDF rendered", optional=True),
@@ -64,17 +64,17 @@ class _Shape:
 
 _SHAPES = (
     _Shape(
-        "applications.submit_application",
+        "intake.submit_application",
         (_step("fee", "fee assessed"), _step("application", "application submitted")),
         headline=1,
     ),
     _Shape(
-        "applications.set_fee",
+        "payments.set_fee",
         (_step("fee", "fee assessed"), _step("application", "fee decided by the director")),
         headline=1,
     ),
     _Shape(
-        "applications.record_payment",
+        "payments.record_payment",
         (
             _step("payment", "payment recorded"),
             _step("payment", "payment confirmed", optional=True),
@@ -83,7 +83,7 @@ _SHAPES = (
         headline=0,
     ),
     _Shape(
-        "applications.reverse_payment",
+        "payments.reverse_payment",
         (
             _step("payment", "payment reversed"),
             _step("application", r"payment .+ reversed", optional=True),
@@ -91,7 +91,7 @@ _SHAPES = (
         headline=1,
     ),
     _Shape(
-        "applications.record_review",
+        "reviews.record_review",
         (
             _step("review", r"(?P<kind>.+) recorded"),
             _step("attachment", "attachment stored", repeated=True),
@@ -100,7 +100,7 @@ _SHAPES = (
         headline=0,
     ),
     _Shape(
-        "applications.enter_determination",
+        "determinations.enter_determination",
         (
             _step("determination", "determination (entered|changed)"),
             _step("application", "determination entered", optional=True),
@@ -158,7 +158,7 @@ _SHAPES = (
         headline=1,
     ),
     _Shape(
-        "documents.issue",
+        "documents.issuing.issue",
         (
             _step("document", r"(?P<kind>.+) issued"),
             _step("document", r"(?P<kind>.+) PDF rendered"),

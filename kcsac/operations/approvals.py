@@ -334,7 +334,8 @@ def _freeze_letter(store: Store, actor: User, decision: Decision, *, today: dt.d
     after signing never changes what was decided. Issued the day it is keyed (`today`)."""
     # The documents (and reportlab, ~250 ms of imports) load only when a letter is made,
     # never for the desk's first paint, which reads blockers from this module.
-    from kcsac.operations.documents import build_approval_letter, build_denial_letter, issue
+    from kcsac.operations.documents.issuing import issue
+    from kcsac.operations.documents.letters import build_approval_letter, build_denial_letter
 
     build = build_denial_letter if decision.kind is DecisionKind.DENIAL else build_approval_letter
     letter = build(store, decision.application, letter_on=decision.decided_on)

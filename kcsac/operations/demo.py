@@ -239,7 +239,7 @@ def _load(store: Store, clock: _DemoClock) -> dict[str, int]:
 def _letters(store: Store) -> int:
     """How many letters were issued: every approval and denial froze its letter when it was
     signed (operations.approvals), so there is nothing left to issue here."""
-    from kcsac.operations.documents import APPROVAL, DENIAL, issued_documents
+    from kcsac.operations.documents.issuing import APPROVAL, DENIAL, issued_documents
 
     return sum(
         1

@@ -28,7 +28,8 @@ from kcsac.domain.method import Method
 from kcsac.domain.money import format_usd
 from kcsac.domain.records import Determination, Meter, MeterRole, MeterUnit
 from kcsac.domain.schedule import DeterminationTerms, PeriodInput, build_schedule
-from kcsac.operations.documents import (
+from kcsac.operations.documents.schedules import schedule_document_from
+from kcsac.operations.documents.wording import (
     DUTY_ACCESS,
     DUTY_NOTIFY,
     DUTY_READINGS,
@@ -37,7 +38,6 @@ from kcsac.operations.documents import (
     approval_citations,
     meter_lines,
     method_parameters,
-    schedule_document_from,
     section_for,
 )
 

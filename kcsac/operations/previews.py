@@ -8,7 +8,7 @@ from kcsac.domain.method import Method
 from kcsac.domain.problems import InputError, Problem, RuleRefused
 from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule
 from kcsac.operations.admin import surcharge_limits
-from kcsac.operations.documents import left_out_note
+from kcsac.operations.documents.schedules import left_out_note
 from kcsac.operations.meters import period_inputs
 from kcsac.storage import Store
 

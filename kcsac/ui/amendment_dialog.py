@@ -12,7 +12,7 @@
 
 A signed determination is locked; changing it takes an amendment: a new determination that
 needs its own signature. This dialog shows the signed terms and saves the new ones with
-`operations.applications.enter_determination`; another reviewer or the director then signs
+`operations.determinations.enter_determination`; another reviewer or the director then signs
 it in the ApprovalDialog ("Sign the amendment"). The operation checks the terms; its problems
 are shown under the fields.
 """
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from kcsac.domain.method import Method
 from kcsac.domain.records import Account, Determination, RecordError, SacApplication
 from kcsac.operations.determinations import enter_determination
-from kcsac.operations.documents import method_parameters
+from kcsac.operations.documents.wording import method_parameters
 from kcsac.ui.decision_dialog import DecisionDialog, file_summary
 from kcsac.ui.field_messages import mark_as_message
 

@@ -57,7 +57,8 @@ from kcsac.domain.status import Status
 from kcsac.domain.workflow import latest_reviews, required_reviews
 from kcsac.operations import approvals, users
 from kcsac.operations.admin import surcharge_limits
-from kcsac.operations.documents import method_parameters, schedule_periods
+from kcsac.operations.documents.schedules import schedule_periods
+from kcsac.operations.documents.wording import method_parameters
 from kcsac.operations.errors import WrongPassword
 from kcsac.storage import Store
 from kcsac.ui.busy import busy

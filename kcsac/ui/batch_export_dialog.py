@@ -10,7 +10,7 @@
     )
     dialog.exec()
 
-The work is done by the DOCUMENTS operation `kcsac.operations.documents.export_documents`
+The work is done by the DOCUMENTS operation `kcsac.operations.documents.batch.export_documents`
 (`export` may replace it, for a CLI-equal function with the same keyword arguments). It is
 called with `progress(done, total, label)` and `cancelled() -> bool` callbacks: the dialog
 updates a QProgressBar from the first and answers the second from its Cancel button. The run is
@@ -47,7 +47,7 @@ Exporter = Callable[..., Any]
 def _default_exporter() -> Exporter:
     # imported late: the DOCUMENTS operations pull in the PDF layer, which the desk only
     # needs when a batch is actually exported
-    from kcsac.operations.documents import export_documents
+    from kcsac.operations.documents.batch import export_documents
 
     return export_documents
 

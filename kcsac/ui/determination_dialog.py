@@ -23,7 +23,7 @@ from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_sc
 from kcsac.domain.status import Status
 from kcsac.domain.volume import format_ccf
 from kcsac.operations.determinations import enter_determination
-from kcsac.operations.documents import schedule_periods
+from kcsac.operations.documents.schedules import schedule_periods
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child

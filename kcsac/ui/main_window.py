@@ -1033,7 +1033,7 @@ class MainWindow(QMainWindow):
 
     def _preview_document(self, which: str) -> None:
         """Issue the document if it is not yet (audited), then show the stored one."""
-        from kcsac.operations import documents
+        from kcsac.operations.documents.issuing import letter_for, render_issued, schedule_for
         from kcsac.ui.document_preview_dialog import DocumentPreviewDialog
 
         number = self.selected_number()
@@ -1042,14 +1042,10 @@ class MainWindow(QMainWindow):
         actor = self.context.user.login if self.context.user else None
         try:
             if which == "letter":
-                issued = documents.letter_for(
-                    self._store, actor, number, today=self.context.today()
-                )
+                issued = letter_for(self._store, actor, number, today=self.context.today())
             else:
-                issued = documents.schedule_for(
-                    self._store, actor or "", number, today=self.context.today()
-                )
-            pdf = documents.render_issued(issued)
+                issued = schedule_for(self._store, actor or "", number, today=self.context.today())
+            pdf = render_issued(issued)
         except RecordError as exc:
             QMessageBox.warning(self, "No document", str(exc))
             return

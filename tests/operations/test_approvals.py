@@ -9,9 +9,17 @@ import pytest
 from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.operations import approvals, ownership
-from kcsac.operations import documents as docs
 from kcsac.operations.accounts import add_account, update_account
 from kcsac.operations.determinations import enter_determination
+from kcsac.operations.documents.issuing import (
+    APPROVAL,
+    DENIAL,
+    issue,
+    issued_documents,
+    letter_for,
+    render_issued,
+)
+from kcsac.operations.documents.letters import build_approval_letter
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused, WrongPassword
 from kcsac.operations.intake import submit_application
 from kcsac.operations.payments import record_payment, set_fee
@@ -430,8 +438,8 @@ def test_the_approval_letter_is_frozen_when_the_director_signs(store, people, re
         signed_on=signed,
         backdated_reason="paper signature at the site",
     )
-    [issued] = docs.issued_documents(store, ready.number)
-    assert issued.kind == docs.APPROVAL
+    [issued] = issued_documents(store, ready.number)
+    assert issued.kind == APPROVAL
     assert issued.decision_id == decision.id
     assert issued.issued_by == "dora"
     assert issued.snapshot.letter_on == signed  # dated the signature, not the day keyed
@@ -441,15 +449,15 @@ def test_the_approval_letter_is_frozen_when_the_director_signs(store, people, re
     assert all(e.entity_id == str(issued.id) for e in events)
 
     _rename_account(store, people, ready.number, today)
-    fresh = docs.build_approval_letter(store, ready.number, letter_on=today)
+    fresh = build_approval_letter(store, ready.number, letter_on=today)
     assert fresh.addressee.customer_name == "Renamed Co"  # what printing used to freeze
-    printed = docs.letter_for(store, "dora", ready.number, today=today + dt.timedelta(days=30))
+    printed = letter_for(store, "dora", ready.number, today=today + dt.timedelta(days=30))
     assert printed.id == issued.id
-    text = all_text(docs.render_issued(printed))
+    text = all_text(render_issued(printed))
     assert missing(text, ["Customer 1000-01", "01 Main St", "August 12, 2026"]) == []
     assert "Renamed Co" not in text
     assert "999 Elm St" not in text
-    assert len(docs.issued_documents(store, ready.number)) == 1
+    assert len(issued_documents(store, ready.number)) == 1
     assert store.verify_snapshots() == []
     assert store.verify_audit().ok
 
@@ -466,15 +474,15 @@ def test_the_denial_letter_is_frozen_with_the_denial(store, people, today):
         today=today,
         decided_on=decided,
     )
-    [issued] = docs.issued_documents(store, app.number)
-    assert (issued.kind, issued.decision_id) == (docs.DENIAL, decision.id)
+    [issued] = issued_documents(store, app.number)
+    assert (issued.kind, issued.decision_id) == (DENIAL, decision.id)
     assert issued.snapshot.letter_on == decided
     assert issued.snapshot.decided_on == decided
     assert "denial-letter issued" in [e.action for e in store.timeline(app.number)]
     _rename_account(store, people, app.number, today)
-    printed = docs.letter_for(store, None, app.number, today=today)  # anyone may print it
+    printed = letter_for(store, None, app.number, today=today)  # anyone may print it
     assert printed.id == issued.id
-    text = all_text(docs.render_issued(printed))
+    text = all_text(render_issued(printed))
     assert missing(text, ["Customer 1000-01", "denied", "August 14, 2026"]) == []
     assert "Renamed Co" not in text
 
@@ -490,7 +498,7 @@ def test_a_free_text_denial_reason_carries_no_citation_nobody_gave(store, people
         reasons=["fee-unpaid", "Irrigation meter not installed per plan"],
         today=today,
     )
-    letter = docs.letter_for(store, None, app.number, today=today).snapshot
+    letter = letter_for(store, None, app.number, today=today).snapshot
     by_message = {r.message: r.citation for r in letter.reasons}
     assert by_message["Irrigation meter not installed per plan"] == ""
     listed, citation = approvals.DENIAL_REASONS["fee-unpaid"]
@@ -505,10 +513,10 @@ def test_a_refused_signature_or_denial_issues_no_letter(store, people, ready, to
         approvals.approve(store, people.reviewer, ready.number, password=PASSWORD, today=today)
     with pytest.raises(NotPermitted):
         approvals.deny(store, people.clerk, ready.number, reasons=["fee-unpaid"], today=today)
-    assert docs.issued_documents(store, ready.number) == []
+    assert issued_documents(store, ready.number) == []
     assert len(store.audit_events(limit=10_000)) == audit_rows
     with pytest.raises(Refused, match="a letter is issued once it is approved or denied"):
-        docs.letter_for(store, "dora", ready.number, today=today)
+        letter_for(store, "dora", ready.number, today=today)
 
 
 def test_an_amendment_freezes_its_own_letter(store, people, ready, today):
@@ -526,29 +534,29 @@ def test_an_amendment_freezes_its_own_letter(store, people, ready, today):
     amended = approvals.approve(
         store, people.director, ready.number, password=PASSWORD, today=later
     )
-    letters = docs.issued_documents(store, ready.number)
+    letters = issued_documents(store, ready.number)
     assert [d.decision_id for d in letters] == [first.id, amended.id]
     assert letters[1].snapshot.letter_on == later
     assert letters[1].snapshot.method_parameters[0].value.startswith("20%")
     assert any("amendment" in n for n in letters[1].snapshot.notes)
-    assert docs.letter_for(store, None, ready.number, today=later).id == letters[1].id
+    assert letter_for(store, None, ready.number, today=later).id == letters[1].id
 
 
 def test_a_letter_issued_inside_an_outer_transaction_is_undone_with_it(store, people, ready, today):
-    """documents.issue nests (a savepoint) in the caller's write: a rollback takes it too."""
+    """issuing.issue nests (a savepoint) in the caller's write: a rollback takes it too."""
     approvals.approve(store, people.director, ready.number, password=PASSWORD, today=today)
-    [issued] = docs.issued_documents(store, ready.number)
+    [issued] = issued_documents(store, ready.number)
     audit_rows = len(store.audit_events(limit=10_000))
     seen = []
 
     def issue_then_give_up():
         with store.write():
-            docs.issue(store, "dora", issued.snapshot, today=today, decision_id=issued.decision_id)
-            seen.append(len(docs.issued_documents(store, ready.number)))
+            issue(store, "dora", issued.snapshot, today=today, decision_id=issued.decision_id)
+            seen.append(len(issued_documents(store, ready.number)))
             raise RuntimeError("caller gave up")
 
     with pytest.raises(RuntimeError, match="caller gave up"):
         issue_then_give_up()
     assert seen == [2]  # stored inside the transaction ...
-    assert [d.id for d in docs.issued_documents(store, ready.number)] == [issued.id]  # ... gone
+    assert [d.id for d in issued_documents(store, ready.number)] == [issued.id]  # ... gone
     assert len(store.audit_events(limit=10_000)) == audit_rows

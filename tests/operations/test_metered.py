@@ -16,7 +16,7 @@ from kcsac.domain.volume import round_half_up
 from kcsac.operations import approvals, meters
 from kcsac.operations.demo import load_demo
 from kcsac.operations.determinations import enter_determination
-from kcsac.operations.documents import build_schedule_document, schedule_periods
+from kcsac.operations.documents.schedules import build_schedule_document, schedule_periods
 from kcsac.operations.exports import billing_rows
 from kcsac.storage import open_store
 from tests.operations.conftest import PASSWORD, make_file

@@ -10,8 +10,8 @@ from kcsac.domain.category import Category
 from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.operations import approvals, ownership
-from kcsac.operations import documents as docs
 from kcsac.operations.accounts import add_account
+from kcsac.operations.documents.issuing import issued_documents, letter_for, render_issued
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
 from kcsac.operations.intake import create_application, submit_application, withdraw
 from kcsac.operations.payments import record_payment
@@ -201,12 +201,12 @@ def test_approval_moves_the_credit_and_freezes_the_new_owners_letter(store, peop
     assert (new.status, new.effective_on) == (Status.APPROVED, TRANSFER)
     assert (old.status, old.ended_on) == (Status.ENDED, dt.date(2026, 9, 14))
     assert store.decisions(prior.number)[-1].kind is DecisionKind.OWNERSHIP_CHANGE
-    [letter] = docs.issued_documents(store, change.number)
+    [letter] = issued_documents(store, change.number)
     assert letter.decision_id == decision.id
     assert letter.snapshot.letter_on == today
     assert letter.snapshot.effective_on == TRANSFER
     assert letter.snapshot.addressee.customer_name == "New Owner LLC"
-    text = all_text(docs.render_issued(docs.letter_for(store, None, change.number, today=today)))
+    text = all_text(render_issued(letter_for(store, None, change.number, today=today)))
     assert missing(text, ["New Owner LLC", "September 15, 2026", prior.number]) == []
     assert store.verify_audit().ok
 

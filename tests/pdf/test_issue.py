@@ -15,7 +15,19 @@ from kcsac.domain.money import format_usd, to_cents
 from kcsac.domain.rates import rate_table_on
 from kcsac.domain.records import ConsumptionPeriod
 from kcsac.operations import approvals, meters
-from kcsac.operations import documents as docs
+from kcsac.operations.documents.batch import export_documents
+from kcsac.operations.documents.issuing import (
+    APPROVAL,
+    SCHEDULE,
+    issued_documents,
+    latest_issued,
+    letter_for,
+    render_issued,
+    schedule_for,
+)
+from kcsac.operations.documents.letters import build_approval_letter
+from kcsac.operations.documents.schedules import build_schedule_document
+from kcsac.operations.documents.wording import DUTY_READINGS, DUTY_STORM
 from kcsac.operations.errors import Refused
 from kcsac.pdf import render_document
 from tests.operations.conftest import PASSWORD, make_file
@@ -52,7 +64,7 @@ def approved(store, people, today):
 
 
 def test_approval_letter_from_records(store, people, approved, today) -> None:
-    letter = docs.build_approval_letter(store, approved.number, letter_on=today)
+    letter = build_approval_letter(store, approved.number, letter_on=today)
     assert letter.effective_on == SIGNED
     assert letter.fee_assessed_cents == CAR_WASH_FEE
     assert letter.fee_paid_cents == CAR_WASH_FEE
@@ -62,15 +74,15 @@ def test_approval_letter_from_records(store, people, approved, today) -> None:
     assert letter.section == "Code sec. 60-2(2)(c)"
     assert letter.method_parameters[0].value.startswith("15% of the water purchased")
     assert letter.meters == ()  # percentage: no meters, no reading duty
-    assert docs.DUTY_STORM in letter.duties
-    assert docs.DUTY_READINGS not in letter.duties
+    assert DUTY_STORM in letter.duties
+    assert DUTY_READINGS not in letter.duties
     text = all_text(render_document(letter))
     wanted = [approved.number, "August 12, 2026", format_usd(CAR_WASH_FEE), "Customer 1000-01"]
     assert missing(text, wanted) == []
 
 
 def test_schedule_from_records_matches_rules_example_1(store, approved, today) -> None:
-    schedule = docs.build_schedule_document(store, approved.number, prepared_on=today)
+    schedule = build_schedule_document(store, approved.number, prepared_on=today)
     assert [r.start.isoformat() for r in schedule.rows] == ["2026-08-01", "2026-09-01"]
     august = schedule.rows[0]
     assert august.credited_share == "20/31"
@@ -96,15 +108,15 @@ def test_schedule_from_records_matches_rules_example_1(store, approved, today) -
 
 
 def test_issue_stores_snapshot_and_reprint_is_identical(store, people, approved, today) -> None:
-    first = docs.letter_for(store, "dora", approved.number, today=today)
+    first = letter_for(store, "dora", approved.number, today=today)
     assert first.kind == "approval-letter"
-    again = docs.letter_for(store, "dora", approved.number, today=today + dt.timedelta(days=30))
+    again = letter_for(store, "dora", approved.number, today=today + dt.timedelta(days=30))
     assert again.id == first.id  # already issued: the stored one, not a new letter
-    stored = docs.issued_documents(store, approved.number)
+    stored = issued_documents(store, approved.number)
     assert len(stored) == 1
     assert stored[0].sha256 == first.snapshot.sha256()
     assert isinstance(stored[0].snapshot, ApprovalLetter)
-    pdf = docs.render_issued(stored[0])
+    pdf = render_issued(stored[0])
     assert pdf == render_document(first.snapshot)
     events = store.audit_events(entity="document")
     assert any(hashlib.sha256(pdf).hexdigest() in e.after for e in events)  # the PDF's sha256
@@ -115,18 +127,18 @@ def test_issue_stores_snapshot_and_reprint_is_identical(store, people, approved,
     from kcsac.operations.accounts import update_account
 
     update_account(store, people.clerk, replace(acct, customer="Renamed Co"), today=today)
-    reprint = docs.render_issued(docs.latest_issued(store, approved.number, docs.APPROVAL))
+    reprint = render_issued(latest_issued(store, approved.number, APPROVAL))
     assert reprint == pdf
     assert "Renamed Co" not in all_text(reprint)
 
 
 def test_tampered_snapshot_is_refused(store, approved, today) -> None:
-    issued = docs.letter_for(store, "dora", approved.number, today=today)
+    issued = letter_for(store, "dora", approved.number, today=today)
     from dataclasses import replace
 
     forged = replace(issued, snapshot=replace(issued.snapshot, fee_paid_cents=1))
     with pytest.raises(Refused, match="does not match its sha256"):
-        docs.render_issued(forged)
+        render_issued(forged)
 
 
 def test_denial_letter_from_records(store, people, today) -> None:
@@ -139,7 +151,7 @@ def test_denial_letter_from_records(store, people, today) -> None:
         note="customer phoned, letter to follow",
         today=today,
     )
-    issued = docs.letter_for(store, "dora", app.number, today=today)
+    issued = letter_for(store, "dora", app.number, today=today)
     letter = issued.snapshot
     assert isinstance(letter, DenialLetter)
     assert [r.citation for r in letter.reasons] == [
@@ -152,23 +164,23 @@ def test_denial_letter_from_records(store, people, today) -> None:
     balance = format_usd(letter.fee_assessed_cents - letter.fee_paid_cents)
     assert letter.fee_paid_cents == 0
     assert any(balance in s for s in letter.next_steps)  # the unpaid balance
-    text = all_text(docs.render_issued(issued))
+    text = all_text(render_issued(issued))
     assert missing(text, ["denied", "Code secs. 60-2(2)(c), 60-3(a)(6)", app.number]) == []
 
 
 def test_no_letter_before_a_decision(store, people, today) -> None:
     app = make_file(store, people, today)
     with pytest.raises(Refused, match="a letter is issued once it is approved or denied"):
-        docs.letter_for(store, "dora", app.number, today=today)
+        letter_for(store, "dora", app.number, today=today)
     with pytest.raises(Refused, match="needs a signed approval"):
-        docs.build_schedule_document(store, app.number, prepared_on=today)
+        build_schedule_document(store, app.number, prepared_on=today)
 
 
 def test_schedule_needs_billing_periods(store, people, today) -> None:
     app = make_file(store, people, today)
     approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
     with pytest.raises(Refused, match="no billing periods on or after the effective date"):
-        docs.schedule_for(store, "dora", app.number, today=today)
+        schedule_for(store, "dora", app.number, today=today)
 
 
 def test_metered_letter_and_schedule(store, people, today) -> None:
@@ -223,12 +235,12 @@ def test_metered_letter_and_schedule(store, people, today) -> None:
             ConsumptionPeriod(app.account, dt.date(2026, 8, 1), dt.date(2026, 8, 31), Decimal(120)),
         ]
     )
-    letter = docs.build_approval_letter(store, app.number, letter_on=today)
+    letter = build_approval_letter(store, app.number, letter_on=today)
     assert [m.serial_no for m in letter.meters] == ["IR-1"]
     assert letter.meters[0].activation_reading == "10,000 ft³"
-    assert docs.DUTY_READINGS in letter.duties
+    assert DUTY_READINGS in letter.duties
     assert letter.section == "Code sec. 60-3(a)(6)"
-    schedule = docs.build_schedule_document(store, app.number, prepared_on=today)
+    schedule = build_schedule_document(store, app.number, prepared_on=today)
     assert len(schedule.rows) == 1  # August has no reading yet
     assert schedule.rows[0].diverted_ccf == "38.25"
     # RULES.md example 2: B = 101.75 ccf; $1,747.05 against $2,403.80, credit $656.75.
@@ -246,7 +258,7 @@ def test_export_documents_with_progress_and_cancel(
 ) -> None:
     other = make_file(store, people, today, account="1000-02")  # not decided: skipped
     seen = []
-    result = docs.export_documents(
+    result = export_documents(
         store,
         "dora",
         [approved.number, other.number],
@@ -261,14 +273,14 @@ def test_export_documents_with_progress_and_cancel(
         assert len(PdfReader(io.BytesIO(path.read_bytes())).pages) >= 1
     assert [n for n, _ in result.skipped] == [other.number]
     assert not list((tmp_path / "out").glob("*.part"))
-    stopped = docs.export_documents(
+    stopped = export_documents(
         store, "dora", [approved.number], tmp_path / "none", today=today, cancelled=lambda: True
     )
     assert stopped.cancelled
     assert stopped.written == ()
     # Re-exporting renders the stored snapshots: the same bytes.
     # Called the way the desk's BatchExportDialog calls it: all keywords.
-    again = docs.export_documents(
+    again = export_documents(
         store,
         numbers=[approved.number],
         folder=tmp_path / "again",
@@ -278,19 +290,17 @@ def test_export_documents_with_progress_and_cancel(
         cancelled=lambda: False,
     )
     assert [p.read_bytes() for p in again.written] == [p.read_bytes() for p in result.written]
-    assert isinstance(
-        docs.latest_issued(store, approved.number, "schedule").snapshot, ScheduleDocument
-    )
+    assert isinstance(latest_issued(store, approved.number, "schedule").snapshot, ScheduleDocument)
 
 
 def test_a_non_user_may_print_issued_documents_but_not_issue(store, approved, today) -> None:
     # The letter was issued when the director signed; anyone may print it.
-    signed = docs.latest_issued(store, approved.number, docs.APPROVAL)
+    signed = latest_issued(store, approved.number, APPROVAL)
     assert signed is not None
     for nobody in (None, ""):
-        assert docs.letter_for(store, nobody, approved.number, today=today).id == signed.id
+        assert letter_for(store, nobody, approved.number, today=today).id == signed.id
         with pytest.raises(Refused, match="only a kcsac user can issue it"):
-            docs.schedule_for(store, nobody, approved.number, today=today)
-    issued = docs.schedule_for(store, "dora", approved.number, today=today)
-    assert docs.schedule_for(store, None, approved.number, today=today).id == issued.id
-    assert docs.latest_issued(store, approved.number, docs.SCHEDULE).issued_by == "dora"
+            schedule_for(store, nobody, approved.number, today=today)
+    issued = schedule_for(store, "dora", approved.number, today=today)
+    assert schedule_for(store, None, approved.number, today=today).id == issued.id
+    assert latest_issued(store, approved.number, SCHEDULE).issued_by == "dora"

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac import paths
-from kcsac.operations import approvals, documents
+from kcsac.operations import approvals
+from kcsac.operations.documents.issuing import letter_for, render_issued
 from kcsac.ui.administration_dialog import AdministrationDialog
 from kcsac.ui.amendment_dialog import AmendmentDialog
 from kcsac.ui.approval_dialog import ApprovalDialog
@@ -168,9 +169,9 @@ def test_password_prompt_screens(qtbot, tmp_path):
 def test_document_preview_dialog_screen(qtbot, store, people, today, tmp_path):
     app = seed_file(store, people, today)
     approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
-    letter = documents.letter_for(store, "dora", app.number, today=today)
+    letter = letter_for(store, "dora", app.number, today=today)
     dialog = DocumentPreviewDialog(
-        documents.render_issued(letter),
+        render_issued(letter),
         title=f"Approval letter {app.number}",
         suggested_name=letter.filename,
     )

@@ -273,7 +273,7 @@ def test_cancel_stops_a_real_export(qtbot, store, today, out, decided_files):
 
 def test_a_letter_without_its_schedule_is_counted_once_and_says_why(qtbot, store, today, out):
     """The operation reports a schedule it could not write as "schedule: why"."""
-    from kcsac.operations.documents import ExportResult
+    from kcsac.operations.documents.batch import ExportResult
 
     def exporter(store, *, numbers, folder, actor, today, progress, cancelled):
         written = []

@@ -163,14 +163,15 @@ def test_bytes_that_are_not_a_pdf_are_refused_clearly():
 
 
 def test_preview_of_a_real_approval_letter(qtbot, store, today, tmp_path, monkeypatch):
-    from kcsac.operations import approvals, documents
+    from kcsac.operations import approvals
+    from kcsac.operations.documents.issuing import letter_for, render_issued
     from tests.ui.decision_factories import PASSWORD, seed_file, seed_people
 
     people = seed_people(store, today)
     app = seed_file(store, people, today)
     approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
-    letter = documents.letter_for(store, "dora", app.number, today=today)
-    data = documents.render_issued(letter)
+    letter = letter_for(store, "dora", app.number, today=today)
+    data = render_issued(letter)
     dialog = DocumentPreviewDialog(
         data,
         title=f"Approval letter {app.number}",

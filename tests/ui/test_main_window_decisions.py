@@ -8,8 +8,14 @@ from PySide6.QtWidgets import QApplication
 
 from kcsac.domain.records import User
 from kcsac.domain.roles import Role
-from kcsac.operations import approvals, documents, users
+from kcsac.operations import approvals, users
 from kcsac.operations.determinations import enter_determination
+from kcsac.operations.documents.issuing import (
+    SCHEDULE,
+    issued_documents,
+    latest_issued,
+    schedule_for,
+)
 from kcsac.operations.reviews import record_review
 from kcsac.ui.main_window import MainWindow
 from tests.ui.desk_factories import make_paid, monthly_consumption
@@ -108,7 +114,7 @@ def test_ctrl_p_issues_and_previews_the_letter(qtbot, store, db_path, director, 
     assert window.revoke_action.isEnabled()
     seen = press_and_capture(qtbot, window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert seen == ["DocumentPreviewDialog"]
-    [issued] = documents.issued_documents(store, awaiting_decision)
+    [issued] = issued_documents(store, awaiting_decision)
     assert issued.issued_by == "ddirector"
 
 
@@ -234,7 +240,7 @@ def test_a_second_reviewer_may_sign_and_the_tip_comes_back(
 
 def approved_without_schedule(store, director, number):
     approvals.approve(store, director, number, password="director-secret", today=TODAY)
-    assert documents.latest_issued(store, number, documents.SCHEDULE) is None
+    assert latest_issued(store, number, SCHEDULE) is None
     return number
 
 
@@ -250,11 +256,11 @@ def test_a_read_only_login_gets_the_schedule_only_once_issued(
     assert visitor.letter_action.isEnabled(), "the letter was issued at signing"
     assert not visitor.schedule_action.isEnabled(), "only a kcsac user can issue the schedule"
 
-    documents.schedule_for(store, director.login, number, today=TODAY)  # issued by the director
+    schedule_for(store, director.login, number, today=TODAY)  # issued by the director
     visitor.refresh_detail()
     assert visitor.schedule_action.isEnabled()
     assert capture_modal(visitor.schedule_action) == ["DocumentPreviewDialog"]
-    assert len(documents.issued_documents(store, number)) == 2, "nothing more was issued"
+    assert len(issued_documents(store, number)) == 2, "nothing more was issued"
 
 
 def test_a_kcsac_user_may_issue_the_schedule(
