@@ -4,8 +4,8 @@
 
 Writes a CSV of new monthly billing periods (after every stored one, so none is a
 duplicate or an overlap) for the database's accounts, copies the database (the original is
-not changed), and times kcsac.operations.imports.import_consumption on the copy in a fresh
-child process, so that the peak memory (ru_maxrss) is the import's own.
+not changed), and times kcsac.operations.imports.consumption.import_consumption on the copy
+in a fresh child process, so that the peak memory (ru_maxrss) is the import's own.
 """
 
 import argparse
@@ -73,7 +73,7 @@ def _child(db: Path, csv_path: Path, today: dt.date) -> dict:
 
     from kcsac.domain.records import User
     from kcsac.domain.roles import Role
-    from kcsac.operations.imports import import_consumption
+    from kcsac.operations.imports.consumption import import_consumption
     from kcsac.storage import open_store
 
     store = open_store(db)

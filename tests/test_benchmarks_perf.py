@@ -43,12 +43,12 @@ def test_import_benchmark_adds_every_row_and_leaves_the_database_alone(tmp_path)
 
 
 def test_import_benchmark_goes_through_the_bulk_path_for_a_large_file(tmp_path):
-    """Above imports._BULK_LINES the import reads a chunk at a time and keeps its rows in
+    """Above BULK_LINES the import reads a chunk at a time and keeps its rows in
     TEMP tables: it adds them all, and its memory stays near the process's own."""
-    from kcsac.operations import imports
+    from kcsac.operations.imports.consumption import BULK_LINES
 
     db, _ = _seeded(tmp_path)
-    rows = imports._BULK_LINES * 3
+    rows = BULK_LINES * 3
     found = import_bench.measure(db, rows=rows)
     assert found["rows"] == rows
     assert found["rows_per_second"] > 0

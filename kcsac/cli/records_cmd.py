@@ -93,15 +93,17 @@ def _actor(store: Store):
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kcsac.operations import imports
+    from kcsac.operations.imports.accounts import import_accounts
+    from kcsac.operations.imports.consumption import import_consumption
+    from kcsac.operations.imports.csv_files import ImportFileError, write_rejects
 
     store = open_or_explain(getattr(args, "db", None))
     if store is None:
         return EXIT_FILE
     try:
-        run = imports.import_accounts if args.what == "accounts" else imports.import_consumption
+        run = import_accounts if args.what == "accounts" else import_consumption
         result = run(store, _actor(store), args.file, today=_today(), skip_bad=args.skip_bad)
-    except (imports.ImportFileError, WriteFailed) as exc:
+    except (ImportFileError, WriteFailed) as exc:
         print(f"kcsac: {exc}", file=sys.stderr)
         return EXIT_FILE
     except RecordError as exc:
@@ -123,7 +125,7 @@ def _import(args: argparse.Namespace) -> int:
     )
     if result.bad:
         rejects = args.rejects or args.file.with_name(args.file.stem + ".rejects.csv")
-        imports.write_rejects(result, rejects)
+        write_rejects(result, rejects)
         print(f"{result.rows_bad} bad row(s) written to {rejects}")
     return EXIT_OK
 

@@ -147,9 +147,9 @@ def test_usage_error_exits_2(db):
 
 
 def test_a_large_file_reports_and_rejects_as_a_small_one(tmp_path, capsys, monkeypatch):
-    """The bulk path (files above imports._BULK_LINES lines) prints the same messages and
+    """The bulk path (files above consumption.BULK_LINES lines) prints the same messages and
     writes the same reject file as the small path."""
-    from kcsac.operations import imports
+    from kcsac.operations.imports import consumption
 
     f = tmp_path / "use.csv"
     f.write_text(
@@ -162,7 +162,7 @@ def test_a_large_file_reports_and_rejects_as_a_small_one(tmp_path, capsys, monke
     )
     found = []
     for bulk_from in (10**9, 0):
-        monkeypatch.setattr(imports, "_BULK_LINES", bulk_from)
+        monkeypatch.setattr(consumption, "BULK_LINES", bulk_from)
         db = tmp_path / f"{bulk_from}.db"
         accounts = tmp_path / "accounts.csv"
         accounts.write_text(ACCOUNTS)

@@ -12,7 +12,8 @@ from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.records import Account, ConsumptionPeriod, User
 from kcsac.domain.roles import Role
 from kcsac.domain.schedule import DeterminationTerms
-from kcsac.operations import exports, imports
+from kcsac.operations import exports
+from kcsac.operations.imports import consumption, consumption_bulk, consumption_rows, csv_files
 from kcsac.storage import open_store
 from kcsac.storage.seeding import seed
 
@@ -123,9 +124,9 @@ def test_both_import_paths_report_and_store_the_same(tmp_path, monkeypatch, skip
     f.write_text(BAD)
     found = []
     for bulk_from in (0, 10**9):
-        monkeypatch.setattr(imports, "_BULK_LINES", bulk_from)
+        monkeypatch.setattr(consumption, "BULK_LINES", bulk_from)
         store, actor = _prepared(tmp_path / f"{bulk_from}.db")
-        result = imports.import_consumption(
+        result = consumption.import_consumption(
             store, actor, f, today=dt.date(2026, 12, 31), skip_bad=skip_bad
         )
         rows = [tuple(r) for r in store.conn.execute("SELECT * FROM consumption ORDER BY 1, 2")]
@@ -189,9 +190,9 @@ def test_the_shortcut_for_periods_after_the_stored_ones_changes_nothing(
     found = []
     for shortcut in (True, False):
         if not shortcut:
-            monkeypatch.setattr(imports, "_all_after", lambda items, stored: False)
+            monkeypatch.setattr(consumption_rows, "all_after", lambda items, stored: False)
         store, actor = _prepared(tmp_path / f"{shortcut}.db")
-        result = imports.import_consumption(
+        result = consumption.import_consumption(
             store, actor, f, today=dt.date(2026, 12, 31), skip_bad=True
         )
         rows = [tuple(r) for r in store.conn.execute("SELECT * FROM consumption ORDER BY 1, 2")]
@@ -220,7 +221,7 @@ def _import(tmp_path, name, text, *, skip_bad=True, today=dt.date(2026, 12, 31))
     f.write_bytes(text.encode("utf-8"))
     store, actor = _prepared(tmp_path / f"{name}.db")
     try:
-        result = imports.import_consumption(store, actor, f, today=today, skip_bad=skip_bad)
+        result = consumption.import_consumption(store, actor, f, today=today, skip_bad=skip_bad)
         rows = [tuple(r) for r in store.conn.execute("SELECT * FROM consumption ORDER BY 1, 2")]
         temp = store.conn.execute("SELECT count(*) FROM temp.sqlite_master").fetchone()[0]
         assert temp == 0  # the TEMP tables are gone
@@ -232,12 +233,12 @@ def _import(tmp_path, name, text, *, skip_bad=True, today=dt.date(2026, 12, 31))
 def _both_paths(tmp_path, monkeypatch, text, **kwargs):
     """The small path's answer, and the bulk path's in chunks of a few lines (so every
     chunk boundary and batch is exercised); asserts they are the same."""
-    monkeypatch.setattr(imports, "_BULK_LINES", 10**9)
+    monkeypatch.setattr(consumption, "BULK_LINES", 10**9)
     small = _import(tmp_path, "small", text, **kwargs)
-    monkeypatch.setattr(imports, "_BULK_LINES", 0)
-    monkeypatch.setattr(imports, "_CHUNK_CHARS", 40)
-    monkeypatch.setattr(imports, "_BATCH", 3)
-    monkeypatch.setattr(imports, "_CHUNK", 30)
+    monkeypatch.setattr(consumption, "BULK_LINES", 0)
+    monkeypatch.setattr(consumption_bulk, "_CHUNK_CHARS", 40)
+    monkeypatch.setattr(consumption_bulk, "_BATCH", 3)
+    monkeypatch.setattr(csv_files, "_CHUNK", 30)
     bulk = _import(tmp_path, "bulk", text, **kwargs)
     assert bulk == small
     return small
@@ -310,7 +311,7 @@ def test_many_accounts_compared_in_full_read_the_table_once_with_the_same_result
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     want = _both_paths(tmp_path / "a", monkeypatch, text)
-    monkeypatch.setattr(imports, "_MANY_ACCOUNTS", 0)
+    monkeypatch.setattr(consumption_bulk, "_MANY_ACCOUNTS", 0)
     assert _import(tmp_path / "b", "bulk", text) == want
     assert want[0]["changed"] == 1  # June of 1000-01
     assert [b["line"] for b in want[0]["bad"]] == [12]  # July of 1000-02 again, other ccf
@@ -332,10 +333,10 @@ def test_a_bad_row_after_many_good_ones_imports_nothing(tmp_path):
     lines.append("2000-003,2026-01-01,2026-01-31,-1")  # bad, on the last line
     f = tmp_path / "big.csv"
     f.write_text("\n".join(lines) + "\n")
-    assert len(lines) > imports._BULK_LINES
+    assert len(lines) > consumption.BULK_LINES
     dump = "\n".join(store.conn.iterdump())
     audit = len(store.audit_events(limit=10**6))
-    result = imports.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
+    result = consumption.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
     assert not result.imported
     assert [str(b) for b in result.bad] == [
         f"line {len(lines)}, column 4 (ccf): '-1' is not a volume in ccf "
@@ -346,9 +347,9 @@ def test_a_bad_row_after_many_good_ones_imports_nothing(tmp_path):
     assert len(store.audit_events(limit=10**6)) == audit
     # Without the bad row it all goes in, and the same file again changes nothing.
     f.write_text("\n".join(lines[:-1]) + "\n")
-    result = imports.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
+    result = consumption.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
     assert (result.imported, result.added, result.changed, result.bad) == (True, 197 * 12, 0, [])
-    again = imports.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
+    again = consumption.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
     assert (again.added, again.changed, again.unchanged) == (0, 0, 197 * 12)
     assert len(store.audit_events(limit=10**6)) == audit + 1
     store.close()
@@ -357,7 +358,7 @@ def test_a_bad_row_after_many_good_ones_imports_nothing(tmp_path):
 def test_a_locked_database_stops_the_bulk_path_with_nothing_saved(tmp_path, monkeypatch):
     from kcsac.storage.errors import DatabaseBusy
 
-    monkeypatch.setattr(imports, "_BULK_LINES", 0)
+    monkeypatch.setattr(consumption, "BULK_LINES", 0)
     f = tmp_path / "use.csv"
     f.write_text(GOOD_PLAIN)
     store, actor = _prepared(tmp_path / "locked.db")
@@ -366,13 +367,13 @@ def test_a_locked_database_stops_the_bulk_path_with_nothing_saved(tmp_path, monk
     other.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(DatabaseBusy, match="nothing was saved"):
-            imports.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
+            consumption.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
     finally:
         other.execute("ROLLBACK")
         other.close()
     assert store.conn.execute("SELECT count(*) FROM consumption").fetchone()[0] == 2
     assert store.conn.execute("SELECT count(*) FROM temp.sqlite_master").fetchone()[0] == 0
-    result = imports.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
+    result = consumption.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
     assert result.added == 9  # once the lock is gone, the same import works
     store.close()
 
@@ -387,5 +388,5 @@ def test_a_locked_database_stops_the_bulk_path_with_nothing_saved(tmp_path, monk
     ],
 )
 def test_lines_split_as_csv_reads_a_file(monkeypatch, text):
-    monkeypatch.setattr(imports, "_CHUNK", 7)
-    assert list(imports._lines(text)) == list(io.StringIO(text, newline=""))
+    monkeypatch.setattr(csv_files, "_CHUNK", 7)
+    assert list(csv_files.text_lines(text)) == list(io.StringIO(text, newline=""))
