@@ -10,22 +10,31 @@ The desk's map (module.function):
 - users: current_user(store, login) -> User | None (None: read-only),
   ensure_first_admin(store, login, today), set_own_password, check_password, add_user,
   change_user, reset_password.
-- accounts: add_account, update_account (also importable from applications).
-- applications: create_application, update_application
-  (reason required once submitted), submit_application (assesses the fee), set_fee
-  (director, fee the ordinance does not set), record_payment, reverse_payment, record_review,
-  enter_determination (on an approved credit: starts an amendment), withdraw.
+- accounts: add_account, update_account, check_account.
+- intake: create_application, update_application (reason required once submitted),
+  submit_application (assesses the fee), withdraw.
+- payments: record_payment, reverse_payment, set_fee (director, fee the ordinance does not
+  set), PAYMENT_METHODS.
+- reviews: record_review (with attachments), attachments, attachment_content.
+- determinations: enter_determination (on an approved credit: starts an amendment).
+- progress: refresh_status (the status moved on by the recorded facts; every fact's
+  operation ends with it), current_determination.
 - meters: add_meter, record_reading.
 - ownership: record_ownership_change (account, draft, submission and any director fee in one
   transaction; create_ownership_change is its first step), then the director's approve() moves
-  the credit.
-- approvals: blockers_to_sign(store, number, signer) -> [Blocker], approve (sign, also
-  amendments and ownership changes), deny (DENIAL_REASONS keys or free text), reopen,
-  revoke, ensure_can_sign.
+  the credit; ownership_rules: the checks of a change (intake, submission, signing).
+- signing_rules: blockers_to_sign(store, number, signer) -> [Blocker], eligibility_problems.
+- approvals: approve (sign, also amendments and ownership changes), deny (DENIAL_REASONS keys
+  or free text), reopen, revoke, ensure_can_sign, signature_date_problems.
 - queries: queue_counts, list_applications, count_applications, application_detail
   (blockers, next step, audit timeline).
 - previews: schedule_preview(store, number, today=...) -> SchedulePreview.
+- documents (package): wording, letters, schedules, issuing (letter_for, schedule_for,
+  render_issued), batch (export_documents, decided_since).
 - admin: surcharge_limits, set_surcharge_limits, backup_settings, set_backup_settings.
 - backups: backup, auto_backup(store, folder=None, keep=None), restore.
-- imports / exports / demo: what the CLI's records commands run.
+- imports (package: accounts.import_accounts, consumption.import_consumption) / exports /
+  demo: what the CLI's records commands run.
+
+Imports inside kcsac.operations form no cycle (tests/operations/test_import_cycles.py).
 """

@@ -5,11 +5,9 @@ import datetime as dt
 
 from kcsac.domain import ordinance as o
 from kcsac.domain.category import Category
-from kcsac.domain.eligibility import check_eligibility
 from kcsac.domain.problems import Problem
 from kcsac.domain.rates import first_effective_on
 from kcsac.domain.records import (
-    Blocker,
     Decision,
     DecisionKind,
     SacApplication,
@@ -17,10 +15,10 @@ from kcsac.domain.records import (
 )
 from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
-from kcsac.domain.workflow import signing_blockers
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
-from kcsac.operations.ownership import approve_ownership_change, ownership_blockers
-from kcsac.operations.progress import current_determination, refresh_status
+from kcsac.operations.ownership import approve_ownership_change
+from kcsac.operations.progress import refresh_status
+from kcsac.operations.signing_rules import blockers_to_sign
 from kcsac.operations.snapshots import snapshot
 from kcsac.operations.users import check_password, require
 from kcsac.storage import Store
@@ -53,31 +51,6 @@ DENIAL_REASONS: dict[str, tuple[str, str]] = {
         o.SEC_60_2_2_C,
     ),
 }
-
-
-def eligibility_problems(store: Store, app: SacApplication) -> list[Problem]:
-    account = store.get_account(app.account)
-    return check_eligibility(
-        account_class=account.account_class,
-        customer_class=account.customer_class,
-        discharges_to_storm_sewer=app.discharges_to_storm_sewer,
-    )
-
-
-def blockers_to_sign(store: Store, number: str, signer: User | None = None) -> list[Blocker]:
-    """Everything that keeps `signer` (or anyone, if None) from approving this file now."""
-    app = store.get_application(number)
-    blockers = signing_blockers(
-        app=app,
-        reviews=store.reviews(number),
-        determination=current_determination(store, number),
-        eligibility=eligibility_problems(store, app),
-        signer_login=signer.login if signer else None,
-        signer_role=signer.role if signer else None,
-    )
-    if app.category is Category.OWNERSHIP_CHANGE:
-        blockers.extend(ownership_blockers(store, app))
-    return blockers
 
 
 def _future_problem(
@@ -332,8 +305,10 @@ def _freeze_letter(store: Store, actor: User, decision: Decision, *, today: dt.d
     """Issue the decision's letter inside the signing transaction, dated the signature (or
     decision) date: printing it later re-renders this snapshot, so an edit to the account
     after signing never changes what was decided. Issued the day it is keyed (`today`)."""
-    # The documents (and reportlab, ~250 ms of imports) load only when a letter is made,
-    # never for the desk's first paint, which reads blockers from this module.
+    # Cold start, not a cycle (the documents never import this module): the documents
+    # bring the schedule engine and the export's period split (~80 ms of imports; reportlab
+    # loads later still, at the first render), needed only when a letter is made, so the
+    # denial, reopening and revocation dialogs open without them.
     from kcsac.operations.documents.issuing import issue
     from kcsac.operations.documents.letters import build_approval_letter, build_denial_letter
 

@@ -17,6 +17,7 @@ from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import OPEN_STATUSES
 from kcsac.operations.errors import InvalidInput, Refused
+from kcsac.operations.ownership_rules import check_ownership_draft
 from kcsac.operations.progress import refresh_status
 from kcsac.operations.users import require
 from kcsac.storage import Store
@@ -129,7 +130,7 @@ def submit_application(
     """Record the application as received: the fee in force on `received_on` is assessed.
 
     Without `received_on`, the received date kept on the draft is used. An ownership change
-    is checked as the desk's intake checks it (ownership.check_ownership_change): an approved
+    is checked as the desk's intake checks it (ownership_rules.check_ownership_change): an approved
     prior credit, a transfer date after its effective date, another account, no other open
     change of that credit; a failed check stores nothing.
     """
@@ -142,9 +143,6 @@ def submit_application(
         if app.status is not Status.DRAFT:
             raise Refused(f"Application {number} is already submitted ({app.status.label})")
         if app.category is Category.OWNERSHIP_CHANGE:
-            # Imported here: kcsac.operations.ownership builds on this module.
-            from kcsac.operations.ownership import check_ownership_draft
-
             # The same rules as the desk's ownership change, whoever made the draft.
             check_ownership_draft(store, app)
         received_on = received_on or app.received_on

@@ -5,6 +5,7 @@ import datetime as dt
 from kcsac.domain.records import ApplicationDetail, ApplicationSummary, Blocker, User
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import fee_blockers, next_step, review_blockers
+from kcsac.operations.signing_rules import blockers_to_sign, eligibility_problems
 from kcsac.storage import Store
 
 ALL = "all"
@@ -58,10 +59,6 @@ def application_detail(
     store: Store, number: str, viewer: User | None = None, *, today: dt.date | None = None
 ) -> ApplicationDetail:
     """Everything about one file, what to do next, and what blocks it (for `viewer`)."""
-    # The rules engine behind the blockers loads with the first file shown, not with the
-    # list: the desk paints its queues before it (cold start).
-    from kcsac.operations.approvals import blockers_to_sign, eligibility_problems
-
     app = store.get_application(number)
     account = store.get_account(app.account)
     reviews = store.reviews(number)

@@ -6,7 +6,7 @@ import hmac
 import secrets
 
 from kcsac.domain.records import User
-from kcsac.domain.roles import Permission, Role, can
+from kcsac.domain.roles import Permission, Role, can, roles_with
 from kcsac.operations.errors import InvalidInput, NotPermitted, WrongPassword
 from kcsac.storage import Store
 
@@ -49,8 +49,6 @@ def require(actor: User | None, permission: Permission, doing: str) -> User:
     if not actor.active:
         raise NotPermitted(f"You cannot {doing}: the user {actor.login} is deactivated.")
     if not can(actor.role, permission):
-        from kcsac.domain.roles import roles_with
-
         who = ", ".join(r.label.lower() for r in roles_with(permission))
         raise NotPermitted(
             f"You cannot {doing}: your role is {Role(actor.role).label.lower()}; only a {who} can."

@@ -11,7 +11,7 @@
     dialog.exec()
 
 It shows the determination, a schedule preview, the fee and the three reviews, and lists
-everything that still blocks signing (from `operations.approvals.blockers_to_sign`, plus the
+everything that still blocks signing (from `operations.signing_rules.blockers_to_sign`, plus the
 signer's permission). The signature date defaults to today; a past date (recording a paper
 signature) needs a reason; a future date, or one before the facts the approval rests on (the
 received application, the fee, the reviews), is shown next to the date and keeps Sign disabled
@@ -60,6 +60,7 @@ from kcsac.operations.admin import surcharge_limits
 from kcsac.operations.documents.schedules import schedule_periods
 from kcsac.operations.documents.wording import method_parameters
 from kcsac.operations.errors import WrongPassword
+from kcsac.operations.signing_rules import blockers_to_sign
 from kcsac.storage import Store
 from kcsac.ui.busy import busy
 from kcsac.ui.field_messages import mark_as_message
@@ -343,8 +344,8 @@ class ApprovalDialog(QDialog):
             signer = approvals.ensure_can_sign(self._actor)
         except RecordError as exc:
             # someone who may not sign sees why, then what blocks the file for anyone
-            return [Blocker(str(exc)), *approvals.blockers_to_sign(self._store, self._number)]
-        return approvals.blockers_to_sign(self._store, self._number, signer)
+            return [Blocker(str(exc)), *blockers_to_sign(self._store, self._number)]
+        return blockers_to_sign(self._store, self._number, signer)
 
     def blockers(self) -> list[str]:
         """The blockers listed, as shown (message and citation)."""

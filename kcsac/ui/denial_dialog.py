@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from kcsac.domain.records import Account, Decision, SacApplication
 from kcsac.operations import approvals
+from kcsac.operations.signing_rules import blockers_to_sign
 from kcsac.ui.decision_dialog import DecisionDialog, file_summary
 from kcsac.ui.field_messages import mark_as_message
 from kcsac.ui.help_dialog import install_help_shortcut
@@ -65,7 +66,7 @@ class DenialDialog(DecisionDialog):
     def _check_suggestions(self) -> None:
         """Pre-check the listed reasons that what blocks this file points to."""
         suggested = set()
-        for blocker in approvals.blockers_to_sign(self._store, self._number):
+        for blocker in blockers_to_sign(self._store, self._number):
             if blocker.field in _SUGGESTED_BY_FIELD:
                 suggested.add(_SUGGESTED_BY_FIELD[blocker.field])
             elif blocker.field.startswith("review.") and "failed" in blocker.message:

@@ -18,7 +18,7 @@ decide a fee here with a reason. All of it is one operation in one transaction
 (`operations.ownership.record_ownership_change`): a refusal at any step stores nothing, so
 recording again starts clean. A new owner the ordinance refuses (a one- or two-family residential
 account, or a class a volume adjustment cannot change) is named under the classes with its
-citation as they are picked (`operations.ownership.new_owner_problems`), and Record stays
+citation as they are picked (`operations.ownership_rules.new_owner_problems`), and Record stays
 disabled: no fee is assessed on a change that could never be signed. F1 or Help opens the help
 on the category and its fee. The credit moves when the
 application is approved in the ApprovalDialog: the new owner's credit starts on the transfer
@@ -50,6 +50,7 @@ from kcsac.domain.records import RecordError, SacApplication, User
 from kcsac.domain.roles import Permission, can
 from kcsac.operations import ownership
 from kcsac.operations.errors import InvalidInput
+from kcsac.operations.ownership_rules import new_owner_problems
 from kcsac.storage import Store
 from kcsac.ui.field_messages import mark_as_message
 from kcsac.ui.help_dialog import install_help_shortcut
@@ -233,7 +234,7 @@ class OwnershipChangeDialog(QDialog):
 
     def eligibility_problems(self) -> list[Problem]:
         """Why the ordinance refuses the new owner's account as chosen (the operation's rule)."""
-        return ownership.new_owner_problems(
+        return new_owner_problems(
             self.account_class_combo.currentData(), self.customer_class_combo.currentData()
         )
 

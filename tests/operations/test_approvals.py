@@ -25,6 +25,7 @@ from kcsac.operations.intake import submit_application
 from kcsac.operations.payments import record_payment, set_fee
 from kcsac.operations.queries import application_detail
 from kcsac.operations.reviews import record_review
+from kcsac.operations.signing_rules import blockers_to_sign
 from tests.operations.conftest import PASSWORD, make_file
 from tests.pdf.pdftools import all_text, missing
 
@@ -112,7 +113,7 @@ def test_no_approval_with_a_missing_or_failed_review(store, people, today):
         justification="estimate",
         today=today,
     )
-    blockers = approvals.blockers_to_sign(store, app.number, people.director)
+    blockers = blockers_to_sign(store, app.number, people.director)
     messages = " | ".join(b.message for b in blockers)
     assert "Site review failed" in messages
     assert "Plan review not recorded" in messages
@@ -347,7 +348,7 @@ def test_nonresident_ownership_change_is_flagged_fee_not_set(store, people, read
     assert change.fee_cents is None
     assert "sets no" in change.fee_note
     assert "fee" in change.fee_note
-    blockers = approvals.blockers_to_sign(store, change.number, people.director)
+    blockers = blockers_to_sign(store, change.number, people.director)
     assert any("director must decide the fee" in b.message for b in blockers)
     with pytest.raises(NotPermitted):
         set_fee(store, people.clerk, change.number, cents=0, reason="x", today=today)

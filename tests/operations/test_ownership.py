@@ -14,7 +14,9 @@ from kcsac.operations.accounts import add_account
 from kcsac.operations.documents.issuing import issued_documents, letter_for, render_issued
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
 from kcsac.operations.intake import create_application, submit_application, withdraw
+from kcsac.operations.ownership_rules import new_owner_problems
 from kcsac.operations.payments import record_payment
+from kcsac.operations.signing_rules import blockers_to_sign
 from tests.operations.conftest import PASSWORD, make_file
 from tests.pdf.pdftools import all_text, missing
 
@@ -98,7 +100,7 @@ def test_nonresident_fee_is_not_set_and_a_director_decides_it_with_a_reason(
     undecided = record(store, people.clerk, prior, today, new_owner=owner("nonresident-direct"))
     assert undecided.fee_cents is None
     assert "sets no" in undecided.fee_note
-    blockers = approvals.blockers_to_sign(store, undecided.number, people.director)
+    blockers = blockers_to_sign(store, undecided.number, people.director)
     assert any("director must decide the fee" in b.message for b in blockers)
     withdraw(store, people.clerk, undecided.number, reason="keyed twice", today=today)
     decided = record(
@@ -415,7 +417,5 @@ def test_an_existing_residential_or_flat_rate_account_is_refused_at_intake(
     assert "60-3(a)(3)" in excinfo.value.problems[0].citation
     assert row_counts(store) == before
     # the check the desk's dialog runs as it is typed says the same
-    assert [p.field for p in ownership.new_owner_problems("residential", "resident")] == [
-        "account_class"
-    ]
-    assert ownership.new_owner_problems("commercial", "resident") == []
+    assert [p.field for p in new_owner_problems("residential", "resident")] == ["account_class"]
+    assert new_owner_problems("commercial", "resident") == []

@@ -12,6 +12,7 @@ from kcsac.domain.status import Status
 from kcsac.operations.documents.issuing import APPROVAL, letter_for, render_issued, schedule_for
 from kcsac.operations.documents.letters import last_decision
 from kcsac.operations.errors import Refused
+from kcsac.operations.queries import count_applications, list_applications
 from kcsac.storage import Store
 
 
@@ -76,8 +77,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def decided_since(store: Store, status: Status, since: date | None) -> list[str]:
     """Numbers of applications now `status` (approved or denied) decided on or after `since`."""
-    from kcsac.operations.queries import count_applications, list_applications
-
     kinds = (
         (DecisionKind.DENIAL,)
         if status is Status.DENIED
