@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import reportlab
 from reportlab.lib import rl_accel
 
+from benchmarks import document_samples as samples
 from kcsac.domain.documents import (
     Addressee,
     ApprovalLetter,
@@ -37,7 +38,6 @@ from kcsac.domain.documents import (
 )
 from kcsac.domain.money import format_usd, to_cents
 from kcsac.domain.rates import rate_table_on
-from kcsac.operations import document_samples as samples
 from kcsac.pdf import render_approval_letter, render_schedule
 
 NAMES = (

@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.seeding import seed
 from kcsac.operations import queries
 from kcsac.storage import open_store
-from kcsac.storage.seeding import seed
 
 SEARCHES = (
     "a",

@@ -5,8 +5,8 @@ import csv
 
 from benchmarks import imports as import_bench
 from benchmarks import schedules as schedule_bench
+from benchmarks.seeding import seed
 from kcsac.storage import open_store
-from kcsac.storage.seeding import seed
 
 
 def _seeded(tmp_path, applications=50):

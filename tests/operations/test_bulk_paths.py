@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from benchmarks.seeding import seed
 from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.records import Account, ConsumptionPeriod, User
 from kcsac.domain.roles import Role
@@ -15,7 +16,6 @@ from kcsac.domain.schedule import DeterminationTerms
 from kcsac.operations import exports
 from kcsac.operations.imports import consumption, consumption_bulk, consumption_rows, csv_files
 from kcsac.storage import open_store
-from kcsac.storage.seeding import seed
 
 
 def _straightforward_rows(store):

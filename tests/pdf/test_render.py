@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -11,11 +12,11 @@ import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
+from benchmarks import document_samples as samples
 from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.documents import Addressee, format_date_long
 from kcsac.domain.money import format_usd
 from kcsac.domain.rates import rate_table_on
-from kcsac.operations import document_samples as samples
 from kcsac.pdf import (
     render_approval_letter,
     render_denial_letter,
@@ -23,6 +24,8 @@ from kcsac.pdf import (
     render_schedule,
 )
 from tests.pdf.pdftools import all_text, ink_share, missing, page_texts
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_approval_letter_states_every_figure_date_and_citation() -> None:
@@ -339,7 +342,7 @@ if mode == "reportlab":
     pt.TextTable._paragraph_lines = lambda *args: False  # Table draws paragraph cells
 from kcsac.domain.documents import Parameter
 from kcsac.pdf import render_document
-from kcsac.operations import document_samples as samples
+from benchmarks import document_samples as samples
 base = samples.approval_letter()
 long = " ".join(["The account holder keeps each record of the diverted water."] * 40)
 split = replace(base, notes=(long,) * 4, method_parameters=(Parameter("Long", long),))
@@ -358,7 +361,11 @@ def _run_reuse_script(tmp_path, mode: str) -> tuple[list[str], Path]:
     out = tmp_path / mode
     out.mkdir()
     hashes = subprocess.run(
-        [sys.executable, str(script), mode, str(out)], capture_output=True, text=True, check=True
+        [sys.executable, str(script), mode, str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},  # the samples live in benchmarks/
     ).stdout.split()
     return hashes, out
 

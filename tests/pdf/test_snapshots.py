@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import pytest
 
+from benchmarks import document_samples as samples
 from kcsac.domain.documents import (
     ApprovalLetter,
     DenialLetter,
@@ -12,7 +13,6 @@ from kcsac.domain.documents import (
     document_from_json,
     format_date_long,
 )
-from kcsac.operations import document_samples as samples
 
 SNAPSHOTS = [
     samples.approval_letter(),

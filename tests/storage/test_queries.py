@@ -2,10 +2,10 @@
 
 import pytest
 
+from benchmarks.seeding import seed
 from kcsac.domain.status import Status
 from kcsac.operations import queries
 from kcsac.storage import queries as storage_queries
-from kcsac.storage.seeding import seed
 
 
 @pytest.fixture

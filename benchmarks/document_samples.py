@@ -1,4 +1,4 @@
-"""Example document snapshots for previews, tests and benchmarks, every figure from the engine.
+"""Example document snapshots for tests and benchmarks, every figure from the engine.
 
 The examples follow RULES.md: example 1 (resident car wash, 15 %, signed 2026-08-12) and
 example 2 (nonresident billed directly, deduct meters, effective 2026-05-01). Fees come from
