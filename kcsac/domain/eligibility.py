@@ -1,8 +1,8 @@
-"""Who may take part: commercial and industrial accounts, not the storm sewer, fee paid."""
+"""Who may take part: commercial and industrial accounts, not the storm sewer (the fee is
+workflow.fee_blockers)."""
 
 from kcsac.domain import ordinance as o
 from kcsac.domain.customer_class import AccountClass, CustomerClass
-from kcsac.domain.money import format_usd
 from kcsac.domain.problems import Problem
 
 # A diverted-water adjustment lowers a bill based on water purchased. Bulk flow through a
@@ -18,11 +18,6 @@ _NOT_ADJUSTABLE = {
         o.SEC_60_3_A_3,
     ),
 }
-
-
-def adjustment_applies(customer_class: CustomerClass) -> bool:
-    """Whether a diverted-water volume adjustment can change this class's sewer bill."""
-    return customer_class not in _NOT_ADJUSTABLE
 
 
 def adjustment_problem(customer_class: CustomerClass) -> Problem | None:
@@ -68,20 +63,3 @@ def check_eligibility(
     if not_adjustable is not None:
         problems.append(not_adjustable)
     return problems
-
-
-def fee_problems(
-    balance_cents: int, *, customer_class: CustomerClass | None = None
-) -> list[Problem]:
-    """A balance owed blocks any volume adjustment (the full fee comes first)."""
-    if balance_cents <= 0:
-        return []
-    resident = customer_class is None or customer_class.is_resident
-    return [
-        Problem(
-            "fee",
-            f"A fee balance of {format_usd(balance_cents)} is owed: the application and its "
-            "full fee must be received before any sewer use volume adjustment.",
-            o.SEC_60_2_2_C if resident else o.SEC_60_3_A_6,
-        )
-    ]

@@ -18,11 +18,6 @@ def to_cents(dollars: Decimal) -> Cents:
     return Cents(int((dollars * _HUNDRED).quantize(_ONE, rounding=ROUND_HALF_UP)))
 
 
-def cents_to_dollars(cents: int) -> Decimal:
-    """Exact dollars for a number of cents (for arithmetic and display)."""
-    return Decimal(cents) / _HUNDRED
-
-
 def format_usd(cents: int) -> str:
     """`$1,250.00`; negative amounts as `-$12.50`."""
     sign = "-" if cents < 0 else ""

@@ -1,7 +1,6 @@
 """Citations and the ordinance's own wording, shared by checks, help text and letters."""
 
 ORDINANCE = "Ordinance 260209"
-PROGRAM_NAME = "Sewer Allowance Credit"
 
 # Kansas City Code of Ordinances, ch. 60, as re-enacted by Ordinance 260209.
 SEC_60_2_1_A = "Code sec. 60-2(1)a"

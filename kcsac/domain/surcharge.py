@@ -13,8 +13,6 @@ from kcsac.domain.problems import Problem
 from kcsac.domain.rates import SurchargeRates
 from kcsac.domain.volume import LB_PER_CCF_MG_L
 
-LIMITS_NOT_SET = "limits not set"
-
 
 @dataclass(frozen=True)
 class SurchargeLimits:

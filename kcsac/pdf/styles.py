@@ -51,7 +51,6 @@ BRAND_LIGHT = colors.HexColor("#DCE6F0")
 WATER = colors.HexColor("#3C8DBC")
 GREY = colors.HexColor("#555555")
 RULE = colors.HexColor("#9AA7B4")
-ZEBRA = colors.HexColor("#F4F6F8")
 
 # A section heading starts a new page when less than this is left (see parts.section).
 SECTION_MIN_SPACE = 1.1 * inch

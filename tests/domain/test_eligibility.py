@@ -3,12 +3,7 @@
 import pytest
 
 from kcsac.domain.customer_class import AccountClass, CustomerClass
-from kcsac.domain.eligibility import (
-    adjustment_applies,
-    adjustment_problem,
-    check_eligibility,
-    fee_problems,
-)
+from kcsac.domain.eligibility import adjustment_problem, check_eligibility
 from kcsac.domain.problems import Problem
 
 CC = CustomerClass
@@ -60,7 +55,6 @@ def test_all_reasons_are_reported_together():
     ],
 )
 def test_adjustment_applies_only_to_bills_based_on_water_purchased(customer, applies, citation):
-    assert adjustment_applies(customer) is applies
     problem = adjustment_problem(customer)
     if applies:
         assert problem is None
@@ -69,17 +63,3 @@ def test_adjustment_applies_only_to_bills_based_on_water_purchased(customer, app
         assert problem.citation == citation
         assert "does not apply" in problem.message
         assert check(customer=customer) == [problem]
-
-
-def test_a_balance_owed_blocks_the_adjustment():
-    [problem] = fee_problems(5000)
-    assert problem.field == "fee"
-    assert "$50.00 is owed" in problem.message
-    assert problem.citation == "Code sec. 60-2(2)(c)"
-    nonresident = fee_problems(1, customer_class=CC.NONRESIDENT_DIRECT)
-    assert nonresident[0].citation == "Code sec. 60-3(a)(6)"
-
-
-@pytest.mark.parametrize("balance", [0, -100])
-def test_paid_in_full_or_overpaid_is_no_problem(balance):
-    assert fee_problems(balance) == []

@@ -190,7 +190,6 @@ class AccountPage(FormPage):
         draft.account_class = AccountClass(self.account_class_combo.currentData())
         draft.customer_class = CustomerClass(self.customer_class_combo.currentData())
         draft.discharges_to_storm_sewer = self.storm_sewer_check.isChecked()
-        draft.account_known = self._known is not None
 
     @staticmethod
     def _select(combo: QComboBox, value: object) -> None:

@@ -16,7 +16,6 @@ class ApplicationDraft:
     service_address: str = ""
     account_class: AccountClass = AccountClass.COMMERCIAL
     customer_class: CustomerClass = CustomerClass.RESIDENT
-    account_known: bool = False  # the account exists in kcsac already
     discharges_to_storm_sewer: bool = False
     category: Category = Category.CAR_WASH
     received_on: dt.date | None = None

@@ -64,7 +64,6 @@ class NewApplicationWizard(QWizard):
         )
         for page in self._pages:
             self.addPage(page)
-        self.save_message = ""  # why the last save failed ("" when it did not)
         self._discard_warned = False
         self._help = install_help_shortcut(self, "account")
         self._connect_signals()
@@ -174,7 +173,6 @@ class NewApplicationWizard(QWizard):
             service_address=account.service_address,
             account_class=account.account_class,
             customer_class=account.customer_class,
-            account_known=True,
             discharges_to_storm_sewer=app.discharges_to_storm_sewer,
             category=app.category,
             received_on=app.received_on,
@@ -186,7 +184,6 @@ class NewApplicationWizard(QWizard):
 
     def _show_status(self, message: str = "") -> None:
         """The draft's number in the title; a failed save in the current page's subtitle."""
-        self.save_message = message
         title = WIZARD_TITLE + (f" - draft {self.draft.number}" if self.draft.number else "")
         self.setWindowTitle(title)
         page = self.currentPage()
