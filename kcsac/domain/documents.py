@@ -178,7 +178,7 @@ class DenialLetter(_Snapshot):
 
 
 @dataclass(frozen=True)
-class ScheduleRow:
+class ScheduleLine:
     """One billing period of the adjusted volume schedule, as printed."""
 
     start: date
@@ -230,7 +230,7 @@ class ScheduleDocument(_Snapshot):
     volume_rounding: str  # "pro-rata" | "whole-ccf-up"
     volume_rounding_label: str  # the sentence printed about it
     rates: tuple[RateLine, ...]
-    rows: tuple[ScheduleRow, ...]
+    rows: tuple[ScheduleLine, ...]
     totals: ScheduleTotals
     worked_example: tuple[str, ...]  # one period's arithmetic, line by line
     notes: tuple[str, ...]  # readings marked "(reading)" and period flags

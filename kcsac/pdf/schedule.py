@@ -3,7 +3,7 @@
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable
 
-from kcsac.domain.documents import ScheduleDocument, ScheduleRow, format_date_long
+from kcsac.domain.documents import ScheduleDocument, ScheduleLine, format_date_long
 from kcsac.domain.money import format_usd
 from kcsac.pdf import styles
 from kcsac.pdf.page import PageSetup, build_pdf
@@ -115,7 +115,7 @@ def _story(s: ScheduleDocument, fingerprint: str) -> list[Flowable]:
     return story
 
 
-def _period(row: ScheduleRow) -> str:
+def _period(row: ScheduleLine) -> str:
     return f"{row.start.isoformat()} – {row.end.isoformat()}"
 
 

@@ -19,6 +19,7 @@ from kcsac.domain.records import (
 from kcsac.storage import audit as audit_chain
 from kcsac.storage import convert, migrations
 from kcsac.storage.accounts_store import AccountsMixin
+from kcsac.storage.applications_store import ApplicationsMixin
 from kcsac.storage.attachments_store import AttachmentsMixin
 from kcsac.storage.decisions_store import DecisionsMixin
 from kcsac.storage.errors import DatabaseBusy, NotFound, StaleRecord, StoreError, WriteFailed
@@ -38,7 +39,13 @@ def utc_now() -> str:
 
 
 class Store(
-    AccountsMixin, FilingsMixin, DecisionsMixin, UsersMixin, QueriesMixin, AttachmentsMixin
+    AccountsMixin,
+    ApplicationsMixin,
+    FilingsMixin,
+    DecisionsMixin,
+    UsersMixin,
+    QueriesMixin,
+    AttachmentsMixin,
 ):
     """kcsac's records in one SQLite file. Writes go through `write()` (one transaction)."""
 

@@ -75,7 +75,7 @@ NOTHING_BLOCKS = "Nothing blocks signing."
 NOTHING_BUT_THE_DATE = "Only the signature date blocks signing: see its message under the date."
 
 
-def schedule_preview(
+def schedule_if_signed_on(
     store: Store, app: SacApplication, effective_on: dt.date
 ) -> tuple[AdjustedSchedule | None, str]:
     """The schedule the determination would give, and a caption saying what it covers.
@@ -423,7 +423,7 @@ class ApprovalDialog(QDialog):
             )
 
     def _fill_schedule(self, effective_on: dt.date) -> None:
-        schedule, caption = schedule_preview(self._store, self._app, effective_on)
+        schedule, caption = schedule_if_signed_on(self._store, self._app, effective_on)
         self.schedule = schedule
         self.schedule_caption_label.setText(caption)
         self.schedule_model.set_rows(schedule.rows if schedule else [])

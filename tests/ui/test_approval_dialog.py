@@ -321,11 +321,11 @@ def test_the_preview_caption_names_the_periods_it_leaves_out(store):
     """A metered credit whose meter was not read for some periods: the caption says which
     periods are left out and why, so the rows shown add up to what the caption promises."""
     from kcsac.operations.demo import load_demo
-    from kcsac.ui.approval_dialog import schedule_preview
+    from kcsac.ui.approval_dialog import schedule_if_signed_on
 
     load_demo(store)
     app = store.get_application("SAC-2026-0014")  # a sewer meter activated in July
-    schedule, caption = schedule_preview(store, app, dt.date(2026, 11, 23))
+    schedule, caption = schedule_if_signed_on(store, app, dt.date(2026, 11, 23))
     assert schedule is not None
     assert caption.startswith(f"Illustration over the last {len(schedule.rows) + 2} billing")
     assert caption.count(" left out: ") == 2

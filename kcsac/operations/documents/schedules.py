@@ -14,7 +14,7 @@ from kcsac.domain.documents import (
     Parameter,
     RateLine,
     ScheduleDocument,
-    ScheduleRow,
+    ScheduleLine,
     ScheduleTotals,
 )
 from kcsac.domain.method import Method
@@ -31,10 +31,10 @@ from kcsac.domain.schedule import (
     AdjustedSchedule,
     DeterminationTerms,
     PeriodInput,
+    ScheduleRow,
     build_schedule,
     with_rows,
 )
-from kcsac.domain.schedule import ScheduleRow as EngineRow
 from kcsac.domain.volume import format_ccf, round_half_up
 from kcsac.operations.admin import surcharge_limits
 from kcsac.operations.documents.letters import last_decision
@@ -177,8 +177,8 @@ def _figure_text(amount: Decimal, unit: str, label: str) -> str:
     return f"${amount:,.{places}f} {unit}"
 
 
-def _row(r: EngineRow) -> ScheduleRow:
-    return ScheduleRow(
+def _row(r: ScheduleRow) -> ScheduleLine:
+    return ScheduleLine(
         start=r.start,
         end=r.end,
         days=r.days,
@@ -196,7 +196,7 @@ def _row(r: EngineRow) -> ScheduleRow:
     )
 
 
-def _share(r: EngineRow) -> str:
+def _share(r: ScheduleRow) -> str:
     if r.days_credited == 0:
         return "0"
     if r.days_credited == r.days:
@@ -243,7 +243,7 @@ def _ended_inside(
     return with_rows(schedule, rows)
 
 
-def _example_row(schedule: AdjustedSchedule) -> EngineRow | None:
+def _example_row(schedule: AdjustedSchedule) -> ScheduleRow | None:
     # A period the credit ends inside is not the example: its f is not "days on or after".
     rows = [r for r in schedule.rows if not any(f.startswith("credit ends ") for f in r.flags)]
     partial = [r for r in rows if 0 < r.days_credited < r.days]
