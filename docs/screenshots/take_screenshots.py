@@ -29,10 +29,10 @@ from kcsac.storage import open_store
 from kcsac.ui.application import configure_application
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.determination_dialog import DeterminationDialog
-from kcsac.ui.documents_dialog import DocumentsDialog
 from kcsac.ui.help_dialog import HelpDialog
 from kcsac.ui.main_window import QUEUES, MainWindow
 from kcsac.ui.meter_dialog import MeterDialog
+from kcsac.ui.paperwork_dialog import PaperworkDialog
 from kcsac.ui.reading_dialog import ReadingDialog
 from kcsac.ui.record_payment_dialog import RecordPaymentDialog
 from kcsac.ui.review_dialog import ReviewDialog
@@ -118,7 +118,7 @@ def main(db: Path) -> int:
     details.input("blow_down_meter").setText("BD-4412")
     details._validate()
     wizard.next()
-    docs = wizard.documents_page.documents_list
+    docs = wizard.paperwork_page.paperwork_list
     docs.item(0).setCheckState(Qt.CheckState.Checked)
     docs.item(3).setCheckState(Qt.CheckState.Checked)
     shot(app, wizard, "wizard-documents")
@@ -140,8 +140,8 @@ def main(db: Path) -> int:
     payment.touch("reason")
     shot(app, payment, "record-payment-overpaid")
 
-    documents = DocumentsDialog(context, detail(awaiting_fee))
-    shot(app, documents, "documents-received")
+    paperwork = PaperworkDialog(context, detail(awaiting_fee))
+    shot(app, paperwork, "documents-received")
 
     in_review = first(store, Status.IN_REVIEW)
     review = ReviewDialog(context, detail(in_review))

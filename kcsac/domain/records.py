@@ -95,8 +95,9 @@ class SacApplication:
     discharges_to_storm_sewer: bool = False
     # Per-category facts as text, e.g. {"bays": "4"} or {"prior_application": "SAC-..."}.
     details: dict[str, str] = field(default_factory=dict)
-    # Documents checklist: name -> received (e.g. {"site plan": True}).
-    documents: dict[str, bool] = field(default_factory=dict)
+    # The paperwork that came with the application (not the documents kcsac issues): its
+    # checklist, name -> received (e.g. {"site plan": True}).
+    paperwork: dict[str, bool] = field(default_factory=dict)
     fee_cents: int | None = None  # None: not yet assessed, or no fee set (see fee_note)
     fee_note: str = ""  # citation of the fee, or why there is none
     paid_cents: int = 0

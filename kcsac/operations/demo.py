@@ -265,7 +265,7 @@ def _file(store, staff, account, category, target, i, clock, today) -> str:
         today=d0,
         discharges_to_storm_sewer=target == "denied-storm",
         details=_details(category, i, account),
-        documents={
+        paperwork={
             "application form": True,
             "site plan": target != "draft",
             "meter specification": category

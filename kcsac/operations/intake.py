@@ -32,7 +32,7 @@ def create_application(
     today: dt.date,
     discharges_to_storm_sewer: bool = False,
     details: dict[str, str] | None = None,
-    documents: dict[str, bool] | None = None,
+    paperwork: dict[str, bool] | None = None,
     number: str = "",
     received_on: dt.date | None = None,
 ) -> SacApplication:
@@ -56,7 +56,7 @@ def create_application(
         received_on=received_on,
         discharges_to_storm_sewer=discharges_to_storm_sewer,
         details=dict(details or {}),
-        documents=dict(documents or {}),
+        paperwork=dict(paperwork or {}),
     )
     return store.insert_application(app, actor.login, year=today.year)
 
@@ -100,7 +100,7 @@ def update_application(
             received_on=app.received_on,
             discharges_to_storm_sewer=app.discharges_to_storm_sewer,
             details=dict(app.details),
-            documents=dict(app.documents),
+            paperwork=dict(app.paperwork),
         )
         store.get_account(new.account)
         return store.save_application(

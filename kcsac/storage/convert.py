@@ -48,10 +48,20 @@ def dec_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+# Fields stored under an older name than the domain's: the column, and the key in the audit
+# trail's JSON and in signed snapshots, keep the stored name, so what was written reads the
+# same and what is written now is written as before (no migration).
+STORED_NAMES = {(SacApplication, "paperwork"): "documents"}
+
+
 def plain(value: Any) -> Any:
     """A JSON-ready copy of a dataclass, enum, date or Decimal (for the audit trail)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        kind = type(value)
+        return {
+            STORED_NAMES.get((kind, f.name), f.name): plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+        }
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date | dt.datetime):
@@ -91,7 +101,7 @@ def application(row: dict) -> SacApplication:
         received_on=day(row["received_on"]),
         discharges_to_storm_sewer=bool(row["storm_sewer"]),
         details=json.loads(row["details"]),
-        documents=json.loads(row["documents"]),
+        paperwork=json.loads(row["documents"]),
         fee_cents=row["fee_cents"],
         fee_note=row["fee_note"],
         paid_cents=row["paid_cents"],
@@ -112,7 +122,7 @@ def application_row(app: SacApplication) -> dict:
         "received_on": iso(app.received_on),
         "storm_sewer": int(app.discharges_to_storm_sewer),
         "details": json.dumps(app.details, sort_keys=True),
-        "documents": json.dumps(app.documents, sort_keys=True),
+        "documents": json.dumps(app.paperwork, sort_keys=True),
         "fee_cents": app.fee_cents,
         "fee_note": app.fee_note,
         "paid_cents": app.paid_cents,

@@ -160,7 +160,7 @@ def summary_html(detail: ApplicationDetail) -> str:
         rows.append(("Determination", terms + (" (signed)" if determination.locked else "")))
     if detail.meters:
         rows.append(("Meters", ", ".join(f"{m.role.value} {m.serial}" for m in detail.meters)))
-    missing = [name for name, ok in app.documents.items() if not ok]
+    missing = [name for name, ok in app.paperwork.items() if not ok]
     if missing:
         rows.append(("Missing", "documents: " + ", ".join(missing)))
     cells = "".join(

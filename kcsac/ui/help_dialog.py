@@ -48,7 +48,7 @@ HELP_TOPICS: dict[str, HelpTopic] = {
         (o.DIRECTOR_DETERMINES,),
         "These facts let the director's representative determine the diverted amount.",
     ),
-    "documents": HelpTopic(
+    "paperwork": HelpTopic(
         "Documents",
         _RESIDENT_AND_NONRESIDENT,
         (o.FEE_PURPOSE,),

@@ -943,11 +943,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_documents_action(self) -> None:
-        from kcsac.ui.documents_dialog import DocumentsDialog
+        from kcsac.ui.paperwork_dialog import PaperworkDialog
 
         if self.detail:
             self._run_dialog(
-                DocumentsDialog(self.context, self.detail, self), "Documents of {number} saved"
+                PaperworkDialog(self.context, self.detail, self), "Documents of {number} saved"
             )
 
     @Slot()

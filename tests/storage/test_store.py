@@ -355,3 +355,30 @@ def test_rows_written_before_operation_numbers_still_verify(db_path):
     assert [e.operation for e in events] == [None, 2]
     assert store.verify_audit().ok
     store.close()
+
+
+def test_paperwork_is_stored_under_its_old_name(store):
+    """SacApplication.paperwork is the `documents` column and the `documents` key of the audit
+    trail's JSON (and so of a signed snapshot): renaming the field changed nothing stored."""
+    import json
+
+    from kcsac.domain.category import Category
+    from kcsac.domain.records import SacApplication
+    from kcsac.domain.status import Status
+
+    store.insert_account(ACME, "clerk")
+    app = store.insert_application(
+        SacApplication(
+            "", Category.CAR_WASH, Status.DRAFT, ACME.number, paperwork={"site plan": True}
+        ),
+        "clerk",
+        year=2026,
+    )
+    assert app.paperwork == {"site plan": True}
+    column = store.conn.execute(
+        "SELECT documents FROM applications WHERE number = ?", (app.number,)
+    ).fetchone()[0]
+    assert json.loads(column) == {"site plan": True}
+    after = json.loads(store.audit_events(entity="application")[-1].after)
+    assert after["documents"] == {"site plan": True}
+    assert "paperwork" not in after

@@ -36,7 +36,7 @@ REQUIRED: dict[str, tuple[tuple[type, str], ...]] = {
         (QLabel, "fee_label"),
         (QLabel, "fee_citation_label"),
     ),
-    "new_application/documents_page": ((QListWidget, "documents_list"), (QLabel, "missing_label")),
+    "new_application/paperwork_page": ((QListWidget, "paperwork_list"), (QLabel, "missing_label")),
     "new_application/submit_page": ((QLabel, "summary_label"), (QLabel, "submit_note_label")),
     "record_payment_dialog": (
         (QLineEdit, "amount_edit"),

@@ -63,9 +63,9 @@ def test_keyboard_only_intake_from_the_desk_to_submission(qtbot, store, db_path,
     key(qtbot, Qt.Key.Key_Tab)
     keys(qtbot, "360")
     key(qtbot, Qt.Key.Key_Return)
-    assert wizard.currentPage() is wizard.documents_page
+    assert wizard.currentPage() is wizard.paperwork_page
 
-    qtbot.waitUntil(lambda: wizard.documents_page.documents_list.hasFocus())
+    qtbot.waitUntil(lambda: wizard.paperwork_page.paperwork_list.hasFocus())
     key(qtbot, Qt.Key.Key_Space)  # site plan received
     key(qtbot, Qt.Key.Key_Down)
     key(qtbot, Qt.Key.Key_Space)  # piping diagram received
@@ -80,7 +80,7 @@ def test_keyboard_only_intake_from_the_desk_to_submission(qtbot, store, db_path,
     assert stored.status is Status.AWAITING_FEE
     assert stored.category is Category.LAUNDRY
     assert stored.details == {"machines": "18", "capacity_lb": "360"}
-    assert stored.documents == {
+    assert stored.paperwork == {
         "Site plan": True,
         "Piping diagram": True,
         "Recent water bills (12 months)": False,
@@ -98,7 +98,7 @@ def test_return_on_an_old_draft_then_close_keeps_every_stored_detail(qtbot, stor
     from tests.ui.desk_factories import make_account
 
     account = make_account(store, clerk, "5550002-001", customer="Green Acres HOA")
-    documents = {"application form": True, "site plan": False}
+    paperwork = {"application form": True, "site plan": False}
     draft = create_application(
         store,
         clerk,
@@ -106,7 +106,7 @@ def test_return_on_an_old_draft_then_close_keeps_every_stored_detail(qtbot, stor
         category=Category.IRRIGATION,
         today=TODAY,
         details={"irrigated acres": "6"},
-        documents=documents,
+        paperwork=paperwork,
     )
     window = MainWindow(store, db_path=db_path, user=clerk, today=lambda: TODAY)
     qtbot.addWidget(window)
@@ -125,5 +125,5 @@ def test_return_on_an_old_draft_then_close_keeps_every_stored_detail(qtbot, stor
     qtbot.waitUntil(lambda: not wizard.isVisible())
     stored = store.get_application(draft.number)
     assert stored.details == {"irrigated acres": "6"}
-    assert stored.documents == documents
+    assert stored.paperwork == paperwork
     assert stored.status is Status.DRAFT

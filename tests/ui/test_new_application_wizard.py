@@ -15,7 +15,7 @@ from kcsac.domain.status import Status
 from kcsac.operations.accounts import ACCOUNT_NUMBER
 from kcsac.operations.demo import load_demo
 from kcsac.storage import open_store
-from kcsac.ui.wizard.category_fields import CATEGORY_DOCUMENTS
+from kcsac.ui.wizard.category_fields import CATEGORY_PAPERWORK
 from kcsac.ui.wizard.category_page import OWNERSHIP_DRAFT, OWNERSHIP_NOTE
 from kcsac.ui.wizard.new_application_wizard import NewApplicationWizard
 from tests.ui.desk_factories import make_approved_record
@@ -138,11 +138,11 @@ def test_every_category_from_start_to_submit(qtbot, desk, store, category):
     assert wizard.details_page.problems() == []
     click(qtbot, next_button(wizard))
 
-    documents = wizard.documents_page.documents_list
-    assert [documents.item(i).text() for i in range(documents.count())] == list(
-        CATEGORY_DOCUMENTS[category]
+    paperwork = wizard.paperwork_page.paperwork_list
+    assert [paperwork.item(i).text() for i in range(paperwork.count())] == list(
+        CATEGORY_PAPERWORK[category]
     )
-    documents.item(0).setCheckState(Qt.CheckState.Checked)
+    paperwork.item(0).setCheckState(Qt.CheckState.Checked)
     click(qtbot, next_button(wizard))
 
     assert wizard.currentPage() is wizard.submit_page
@@ -157,8 +157,8 @@ def test_every_category_from_start_to_submit(qtbot, desk, store, category):
     assert stored.received_on == dt.date(2026, 8, 3)
     assert stored.fee_cents == FEES[category]
     assert stored.details == details
-    assert stored.documents[CATEGORY_DOCUMENTS[category][0]] is True
-    assert sum(stored.documents.values()) == 1
+    assert stored.paperwork[CATEGORY_PAPERWORK[category][0]] is True
+    assert sum(stored.paperwork.values()) == 1
     account = store.get_account("2000001-001")
     assert (account.customer, account.service_address) == ("Acme Industrial Co.", "1200 Grand Blvd")
 
@@ -417,7 +417,7 @@ def test_f1_on_each_page_quotes_that_page_s_section(qtbot, wizard):
     expected = {
         "category_page": "The application fee is to pay for site review",
         "category_details_page": "The director of the water services department",
-        "documents_page": "The application fee is to pay for site review",
+        "paperwork_page": "The application fee is to pay for site review",
         "submit_page": "An application and the appropriate fee must be submitted",
     }
     for _ in expected:
@@ -529,7 +529,7 @@ def test_a_typed_future_received_date_is_kept_and_refused_next_to_the_field(qtbo
     assert page.problems()[0].message.startswith(f"{future.isoformat()} is in the future")
 
 
-def stored_draft(store, desk, category, details, documents=None):
+def stored_draft(store, desk, category, details, paperwork=None):
     """A draft stored with facts the wizard has no field for (an older kcsac's keys)."""
     from kcsac.operations.intake import create_application
     from tests.ui.desk_factories import make_account
@@ -542,17 +542,17 @@ def stored_draft(store, desk, category, details, documents=None):
         category=category,
         today=desk.today(),
         details=details,
-        documents=documents or {},
+        paperwork=paperwork or {},
         received_on=dt.date(2026, 8, 3),
     )
 
 
 def test_resuming_and_closing_a_draft_keeps_details_the_wizard_has_no_field_for(qtbot, desk, store):
     """The new-user trial: a draft with {"irrigated acres": "6"} came back with {} after
-    Return (continue) and Close (keep draft), and its documents were dropped the same way."""
-    documents = {"application form": True, "meter specification": True, "site plan": False}
+    Return (continue) and Close (keep draft), and its paperwork was dropped the same way."""
+    paperwork = {"application form": True, "meter specification": True, "site plan": False}
     draft = stored_draft(
-        store, desk, Category.IRRIGATION, {"irrigated acres": "6"}, documents=documents
+        store, desk, Category.IRRIGATION, {"irrigated acres": "6"}, paperwork=paperwork
     )
     resumed = NewApplicationWizard(desk, resume=draft.number)
     qtbot.addWidget(resumed)
@@ -570,13 +570,13 @@ def test_resuming_and_closing_a_draft_keeps_details_the_wizard_has_no_field_for(
     resumed.close()  # Close (keep draft)
     stored = store.get_application(draft.number)
     assert stored.details == {"irrigated acres": "6"}
-    assert stored.documents == documents
+    assert stored.paperwork == paperwork
 
 
 def test_a_resumed_draft_saves_new_facts_beside_the_old_keys_through_submit(qtbot, desk, store):
-    documents = {"application form": True}
+    paperwork = {"application form": True}
     draft = stored_draft(
-        store, desk, Category.IRRIGATION, {"irrigated acres": "6"}, documents=documents
+        store, desk, Category.IRRIGATION, {"irrigated acres": "6"}, paperwork=paperwork
     )
     resumed = NewApplicationWizard(desk, resume=draft.number)
     qtbot.addWidget(resumed)
@@ -588,7 +588,7 @@ def test_a_resumed_draft_saves_new_facts_beside_the_old_keys_through_submit(qtbo
         "irrigated acres": "6",
         **DETAILS[Category.IRRIGATION],
     }, "saved on the page change with the old key beside the new ones"
-    resumed.documents_page.documents_list.item(0).setCheckState(Qt.CheckState.Checked)
+    resumed.paperwork_page.paperwork_list.item(0).setCheckState(Qt.CheckState.Checked)
     click(qtbot, next_button(resumed))
     summary = resumed.submit_page.summary_label.text()
     assert "irrigated acres (kept as stored)" in summary
@@ -599,9 +599,9 @@ def test_a_resumed_draft_saves_new_facts_beside_the_old_keys_through_submit(qtbo
     stored = store.get_application(draft.number)
     assert stored.status is Status.AWAITING_FEE
     assert stored.details == {"irrigated acres": "6", **DETAILS[Category.IRRIGATION]}
-    first = CATEGORY_DOCUMENTS[Category.IRRIGATION][0]
-    assert stored.documents["application form"] is True, "a document no list names is kept"
-    assert stored.documents[first] is True
+    first = CATEGORY_PAPERWORK[Category.IRRIGATION][0]
+    assert stored.paperwork["application form"] is True, "a document no list names is kept"
+    assert stored.paperwork[first] is True
 
 
 def test_a_field_the_clerk_empties_is_dropped_but_no_other_key_is(qtbot, desk, store):

@@ -20,6 +20,6 @@ class ApplicationDraft:
     category: Category = Category.CAR_WASH
     received_on: dt.date | None = None
     details: dict[str, str] = field(default_factory=dict)
-    documents: dict[str, bool] = field(default_factory=dict)
+    paperwork: dict[str, bool] = field(default_factory=dict)  # name -> received
     number: str = ""  # SAC-YYYY-NNNN once the draft is stored
     version: int = 0  # the stored draft's version (optimistic locking)

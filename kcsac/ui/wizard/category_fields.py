@@ -1,4 +1,5 @@
-"""What the wizard asks for each category, and which documents each category needs."""
+"""What the wizard asks for each category, and which paperwork (site plan, meter
+specification, ...) each category needs."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -116,7 +117,7 @@ CATEGORY_FIELDS: dict[Category, tuple[DetailField, ...]] = {
 _COMMON_DOCUMENTS = ("Site plan", "Piping diagram", "Recent water bills (12 months)")
 _METERED = ("Meter specifications",)
 
-CATEGORY_DOCUMENTS: dict[Category, tuple[str, ...]] = {
+CATEGORY_PAPERWORK: dict[Category, tuple[str, ...]] = {
     Category.CAR_WASH: (*_COMMON_DOCUMENTS, "Equipment specifications"),
     Category.LAUNDRY: (*_COMMON_DOCUMENTS, "Equipment specifications"),
     Category.EVAPORATION: (

@@ -14,14 +14,14 @@ from kcsac.ui.wizard.account_page import AccountPage
 from kcsac.ui.wizard.application_draft import ApplicationDraft
 from kcsac.ui.wizard.category_details_page import CategoryDetailsPage
 from kcsac.ui.wizard.category_page import CategoryPage
-from kcsac.ui.wizard.documents_page import DocumentsPage
+from kcsac.ui.wizard.paperwork_page import PaperworkPage
 from kcsac.ui.wizard.submit_page import SubmitPage
 
 WIZARD_TITLE = "New Sewer Allowance Credit application"
 
 
 class NewApplicationWizard(QWizard):
-    """Pages: account, category and fee, the category's facts, documents, review and submit.
+    """Pages: account, category and fee, the category's facts, paperwork, review and submit.
 
     The draft is stored when the clerk leaves the account page and saved again on every page
     change and when the wizard is closed, so closing it (or the app) loses nothing.
@@ -53,13 +53,13 @@ class NewApplicationWizard(QWizard):
         self.account_page = AccountPage(self.draft, self._find_account)
         self.category_page = CategoryPage(self.draft, context.today)
         self.details_page = CategoryDetailsPage(self.draft)
-        self.documents_page = DocumentsPage(self.draft)
+        self.paperwork_page = PaperworkPage(self.draft)
         self.submit_page = SubmitPage(self.draft, self._submit)
         self._pages = (
             self.account_page,
             self.category_page,
             self.details_page,
-            self.documents_page,
+            self.paperwork_page,
             self.submit_page,
         )
         for page in self._pages:
@@ -118,7 +118,7 @@ class NewApplicationWizard(QWizard):
                     today=today,
                     discharges_to_storm_sewer=draft.discharges_to_storm_sewer,
                     details=draft.details,
-                    documents=draft.documents,
+                    paperwork=draft.paperwork,
                     received_on=draft.received_on,
                 )
             else:
@@ -129,7 +129,7 @@ class NewApplicationWizard(QWizard):
                     received_on=draft.received_on,
                     discharges_to_storm_sewer=draft.discharges_to_storm_sewer,
                     details=dict(draft.details),
-                    documents=dict(draft.documents),
+                    paperwork=dict(draft.paperwork),
                 )
                 if wanted != self._stored:
                     self._stored = update_application(store, user, wanted, today=today)
@@ -177,7 +177,7 @@ class NewApplicationWizard(QWizard):
             category=app.category,
             received_on=app.received_on,
             details=dict(app.details),
-            documents=dict(app.documents),
+            paperwork=dict(app.paperwork),
             number=app.number,
             version=app.version,
         )
@@ -194,7 +194,7 @@ class NewApplicationWizard(QWizard):
 
     def continue_where_left_off(self) -> None:
         """On a resumed draft, go on to the first page that still needs the clerk."""
-        last_known = self.documents_page if self.draft.documents else self.details_page
+        last_known = self.paperwork_page if self.draft.paperwork else self.details_page
         while self.currentPage() is not last_known and self.currentPage().isComplete():
             before = self.currentId()
             self.next()

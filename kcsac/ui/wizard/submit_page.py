@@ -81,8 +81,8 @@ def summary_html(draft: ApplicationDraft) -> str:
     ]
     # A fact with no field for this category is kept as stored; the label says so.
     rows += [(labels.get(k, f"{k} (kept as stored)"), v) for k, v in draft.details.items()]
-    missing = [name for name, received in draft.documents.items() if not received]
-    received = [name for name, ok in draft.documents.items() if ok]
+    missing = [name for name, received in draft.paperwork.items() if not received]
+    received = [name for name, ok in draft.paperwork.items() if ok]
     rows.append(("Documents received", ", ".join(received) or "none"))
     rows.append(("Documents missing", ", ".join(missing) or "none"))
     cells = "".join(

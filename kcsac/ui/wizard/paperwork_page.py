@@ -1,41 +1,41 @@
-"""DocumentsPage: the checklist of documents the chosen category needs."""
+"""PaperworkPage: the checklist of the paperwork the chosen category needs."""
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem
 
 from kcsac.ui.forms import child
 from kcsac.ui.wizard.application_draft import ApplicationDraft
-from kcsac.ui.wizard.category_fields import CATEGORY_DOCUMENTS
+from kcsac.ui.wizard.category_fields import CATEGORY_PAPERWORK
 from kcsac.ui.wizard.form_page import FormPage
 
 
-class DocumentsPage(FormPage):
-    """Missing documents do not block submission: the file lists them until they arrive."""
+class PaperworkPage(FormPage):
+    """Missing paperwork does not block submission: the file lists it until it arrives."""
 
-    help_topic = "documents"
+    help_topic = "paperwork"
 
     def __init__(self, draft: ApplicationDraft) -> None:
-        super().__init__("documents_page", "Documents", "What came with the application.")
+        super().__init__("paperwork_page", "Documents", "What came with the application.")
         self._draft = draft
-        self.documents_list = child(self.form, QListWidget, "documents_list")
+        self.paperwork_list = child(self.form, QListWidget, "paperwork_list")
         self.missing_label = child(self.form, QLabel, "missing_label")
-        self.documents_list.itemChanged.connect(self._on_documents_list_item_changed)
+        self.paperwork_list.itemChanged.connect(self._on_paperwork_list_item_changed)
 
     def initializePage(self) -> None:
-        names = CATEGORY_DOCUMENTS[self._draft.category]
-        self.documents_list.blockSignals(True)
-        self.documents_list.clear()
+        names = CATEGORY_PAPERWORK[self._draft.category]
+        self.paperwork_list.blockSignals(True)
+        self.paperwork_list.clear()
         for name in names:
-            item = QListWidgetItem(name, self.documents_list)
+            item = QListWidgetItem(name, self.paperwork_list)
             item.setFlags(
                 Qt.ItemFlag.ItemIsEnabled
                 | Qt.ItemFlag.ItemIsSelectable
                 | Qt.ItemFlag.ItemIsUserCheckable
             )
-            received = self._draft.documents.get(name, False)
+            received = self._draft.paperwork.get(name, False)
             item.setCheckState(Qt.CheckState.Checked if received else Qt.CheckState.Unchecked)
-        self.documents_list.blockSignals(False)
-        self.documents_list.setCurrentRow(0)
+        self.paperwork_list.blockSignals(False)
+        self.paperwork_list.setCurrentRow(0)
         self._refresh()
 
     def validatePage(self) -> bool:
@@ -43,19 +43,19 @@ class DocumentsPage(FormPage):
         return True
 
     def write_draft(self) -> None:
-        if self.documents_list.count():
+        if self.paperwork_list.count():
             # A stored document this category does not list (an older draft's, another
             # category's) is kept as it was: what arrived stays on file.
-            names = set(CATEGORY_DOCUMENTS[self._draft.category])
-            kept = {k: v for k, v in self._draft.documents.items() if k not in names}
-            self._draft.documents = kept | self.checklist()
+            names = set(CATEGORY_PAPERWORK[self._draft.category])
+            kept = {k: v for k, v in self._draft.paperwork.items() if k not in names}
+            self._draft.paperwork = kept | self.checklist()
 
     def checklist(self) -> dict[str, bool]:
-        items = (self.documents_list.item(i) for i in range(self.documents_list.count()))
+        items = (self.paperwork_list.item(i) for i in range(self.paperwork_list.count()))
         return {item.text(): item.checkState() == Qt.CheckState.Checked for item in items}
 
     @Slot(QListWidgetItem)
-    def _on_documents_list_item_changed(self, _item: QListWidgetItem) -> None:
+    def _on_paperwork_list_item_changed(self, _item: QListWidgetItem) -> None:
         self._refresh()
 
     def _refresh(self) -> None:

@@ -1,4 +1,4 @@
-"""DocumentsDialog: mark the documents that arrived after the application was submitted."""
+"""PaperworkDialog: mark the paperwork that arrived after the application was submitted."""
 
 import dataclasses
 
@@ -10,11 +10,12 @@ from kcsac.operations.intake import update_application
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
-from kcsac.ui.wizard.category_fields import CATEGORY_DOCUMENTS
+from kcsac.ui.wizard.category_fields import CATEGORY_PAPERWORK
 
 
-class DocumentsDialog(FormDialog):
-    """The wizard's checklist form; saving says which documents arrived (the audit reason)."""
+class PaperworkDialog(FormDialog):
+    """The wizard's checklist form; saving says which paperwork arrived (the audit reason,
+    worded as it always was: "documents received: ...")."""
 
     def __init__(
         self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
@@ -22,40 +23,40 @@ class DocumentsDialog(FormDialog):
         app = detail.application
         super().__init__(
             context,
-            "new_application/documents_page",
+            "new_application/paperwork_page",
             title=f"Documents received - {app.number}",
             ok_text="&Save checklist",
-            help_topic="documents",
-            fields=("documents",),
+            help_topic="paperwork",
+            fields=("paperwork",),
             parent=parent,
         )
         self.application = app
-        self.documents_list = child(self.form, QListWidget, "documents_list")
+        self.paperwork_list = child(self.form, QListWidget, "paperwork_list")
         self.missing_label = child(self.form, QLabel, "missing_label")
         # The file's own names first (they may differ in case from the checklist's), then
         # what the category's checklist adds.
-        names = list(app.documents)
+        names = list(app.paperwork)
         known = {name.casefold() for name in names}
-        names += [n for n in CATEGORY_DOCUMENTS[app.category] if n.casefold() not in known]
+        names += [n for n in CATEGORY_PAPERWORK[app.category] if n.casefold() not in known]
         for name in names:
-            item = QListWidgetItem(name, self.documents_list)
+            item = QListWidgetItem(name, self.paperwork_list)
             item.setFlags(
                 Qt.ItemFlag.ItemIsEnabled
                 | Qt.ItemFlag.ItemIsSelectable
                 | Qt.ItemFlag.ItemIsUserCheckable
             )
-            received = app.documents.get(name, False)
+            received = app.paperwork.get(name, False)
             item.setCheckState(Qt.CheckState.Checked if received else Qt.CheckState.Unchecked)
-        self.documents_list.setCurrentRow(0)
-        self.documents_list.itemChanged.connect(lambda _item: self._refresh())
+        self.paperwork_list.setCurrentRow(0)
+        self.paperwork_list.itemChanged.connect(lambda _item: self._refresh())
         self._refresh()
 
     def checklist(self) -> dict[str, bool]:
-        items = (self.documents_list.item(i) for i in range(self.documents_list.count()))
+        items = (self.paperwork_list.item(i) for i in range(self.paperwork_list.count()))
         return {item.text(): item.checkState() == Qt.CheckState.Checked for item in items}
 
     def arrived(self) -> list[str]:
-        before = self.application.documents
+        before = self.application.paperwork
         return [name for name, ok in self.checklist().items() if ok and not before.get(name)]
 
     def _refresh(self) -> None:
@@ -68,7 +69,7 @@ class DocumentsDialog(FormDialog):
         withdrawn = [
             name
             for name, ok in self.checklist().items()
-            if not ok and self.application.documents.get(name)
+            if not ok and self.application.paperwork.get(name)
         ]
         parts = []
         if arrived:
@@ -78,7 +79,7 @@ class DocumentsDialog(FormDialog):
         update_application(
             self.context.store,
             self.context.user,
-            dataclasses.replace(self.application, documents=self.checklist()),
+            dataclasses.replace(self.application, paperwork=self.checklist()),
             reason="documents " + "; ".join(parts) if parts else "documents checklist saved",
             today=self.context.today(),
         )
