@@ -1,5 +1,6 @@
-"""Intake: a draft application, its edits, its submission (the fee assessed) and its
-withdrawal. Each call checks the role, writes one transaction, audits it."""
+"""Intake: a draft application (and the wizard's save of account and draft), its edits, its
+submission (the fee assessed) and its withdrawal. Each call checks the role, writes one
+transaction, audits it."""
 
 import dataclasses
 import datetime as dt
@@ -9,6 +10,7 @@ from kcsac.domain.dates import future_date_problems
 from kcsac.domain.fees import application_fee
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import (
+    Account,
     FeeAssessment,
     SacApplication,
     User,
@@ -16,6 +18,7 @@ from kcsac.domain.records import (
 from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import OPEN_STATUSES
+from kcsac.operations.accounts import add_account
 from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.ownership_rules import check_ownership_draft
 from kcsac.operations.progress import refresh_status
@@ -93,15 +96,7 @@ def update_application(
                 "The category, account and received date of a submitted application cannot "
                 "change (the fee was assessed on them); withdraw it and file a new one"
             )
-        new = dataclasses.replace(
-            current,
-            category=app.category,
-            account=app.account,
-            received_on=app.received_on,
-            discharges_to_storm_sewer=app.discharges_to_storm_sewer,
-            details=dict(app.details),
-            paperwork=dict(app.paperwork),
-        )
+        new = dataclasses.replace(current, **_edits(app))
         store.get_account(new.account)
         return store.save_application(
             new,
@@ -110,6 +105,70 @@ def update_application(
             action="application corrected" if submitted else "application edited",
             reason=reason,
         )
+
+
+# What an edit may change (update_application saves these fields and nothing else).
+_EDITABLE = (
+    "category",
+    "account",
+    "received_on",
+    "discharges_to_storm_sewer",
+    "details",
+    "paperwork",
+)
+
+
+def _edits(app: SacApplication) -> dict:
+    """The editable fields of `app` (dicts copied)."""
+    values = {name: getattr(app, name) for name in _EDITABLE}
+    return {name: dict(v) if isinstance(v, dict) else v for name, v in values.items()}
+
+
+def save_draft(
+    store: Store,
+    actor: User | None,
+    *,
+    account: Account,
+    draft: SacApplication,
+    today: dt.date,
+) -> SacApplication:
+    """The intake wizard's save, in one transaction: the account (added when kcsac does not
+    know it yet) and the draft filed on it (created when `draft` has no number yet, else its
+    editable fields saved, as read with its version).
+
+    A refusal at any step stores nothing: no account is left behind by a draft that could not
+    be stored. Nothing is written when the stored draft already holds these values.
+    """
+    require(actor, Permission.EDIT_RECORDS, "create applications")
+    draft = dataclasses.replace(draft, account=account.number.strip())
+    with store.write():
+        if store.find_account(draft.account) is None:
+            add_account(
+                store,
+                actor,
+                number=account.number,
+                customer=account.customer,
+                service_address=account.service_address,
+                account_class=account.account_class,
+                customer_class=account.customer_class,
+                today=today,
+            )
+        if not draft.number:
+            return create_application(
+                store,
+                actor,
+                account=draft.account,
+                category=draft.category,
+                today=today,
+                discharges_to_storm_sewer=draft.discharges_to_storm_sewer,
+                details=draft.details,
+                paperwork=draft.paperwork,
+                received_on=draft.received_on,
+            )
+        stored = store.get_application(draft.number)
+        if _edits(stored) == _edits(draft):
+            return stored
+        return update_application(store, actor, draft, today=today)
 
 
 def _check_received_on(received_on: dt.date | None, today: dt.date) -> None:

@@ -396,3 +396,81 @@ def test_a_draft_keeps_its_received_date_and_submit_assesses_the_fee_on_it(
     with pytest.raises(InvalidInput, match=f"Say when application {undated.number} was received"):
         submit_application(store, people.clerk, undated.number, today=today)
     store.close()
+
+
+def _new_account(number: str = "7000-01"):
+    from kcsac.domain.customer_class import AccountClass, CustomerClass
+    from kcsac.domain.records import Account
+
+    return Account(
+        number, "Spotless Wash LLC", "42 Oak St", AccountClass.COMMERCIAL, CustomerClass.RESIDENT
+    )
+
+
+def _draft(account: str, **changes):
+    from kcsac.domain.category import Category
+    from kcsac.domain.records import SacApplication
+
+    fields = {"received_on": dt.date(2026, 8, 3), "details": {"bays": "3"}, **changes}
+    return SacApplication("", Category.CAR_WASH, Status.DRAFT, account, **fields)
+
+
+def test_save_draft_adds_the_account_and_the_draft_in_one_transaction(store, people, today):
+    from kcsac.operations.intake import save_draft
+
+    account = _new_account()
+    saved = save_draft(store, people.clerk, account=account, draft=_draft("7000-01"), today=today)
+    assert saved.number.startswith("SAC-2026-")
+    assert (saved.account, saved.details, saved.status) == ("7000-01", {"bays": "3"}, Status.DRAFT)
+    assert store.get_account("7000-01").customer == "Spotless Wash LLC"
+    rows = [
+        e
+        for e in store.audit_events(limit=100)
+        if e.action in ("account added", "application created")
+    ]
+    assert [e.action for e in rows] == ["account added", "application created"]
+    assert rows[0].operation == rows[1].operation  # one write transaction
+
+    # Saved again with nothing changed: nothing is written.
+    audit = len(store.audit_events(limit=10_000))
+    again = save_draft(store, people.clerk, account=account, draft=saved, today=today)
+    assert again.version == saved.version
+    assert len(store.audit_events(limit=10_000)) == audit
+    # A change is an edit of the stored draft (as read, with its version).
+    edited = save_draft(
+        store,
+        people.clerk,
+        account=account,
+        draft=dataclasses.replace(saved, paperwork={"site plan": True}),
+        today=today,
+    )
+    assert (edited.number, edited.version) == (saved.number, saved.version + 1)
+    assert store.get_application(saved.number).paperwork == {"site plan": True}
+
+
+def test_a_draft_refused_by_save_draft_leaves_no_account_behind(store, people, today):
+    from kcsac.operations.intake import save_draft
+
+    audit = len(store.audit_events(limit=10_000))
+    future = _draft("7000-02", received_on=today + dt.timedelta(days=1))
+    with pytest.raises(InvalidInput) as refused:
+        save_draft(store, people.clerk, account=_new_account("7000-02"), draft=future, today=today)
+    assert [p.field for p in refused.value.problems] == ["received_on"]
+    assert store.find_account("7000-02") is None
+    assert len(store.audit_events(limit=10_000)) == audit
+
+
+def test_a_stale_draft_moved_to_a_new_account_stores_neither(store, people, today):
+    from kcsac.operations.intake import save_draft
+
+    first = save_draft(
+        store, people.clerk, account=_new_account(), draft=_draft("7000-01"), today=today
+    )
+    update_application(
+        store, people.clerk, dataclasses.replace(first, details={"bays": "4"}), today=today
+    )  # another desk saved it meanwhile
+    moved = dataclasses.replace(first, account="7000-03")  # still the version read before
+    with pytest.raises(StaleRecord):
+        save_draft(store, people.clerk, account=_new_account("7000-03"), draft=moved, today=today)
+    assert store.find_account("7000-03") is None
+    assert store.get_application(first.number).account == "7000-01"

@@ -623,3 +623,23 @@ def test_a_field_the_clerk_empties_is_dropped_but_no_other_key_is(qtbot, desk, s
         "irrigated_area_ft2": "9000",
         "zone": "north",
     }
+
+
+def test_the_wizard_saves_account_and_draft_as_one_operation(qtbot, wizard, store):
+    """Leaving the account page with a new account stores the account and the draft in one
+    call (one write transaction: their audit rows share an operation); a page change that
+    changes nothing writes nothing."""
+    fill_account(qtbot, wizard, "2000009-001")
+    click(qtbot, next_button(wizard))
+    assert wizard.currentPage() is wizard.category_page
+    rows = [e for e in store.audit_events(limit=100) if e.entity in ("account", "application")]
+    assert [(e.action, e.entity_id) for e in rows] == [
+        ("account added", "2000009-001"),
+        ("application created", wizard.number),
+    ]
+    assert rows[0].operation == rows[1].operation
+    audit = len(store.audit_events(limit=10_000))
+    wizard.back()
+    click(qtbot, next_button(wizard))  # the same account and draft again
+    assert wizard.currentPage() is wizard.category_page
+    assert len(store.audit_events(limit=10_000)) == audit

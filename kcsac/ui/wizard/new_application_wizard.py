@@ -1,13 +1,11 @@
 """NewApplicationWizard: one intake from account to submission, saved as a draft as it goes."""
 
-import dataclasses
-
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QWidget, QWizard
 
 from kcsac.domain.records import Account, RecordError, SacApplication
-from kcsac.operations.accounts import add_account
-from kcsac.operations.intake import create_application, submit_application, update_application
+from kcsac.domain.status import Status
+from kcsac.operations.intake import save_draft, submit_application
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.help_dialog import install_help_shortcut
 from kcsac.ui.wizard.account_page import AccountPage
@@ -97,42 +95,26 @@ class NewApplicationWizard(QWizard):
         if self.account_page.problems():
             return ""  # nothing worth keeping yet: no usable account
         store, user, today = self._context.store, self._context.user, self._context.today()
+        account = Account(
+            draft.account_number,
+            draft.customer,
+            draft.service_address,
+            draft.account_class,
+            draft.customer_class,
+        )
+        filed = SacApplication(
+            number=self._stored.number if self._stored else "",
+            category=draft.category,
+            status=Status.DRAFT,
+            account=draft.account_number,
+            received_on=draft.received_on,
+            discharges_to_storm_sewer=draft.discharges_to_storm_sewer,
+            details=dict(draft.details),
+            paperwork=dict(draft.paperwork),
+            version=self._stored.version if self._stored else 1,
+        )
         try:
-            if store.find_account(draft.account_number) is None:
-                add_account(
-                    store,
-                    user,
-                    number=draft.account_number,
-                    customer=draft.customer,
-                    service_address=draft.service_address,
-                    account_class=draft.account_class,
-                    customer_class=draft.customer_class,
-                    today=today,
-                )
-            if self._stored is None:
-                self._stored = create_application(
-                    store,
-                    user,
-                    account=draft.account_number,
-                    category=draft.category,
-                    today=today,
-                    discharges_to_storm_sewer=draft.discharges_to_storm_sewer,
-                    details=draft.details,
-                    paperwork=draft.paperwork,
-                    received_on=draft.received_on,
-                )
-            else:
-                wanted = dataclasses.replace(
-                    self._stored,
-                    account=draft.account_number,
-                    category=draft.category,
-                    received_on=draft.received_on,
-                    discharges_to_storm_sewer=draft.discharges_to_storm_sewer,
-                    details=dict(draft.details),
-                    paperwork=dict(draft.paperwork),
-                )
-                if wanted != self._stored:
-                    self._stored = update_application(store, user, wanted, today=today)
+            self._stored = save_draft(store, user, account=account, draft=filed, today=today)
         except RecordError as exc:
             self._show_status(f"Not saved: {exc}")
             return str(exc)
