@@ -262,6 +262,25 @@ def document_from_json(text: str) -> Document:
     return cls.from_json(text)
 
 
+@dataclass(frozen=True)
+class IssuedDocument:
+    """A document as stored at issue: its snapshot and the snapshot's sha256."""
+
+    id: int
+    application: str
+    kind: str
+    issued_on: date
+    issued_by: str
+    sha256: str
+    snapshot: Document
+    decision_id: int | None = None
+
+    @property
+    def filename(self) -> str:
+        """`SAC-2026-0001-approval-letter.pdf`: what a batch export names the file."""
+        return f"{self.application}-{self.kind}.pdf"
+
+
 def format_date_long(day: date) -> str:
     """`August 12, 2026`: the way a letter prints a date (no locale lookup)."""
     return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -106,6 +106,16 @@ class SacApplication:
     version: int = 1
     updated_by: str = ""
     updated_at: str = ""
+
+    def same_facts(self, other: "SacApplication") -> bool:
+        """Whether `other` records the same application: every field equal but the stored
+        bookkeeping (version, who saved it last and when)."""
+        kept = {
+            "version": self.version,
+            "updated_by": self.updated_by,
+            "updated_at": self.updated_at,
+        }
+        return replace(other, **kept) == self
 
     @property
     def balance_cents(self) -> int | None:

@@ -6,7 +6,6 @@ import dataclasses
 from kcsac.domain.records import Determination, SacApplication
 from kcsac.domain.workflow import progress_status
 from kcsac.storage import Store
-from kcsac.storage.convert import application_row as convert_row
 
 
 def refresh_status(
@@ -23,7 +22,7 @@ def refresh_status(
     status = progress_status(app, store.reviews(app.number), determination)
     new = dataclasses.replace(app, status=status)
     stored = store.get_application(app.number)
-    if convert_row(new) == convert_row(stored) and stored.version == (
+    if stored.same_facts(new) and stored.version == (
         expected_version if expected_version is not None else app.version
     ):
         return stored

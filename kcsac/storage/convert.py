@@ -10,6 +10,7 @@ from typing import Any
 from kcsac.domain.attachments import Attachment
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import AccountClass, CustomerClass
+from kcsac.domain.documents import IssuedDocument, document_from_json
 from kcsac.domain.method import Method
 from kcsac.domain.records import (
     Account,
@@ -246,6 +247,19 @@ def audit_event(row: dict) -> AuditEvent:
         after=row["after"],
         reason=row["reason"],
         operation=row.get("operation"),
+    )
+
+
+def issued_document(row: dict) -> IssuedDocument:
+    return IssuedDocument(
+        id=row["id"],
+        application=row["application"],
+        kind=row["kind"],
+        issued_on=dt.date.fromisoformat(row["issued_on"]),
+        issued_by=row["issued_by"],
+        sha256=row["sha256"],
+        snapshot=document_from_json(row["snapshot_json"]),
+        decision_id=row.get("decision_id"),
     )
 
 

@@ -5,6 +5,7 @@ import json
 import sqlite3
 
 from kcsac.domain.category import Category
+from kcsac.domain.documents import IssuedDocument
 from kcsac.domain.records import (
     Decision,
     Determination,
@@ -170,7 +171,7 @@ class DecisionsMixin:
         sha256: str,
         decision_id: int | None = None,
     ) -> int:
-        """Store an issued document's frozen snapshot (for kcsac.operations.documents)."""
+        """Store an issued document's frozen snapshot (for kcsac.operations.documents.issuing)."""
         with self.write():
             cursor = self.conn.execute(
                 "INSERT INTO documents (application, kind, issued_on, issued_by, snapshot_json, "
@@ -195,10 +196,10 @@ class DecisionsMixin:
             )
         return int(cursor.lastrowid)
 
-    def documents(self, number: str) -> list[dict]:
-        """Issued documents of an application: id, kind, issued_on, issued_by, sha256,
-        snapshot_json, decision_id (plain dicts; the documents helper owns their shape)."""
-        return self._rows("SELECT * FROM documents WHERE application = ? ORDER BY id", (number,))
+    def documents(self, number: str) -> list[IssuedDocument]:
+        """The documents issued for an application, oldest first, each with its snapshot."""
+        rows = self._rows("SELECT * FROM documents WHERE application = ? ORDER BY id", (number,))
+        return [convert.issued_document(row) for row in rows]
 
     def latest_document_decision(self, number: str, kind: str) -> int | None:
         """The decision id of the newest issued document of `kind` for `number` (0 for one

@@ -43,7 +43,7 @@ def test_demo_has_every_category_and_status_and_a_sound_audit(demo_db):
     assert all(d.decided_by == "demo-director" for d in signed)
     assert all(d.snapshot_sha256 for d in signed)
     issued = [d for r in rows for d in store.documents(r.number)]
-    assert {d["kind"] for d in issued} == {"approval-letter", "denial-letter"}
+    assert {d.kind for d in issued} == {"approval-letter", "denial-letter"}
     store.close()
 
 

@@ -10,15 +10,14 @@ first print. Qt-free: the desk and the CLI call the same functions.
 """
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date
 
 from kcsac.domain.documents import (
     ApprovalLetter,
     DenialLetter,
     Document,
+    IssuedDocument,
     ScheduleDocument,
-    document_from_json,
 )
 from kcsac.domain.records import (
     DecisionKind,
@@ -38,41 +37,9 @@ DENIAL = DenialLetter.kind
 SCHEDULE = ScheduleDocument.kind
 
 
-@dataclass(frozen=True)
-class IssuedDocument:
-    """A document as stored at issue: its snapshot and the snapshot's sha256."""
-
-    id: int
-    application: str
-    kind: str
-    issued_on: date
-    issued_by: str
-    sha256: str
-    snapshot: Document
-    decision_id: int | None = None
-
-    @property
-    def filename(self) -> str:
-        """`SAC-2026-0001-approval-letter.pdf`: what a batch export names the file."""
-        return f"{self.application}-{self.kind}.pdf"
-
-
-def _issued(row: dict) -> IssuedDocument:
-    return IssuedDocument(
-        id=row["id"],
-        application=row["application"],
-        kind=row["kind"],
-        issued_on=date.fromisoformat(row["issued_on"]),
-        issued_by=row["issued_by"],
-        sha256=row["sha256"],
-        snapshot=document_from_json(row["snapshot_json"]),
-        decision_id=row.get("decision_id"),
-    )
-
-
 def issued_documents(store: Store, number: str) -> list[IssuedDocument]:
     """Every document issued for `number`, oldest first."""
-    return [_issued(row) for row in store.documents(number)]
+    return store.documents(number)
 
 
 def latest_issued(store: Store, number: str, kind: str) -> IssuedDocument | None:
