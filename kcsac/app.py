@@ -4,7 +4,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from kcsac.cli import EXIT_FILE, build_parser
+from kcsac.cli import EXIT_FILE, build_parser, run_command
 from kcsac.cli.database import resolve_db_path
 from kcsac.storage import StoreError, open_store
 
@@ -23,7 +23,7 @@ def _has_display() -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "command", None):
-        return int(args.func(args))
+        return run_command(args)
     return run_gui(args)
 
 
