@@ -28,10 +28,11 @@ from kcsac.operations.demo import DEMO_TODAY
 from kcsac.storage import open_store
 from kcsac.ui.application import configure_application
 from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.desk_list import QUEUES
 from kcsac.ui.determination_dialog import DeterminationDialog
 from kcsac.ui.documents_dialog import DocumentsDialog
 from kcsac.ui.help_dialog import HelpDialog
-from kcsac.ui.main_window import QUEUES, MainWindow
+from kcsac.ui.main_window import MainWindow
 from kcsac.ui.meter_dialog import MeterDialog
 from kcsac.ui.reading_dialog import ReadingDialog
 from kcsac.ui.record_payment_dialog import RecordPaymentDialog
@@ -77,11 +78,11 @@ def main(db: Path) -> int:
     window.select_queue(3)  # Awaiting decision: the reviewer may sign or deny
     shot(app, window, "awaiting-decision")
     window.select_queue(len(QUEUES) - 1)  # All
-    window.search_edit.setText("laundry")
-    window._query()
+    window.desk_list.search_edit.setText("laundry")
+    window.desk_list.query()
     shot(app, window, "search")
-    window.search_edit.clear()
-    window._query()
+    window.desk_list.search_edit.clear()
+    window.desk_list.query()
 
     wizard = NewApplicationWizard(context)
     wizard.show()  # shows page 1, which reads the (empty) draft: fill it in afterwards

@@ -15,7 +15,7 @@ def test_first_start_makes_the_login_the_administrator(qtbot, store, db_path):
     qtbot.addWidget(window)
     assert store.get_user("jdoe").role == Role.ADMINISTRATOR
     assert window.user_label.text() == "jdoe (Administrator)"
-    assert window.new_action.isEnabled()
+    assert window.action("new").isEnabled()
     assert "First start: jdoe is the kcsac administrator" in window.statusBar().currentMessage()
     with qtbot.waitSignal(window.startup.finished, timeout=10_000):
         window.startup.start()  # the event loop has not run yet: start it now
@@ -31,7 +31,7 @@ def test_an_unknown_login_is_read_only_and_says_so(qtbot, store, db_path):
     qtbot.addWidget(window)
     assert store.get_user("visitor") is None, "only the very first login becomes a user"
     assert window.user_label.text() == "Read-only: visitor is not a kcsac user"
-    assert not window.new_action.isEnabled()
+    assert not window.action("new").isEnabled()
     assert window.context.read_only
 
 
