@@ -131,7 +131,7 @@ def main(db: Path) -> int:
         return queries.application_detail(store, number, reviewer)
 
     awaiting_fee = first(store, Status.AWAITING_FEE)
-    payment = RecordPaymentDialog(context, detail(awaiting_fee))
+    payment = RecordPaymentDialog(context, awaiting_fee)
     payment.amount_edit.setText("100.00")
     payment.receipt_edit.setText("R-2026-0412")
     payment._edited("amount")
@@ -145,7 +145,7 @@ def main(db: Path) -> int:
     shot(app, documents, "documents-received")
 
     in_review = first(store, Status.IN_REVIEW)
-    review = ReviewDialog(context, detail(in_review))
+    review = ReviewDialog(context, in_review)
     review.result_combo.setCurrentIndex(1)
     review.touch("notes")
     shot(app, review, "review")
@@ -158,14 +158,14 @@ def main(db: Path) -> int:
         ),
         in_review,
     )
-    meter = MeterDialog(context, detail(metered))
+    meter = MeterDialog(context, metered)
     meter.serial_edit.setText("DM-20931")
     meter.make_model_edit.setText("Badger Recordall M-70")
     meter.size_edit.setText("1 in")
     meter.location_edit.setText("Mechanical room, east wall")
     meter.activation_reading_edit.setText("18250")
     shot(app, meter, "meter")
-    reading = ReadingDialog(context, detail(metered))
+    reading = ReadingDialog(context, metered)
     reading.value_edit.setText("10")
     reading.touch("value")
     shot(app, reading, "reading-lower")
@@ -178,7 +178,7 @@ def main(db: Path) -> int:
         ),
         first(store, Status.AWAITING_DECISION),
     )
-    determination = DeterminationDialog(context, detail(decision))
+    determination = DeterminationDialog(context, decision)
     determination.update_preview()
     shot(app, determination, "determination")
 

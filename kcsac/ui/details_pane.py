@@ -1,6 +1,6 @@
 """DetailsPane: the desk's right pane, the details of the file selected in the list.
 
-It reads the file's detail (`operations.queries.application_detail`) for the signed-in user
+It reads the file's detail (`DeskContext.application_detail`) for the signed-in user
 and shows it in an ApplicationDetailsView, at the right moment: at once when the clerk picks
 a row, after a pause while the clerk types a search (the list's first row changes with every
 key), and after the first paint when the desk opens (the detail loads the ordinance engine,
@@ -14,7 +14,6 @@ from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kcsac.domain.records import ApplicationDetail, RecordError
-from kcsac.operations import queries
 from kcsac.ui.application_details_view import ApplicationDetailsView
 from kcsac.ui.desk_context import DeskContext
 
@@ -64,9 +63,7 @@ class DetailsPane(QWidget):
         detail: ApplicationDetail | None = None
         if number:
             try:
-                detail = queries.application_detail(
-                    self.context.store, number, self.context.user, today=self.context.today()
-                )
+                detail = self.context.application_detail(number)
             except RecordError as exc:
                 self.refused.emit(str(exc))
         self.view.show_detail(detail)

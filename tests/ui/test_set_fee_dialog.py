@@ -13,7 +13,7 @@ from kcsac.domain.records import User
 from kcsac.domain.roles import Role
 from kcsac.domain.status import Status
 from kcsac.operations import applications as ops
-from kcsac.operations import approvals, ownership, queries, users
+from kcsac.operations import approvals, ownership, users
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.main_window import MainWindow
 from kcsac.ui.record_payment_dialog import RecordPaymentDialog
@@ -88,8 +88,7 @@ def nonresident_change(store, clerk, reviewer, director):
 
 
 def open_dialog(qtbot, context, number):
-    detail = queries.application_detail(context.store, number, context.user, today=LATER)
-    dialog = SetFeeDialog(context, detail)
+    dialog = SetFeeDialog(context, number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -135,8 +134,7 @@ def test_the_director_sets_the_fee_with_a_reason_then_it_can_be_paid(
     assert event.reason == "Same as the resident fee, memo 2026-08-19"
 
     # The clerk can now take the payment, which moves the file on.
-    detail = queries.application_detail(store, number, desk.user, today=LATER)
-    payment = RecordPaymentDialog(dataclasses.replace(desk, today=lambda: LATER), detail)
+    payment = RecordPaymentDialog(dataclasses.replace(desk, today=lambda: LATER), number)
     qtbot.addWidget(payment)
     assert payment.amount_edit.text() == "1250.00"
     qtbot.keyClicks(payment.receipt_edit, "R-7001")
