@@ -18,9 +18,9 @@ def measure(db: Path, repeats: int = 3) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from kcsac.storage import open_store
-    from kcsac.ui.application import configure_application
     from kcsac.ui.applications_table_model import COLUMNS
     from kcsac.ui.desk_list import QUEUES
+    from kcsac.ui.desk_startup import configure_application
     from kcsac.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])

@@ -45,7 +45,7 @@ def measure(db: Path, repeats: int = 3) -> dict[str, float]:
 
     from kcsac.operations import queries
     from kcsac.storage import open_store
-    from kcsac.ui.application import configure_application
+    from kcsac.ui.desk_startup import configure_application
     from kcsac.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

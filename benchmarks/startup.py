@@ -38,7 +38,7 @@ else:
     import tempfile
     from PySide6.QtCore import QSettings
     from kcsac.storage import open_store
-    from kcsac.ui.application import configure_application, start_desk
+    from kcsac.ui.desk_startup import configure_application, start_desk
     configure_application(app)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # never the user's saved layout
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())

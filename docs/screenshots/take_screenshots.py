@@ -26,9 +26,9 @@ from kcsac.domain.status import Status
 from kcsac.operations import queries, users
 from kcsac.operations.demo import DEMO_TODAY
 from kcsac.storage import open_store
-from kcsac.ui.application import configure_application
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.desk_list import QUEUES
+from kcsac.ui.desk_startup import configure_application
 from kcsac.ui.determination_dialog import DeterminationDialog
 from kcsac.ui.documents_dialog import DocumentsDialog
 from kcsac.ui.help_dialog import HelpDialog

@@ -34,7 +34,7 @@ def test_qt_and_cli_agree_on_the_data_folder(qapp):
     from PySide6.QtCore import QStandardPaths
 
     from kcsac.cli.database import default_data_dir
-    from kcsac.ui.application import configure_application
+    from kcsac.ui.desk_startup import configure_application
 
     configure_application(qapp)
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)

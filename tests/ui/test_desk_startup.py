@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from kcsac.domain.roles import Role
-from kcsac.ui.application import start_desk
+from kcsac.ui.desk_startup import start_desk
 
 TODAY = dt.date(2026, 8, 20)
 
@@ -84,7 +84,7 @@ def test_a_database_that_cannot_be_opened_is_explained_in_a_window(qtbot, tmp_pa
     from PySide6.QtWidgets import QMessageBox
 
     from kcsac.storage import StoreError, open_store
-    from kcsac.ui.application import start_failure_box
+    from kcsac.ui.desk_startup import start_failure_box
 
     junk = tmp_path / "kcsac.db"
     junk.write_bytes(b"not a database")
