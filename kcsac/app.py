@@ -38,11 +38,11 @@ def run_gui(args: object) -> int:
     except StoreError as exc:
         # A clerk who started the desk from a menu never sees stderr: say it in a window too.
         print(f"kcsac: {exc}", file=sys.stderr)
-        from kcsac.ui.application import explain_in_a_window
+        from kcsac.ui.desk_startup import explain_in_a_window
 
         explain_in_a_window("kcsac cannot open its database", str(exc))
         return EXIT_FILE
-    from kcsac.ui.application import run_desk  # Qt is imported only for the GUI
+    from kcsac.ui.desk_startup import run_desk  # Qt is imported only for the GUI
 
     try:
         return run_desk(store, db_path=path)
