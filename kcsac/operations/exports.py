@@ -362,7 +362,7 @@ def _export_in_two(store: Store, out: TextIO, through: dt.date | None, split: in
     """Rows of credits before `split` here, the rest in a child process; None if the
     database changed meanwhile or the child failed (the caller then exports in one
     process)."""
-    version = store.conn.execute("PRAGMA data_version").fetchone()[0]
+    mark = store.change_mark()
     with tempfile.TemporaryDirectory(prefix="kcsac-billing-") as tmp:
         first, second = Path(tmp) / "first.csv", Path(tmp) / "second.csv"
         package_root = str(Path(__file__).resolve().parents[2])
@@ -394,7 +394,7 @@ def _export_in_two(store: Store, out: TextIO, through: dt.date | None, split: in
             child.wait()
         if child.returncode != 0:
             return None  # the second process could not run here: one process does it all
-        if store.conn.execute("PRAGMA data_version").fetchone()[0] != version:
+        if store.changed_since(mark):
             return None  # a save landed between the two halves' reads
         count += int(second.with_suffix(".count").read_text())
         for part in (first, second):

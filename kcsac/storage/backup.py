@@ -6,9 +6,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from kcsac.storage.core import quick_check_of
 from kcsac.storage.errors import StoreError
 from kcsac.storage.migrations import KNOWN, applied_names
-from kcsac.storage.store import quick_check_of
 
 BACKUP_NAME = re.compile(r"^kcsac-(\d{8}-\d{6})(?:-(\d+))?\.db$")
 

@@ -15,9 +15,11 @@ from kcsac.domain.records import (
     AuditEvent,
 )
 from kcsac.storage import audit as audit_chain
+from kcsac.storage import backup as sqlite_backup
 from kcsac.storage import convert
 from kcsac.storage.accounts_store import AccountsMixin
 from kcsac.storage.attachments_store import AttachmentsMixin
+from kcsac.storage.core import quick_check_of
 from kcsac.storage.decisions_store import DecisionsMixin
 from kcsac.storage.errors import DatabaseBusy, NotFound, StaleRecord, WriteFailed
 from kcsac.storage.filings_store import FilingsMixin
@@ -26,6 +28,9 @@ from kcsac.storage.users_store import UsersMixin
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+# What Store.change_mark returns: opaque, only ever handed back to Store.changed_since.
+ChangeMark = tuple[int, int]
 
 
 def utc_now() -> str:
@@ -157,6 +162,30 @@ class Store(
         applications, so the app runs it at start, not on every query)."""
         return quick_check_of(self.conn, self.path)
 
+    # --- the whole database: changes, backups ---------------------------------------------
+
+    def change_mark(self) -> ChangeMark:
+        """A mark of the database as it is now, for `changed_since`: whether anything was
+        saved since, by this Store or by any other connection or process."""
+        # data_version moves when another connection commits; total_changes counts this
+        # connection's own writes (a rolled-back one too: it errs towards "changed").
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return (int(version), self.conn.total_changes)
+
+    def changed_since(self, mark: ChangeMark) -> bool:
+        """Whether anything was saved to the database after `change_mark` gave `mark`."""
+        return self.change_mark() != mark
+
+    def backup_to(self, dest: Path) -> Path:
+        """A consistent, verified copy of the database (safe while other windows use it) at
+        `dest`: a new file, or a folder to put a dated file in. Returns the file written."""
+        return sqlite_backup.backup(self.conn, dest)
+
+    def backup_rotating(self, folder: Path, keep: int, now: dt.datetime) -> Path:
+        """A backup dated `now` in `folder` (created if needed), then the oldest kcsac
+        backups there beyond the last `keep` deleted. Returns the file written."""
+        return sqlite_backup.auto_backup(self.conn, folder, keep, now)
+
     def verify_audit(self) -> audit_chain.AuditCheck:
         return audit_chain.verify(self.conn)
 
@@ -189,17 +218,3 @@ class Store(
         if row is None:
             raise NotFound(f"{what} no longer exists")
         return StaleRecord(what, row["updated_by"], row["updated_at"])
-
-
-def quick_check_of(conn: sqlite3.Connection, path: Path | None) -> str:
-    """'ok', or one line saying what SQLite's quick check found damaged in the file."""
-    try:
-        found = [r[0] for r in conn.execute("PRAGMA quick_check")]
-    except sqlite3.DatabaseError as exc:
-        found = [str(exc)]
-    if found == ["ok"]:
-        return "ok"
-    return (
-        f"{path or 'the database'}: the database file is damaged ({'; '.join(found[:3])}); it "
-        "was not changed. Restore a backup with `kcsac restore`"
-    )
