@@ -65,7 +65,11 @@ BILLING_COLUMNS = (
 
 
 def _money(cents: int | None) -> str:
-    return "" if cents is None else format_plain(cents)
+    return "" if cents is None else _plain(cents)
+
+
+def _iso(day: dt.date | None) -> str:
+    return "" if day is None else day.isoformat()
 
 
 def export_applications(store: Store, out: TextIO) -> int:
@@ -74,22 +78,21 @@ def export_applications(store: Store, out: TextIO) -> int:
     writer.writerow(APPLICATION_COLUMNS)
     count = 0
     for r in store.export_rows():
-        fee, paid = r["fee_cents"], r["paid_cents"]
         writer.writerow(
             [
-                r["number"],
-                r["account"],
-                r["customer"],
-                r["service_address"],
-                r["category"],
-                r["customer_class"],
-                r["status"],
-                r["received_on"] or "",
-                _money(fee),
-                _money(paid),
-                _money(None if fee is None else fee - paid),
-                r["effective_on"] or "",
-                r["ended_on"] or "",
+                r.number,
+                r.account,
+                r.customer,
+                r.service_address,
+                r.category.value,
+                r.customer_class.value,
+                r.status.value,
+                _iso(r.received_on),
+                _money(r.fee_cents),
+                _money(r.paid_cents),
+                _money(r.balance_cents),
+                _iso(r.effective_on),
+                _iso(r.ended_on),
             ]
         )
         count += 1
