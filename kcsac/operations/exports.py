@@ -111,20 +111,18 @@ class CreditSpan:
 def credit_spans(store: Store, app: SacApplication) -> list[CreditSpan]:
     """The signed determinations of a credit and the days each was in force."""
     signed = [
-        d
+        (d.effective_on, d.determination_id)
         for d in store.decisions(app.number)
-        if d.kind in (DecisionKind.APPROVAL, DecisionKind.AMENDMENT) and d.effective_on
+        if d.kind in (DecisionKind.APPROVAL, DecisionKind.AMENDMENT)
+        and d.effective_on is not None
+        and d.determination_id is not None  # as credit_spans_bulk's join
     ]
     spans = []
-    for i, decision in enumerate(signed):
+    for i, (effective_on, determination_id) in enumerate(signed):
         end = app.ended_on
         if i + 1 < len(signed):
-            end = signed[i + 1].effective_on - dt.timedelta(days=1)
-        spans.append(
-            CreditSpan(
-                store.get_determination(decision.determination_id), decision.effective_on, end
-            )
-        )
+            end = signed[i + 1][0] - dt.timedelta(days=1)
+        spans.append(CreditSpan(store.get_determination(determination_id), effective_on, end))
     return spans
 
 
@@ -199,7 +197,7 @@ def _billing_values(
             for p in periods:
                 if p.end < start or (end and p.start > end):
                     continue
-                row = pricer and _quick_row(pricer, head, span, p)
+                row = None if pricer is None else _quick_row(pricer, head, span, p)
                 if row is None:
                     app = store.get_application(number)  # the general engine's inputs
                     row = list(_billing_row(store, app, customer_class, span, terms, p).values())

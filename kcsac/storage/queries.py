@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-import sqlite3
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import Enum
@@ -13,6 +12,7 @@ from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.records import ApplicationExportRow, ApplicationSummary, Determination
 from kcsac.domain.status import Status
 from kcsac.storage import convert
+from kcsac.storage.core import StoreCore
 
 # Queue names the desk may ask for, besides a Status value.
 ALL = "all"
@@ -97,17 +97,18 @@ class StoredPeriod(NamedTuple):
     end_iso: str = ""
 
 
-class QueriesMixin:
-    conn: sqlite3.Connection
+class QueriesMixin(StoreCore):
+    """Part of Store (kcsac.storage.store): the desk's list queries and the bulk reads."""
 
     def _where(
         self, queue: str | None, search: str, *, order_first: bool = False
-    ) -> tuple[str, list]:
+    ) -> tuple[str, list[str]]:
         """WHERE clause and parameters. With order_first, the filters are written so that
         SQLite cannot drive the query from them ('+' hides a column from the planner) and
         walks the sort index instead, stopping after one page."""
         plus = "+" if order_first else ""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[str] = []
         if queue in (None, "", ALL):
             pass
         elif queue == OPEN:

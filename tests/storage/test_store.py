@@ -390,3 +390,25 @@ def test_backup_to_copies_what_is_still_in_the_write_ahead_log(db_path, tmp_path
     assert copy.get_account("1000-01").customer == "Acme Car Wash"
     assert copy.verify_audit().ok
     copy.close()
+
+
+def test_backup_rotating_deletes_only_the_oldest_kcsac_backups(store, tmp_path):
+    import datetime as dt
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    strangers = [folder / "notes.txt", folder / "kcsac-before-restore-20260101-000000.db"]
+    for path in strangers:
+        path.write_text("not a dated backup")
+    made = [
+        store.backup_rotating(folder, 2, dt.datetime(2026, 10, 30, 8, 0, 0, tzinfo=dt.UTC))
+        for _ in range(3)  # the same second: -1, -2
+    ]
+    made.append(store.backup_rotating(folder, 2, dt.datetime(2026, 10, 30, 9, 0, 0, tzinfo=dt.UTC)))
+    assert [p.name for p in made] == [
+        "kcsac-20261030-080000.db",
+        "kcsac-20261030-080000-1.db",
+        "kcsac-20261030-080000-2.db",
+        "kcsac-20261030-090000.db",
+    ]
+    assert sorted(folder.iterdir()) == sorted([*strangers, made[2], made[3]])
