@@ -7,10 +7,11 @@ from kcsac.domain.records import (
     SacApplication,
 )
 from kcsac.storage import convert
+from kcsac.storage.core import StoreCore
 from kcsac.storage.errors import Duplicate, NotFound
 
 
-class AccountsMixin:
+class AccountsMixin(StoreCore):
     """Part of Store (kcsac.storage.store); uses its write(), audit(), clock and _row()."""
 
     conn: sqlite3.Connection

@@ -6,9 +6,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from kcsac.storage.core import quick_check_of
 from kcsac.storage.errors import StoreError
 from kcsac.storage.migrations import KNOWN, applied_names
-from kcsac.storage.store import quick_check_of
 
 BACKUP_NAME = re.compile(r"^kcsac-(\d{8}-\d{6})(?:-(\d+))?\.db$")
 
@@ -74,10 +74,11 @@ def backup(conn: sqlite3.Connection, dest: Path) -> Path:
     return dest
 
 
-def _backup_order(path: Path) -> tuple[str, int]:
-    """Oldest first: by time stamp, then by the -N a same-second backup got."""
+def _backup_order(path: Path) -> tuple[str, int] | None:
+    """Oldest first: by time stamp, then by the -N a same-second backup got; None for a
+    file that is not a kcsac backup."""
     match = BACKUP_NAME.match(path.name)
-    return match.group(1), int(match.group(2) or 0)
+    return None if match is None else (match.group(1), int(match.group(2) or 0))
 
 
 def backup_name(now: dt.datetime) -> str:
@@ -177,7 +178,8 @@ def auto_backup(conn: sqlite3.Connection, folder: Path, keep: int, now: dt.datet
         dest = folder / f"{backup_name(now)[:-3]}-{n}.db"
         n += 1
     made = backup(conn, dest)
-    ours = sorted((p for p in folder.iterdir() if BACKUP_NAME.match(p.name)), key=_backup_order)
+    dated = sorted((order, p) for p in folder.iterdir() if (order := _backup_order(p)) is not None)
+    ours = [p for _, p in dated]
     for old in ours[: max(0, len(ours) - keep)]:
         old.unlink()
     return made

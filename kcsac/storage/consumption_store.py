@@ -98,7 +98,8 @@ class ConsumptionStaging:
         `accounts` with rows, in account order (the consumption table's own order)."""
         self._fill(_FULL, "account", ((a,) for a in accounts))
         self.any_full = True
-        current, rows = None, []
+        current: str | None = None
+        rows: list[tuple] = []
         for account, line, start, end, ccf in self.conn.execute(
             "SELECT account, line, period_start, period_end, ccf "
             f"FROM ({_STAGED}) WHERE account IN (SELECT account FROM {_FULL}) "
@@ -210,9 +211,9 @@ def last_periods_meanwhile(
     leaves the GIL while it works, so the caller goes on reading its file on the other
     core); call the result for the answer. In memory, read on the spot."""
     if path is None:
-        answer = last_periods(conn)
-        return lambda: answer
-    found: list = []
+        ready = last_periods(conn)
+        return lambda: ready
+    found: list[tuple[dict[str, str], set[str]] | BaseException] = []
 
     def read() -> None:
         try:
@@ -229,9 +230,10 @@ def last_periods_meanwhile(
 
     def answer() -> tuple[dict[str, str], set[str]]:
         worker.join()
-        if isinstance(found[0], BaseException):
+        result = found[0]
+        if isinstance(result, BaseException):
             # The same reading where the import's own connection is (it reports clearly).
             return last_periods(conn)
-        return found[0]
+        return result
 
     return answer
