@@ -190,7 +190,12 @@ class DecisionsMixin:
                 f"{kind} issued",
                 "document",
                 str(cursor.lastrowid),
-                after={"kind": kind, "sha256": sha256, "issued_on": issued_on.isoformat()},
+                after={
+                    "kind": kind,
+                    "sha256": sha256,
+                    "issued_on": issued_on.isoformat(),
+                    "decision_id": decision_id,
+                },
                 application=application,
             )
         return int(cursor.lastrowid)

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kcsac.domain.integrity import AuditHead, IntegrityReport
 from kcsac.domain.records import (
     AuditEvent,
 )
 from kcsac.storage import audit as audit_chain
-from kcsac.storage import convert, migrations
+from kcsac.storage import convert, integrity, migrations, seals
 from kcsac.storage.accounts_store import AccountsMixin
 from kcsac.storage.attachments_store import AttachmentsMixin
 from kcsac.storage.decisions_store import DecisionsMixin
@@ -138,7 +139,33 @@ class Store(
         reason: str = "",
         application: str | None = None,
     ) -> int:
-        """Append one audit row (inside the caller's write transaction)."""
+        """Append one audit row (inside the caller's write transaction); consumption
+        re-sealed in this transaction is bound first, by a row of the same actor."""
+        with self.write():
+            self.audit_seal(actor)
+            return self._append_audit(
+                actor,
+                action,
+                entity,
+                entity_id,
+                before=before,
+                after=after,
+                reason=reason,
+                application=application,
+            )
+
+    def _append_audit(
+        self,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: str,
+        *,
+        before: object = None,
+        after: object = None,
+        reason: str = "",
+        application: str | None = None,
+    ) -> int:
         with self.write():
             seq, self._operation = audit_chain.append(
                 self.conn,
@@ -156,6 +183,47 @@ class Store(
                 self._operation,
             )
             return seq
+
+    # Consumption re-sealed in the open transaction and not yet bound by an audit row.
+    _seal_pending = False
+
+    def seal_consumption(self, touched: set[tuple[str, str]] | None = None) -> None:
+        """Re-seal the consumption segments (account, year) of `touched`, or those marked by
+        kcsac.storage.seals.touch_staged when None; the next audit row of this transaction
+        (or audit_seal()) binds the seals' new root."""
+        with self.write():
+            if touched is None:
+                seals.reseal_touched(self.conn)
+            else:
+                seals.reseal(self.conn, touched)
+            self._seal_pending = True
+
+    def audit_seal(self, actor: str) -> None:
+        """Bind the consumption seals' root by an audit row, if they were re-sealed."""
+        if not self._seal_pending:
+            return
+        with self.write():
+            self._append_audit(
+                actor,
+                seals.SEALED,
+                "consumption",
+                seals.SEALS_ID,
+                after=seals.root_after(self.conn),
+            )
+            self._seal_pending = False
+
+    def audit_head(self) -> AuditHead | None:
+        """The newest audit row's seq and hash: what a letter prints in its fingerprint
+        block and a backup holds as its own head (kcsac audit verify --head / --against)."""
+        found = audit_chain.head(self.conn)
+        return AuditHead(*found) if found else None
+
+    def verify_integrity(
+        self, *, against: Path | None = None, head: AuditHead | None = None
+    ) -> IntegrityReport:
+        """Every check of kcsac.storage.integrity (read only); raises StoreError in one
+        line naming the file when it is damaged."""
+        return integrity.verify(self.conn, self.path, against=against, head=head)
 
     def quick_check(self) -> str:
         """'ok', or what SQLite found damaged (PRAGMA quick_check; ~0.4 s at 100,000
