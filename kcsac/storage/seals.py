@@ -68,26 +68,27 @@ def root(conn: sqlite3.Connection) -> tuple[int, int, str]:
     return count, periods, digest.hexdigest()
 
 
-def reseal(conn: sqlite3.Connection, touched: Iterable[tuple[str, str]] | None = None) -> None:
+def reseal(conn: sqlite3.Connection, touched: Iterable[tuple[str, str]] | None = None) -> int:
     """Recompute the seals of the `touched` (account, year) segments (all when None) from
     the consumption table; call inside the write transaction that changed them, then audit
-    the root (Store does: see Store.seal_consumption)."""
+    the root (Store does: see Store.seal_consumption). Returns the segments touched."""
     if touched is None:
         conn.execute("DELETE FROM consumption_seals")
+        found = list(all_segments(conn))
         conn.executemany(
             "INSERT INTO consumption_seals (account, year, periods, sha256) VALUES (?,?,?,?)",
-            list(all_segments(conn)),
+            found,
         )
-        return
+        return len(found)
     conn.execute(
         f"CREATE TABLE IF NOT EXISTS {_TOUCHED} (account TEXT NOT NULL, year TEXT NOT NULL, "
         "PRIMARY KEY (account, year)) WITHOUT ROWID"
     )
     try:
         conn.executemany(f"INSERT OR IGNORE INTO {_TOUCHED} (account, year) VALUES (?,?)", touched)
-        reseal_touched(conn)
+        return reseal_touched(conn)
     finally:
-        conn.execute(f"DELETE FROM {_TOUCHED}")
+        conn.execute(f"DROP TABLE IF EXISTS {_TOUCHED}")
 
 
 def touch_staged(conn: sqlite3.Connection, staged_sql: str) -> None:
@@ -103,9 +104,13 @@ def touch_staged(conn: sqlite3.Connection, staged_sql: str) -> None:
     )
 
 
-def reseal_touched(conn: sqlite3.Connection) -> None:
-    """Re-seal the segments marked in the TEMP table of touched ones, and empty it."""
+def reseal_touched(conn: sqlite3.Connection) -> int:
+    """Re-seal the segments marked in the TEMP table of touched ones, and drop it;
+    returns how many were marked."""
     try:
+        (marked,) = conn.execute(f"SELECT count(*) FROM {_TOUCHED}").fetchone()
+        if not marked:
+            return 0
         rows = conn.execute(
             f"{_LINES} JOIN {_TOUCHED} t ON c.account = t.account "
             "AND c.period_start >= t.year AND c.period_start < t.year || '~' "
@@ -123,8 +128,9 @@ def reseal_touched(conn: sqlite3.Connection) -> None:
             "consumption c WHERE c.account = t.account AND c.period_start >= t.year "
             "AND c.period_start < t.year || '~'))"
         )
+        return marked
     finally:
-        conn.execute(f"DELETE FROM {_TOUCHED}")
+        conn.execute(f"DROP TABLE IF EXISTS {_TOUCHED}")
 
 
 def root_after(conn: sqlite3.Connection) -> dict:

@@ -193,10 +193,10 @@ class Store(
         (or audit_seal()) binds the seals' new root."""
         with self.write():
             if touched is None:
-                seals.reseal_touched(self.conn)
+                marked = seals.reseal_touched(self.conn)
             else:
-                seals.reseal(self.conn, touched)
-            self._seal_pending = True
+                marked = seals.reseal(self.conn, touched)
+            self._seal_pending = self._seal_pending or bool(marked)
 
     def audit_seal(self, actor: str) -> None:
         """Bind the consumption seals' root by an audit row, if they were re-sealed."""
