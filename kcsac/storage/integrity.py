@@ -179,19 +179,22 @@ def verify(
             findings += _consumption(conn, replay)
         findings += _bound_bytes(conn, tables)
     except sqlite3.DatabaseError as exc:
+        what = " ".join(str(exc).split())
         raise StoreError(
-            f"{where}: the database file is damaged or unreadable ({exc}); it was not changed. "
-            "Restore a backup with `kcsac restore`"
+            f"{where}: the database file is damaged or unreadable ({what}); it was not "
+            "changed. Restore a backup with `kcsac restore`"
         ) from exc
     return IntegrityReport(replay.rows, replay.head, tuple(findings))
 
 
 def _quick_check(conn: sqlite3.Connection, where: str) -> None:
-    found = [r[0] for r in conn.execute("PRAGMA quick_check")]
+    found = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
     if found != ["ok"]:
+        what = " ".join("; ".join(found).split())  # one line: SQLite's may hold breaks
+        what = what if len(what) <= 200 else what[:197] + "..."
         raise StoreError(
-            f"{where}: the database file is damaged ({'; '.join(found[:3])}); it was not "
-            "changed. Restore a backup with `kcsac restore`"
+            f"{where}: the database file is damaged ({what}); it was not changed. Restore "
+            "a backup with `kcsac restore`"
         )
 
 
