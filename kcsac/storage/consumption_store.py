@@ -43,6 +43,7 @@ class ConsumptionStaging:
     ) -> None:
         self.conn = conn
         self.sealed = sealed  # re-seals the segments write() touched (Store.seal_consumption)
+        self.segments: set[str] = set()  # "account,year" of every row added (for the seals)
         self.count = 0  # rows added
         self.any_rows = False  # any added by add_rows
         self.any_full = False  # any account given to grouped()
@@ -77,6 +78,8 @@ class ConsumptionStaging:
                 f"INSERT INTO {_PLAIN} (first, lines) VALUES (?, ?)",
                 (first, '["' + '","'.join(lines) + '"]'),
             )
+        if self.sealed is not None:  # an account holds no comma in a plain line
+            self.segments.update(line[: line.index(",") + 5] for line in lines)
         self.count += len(lines)
 
     def add_rows(self, rows: list[tuple[int, str, str, str, str]]) -> None:
@@ -88,6 +91,8 @@ class ConsumptionStaging:
                 "VALUES (?,?,?,?,?)",
                 rows,
             )
+        if self.sealed is not None:
+            self.segments.update(f"{row[1]}\n{row[2][:4]}" for row in rows)
         self.count += len(rows)
         self.any_rows = self.any_rows or bool(rows)
 
@@ -150,16 +155,24 @@ class ConsumptionStaging:
             if self.any_full
             else ""
         )
-        staged = f"SELECT * FROM ({_STAGED if self.any_rows else _STAGED_PLAIN}) {where}"
         count = self.conn.execute(
             "INSERT OR REPLACE INTO consumption (account, period_start, period_end, ccf) "
-            f"SELECT account, period_start, period_end, ccf FROM ({staged}) "
+            "SELECT account, period_start, period_end, ccf "
+            f"FROM ({_STAGED if self.any_rows else _STAGED_PLAIN}) {where}"
             "ORDER BY account, period_start"
         ).rowcount
-        if self.sealed is not None:
-            seals.touch_staged(self.conn, staged)
+        if self.sealed is not None:  # every segment a row was added to (a few more: harmless)
+            seals.touch(self.conn, (_split_segment(key) for key in self.segments))
             self.sealed(None)  # the segments just marked
         return count
+
+
+def _split_segment(key: str) -> tuple[str, str]:
+    """("account", "year") of an "account,year" (plain line) or "account\nyear" (row) key."""
+    cut = key.rfind("\n")
+    if cut < 0:
+        cut = key.rfind(",")
+    return key[:cut], key[cut + 1 :]
 
 
 @contextlib.contextmanager

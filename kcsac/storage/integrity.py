@@ -4,9 +4,9 @@ Read only: it runs on the read-only connection of `open_store(read_only=True)` a
 migrates, changes the journal mode or writes. It checks, in this order:
 
 1. the file itself (PRAGMA quick_check: a damaged file is refused in one line);
-2. the schema: every table, index and trigger kcsac's migrations make, unchanged, and none
+2. the hash chain: each row links to the one before and hashes to what it says;
+3. the schema: every table, index and trigger kcsac's migrations make, unchanged, and none
    added (a dropped trigger that protected signed records is itself evidence);
-3. the hash chain: each row links to the one before and hashes to what it says;
 4. the anchors: with a backup (`--against`), the live chain extends the backup's (its
    head row is here with the same hash); with a printed head (`--head`), likewise;
 5. the state: replaying the trail, each audited record's last recorded state (`after`)
@@ -166,10 +166,9 @@ def verify(
     where = str(path) if path else "the database"
     try:
         _quick_check(conn, where)
-        findings = _schema(conn)
         tables = _tables(conn)
         replay = _replay(conn) if "audit" in tables else _Replay()
-        findings += replay.findings
+        findings = replay.findings + _schema(conn)
         if against is not None:
             findings += _against_backup(conn, replay, against)
         if head is not None:

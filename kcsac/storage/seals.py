@@ -24,19 +24,24 @@ SEALS_ID = "seals"
 SEALED = "consumption sealed"
 _TOUCHED = "temp.kcsac_seal_touched"
 
-# One text per period, in the segment's order; json_array() quotes every value, so no
-# period's text can run into the next one's.
-_LINES = (
-    "SELECT c.account, substr(c.period_start, 1, 4), "
-    "json_array(c.period_start, c.period_end, c.ccf) FROM consumption c"
+# A segment's text: its number of periods, then one line per period in period_start order
+# (json_array() quotes every value, so no period's text can run into the next one's).
+_LINE = "json_array(c.period_start, c.period_end, c.ccf)"
+_LINES = f"SELECT c.account, substr(c.period_start, 1, 4), {_LINE} FROM consumption c"
+# The same text built by SQLite for one (account, year) of `t`: the subquery's rows come
+# in the primary key's order (a search of it, no sort), as group_concat joins them.
+_SEGMENT_TEXT = (
+    "(SELECT count(*) || char(10) || group_concat(j, char(10)) FROM (SELECT "
+    f"{_LINE} AS j FROM consumption c WHERE c.account = t.account "
+    "AND c.period_start >= t.year AND c.period_start < t.year || '~' "
+    "ORDER BY c.period_start))"
 )
 
 
-def segment_digest(account: str, year: str, lines: Iterable[str]) -> str:
-    """sha256 over a segment's key and its periods' texts (as _LINES gives them, in
-    period_start order)."""
-    text = json.dumps([account, year]) + "\n" + "\n".join(lines)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def segment_digest(account: str, year: str, text: str) -> str:
+    """sha256 over a segment's key and its text (see _SEGMENT_TEXT)."""
+    whole = json.dumps([account, year]) + "\n" + text
+    return hashlib.sha256(whole.encode("utf-8")).hexdigest()
 
 
 def segments(rows: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, str, int, str]]:
@@ -45,7 +50,8 @@ def segments(rows: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, str, i
     line = operator.itemgetter(2)
     for (account, year), group in itertools.groupby(rows, key=operator.itemgetter(0, 1)):
         lines = list(map(line, group))
-        yield account, year, len(lines), segment_digest(account, year, lines)
+        text = f"{len(lines)}\n" + "\n".join(lines)
+        yield account, year, len(lines), segment_digest(account, year, text)
 
 
 def all_segments(conn: sqlite3.Connection) -> Iterator[tuple[str, str, int, str]]:
@@ -55,17 +61,12 @@ def all_segments(conn: sqlite3.Connection) -> Iterator[tuple[str, str, int, str]
 
 def root(conn: sqlite3.Connection) -> tuple[int, int, str]:
     """(segments, periods, sha256 over every seal row in key order)."""
-    digest = hashlib.sha256()
-    count = periods = 0
-    for text, n in conn.execute(
-        "SELECT json_array(account, year, periods, sha256), periods FROM consumption_seals "
-        "ORDER BY account, year"
-    ):
-        digest.update(text.encode("utf-8"))
-        digest.update(b"\n")
-        count += 1
-        periods += n
-    return count, periods, digest.hexdigest()
+    count, periods, text = conn.execute(
+        "SELECT count(*), coalesce(sum(periods), 0), coalesce(group_concat(line, char(10)), '') "
+        "FROM (SELECT json_array(account, year, periods, sha256) AS line, periods "
+        "FROM consumption_seals ORDER BY account, year)"
+    ).fetchone()
+    return count, periods, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def reseal(conn: sqlite3.Connection, touched: Iterable[tuple[str, str]] | None = None) -> int:
@@ -80,28 +81,20 @@ def reseal(conn: sqlite3.Connection, touched: Iterable[tuple[str, str]] | None =
             found,
         )
         return len(found)
-    conn.execute(
-        f"CREATE TABLE IF NOT EXISTS {_TOUCHED} (account TEXT NOT NULL, year TEXT NOT NULL, "
-        "PRIMARY KEY (account, year)) WITHOUT ROWID"
-    )
+    touch(conn, touched)
     try:
-        conn.executemany(f"INSERT OR IGNORE INTO {_TOUCHED} (account, year) VALUES (?,?)", touched)
         return reseal_touched(conn)
     finally:
         conn.execute(f"DROP TABLE IF EXISTS {_TOUCHED}")
 
 
-def touch_staged(conn: sqlite3.Connection, staged_sql: str) -> None:
-    """Mark as touched the (account, year) of every row `staged_sql` selects (a query with
-    columns account and period_start); then call reseal_touched()."""
+def touch(conn: sqlite3.Connection, touched: Iterable[tuple[str, str]]) -> None:
+    """Mark (account, year) segments as touched; then call reseal_touched()."""
     conn.execute(
         f"CREATE TABLE IF NOT EXISTS {_TOUCHED} (account TEXT NOT NULL, year TEXT NOT NULL, "
         "PRIMARY KEY (account, year)) WITHOUT ROWID"
     )
-    conn.execute(
-        f"INSERT OR IGNORE INTO {_TOUCHED} (account, year) "
-        f"SELECT DISTINCT account, substr(period_start, 1, 4) FROM ({staged_sql})"
-    )
+    conn.executemany(f"INSERT OR IGNORE INTO {_TOUCHED} (account, year) VALUES (?,?)", touched)
 
 
 def reseal_touched(conn: sqlite3.Connection) -> int:
@@ -111,15 +104,17 @@ def reseal_touched(conn: sqlite3.Connection) -> int:
         (marked,) = conn.execute(f"SELECT count(*) FROM {_TOUCHED}").fetchone()
         if not marked:
             return 0
-        rows = conn.execute(
-            f"{_LINES} JOIN {_TOUCHED} t ON c.account = t.account "
-            "AND c.period_start >= t.year AND c.period_start < t.year || '~' "
-            "ORDER BY c.account, c.period_start"
-        )
+        found = []
+        for account, year, text in conn.execute(
+            f"SELECT t.account, t.year, {_SEGMENT_TEXT} FROM {_TOUCHED} t"
+        ):
+            if text is not None:  # (a segment left with no periods: deleted below)
+                periods = int(text[: text.index("\n")])
+                found.append((account, year, periods, segment_digest(account, year, text)))
         conn.executemany(
             "INSERT OR REPLACE INTO consumption_seals (account, year, periods, sha256) "
             "VALUES (?,?,?,?)",
-            list(segments(rows)),
+            found,
         )
         # A touched segment left with no periods keeps no seal.
         conn.execute(
