@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import operator
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -27,31 +26,39 @@ _TOUCHED = "temp.kcsac_seal_touched"
 # A segment's text: its number of periods, then one line per period in period_start order
 # (json_array() quotes every value, so no period's text can run into the next one's).
 _LINE = "json_array(c.period_start, c.period_end, c.ccf)"
-_LINES = f"SELECT c.account, substr(c.period_start, 1, 4), {_LINE} FROM consumption c"
+_LINES = (
+    f"SELECT c.account, substr(c.period_start, 1, 4), {_LINE}, "
+    "json_array(c.account, substr(c.period_start, 1, 4)) FROM consumption c"
+)
 # The same text built by SQLite for one (account, year) of `t`: the subquery's rows come
 # in the primary key's order (a search of it, no sort), as group_concat joins them.
 _SEGMENT_TEXT = (
-    "(SELECT count(*) || char(10) || group_concat(j, char(10)) FROM (SELECT "
+    "(SELECT json_array(t.account, t.year) || char(10) || count(*) || char(10) || "
+    "group_concat(j, char(10)) FROM (SELECT "
     f"{_LINE} AS j FROM consumption c WHERE c.account = t.account "
     "AND c.period_start >= t.year AND c.period_start < t.year || '~' "
     "ORDER BY c.period_start))"
 )
 
 
-def segment_digest(account: str, year: str, text: str) -> str:
-    """sha256 over a segment's key and its text (see _SEGMENT_TEXT)."""
-    whole = json.dumps([account, year]) + "\n" + text
-    return hashlib.sha256(whole.encode("utf-8")).hexdigest()
+def segment_text(key: str, lines: list[str]) -> str:
+    """The text a segment's sha256 covers: its key (json_array(account, year)), its number
+    of periods, then one line per period (as _SEGMENT_TEXT has SQLite build it)."""
+    return f"{key}\n{len(lines)}\n" + "\n".join(lines)
 
 
-def segments(rows: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, str, int, str]]:
-    """(account, year, periods, sha256) of each segment of (account, year, line) rows given
-    in (account, period_start) order."""
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def segments(rows: Iterable[tuple[str, str, str, str]]) -> Iterator[tuple[str, str, int, str]]:
+    """(account, year, periods, sha256) of each segment of _LINES rows given in (account,
+    period_start) order."""
     line = operator.itemgetter(2)
     for (account, year), group in itertools.groupby(rows, key=operator.itemgetter(0, 1)):
-        lines = list(map(line, group))
-        text = f"{len(lines)}\n" + "\n".join(lines)
-        yield account, year, len(lines), segment_digest(account, year, text)
+        rows_of = list(group)
+        lines = list(map(line, rows_of))
+        yield account, year, len(lines), digest(segment_text(rows_of[0][3], lines))
 
 
 def all_segments(conn: sqlite3.Connection) -> Iterator[tuple[str, str, int, str]]:
@@ -94,7 +101,9 @@ def touch(conn: sqlite3.Connection, touched: Iterable[tuple[str, str]]) -> None:
         f"CREATE TABLE IF NOT EXISTS {_TOUCHED} (account TEXT NOT NULL, year TEXT NOT NULL, "
         "PRIMARY KEY (account, year)) WITHOUT ROWID"
     )
-    conn.executemany(f"INSERT OR IGNORE INTO {_TOUCHED} (account, year) VALUES (?,?)", touched)
+    conn.executemany(
+        f"INSERT OR IGNORE INTO {_TOUCHED} (account, year) VALUES (?,?)", sorted(touched)
+    )
 
 
 def reseal_touched(conn: sqlite3.Connection) -> int:
@@ -109,8 +118,9 @@ def reseal_touched(conn: sqlite3.Connection) -> int:
             f"SELECT t.account, t.year, {_SEGMENT_TEXT} FROM {_TOUCHED} t"
         ):
             if text is not None:  # (a segment left with no periods: deleted below)
-                periods = int(text[: text.index("\n")])
-                found.append((account, year, periods, segment_digest(account, year, text)))
+                count = text.index("\n") + 1
+                periods = int(text[count : text.index("\n", count)])
+                found.append((account, year, periods, digest(text)))
         conn.executemany(
             "INSERT OR REPLACE INTO consumption_seals (account, year, periods, sha256) "
             "VALUES (?,?,?,?)",

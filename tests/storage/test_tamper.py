@@ -783,3 +783,33 @@ def test_the_head_is_what_a_letter_prints(built, tmp_path):
     assert AuditHead.parse(str(head)) == head
     assert AuditHead.parse("12:xyz") is None
     store.close()
+
+
+def test_a_segment_hashes_the_same_from_sqlite_and_from_python(tmp_path):
+    """The import seals a segment from text SQLite builds; verification recomputes it from
+    rows read into Python: both must agree for any account text."""
+    from kcsac.storage import seals
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute(
+        "CREATE TABLE consumption (account TEXT, period_start TEXT, period_end TEXT, ccf TEXT, "
+        "PRIMARY KEY (account, period_start)) WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE TABLE consumption_seals (account TEXT, year TEXT, periods INTEGER, "
+        "sha256 TEXT, PRIMARY KEY (account, year)) WITHOUT ROWID"
+    )
+    accounts = ["1000-01", "Zoë-05", 'a"b\\c', "tab\there", "x\u2028y", "日本-7"]
+    for account in accounts:
+        for month in (1, 2, 11):
+            conn.execute(
+                "INSERT INTO consumption VALUES (?, ?, ?, ?)",
+                (account, f"2026-{month:02d}-01", f"2026-{month:02d}-28", f"{month}.5"),
+            )
+        conn.execute(
+            "INSERT INTO consumption VALUES (?, '2027-01-01', '2027-01-31', '7')", (account,)
+        )
+    assert seals.reseal(conn, {(a, y) for a in accounts for y in ("2026", "2027")}) == 12
+    sealed = sorted(conn.execute("SELECT * FROM consumption_seals"))
+    assert sealed == sorted(seals.all_segments(conn))
+    assert {row[2] for row in sealed} == {3, 1}
