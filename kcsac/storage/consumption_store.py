@@ -43,7 +43,6 @@ class ConsumptionStaging:
     ) -> None:
         self.conn = conn
         self.sealed = sealed  # re-seals the segments write() touched (Store.seal_consumption)
-        self.segments: set[str] = set()  # "account,year" of every row added (for the seals)
         self.count = 0  # rows added
         self.any_rows = False  # any added by add_rows
         self.any_full = False  # any account given to grouped()
@@ -78,8 +77,6 @@ class ConsumptionStaging:
                 f"INSERT INTO {_PLAIN} (first, lines) VALUES (?, ?)",
                 (first, '["' + '","'.join(lines) + '"]'),
             )
-        if self.sealed is not None:  # an account holds no comma in a plain line
-            self.segments.update(line[: line.index(",") + 5] for line in lines)
         self.count += len(lines)
 
     def add_rows(self, rows: list[tuple[int, str, str, str, str]]) -> None:
@@ -91,8 +88,6 @@ class ConsumptionStaging:
                 "VALUES (?,?,?,?,?)",
                 rows,
             )
-        if self.sealed is not None:
-            self.segments.update(f"{row[1]}\n{row[2][:4]}" for row in rows)
         self.count += len(rows)
         self.any_rows = self.any_rows or bool(rows)
 
@@ -161,18 +156,10 @@ class ConsumptionStaging:
             f"FROM ({_STAGED if self.any_rows else _STAGED_PLAIN}) {where}"
             "ORDER BY account, period_start"
         ).rowcount
-        if self.sealed is not None:  # every segment a row was added to (a few more: harmless)
-            seals.touch(self.conn, (_split_segment(key) for key in self.segments))
+        if self.sealed is not None:  # every segment a row was staged for (more: harmless)
+            seals.touch_staged(self.conn, _STAGED if self.any_rows else _STAGED_PLAIN)
             self.sealed(None)  # the segments just marked
         return count
-
-
-def _split_segment(key: str) -> tuple[str, str]:
-    """("account", "year") of an "account,year" (plain line) or "account\nyear" (row) key."""
-    cut = key.rfind("\n")
-    if cut < 0:
-        cut = key.rfind(",")
-    return key[:cut], key[cut + 1 :]
 
 
 @contextlib.contextmanager

@@ -106,6 +106,17 @@ def touch(conn: sqlite3.Connection, touched: Iterable[tuple[str, str]]) -> None:
     )
 
 
+def touch_staged(conn: sqlite3.Connection, staged_sql: str) -> None:
+    """Mark the (account, year) of every row `staged_sql` selects (columns account and
+    period_start: a large import's staged rows) as touched; then call reseal_touched()."""
+    touch(conn, ())
+    conn.execute(
+        f"INSERT OR IGNORE INTO {_TOUCHED} (account, year) "
+        f"SELECT DISTINCT account, substr(period_start, 1, 4) FROM ({staged_sql}) "
+        "ORDER BY 1, 2"
+    )
+
+
 def reseal_touched(conn: sqlite3.Connection) -> int:
     """Re-seal the segments marked in the TEMP table of touched ones, and drop it;
     returns how many were marked."""
