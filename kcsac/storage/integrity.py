@@ -25,12 +25,15 @@ the server database (where the trail is insert-only for every login) can tell th
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -461,7 +464,7 @@ def _compare(
     if found is None:
         return "no audit row accounts for it: written outside kcsac"
     try:
-        state = convert.plain(kind.canon(row))
+        state = _plain(kind.canon(row))
     except (ValueError, TypeError, KeyError, ArithmeticError, json.JSONDecodeError) as exc:
         return _unreadable(conn, row, found, exc)
     if not kind.merge:
@@ -494,6 +497,35 @@ def _compare(
             if digest != row["sha256"]:
                 return f"sha256 is {row['sha256'][:16]}…; audit row {seq} rendered {digest[:16]}…"
     return ""
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+_AS_IS = frozenset((str, int, bool, type(None)))
+
+
+def _plain(record: Any) -> Any:
+    """convert.plain() of a record, fast for the flat dataclasses the store returns (most
+    of their values are already plain; an enum, date or Decimal goes through plain())."""
+    if not dataclasses.is_dataclass(record):
+        return convert.plain(record)
+    plain, as_is = convert.plain, _AS_IS
+    out = {}
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
+        kind = type(value)
+        if kind in as_is:
+            out[name] = value
+        elif kind is dt.date:
+            out[name] = value.isoformat()
+        elif isinstance(value, Enum):
+            out[name] = value.value
+        else:
+            out[name] = plain(value)
+    return out
 
 
 def _recorded(conn: sqlite3.Connection, seq: int) -> dict:
