@@ -813,3 +813,23 @@ def test_a_segment_hashes_the_same_from_sqlite_and_from_python(tmp_path):
     sealed = sorted(conn.execute("SELECT * FROM consumption_seals"))
     assert sealed == sorted(seals.all_segments(conn))
     assert {row[2] for row in sealed} == {3, 1}
+
+
+def test_a_seeded_audited_database_verifies_and_a_change_is_named(tmp_path):
+    """benchmarks/verify.py's database: every seeded record audited, consumption sealed."""
+    from kcsac.storage.seeding import seed
+
+    db = tmp_path / "seeded.db"
+    store = open_store(db)
+    seed(store, 300, periods=3, batch=120, audited=True)
+    store.close()
+    report = _verify(db)
+    assert report.lines() == ["ok"]
+    assert report.audit_rows > 900
+    conn = sqlite3.connect(db)
+    number = _one(conn, "SELECT number FROM applications WHERE status = 'denied' LIMIT 1")
+    conn.execute("UPDATE applications SET status = 'approved' WHERE number = ?", (number,))
+    conn.commit()
+    conn.close()
+    [line] = _verify(db).lines()
+    assert line.startswith(f"applications number={number}: status is 'approved'; audit row ")
