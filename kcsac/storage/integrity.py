@@ -134,7 +134,7 @@ KINDS = {k.entity: k for k in _KINDS}
 _BOUND_ELSEWHERE = ("consumption", "consumption_seals", "payment_reversals")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Last:
     """What the trail says of one record: its last audit row, and the state."""
 
@@ -144,7 +144,7 @@ class _Last:
     state: dict | None = None  # merged kinds
     actor: str = ""
     application: str | None = None
-    rendered: list[tuple[int, str]] = field(default_factory=list)  # documents
+    rendered: list[tuple[int, str]] | None = None  # documents: (seq, snapshot sha256)
 
 
 @dataclass
@@ -304,7 +304,7 @@ def _fold(found: _Last, seq: int, action: str, actor: str, application, after: s
         state.pop("version", None)
         state.pop("password_sha256", None)
     elif "snapshot_sha256" in recorded and "pdf_sha256" in recorded:
-        found.rendered.append((seq, recorded["snapshot_sha256"]))  # a document rendered
+        found.rendered = [*(found.rendered or ()), (seq, recorded["snapshot_sha256"])]
         return
     else:
         state.update(recorded)
@@ -493,7 +493,7 @@ def _compare(
                 f"application is {row['application']!r}; audit row {found.seq} recorded "
                 f"{found.application!r}"
             )
-        for seq, digest in found.rendered:
+        for seq, digest in found.rendered or ():
             if digest != row["sha256"]:
                 return f"sha256 is {row['sha256'][:16]}…; audit row {seq} rendered {digest[:16]}…"
     return ""
