@@ -270,7 +270,7 @@ def _replay(conn: sqlite3.Connection) -> _Replay:
         prev_hash, prev_seq = row[11], seq
         kind = KINDS.get(entity)
         if kind is None:
-            if entity == "consumption" and entity_id == seals.SEALS_ID:
+            if entity == "consumption" and (entity_id, action) == (seals.SEALS_ID, seals.SEALED):
                 done.seal = (seq, after)
             continue
         key = (entity, entity_id)

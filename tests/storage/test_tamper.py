@@ -65,7 +65,7 @@ def built(tmp_path_factory) -> Path:
         today=DEMO_TODAY,
     )
     account = store.get_application(number).account
-    csv_file = db.parent / "billing.csv"
+    csv_file = db.parent / "seals"  # a file named as the seals' audit rows are
     csv_file.write_text(
         "account,period_start,period_end,ccf\n"
         f"{account},2027-01-01,2027-01-31,101.5\n"
