@@ -182,6 +182,11 @@ def verify(
         findings += _bound_bytes(conn, tables)
     except sqlite3.DatabaseError as exc:
         what = " ".join(str(exc).split())
+        if "locked" in what or "busy" in what:
+            raise StoreError(
+                f"{where}: the database is locked by another program; close it (or wait) and "
+                "verify again"
+            ) from exc
         raise StoreError(
             f"{where}: the database file is damaged or unreadable ({what}); it was not "
             "changed. Restore a backup with `kcsac restore`"

@@ -127,3 +127,20 @@ def test_a_read_only_file_is_verified(demo_db, tmp_path, capsys):
         assert capsys.readouterr().out == "ok\n"
     finally:
         db.chmod(0o644)
+
+
+def test_a_locked_file_gets_one_line(demo_db, tmp_path, capsys, monkeypatch):
+    import kcsac.storage.store as store_module
+
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 100)  # not five seconds
+    db = _copy(demo_db, tmp_path)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program writing (rollback journal: no reads)
+    try:
+        assert main(["audit", "verify", "--db", str(db)]) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"kcsac: {db}: ")
+    assert "locked" in line
