@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kcsac.storage.errors import StoreError
 from kcsac.storage.migrations import KNOWN, applied_names
+from kcsac.storage.store import quick_check_of
 
 BACKUP_NAME = re.compile(r"^kcsac-(\d{8}-\d{6})(?:-(\d+))?\.db$")
 
@@ -47,7 +48,12 @@ def check_database(path: Path) -> str:
 
 
 def backup(conn: sqlite3.Connection, dest: Path) -> Path:
-    """Copy the open database to `dest` (a new file, or a folder to put a dated file in)."""
+    """Copy the open database to `dest` (a new file, or a folder to put a dated file in).
+    A damaged database is not copied: a damaged backup would be taken for a good one."""
+    source = conn.execute("PRAGMA database_list").fetchone()[2] or None
+    verdict = quick_check_of(conn, Path(source) if source else None)
+    if verdict != "ok":
+        raise StoreError(f"{verdict}; no backup was written")
     if dest.is_dir():
         dest = dest / backup_name(dt.datetime.now(dt.UTC))
     if dest.exists():

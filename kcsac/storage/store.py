@@ -6,9 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import itertools
-import os
 import sqlite3
-import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,20 +16,17 @@ from kcsac.domain.records import (
     AuditEvent,
 )
 from kcsac.storage import audit as audit_chain
-from kcsac.storage import convert, integrity, migrations, seals
+from kcsac.storage import convert, integrity, seals
 from kcsac.storage.accounts_store import AccountsMixin
 from kcsac.storage.attachments_store import AttachmentsMixin
 from kcsac.storage.decisions_store import DecisionsMixin
-from kcsac.storage.errors import DatabaseBusy, NotFound, StaleRecord, StoreError, WriteFailed
+from kcsac.storage.errors import DatabaseBusy, NotFound, StaleRecord, WriteFailed
 from kcsac.storage.filings_store import FilingsMixin
 from kcsac.storage.queries import QueriesMixin
 from kcsac.storage.users_store import UsersMixin
 
 if TYPE_CHECKING:
     import sqlite_utils
-
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 5000
 
 
 def utc_now() -> str:
@@ -228,17 +223,7 @@ class Store(
     def quick_check(self) -> str:
         """'ok', or what SQLite found damaged (PRAGMA quick_check; ~0.4 s at 100,000
         applications, so the app runs it at start, not on every query)."""
-        try:
-            found = [r[0] for r in self.conn.execute("PRAGMA quick_check")]
-        except sqlite3.DatabaseError as exc:
-            found = [str(exc)]
-        if found == ["ok"]:
-            return "ok"
-        where = self.path or "the database"
-        return (
-            f"{where}: the database file is damaged ({'; '.join(found[:3])}). Restore a "
-            "backup with `kcsac restore`"
-        )
+        return quick_check_of(self.conn, self.path)
 
     def verify_audit(self) -> audit_chain.AuditCheck:
         return audit_chain.verify(self.conn)
@@ -274,158 +259,15 @@ class Store(
         return StaleRecord(what, row["updated_by"], row["updated_at"])
 
 
-# --- opening ---------------------------------------------------------------------------------
-
-
-def _check_file(path: Path) -> None:
-    if not path.parent.is_dir():
-        raise StoreError(
-            f"{path}: the folder {path.parent} does not exist; create it or choose another "
-            "database with --db"
-        )
-    if not path.exists():
-        return
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a database file; choose a file with --db")
-    # A file with no write bit was marked read-only on purpose: honour it even for root,
-    # whom os.access always lets write.
-    marked_read_only = not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-    if marked_read_only or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-        raise StoreError(
-            f"{path}: the database file (or its folder) is read-only; kcsac needs to write to "
-            "it. Fix the permissions or copy it somewhere writable"
-        )
-    _check_header(path, empty_ok=True)
-
-
-def _check_header(path: Path, *, empty_ok: bool) -> None:
-    with path.open("rb") as fh:
-        head = fh.read(len(_SQLITE_MAGIC))
-    if head != _SQLITE_MAGIC and (head or not empty_ok):
-        raise StoreError(
-            f"{path}: is not a kcsac database (not an SQLite file); it was not changed. "
-            "Choose another file with --db, or restore a backup with `kcsac restore`"
-        )
-
-
-def _refuse_newer(conn: sqlite3.Connection, path: Path | str) -> list[str]:
-    """A database migrated by a newer kcsac has migrations we do not know: never touch it.
-    Returns the names of the migrations applied."""
-    applied = migrations.applied_names(conn)
-    unknown = [name for name in applied if name not in migrations.KNOWN]
-    if unknown:
-        raise StoreError(
-            f"{path}: this database was written by a newer version of kcsac (it has changes "
-            f"this version does not know: {', '.join(unknown)}); it was not changed. Use the "
-            "newer kcsac, or restore an older backup"
-        )
-    return applied
-
-
-def _connect(target: str | Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils has always set it
-    return conn
-
-
-def _migrate(store: Store) -> None:
-    migrations.migrations().apply(store.db)
-
-
-def open_store(
-    path: str | Path, *, clock: Callable[[], str] = utc_now, read_only: bool = False
-) -> Store:
-    """Open (creating and migrating if needed) the database at `path`, or ":memory:".
-    `read_only`: for commands that only read (exports, backups, checks), which then work on
-    a file marked read-only too; it is never created, migrated or written."""
-    if read_only:
-        return _open_read_only(Path(path).expanduser(), clock)
-    if str(path) == ":memory:":
-        store = Store(_connect(":memory:"), None, clock)
-        _migrate(store)
-        return store
-    path = Path(path).expanduser()
-    _check_file(path)
-
-    def prepare(conn: sqlite3.Connection) -> Store:
-        # Reading the schema first fails cleanly on a damaged or non-database file.
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        applied = _refuse_newer(conn, path)
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")  # legal records: a commit survives power loss
-        store = Store(conn, path, clock)
-        if len(applied) < len(migrations.KNOWN):
-            _migrate(store)
-        return store
-
-    return _opened(path, lambda: _connect(path), prepare)
-
-
-def _open_read_only(path: Path, clock: Callable[[], str]) -> Store:
-    if not path.is_file():
-        raise StoreError(f"{path}: no such database file; check the path or choose one with --db")
-    _check_header(path, empty_ok=False)
-
-    def prepare(conn: sqlite3.Connection) -> Store:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        applied = _refuse_newer(conn, path)
-        if len(applied) < len(migrations.KNOWN):
-            raise StoreError(
-                f"{path}: was written by an older kcsac and must be updated first, which needs "
-                "write access; open it once where it can be written"
-            )
-        return Store(conn, path, clock)
-
-    uri = f"file:{path}?mode=ro"
-    return _opened(
-        path,
-        lambda: sqlite3.connect(
-            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
-        ),
-        prepare,
-    )
-
-
-def _opened(
-    path: Path,
-    connect: Callable[[], sqlite3.Connection],
-    prepare: Callable[[sqlite3.Connection], Store],
-) -> Store:
-    """The Store `prepare` makes of the connection `connect` opens; on any failure the
-    connection is closed and the failure explained in one line naming the file."""
-    conn = None
+def quick_check_of(conn: sqlite3.Connection, path: Path | None) -> str:
+    """'ok', or one line saying what SQLite's quick check found damaged in the file."""
     try:
-        conn = connect()
-        return prepare(conn)
+        found = [r[0] for r in conn.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as exc:
-        if conn is not None:
-            conn.close()
-        raise StoreError(_explain(path, exc)) from exc
-    except StoreError:
-        if conn is not None:
-            conn.close()
-        raise
-
-
-def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return (
-            f"{path}: the database is locked by another program; close it (or wait) and try again"
-        )
-    if "readonly" in text or "read-only" in text:
-        return (
-            f"{path}: the database file (or its folder) is read-only; kcsac needs to write to "
-            "it. Fix the permissions or copy it somewhere writable"
-        )
-    if "not a database" in text or "malformed" in text:
-        return (
-            f"{path}: the database file is damaged ({text}); it was not changed. Restore a "
-            "backup with `kcsac restore`"
-        )
-    if "unable to open" in text:
-        return f"{path}: cannot open the database file ({text}); check the path and permissions"
-    return f"{path}: database error: {text}"
+        found = [str(exc)]
+    if found == ["ok"]:
+        return "ok"
+    return (
+        f"{path or 'the database'}: the database file is damaged ({'; '.join(found[:3])}); it "
+        "was not changed. Restore a backup with `kcsac restore`"
+    )

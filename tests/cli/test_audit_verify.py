@@ -130,9 +130,7 @@ def test_a_read_only_file_is_verified(demo_db, tmp_path, capsys):
 
 
 def test_a_locked_file_gets_one_line(demo_db, tmp_path, capsys, monkeypatch):
-    import kcsac.storage.store as store_module
-
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 100)  # not five seconds
+    monkeypatch.setenv("KCSAC_BUSY_TIMEOUT_MS", "100")  # not five seconds
     db = _copy(demo_db, tmp_path)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another program writing (rollback journal: no reads)

@@ -181,7 +181,7 @@ def test_a_locked_database_is_one_clear_message(db_path, monkeypatch):
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("PRAGMA journal_mode = DELETE")
     holder.execute("BEGIN EXCLUSIVE")
-    monkeypatch.setattr("kcsac.storage.store.BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setenv("KCSAC_BUSY_TIMEOUT_MS", "100")
     try:
         with pytest.raises(StoreError, match="locked"):
             open_store(db_path)

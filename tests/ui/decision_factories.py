@@ -11,8 +11,15 @@ from PySide6.QtCore import Qt
 from kcsac.domain.records import ConsumptionPeriod, User
 from kcsac.operations import applications as apps
 from kcsac.operations import approvals, users
+from kcsac.ui.desk_context import DeskContext
 
 PASSWORD = "correct horse battery"
+
+
+def desk_for(store, actor: User | None, today: dt.date, *, os_login: str = "") -> DeskContext:
+    """The desk's context for `actor` (None: a read-only login) on a fixed day: what every
+    dialog the desk opens is given, as `SomeDialog(context, number)`."""
+    return DeskContext(store=store, user=actor, today=lambda: today, os_login=os_login)
 
 
 @dataclass

@@ -6,15 +6,13 @@ from PySide6.QtCore import Qt
 
 from kcsac.domain.status import Status
 from kcsac.operations import applications as ops
-from kcsac.operations import queries
 from kcsac.ui.record_payment_dialog import RecordPaymentDialog
 from tests.ui.date_typing import type_date
 from tests.ui.desk_factories import make_submitted
 
 
 def open_dialog(qtbot, desk, number):
-    detail = queries.application_detail(desk.store, number, desk.user)
-    dialog = RecordPaymentDialog(desk, detail)
+    dialog = RecordPaymentDialog(desk, number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
