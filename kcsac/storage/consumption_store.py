@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from kcsac.storage import seals
 from kcsac.storage.errors import WriteFailed
 
 # Connection-private (TEMP) tables: the checked rows, either a chunk of consecutive lines
@@ -37,8 +38,11 @@ class ConsumptionStaging:
     Rows are added in one transaction of the TEMP database only (the main database is not
     locked while the file is read); `write()` runs inside the caller's write transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, sealed: Callable[[None], None] | None = None
+    ) -> None:
         self.conn = conn
+        self.sealed = sealed  # re-seals the segments write() touched (Store.seal_consumption)
         self.count = 0  # rows added
         self.any_rows = False  # any added by add_rows
         self.any_full = False  # any account given to grouped()
@@ -147,20 +151,26 @@ class ConsumptionStaging:
             if self.any_full
             else ""
         )
-        return self.conn.execute(
+        count = self.conn.execute(
             "INSERT OR REPLACE INTO consumption (account, period_start, period_end, ccf) "
             "SELECT account, period_start, period_end, ccf "
             f"FROM ({_STAGED if self.any_rows else _STAGED_PLAIN}) {where}"
             "ORDER BY account, period_start"
         ).rowcount
+        if self.sealed is not None:  # every segment a row was staged for (more: harmless)
+            seals.touch_staged(self.conn, _STAGED if self.any_rows else _STAGED_PLAIN)
+            self.sealed(None)  # the segments just marked
+        return count
 
 
 @contextlib.contextmanager
-def staging(conn: sqlite3.Connection) -> Iterator[ConsumptionStaging]:
+def staging(
+    conn: sqlite3.Connection, sealed: Callable[[None], None] | None = None
+) -> Iterator[ConsumptionStaging]:
     """A ConsumptionStaging whose TEMP tables exist inside the block and are dropped after."""
     if conn.in_transaction:
         raise WriteFailed("A consumption import cannot run inside another transaction.")
-    staged = ConsumptionStaging(conn)
+    staged = ConsumptionStaging(conn, sealed)
     try:
         with _refusal():
             staged._create()

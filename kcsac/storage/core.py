@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from kcsac.storage import audit as audit_chain
-from kcsac.storage import convert
+from kcsac.storage import convert, seals
 from kcsac.storage.errors import DatabaseBusy, NotFound, StaleRecord, WriteFailed
 
 if TYPE_CHECKING:
@@ -146,7 +146,33 @@ class StoreCore:
         reason: str = "",
         application: str | None = None,
     ) -> int:
-        """Append one audit row (inside the caller's write transaction)."""
+        """Append one audit row (inside the caller's write transaction); consumption
+        re-sealed in this transaction is bound first, by a row of the same actor."""
+        with self.write():
+            self.audit_seal(actor)
+            return self._append_audit(
+                actor,
+                action,
+                entity,
+                entity_id,
+                before=before,
+                after=after,
+                reason=reason,
+                application=application,
+            )
+
+    def _append_audit(
+        self,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: str,
+        *,
+        before: object = None,
+        after: object = None,
+        reason: str = "",
+        application: str | None = None,
+    ) -> int:
         with self.write():
             seq, self._operation = audit_chain.append(
                 self.conn,
@@ -164,6 +190,34 @@ class StoreCore:
                 self._operation,
             )
             return seq
+
+    # Consumption re-sealed in the open transaction and not yet bound by an audit row.
+    _seal_pending = False
+
+    def seal_consumption(self, touched: set[tuple[str, str]] | None = None) -> None:
+        """Re-seal the consumption segments (account, year) of `touched`, or those marked by
+        kcsac.storage.seals.touch_staged when None; the next audit row of this transaction
+        (or audit_seal()) binds the seals' new root."""
+        with self.write():
+            if touched is None:
+                marked = seals.reseal_touched(self.conn)
+            else:
+                marked = seals.reseal(self.conn, touched)
+            self._seal_pending = self._seal_pending or bool(marked)
+
+    def audit_seal(self, actor: str) -> None:
+        """Bind the consumption seals' root by an audit row, if they were re-sealed."""
+        if not self._seal_pending:
+            return
+        with self.write():
+            self._append_audit(
+                actor,
+                seals.SEALED,
+                "consumption",
+                seals.SEALS_ID,
+                after=seals.root_after(self.conn),
+            )
+            self._seal_pending = False
 
     # --- row helpers ---------------------------------------------------------------------------
 

@@ -189,7 +189,12 @@ class DecisionsMixin(StoreCore):
                 f"{kind} issued",
                 "document",
                 str(rowid),
-                after={"kind": kind, "sha256": sha256, "issued_on": issued_on.isoformat()},
+                after={
+                    "kind": kind,
+                    "sha256": sha256,
+                    "issued_on": issued_on.isoformat(),
+                    "decision_id": decision_id,
+                },
                 application=application,
             )
         return rowid

@@ -250,8 +250,11 @@ class FilingsMixin(StoreCore):
             for r in rows
         ]
 
-    def put_consumption(self, periods: list[ConsumptionPeriod]) -> tuple[int, int]:
-        """Insert or replace periods (idempotent); returns (new, changed) counts."""
+    def put_consumption(
+        self, periods: list[ConsumptionPeriod], *, actor: str = "kcsac"
+    ) -> tuple[int, int]:
+        """Insert or replace periods (idempotent), sealed (kcsac.storage.seals) by an audit
+        row of `actor`; returns (new, changed) counts."""
         new = changed = 0
         with self.write():
             for p in periods:
@@ -274,6 +277,9 @@ class FilingsMixin(StoreCore):
                     new += 1
                 else:
                     changed += 1
+            if new or changed:
+                self.seal_consumption({(p.account, p.start.isoformat()[:4]) for p in periods})
+                self.audit_seal(actor)
         return new, changed
 
     def stored_consumption(self, account: str) -> dict[str, tuple[str, str]]:
@@ -313,7 +319,7 @@ class FilingsMixin(StoreCore):
     def consumption_staging(self) -> contextlib.AbstractContextManager:
         """TEMP tables holding a large import's checked rows until they are written
         (consumption_store.ConsumptionStaging), dropped at the end of the block."""
-        return consumption_store.staging(self.conn)
+        return consumption_store.staging(self.conn, sealed=self.seal_consumption)
 
     def replace_consumption(self, rows: list[tuple[str, str, str, str]]) -> None:
         """Insert or replace (account, period_start, period_end, ccf) rows, ISO dates and
@@ -328,8 +334,12 @@ class FilingsMixin(StoreCore):
             "VALUES (?,?,?,?)"
         )
         rows = sorted(rows)
+        touched = {(row[0], row[1][:4]) for row in rows}
         if self.conn.in_transaction:
             self.conn.executemany(sql, rows)
+            self.seal_consumption(touched)  # audited with the caller's next audit row
             return
         with self.write():
             self.conn.executemany(sql, rows)
+            self.seal_consumption(touched)
+            self.audit_seal("kcsac")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from kcsac.domain.integrity import AuditHead, IntegrityReport
 from kcsac.domain.records import (
     AuditEvent,
 )
 from kcsac.storage import audit as audit_chain
 from kcsac.storage import backup as sqlite_backup
-from kcsac.storage import convert
+from kcsac.storage import convert, integrity
 from kcsac.storage.accounts_store import AccountsMixin
 from kcsac.storage.attachments_store import AttachmentsMixin
 from kcsac.storage.core import quick_check_of
@@ -30,6 +31,19 @@ class Store(
     """kcsac's records in one SQLite file. Writes go through `write()` (one transaction).
     StoreCore (kcsac.storage.core) holds the connection, transactions and the audit trail;
     each mixin adds the methods of one kind of record."""
+
+    def audit_head(self) -> AuditHead | None:
+        """The newest audit row's seq and hash: what a letter prints in its fingerprint
+        block and a backup holds as its own head (kcsac audit verify --head / --against)."""
+        found = audit_chain.head(self.conn)
+        return AuditHead(*found) if found else None
+
+    def verify_integrity(
+        self, *, against: Path | None = None, head: AuditHead | None = None
+    ) -> IntegrityReport:
+        """Every check of kcsac.storage.integrity (read only); raises StoreError in one
+        line naming the file when it is damaged."""
+        return integrity.verify(self.conn, self.path, against=against, head=head)
 
     def quick_check(self) -> str:
         """'ok', or what SQLite found damaged (PRAGMA quick_check; ~0.4 s at 100,000

@@ -1,5 +1,7 @@
 """Store methods for users (password hashes never audited) and settings."""
 
+import hashlib
+
 from kcsac.domain.records import (
     User,
 )
@@ -75,7 +77,8 @@ class UsersMixin(StoreCore):
         return row["password_hash"] if row else ""
 
     def set_password_hash(self, login: str, hashed: str, actor: str, action: str) -> None:
-        """The hash is never audited: the audit row says only that it was set."""
+        """The hash is never audited: the audit row holds the user's state and the sha256
+        of the (salted, slow) hash, which binds it without revealing it."""
         with self.write():
             cursor = self.conn.execute(
                 "UPDATE users SET password_hash = ?, version = version + 1, updated_by = ?, "
@@ -84,7 +87,9 @@ class UsersMixin(StoreCore):
             )
             if cursor.rowcount == 0:
                 raise NotFound(f"User {login} does not exist")
-            self.audit(actor, action, "user", login)
+            after = convert.plain(self.get_user(login))
+            after["password_sha256"] = hashlib.sha256(hashed.encode("utf-8")).hexdigest()
+            self.audit(actor, action, "user", login, after=after)
 
     def get_setting(self, key: str) -> str | None:
         row = self._row("SELECT value FROM settings WHERE key = ?", (key,))
