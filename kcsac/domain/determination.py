@@ -22,6 +22,11 @@ class PeriodInput:
 
     `diverted_ccf` is the deduct meter's use; for evaporation give `makeup_ccf` and
     `blowdown_ccf` instead. `sewer_ccf` is the sewer meter's volume. bod/ss/og in mg/L.
+
+    `metered_from` is the first day those metered volumes cover (they run to `end`): a meter
+    counts from its activation reading (RULES.md, "First metered period"). None means the
+    ruling's default: in the period that holds the effective date, the effective date (the
+    volumes are the use since activation); in any other period, its start.
     """
 
     start: date
@@ -34,6 +39,7 @@ class PeriodInput:
     og: Decimal | None = None
     makeup_ccf: Volume | None = None
     blowdown_ccf: Volume | None = None
+    metered_from: date | None = None
 
     @property
     def days(self) -> int:
@@ -128,6 +134,13 @@ def _period_value_problems(p: PeriodInput, first: date) -> list[tuple[str, str]]
                 "start",
                 f"start {p.start.isoformat()} is before {first.isoformat()}, the first day "
                 "kcsac holds rates for",
+            )
+        )
+    if p.metered_from is not None and not p.start <= p.metered_from <= p.end:
+        found.append(
+            (
+                "metered_from",
+                f"the meters count from {p.metered_from.isoformat()}, outside the period",
             )
         )
     for column in _VOLUME_COLUMNS:

@@ -44,7 +44,7 @@ from kcsac.domain.rates import (
     rate_table_on,
 )
 from kcsac.domain.surcharge import Concentrations, SurchargeLimits, check_limits
-from kcsac.domain.volume import VOLUME_PLACES, round_half_up, to_decimal
+from kcsac.domain.volume import VOLUME_PLACES, format_ccf, round_half_up, to_decimal
 
 # The inputs and their checks live in determination.py; importing them from here works too.
 __all__ = [
@@ -59,6 +59,8 @@ __all__ = [
     "build_schedule",
     "check_periods",
     "check_terms",
+    "credited_line",
+    "metered_since",
     "parse_period_field",
     "period_field",
     "with_rows",
@@ -90,6 +92,14 @@ class ScheduleRow:
     credited_exact: Fraction = Fraction(0)
     billed_exact: Fraction = Fraction(0)
     flags: tuple[str, ...] = ()
+    # The first day the metered volumes cover when the meters measured only part of the
+    # period (their activation reading inside it: RULES.md, "First metered period").
+    metered_from: date | None = None
+
+    @property
+    def metered_days(self) -> int:
+        """The days the metered volumes cover (all the period's days unless metered_from)."""
+        return self.days if self.metered_from is None else (self.end - self.metered_from).days + 1
 
     @property
     def factor_text(self) -> str:
@@ -141,7 +151,9 @@ class AdjustedSchedule:
 def _diversion(
     p: PeriodInput, terms: DeterminationTerms, month: Decimal
 ) -> tuple[Fraction, list[str]]:
-    """The diverted volume D for the whole period (before f), and flags."""
+    """The diverted volume D and flags: for percentage and fixed the whole period's (f
+    scales it); for meters their use as measured (from the activation reading in the first
+    metered period: RULES.md, "First metered period")."""
     purchased = Fraction(p.purchased_ccf)
     match terms.method:
         case Method.PERCENTAGE:
@@ -168,6 +180,132 @@ def _shown(value: Fraction) -> Decimal:
     return exact if exact == rounded else rounded
 
 
+def metered_since(p: PeriodInput, effective_on: date, method: Method) -> date | None:
+    """The first day the period's metered volumes cover (RULES.md, "First metered period"),
+    or None for a method without meters.
+
+    A meter's use is measured from its activation reading, taken on the effective date: in
+    the period that holds the effective date the metered volumes cover only the days from
+    it. `PeriodInput.metered_from` says so explicitly (the readings know when each meter
+    counts from, e.g. a meter installed later in a running credit)."""
+    if method not in _METERED:
+        return None
+    if p.metered_from is not None:
+        return p.metered_from
+    if p.start < effective_on <= p.end:
+        return effective_on
+    return p.start
+
+
+_METERED = (Method.DEDUCT_METER, Method.SEWER_METER)
+
+
+def _billed_parts(
+    p: PeriodInput,
+    parts: list[Segment],
+    terms: DeterminationTerms,
+    diverted: Fraction,
+    metered_days: int,
+) -> tuple[list[Fraction], list[Fraction]]:
+    """(purchased, billed) volume on each segment.
+
+    The purchase is spread evenly over the period's days. On credited days: percentage and
+    fixed take D spread over the period's days (D x f in all); a deduct meter's D is spread
+    over the days it measured (from its activation reading), a sewer meter's S replaces the
+    purchase on the days it measured. Days the meters did not measure are billed on the
+    purchase."""
+    purchased = Fraction(p.purchased_ccf)
+    days = p.days
+    bought = [purchased * s.days / days for s in parts]
+    billed: list[Fraction] = []
+    method = terms.method
+    sewer = Fraction(p.sewer_ccf or 0)
+    for s, volume in zip(parts, bought, strict=True):
+        if not s.credited or (method in _METERED and not s.metered):
+            billed.append(volume)
+        elif method is Method.SEWER_METER:
+            billed.append(sewer * s.days / metered_days)
+        elif method is Method.DEDUCT_METER:
+            billed.append(volume - diverted * s.days / metered_days)
+        else:
+            billed.append(volume - diverted * s.days / days)
+    return bought, billed
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _metered_flag(
+    p: PeriodInput, method: Method, since: date, counted: int, metered_days: int, negative: bool
+) -> str:
+    """What a row whose meters measured only part of the period says about it."""
+    days = p.days
+    outside = days - counted
+    if method is Method.SEWER_METER:
+        sewer = "S" if counted == metered_days else f"S x {counted}/{metered_days}"
+        text = (
+            f"sewer meter from its activation reading on {since.isoformat()}: the "
+            f"{_days(outside)} before it billed on the purchase, B = P x {outside}/{days} + {sewer}"
+        )
+        if negative:
+            text += "; B is above P, billed as measured: the credit is negative, an added charge"
+        return text
+    if counted == metered_days:
+        return (
+            f"metered from the activation reading on {since.isoformat()}: D is the use of those "
+            f"{_days(metered_days)} only and is credited as measured (f does not scale it)"
+        )
+    return (
+        f"metered from {since.isoformat()}: {counted} of its {_days(metered_days)} are credited, "
+        f"credited = D x {counted}/{metered_days}"
+    )
+
+
+def credited_line(row: ScheduleRow, method: Method) -> str:
+    """The worked example's line for the credited and billed volumes of `row`, saying which
+    days a metered volume covers (RULES.md, "First metered period")."""
+    p, d = format_ccf(row.purchased_ccf), format_ccf(row.diverted_ccf or 0)
+    credited, billed = format_ccf(row.credited_ccf), format_ccf(row.billed_ccf)
+    since = row.metered_from
+    if since is None or method not in _METERED:
+        covers = ""
+        if method in _METERED and row.days_credited:
+            covers = f"D is the meters' use over the whole period ({_days(row.days)}). "
+        return (
+            f"{covers}Credited = D × f = {d} × {row.factor_text} = {credited} ccf; billed sewer "
+            f"volume B = P − D × f = {p} − {credited} = {billed} ccf."
+        )
+    counted = min(row.days_credited, row.metered_days)
+    outside = row.days - counted
+    if method is Method.SEWER_METER:
+        s = format_ccf(row.sewer_ccf or 0)
+        if counted == row.metered_days:
+            formula, figures = f"P × {outside}/{row.days} + S", f"{p} × {outside}/{row.days} + {s}"
+        else:
+            share = f"{counted}/{row.metered_days}"
+            formula = f"P × {outside}/{row.days} + S × {share}"
+            figures = f"{p} × {outside}/{row.days} + {s} × {share}"
+        return (
+            f"The sewer meter counts from its activation reading on {since.isoformat()}: S covers "
+            f"the {_days(row.metered_days)} from then, and the {_days(outside)} before it are "
+            f"billed on the purchase, so billed sewer volume B = {formula} = {figures} = "
+            f"{billed} ccf; credited = P − B = {credited} ccf."
+        )
+    if counted == row.metered_days:
+        return (
+            f"Credited = D as measured = {credited} ccf: the meters count from their activation "
+            f"reading on {since.isoformat()}, so D covers only the {_days(row.metered_days)} "
+            f"from then, all credited, and f does not scale it again; billed sewer volume "
+            f"B = P − D = {p} − {credited} = {billed} ccf."
+        )
+    return (
+        f"Credited = D × {counted}/{row.metered_days} = {credited} ccf: D is the meters' use "
+        f"from {since.isoformat()} ({_days(row.metered_days)}), of which {counted} are "
+        f"credited; billed sewer volume B = P − credited = {p} − {credited} = {billed} ccf."
+    )
+
+
 def _row(
     p: PeriodInput,
     parts: list[Segment],
@@ -175,27 +313,41 @@ def _row(
     customer_class: CustomerClass,
     rounding: VolumeRounding,
     limits: SurchargeLimits | None,
+    effective_on: date,
 ) -> ScheduleRow:
     month = parts[0].table.month_for(customer_class).amount
     purchased = Fraction(p.purchased_ccf)
     diverted, flags = _diversion(p, terms, month)
     credited_days = sum(s.days for s in parts if s.credited)
     factor = Fraction(credited_days, p.days)
-    credited = diverted * factor
-    billed = purchased - credited
-    daily_purchased = {False: purchased / p.days, True: purchased / p.days}
-    daily_billed = {False: purchased / p.days, True: (purchased - diverted) / p.days}
-    unadjusted = cents(volume_dollars(customer_class, parts, daily_purchased, rounding))
-    adjusted = cents(volume_dollars(customer_class, parts, daily_billed, rounding))
+    since = metered_since(p, effective_on, terms.method)
+    metered_days = p.days if since is None else (p.end - since).days + 1
+    counted = sum(s.days for s in parts if s.credited and s.metered)
+    bought, billed_parts = _billed_parts(p, parts, terms, diverted, metered_days)
+    billed = sum(billed_parts, Fraction(0))
+    credited = purchased - billed
+    unadjusted = cents(volume_dollars(customer_class, parts, bought, rounding))
+    # Two rate tables and a meter's use on fewer days than the purchase could price B below
+    # nothing; a charge is never below 0.
+    adjusted = cents(
+        max(Fraction(0), volume_dollars(customer_class, parts, billed_parts, rounding))
+    )
     surcharge: int | None = None
     if limits is not None and None not in (p.bod, p.ss, p.og):
         found = Concentrations(p.bod, p.ss, p.og)  # type: ignore[arg-type]
-        surcharge = cents(surcharge_on_segments(customer_class, parts, daily_billed, limits, found))
+        on_billed = surcharge_on_segments(customer_class, parts, billed_parts, limits, found)
+        surcharge = cents(max(Fraction(0), on_billed))
     elif limits is not None:
         flags.append("no concentrations: surcharge not computed")
+    partly_metered = since is not None and since > p.start and counted > 0
     if credited_days == 0:
         flags.append("before the effective date: no credit")
-    elif diverted < 0:  # only the sewer-meter method gives a negative diversion
+    elif partly_metered:
+        assert since is not None
+        flags.append(
+            _metered_flag(p, terms.method, since, counted, metered_days, negative=credited < 0)
+        )
+    elif credited < 0:  # only the sewer-meter method bills more than the purchase
         # RULES.md: S above P is billed as measured, so B is above P and the credit (the
         # unadjusted less the adjusted charge) is negative: the one negative credit.
         if credited_days == p.days:
@@ -233,6 +385,7 @@ def _row(
         credited_exact=credited,
         billed_exact=billed,
         flags=tuple(flags),
+        metered_from=since if partly_metered else None,
     )
 
 
@@ -267,9 +420,10 @@ def build_schedule(
     rows: list[ScheduleRow] = []
     used_tables: list[RateTable] = []
     for p in periods:
-        parts = segments(p.start, p.end, effective_on, tables)
+        since = metered_since(p, effective_on, terms.method)
+        parts = segments(p.start, p.end, effective_on, tables, since)
         assert parts is not None  # check_periods refused days without a table
-        rows.append(_row(p, parts, terms, customer_class, mode, limits))
+        rows.append(_row(p, parts, terms, customer_class, mode, limits, effective_on))
         for s in parts:
             if s.table not in used_tables:
                 used_tables.append(s.table)
@@ -351,6 +505,14 @@ def _method_note(terms: DeterminationTerms) -> str:
             )
 
 
+FIRST_METERED_NOTE = (
+    "First metered period (ruling): a meter's use is measured from its activation reading, "
+    "taken on the effective date (for a meter installed later, on its installation). In the "
+    "billing period that holds that reading the metered volume covers only the days from it, "
+    "so f does not scale it again: credited = D as measured (deduct meter; make-up minus "
+    "blow-down; irrigation meter), and with a sewer meter B = P x (1 - f) + S."
+)
+
 NO_LIMITS_NOTE = (
     f"Surcharge not computed: the normal-sewage limits of {o.ART_IV} are not set (limits not set)."
 )
@@ -395,6 +557,8 @@ def _notes(
         notes.append(f"Periods spanning two rate tables are priced day by day ({names}).")
     if any("meter error" in f for r in rows for f in r.flags):
         notes.append("A period flagged with a meter error gets no credit.")
+    if any(r.metered_from is not None for r in rows):
+        notes.append(FIRST_METERED_NOTE)
     return tuple(notes)
 
 

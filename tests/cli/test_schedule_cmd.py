@@ -493,25 +493,26 @@ def test_fixed_volume_above_the_purchase_is_bad_data(capsys, csv_file):
 
 
 def test_a_sewer_meter_above_purchase_from_mid_period_is_billed_as_measured(capsys, csv_file):
-    """P = 100, S = 243.65, effective 2026-07-12 (f = 20/31): RULES.md bills S above P as
-    measured, B = P - (P - S) x f = 192.68 ccf, so the credit is negative (an added charge);
-    the row says why."""
+    """P = 100, S = 243.65 since the activation on 2026-07-12 (f = 20/31): the first metered
+    period bills the 11 days before on the purchase and the rest as the meter measured,
+    B = P x 11/31 + S = 279.13 ccf (RULES.md, "First metered period"), so the credit is
+    negative (an added charge); the row says why."""
     path = csv_file("start,end,purchased_ccf,sewer_ccf\n2026-07-01,2026-07-31,100,243.65\n")
     args = ["--class", "resident", "--effective", "2026-07-12", "--method", "sewer-meter"]
     status, out, _ = run(capsys, *args, "--periods", str(path), "--json")
     row = json.loads(out)["periods"][0]
     assert status == 0
-    assert (row["diverted_ccf"], row["billed_ccf"]) == ("-143.65", "192.677419")
+    assert (row["diverted_ccf"], row["billed_ccf"]) == ("-143.65", "279.133871")
     assert (row["volume_charge_unadjusted"], row["volume_charge"], row["credit"]) == (
         "1290.00",
-        "2485.54",
-        "-1195.54",
+        "3600.83",
+        "-2310.83",
     )
     status, out, _ = run(capsys, *args, "--periods", str(path))
     assert status == 0
-    assert "-$1,195.54" in out
+    assert "-$2,310.83" in out
     assert (
-        "sewer meter above purchase: billed as measured on the 20 of 31 days on or after the "
-        "effective date (B = P + (S - P) x 20/31, above P); the credit is negative, an added "
-        "charge"
+        "sewer meter from its activation reading on 2026-07-12: the 11 days before it billed on "
+        "the purchase, B = P x 11/31 + S; B is above P, billed as measured: the credit is "
+        "negative, an added charge"
     ) in out
