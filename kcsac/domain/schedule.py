@@ -54,7 +54,9 @@ __all__ = [
     "PeriodInput",
     "PeriodPricer",
     "RateUsed",
+    "RowFigures",
     "ScheduleRow",
+    "ScheduleStream",
     "ScheduleTotals",
     "build_schedule",
     "check_periods",
@@ -167,7 +169,7 @@ def _diversion(
                 return Fraction(p.diverted_ccf), []
             makeup, blowdown = Fraction(p.makeup_ccf or 0), Fraction(p.blowdown_ccf or 0)
             if blowdown > makeup:
-                return Fraction(0), ["meter error: blow-down above make-up; no credit"]
+                return Fraction(0), [METER_ERROR_FLAG]
             return makeup - blowdown, []
     raise ValueError(terms.method)  # pragma: no cover - Method is exhaustive
 
@@ -198,6 +200,8 @@ def metered_since(p: PeriodInput, effective_on: date, method: Method) -> date | 
 
 
 _METERED = (Method.DEDUCT_METER, Method.SEWER_METER)
+_METER_ERROR = "meter error"
+METER_ERROR_FLAG = "meter error: blow-down above make-up; no credit"
 
 
 def _billed_parts(
@@ -306,6 +310,43 @@ def credited_line(row: ScheduleRow, method: Method) -> str:
     )
 
 
+def _row_flags(
+    p: PeriodInput,
+    method: Method,
+    credited_days: int,
+    metered_from: date | None,
+    counted: int,
+    metered_days: int,
+    *,
+    negative: bool,
+    two_tables: bool,
+) -> list[str]:
+    """A row's flags after the diversion's and the surcharge's (the one wording both the
+    engine and the quick path use)."""
+    flags: list[str] = []
+    if credited_days == 0:
+        flags.append("before the effective date: no credit")
+    elif metered_from is not None:
+        flags.append(_metered_flag(p, method, metered_from, counted, metered_days, negative))
+    elif negative:  # only the sewer-meter method bills more than the purchase
+        # RULES.md: S above P is billed as measured, so B is above P and the credit (the
+        # unadjusted less the adjusted charge) is negative: the one negative credit.
+        if credited_days == p.days:
+            flags.append(
+                "sewer meter above purchase: billed as measured (B = S, above P); the credit "
+                "is negative, an added charge"
+            )
+        else:
+            flags.append(
+                f"sewer meter above purchase: billed as measured on the {credited_days} of "
+                f"{p.days} days on or after the effective date (B = P + (S - P) x "
+                f"{credited_days}/{p.days}, above P); the credit is negative, an added charge"
+            )
+    if two_tables:
+        flags.append("spans two rate tables: priced day by day")
+    return flags
+
+
 def _row(
     p: PeriodInput,
     parts: list[Segment],
@@ -340,29 +381,16 @@ def _row(
     elif limits is not None:
         flags.append("no concentrations: surcharge not computed")
     partly_metered = since is not None and since > p.start and counted > 0
-    if credited_days == 0:
-        flags.append("before the effective date: no credit")
-    elif partly_metered:
-        assert since is not None
-        flags.append(
-            _metered_flag(p, terms.method, since, counted, metered_days, negative=credited < 0)
-        )
-    elif credited < 0:  # only the sewer-meter method bills more than the purchase
-        # RULES.md: S above P is billed as measured, so B is above P and the credit (the
-        # unadjusted less the adjusted charge) is negative: the one negative credit.
-        if credited_days == p.days:
-            flags.append(
-                "sewer meter above purchase: billed as measured (B = S, above P); the credit "
-                "is negative, an added charge"
-            )
-        else:
-            flags.append(
-                f"sewer meter above purchase: billed as measured on the {credited_days} of "
-                f"{p.days} days on or after the effective date (B = P + (S - P) x "
-                f"{credited_days}/{p.days}, above P); the credit is negative, an added charge"
-            )
-    if len({id(s.table) for s in parts}) > 1:
-        flags.append("spans two rate tables: priced day by day")
+    flags += _row_flags(
+        p,
+        terms.method,
+        credited_days,
+        since if partly_metered else None,
+        counted,
+        metered_days,
+        negative=credited < 0,
+        two_tables=len({id(s.table) for s in parts}) > 1,
+    )
     credited_shown = _shown(credited)
     purchased_shown = _shown(purchased)
     return ScheduleRow(
@@ -438,7 +466,16 @@ def build_schedule(
         rows=tuple(rows),
         totals=_totals(rows),
         rates_used=_rates_used(used_tables, customer_class, limits),
-        notes=_notes(table, used_tables, terms, effective_on, mode, limits, rows),
+        notes=_notes(
+            table,
+            used_tables,
+            terms,
+            effective_on,
+            mode,
+            limits,
+            meter_error=any(_METER_ERROR in f for r in rows for f in r.flags),
+            first_metered=any(r.metered_from is not None for r in rows),
+        ),
         limits=limits,
         ordinances=tuple(t.ordinance for t in used_tables),
     )
@@ -525,7 +562,9 @@ def _notes(
     effective_on: date,
     mode: VolumeRounding,
     limits: SurchargeLimits | None,
-    rows: Sequence[ScheduleRow],
+    *,
+    meter_error: bool,
+    first_metered: bool,
 ) -> tuple[str, ...]:
     if mode is table.volume_rounding is VolumeRounding.PRO_RATA:
         rounding = f"Volume rounding: pro-rata, {mode.label} ({table.volume_rounding_basis})."
@@ -555,9 +594,9 @@ def _notes(
     if len(used) > 1:
         names = ", ".join(f"{t.ordinance} from {t.effective_on.isoformat()}" for t in used)
         notes.append(f"Periods spanning two rate tables are priced day by day ({names}).")
-    if any("meter error" in f for r in rows for f in r.flags):
+    if meter_error:
         notes.append("A period flagged with a meter error gets no credit.")
-    if any(r.metered_from is not None for r in rows):
+    if first_metered:
         notes.append(FIRST_METERED_NOTE)
     return tuple(notes)
 
@@ -721,3 +760,364 @@ class PeriodPricer:
 
 
 _NO_CREDIT = ("before the effective date: no credit",)
+
+
+# --- the schedule one period at a time (a long file: `kcsac schedule`) ----------------------
+
+
+class RowFigures(NamedTuple):
+    """One period's figures as a schedule prints them (a ScheduleRow without the exact
+    fractions): what ScheduleStream gives per period."""
+
+    start: date
+    end: date
+    days: int
+    days_credited: int
+    purchased_ccf: Decimal
+    diverted_ccf: Decimal | None
+    credited_ccf: Decimal
+    billed_ccf: Decimal
+    service_charge_cents: int
+    volume_charge_unadjusted_cents: int
+    volume_charge_cents: int
+    credit_cents: int
+    surcharge_cents: int | None
+    flags: tuple[str, ...]
+    metered_from: date | None = None
+
+    @property
+    def factor_text(self) -> str:
+        """`20/31`: days on or after the effective date over the period's days."""
+        return f"{self.days_credited}/{self.days}"
+
+    @classmethod
+    def of(cls, row: ScheduleRow) -> "RowFigures":
+        return cls(
+            row.start,
+            row.end,
+            row.days,
+            row.days_credited,
+            row.purchased_ccf,
+            row.diverted_ccf,
+            row.credited_ccf,
+            row.billed_ccf,
+            row.service_charge_cents,
+            row.volume_charge_unadjusted_cents,
+            row.volume_charge_cents,
+            row.credit_cents,
+            row.surcharge_cents,
+            row.flags,
+            row.metered_from,
+        )
+
+
+def _half_up_cents(num: int, den: int) -> int:
+    """Exact non-negative dollars num/den rounded half-up to the cent: floor(100x + 1/2)."""
+    return (num * 200 + den) // (2 * den)
+
+
+class QuickRows:
+    """build_schedule's row in integer arithmetic for the common case of a long file: one
+    rate table over the period, pro-rata pricing, no surcharge limits, volumes with at most
+    6 places below 10^12 ccf. Every method, the first metered period included. `row()`
+    returns None whenever the general engine is needed; tests compare the two."""
+
+    def __init__(
+        self,
+        customer_class: CustomerClass,
+        terms: DeterminationTerms,
+        effective_on: date,
+        tables: Sequence[RateTable],
+    ) -> None:
+        self.customer_class = customer_class
+        self.terms = terms
+        self.method = terms.method
+        self.effective_on = effective_on
+        self._tables = sorted(tables, key=lambda t: t.effective_on)
+        self._param: tuple[int, int] | None = (1, 1)
+        if self.method is Method.PERCENTAGE:
+            self._param = _ratio(terms.percent)  # type: ignore[arg-type]
+        elif self.method is Method.FIXED:
+            self._param = _ratio(terms.fixed_ccf)  # type: ignore[arg-type]
+        self._rates: dict[int, tuple | None] = {}
+
+    def table_of(self, start: date, end: date) -> RateTable | None:
+        """The one table in force on every day of start..end, or None."""
+        found = None
+        for t in self._tables:
+            if t.effective_on <= start:
+                found = t
+            elif t.effective_on <= end:
+                return None  # a later table starts inside the period
+        return found
+
+    def _rates_of(self, table: RateTable) -> tuple | None:
+        """(rate, month, service charge) of the table as integer ratios, or None."""
+        key = id(table)
+        if key not in self._rates:
+            charges = table.charges_for(self.customer_class)
+            rate = (0, 1) if charges.volume_charge is None else _ratio(charges.volume_charge.amount)
+            month = _ratio(table.month_for(self.customer_class).amount)
+            service = (
+                (0, 1) if charges.service_charge is None else _ratio(charges.service_charge.amount)
+            )
+            found = (rate, month, service)
+            self._rates[key] = None if None in found else found
+        return self._rates[key]
+
+    def row(self, p: PeriodInput) -> tuple[RowFigures, RateTable] | None:
+        if self._param is None:
+            return None
+        table = self.table_of(p.start, p.end)
+        if table is None:
+            return None
+        rates = self._rates_of(table)
+        purchased = _volume_ratio(p.purchased_ccf)
+        if rates is None or purchased is None:
+            return None
+        (rn, rd), (mn, md), (sn, sd) = rates
+        pn, pd = purchased
+        start, end, eff = p.start, p.end, self.effective_on
+        days = (end - start).days + 1
+        if eff <= start:
+            credited_days = days
+        elif eff > end:
+            credited_days = 0
+        else:
+            credited_days = (end - eff).days + 1
+        flags: list[str] = []
+        method = self.method
+        since: date | None = None
+        metered_days, counted = days, credited_days
+        shown_diverted: tuple[int, int]
+        if method in _METERED:
+            since = metered_since(p, eff, method)
+            assert since is not None
+            metered_days = (end - since).days + 1
+            counted = min(credited_days, metered_days)
+        if method is Method.PERCENTAGE:
+            qn, qd = self._param
+            dn, dd = pn * qn, pd * qd * 100  # D = P x p / 100
+            cn, cd = dn * credited_days, dd * days  # credited = D x c / days
+            shown_diverted = (dn, dd)
+        elif method is Method.FIXED:
+            qn, qd = self._param
+            dn, dd = qn * days * md, qd * mn  # D = v x days / month
+            if dn * pd > pn * dd:
+                return None  # the fixed diversion exceeds the purchase: the engine says so
+            cn, cd = dn * credited_days, dd * days
+            shown_diverted = (dn, dd)
+        elif method is Method.DEDUCT_METER:
+            if p.diverted_ccf is not None:
+                diverted = _volume_ratio(p.diverted_ccf)
+                if diverted is None:
+                    return None
+                dn, dd = diverted
+            else:
+                makeup, blowdown = _volume_ratio(p.makeup_ccf), _volume_ratio(p.blowdown_ccf)
+                if makeup is None or blowdown is None:
+                    return None
+                dn, dd = makeup[0] * blowdown[1] - blowdown[0] * makeup[1], makeup[1] * blowdown[1]
+                if dn < 0:
+                    dn, dd = 0, 1
+                    flags.append(METER_ERROR_FLAG)
+            if dn * pd > pn * dd:
+                return None  # D above P: the engine's checks say so
+            cn, cd = dn * counted, dd * metered_days  # credited = D x counted / metered days
+            shown_diverted = (dn, dd)
+        else:  # the sewer meter: B = P x (days - counted) / days + S x counted / metered days
+            sewer = _volume_ratio(p.sewer_ccf)
+            if sewer is None:
+                return None
+            sn2, sd2 = sewer
+            bn = pn * (days - counted) * sd2 * metered_days + sn2 * counted * pd * days
+            bd = pd * days * sd2 * metered_days
+            cn, cd = pn * bd - bn * pd, pd * bd  # credited = P - B
+            shown_diverted = (pn * sd2 - sn2 * pd, pd * sd2)  # D = P - S
+        # billed = P - credited, exact: (pn cd - cn pd) / (pd cd)
+        billed_num, billed_den = pn * cd - cn * pd, pd * cd
+        if billed_num < 0:
+            return None
+        unadjusted = _half_up_cents(pn * rn, pd * rd)
+        adjusted = _half_up_cents(billed_num * rn, billed_den * rd)
+        service = _half_up_cents(sn * days * md, sd * mn)
+        partly_metered = since is not None and since > start and counted > 0
+        flags += _row_flags(
+            p,
+            method,
+            credited_days,
+            since if partly_metered else None,
+            counted,
+            metered_days,
+            negative=cn < 0,
+            two_tables=False,
+        )
+        purchased_shown = _shown_ratio(pn, pd)
+        credited_shown = _shown_ratio(cn, cd)
+        figures = RowFigures(
+            start,
+            end,
+            days,
+            credited_days,
+            purchased_shown,
+            _shown_ratio(*shown_diverted),
+            credited_shown,
+            purchased_shown - credited_shown,
+            service,
+            unadjusted,
+            adjusted,
+            unadjusted - adjusted,
+            None,
+            tuple(flags),
+            since if partly_metered else None,
+        )
+        return figures, table
+
+
+def _volume_ratio(value: object) -> tuple[int, int] | None:
+    """(numerator, denominator) of a volume with at most 6 places in 0..10^12, else None
+    (the general engine takes it)."""
+    if value is None:
+        return None
+    if isinstance(value, Fraction):
+        num, den = value.numerator, value.denominator
+        if _MILLION % den:
+            return None
+    else:
+        found = _ratio(value)  # type: ignore[arg-type]
+        if found is None:
+            return None
+        num, den = found
+    if num < 0 or num >= _LIMIT * den:
+        return None
+    return num, den
+
+
+class ScheduleStream:
+    """build_schedule for periods that come one at a time (a file of a million periods):
+    `add()` gives each period's figures, `finish()` the schedule's totals, rates and notes
+    (with no rows). Nothing is kept per period, so memory stays bounded.
+
+    Each period must have passed check_periods' checks (period_problems and no overlap);
+    the constructor refuses what build_schedule refuses about the class, the effective date,
+    the terms and the limits. Ordinary periods are priced in integer arithmetic
+    (QuickRows), the rest by the same engine as build_schedule."""
+
+    def __init__(
+        self,
+        *,
+        customer_class: CustomerClass,
+        effective_on: date,
+        terms: DeterminationTerms,
+        rounding: VolumeRounding | None = None,
+        limits: SurchargeLimits | None = None,
+        tables: Sequence[RateTable] = RATE_TABLES,
+    ) -> None:
+        not_adjustable = adjustment_problem(customer_class)
+        if not_adjustable is not None:
+            raise RuleRefused(not_adjustable.message, not_adjustable.citation)
+        table = rate_table_on(effective_on, tables)
+        if table is None:
+            raise RuleRefused(
+                f"the credit cannot take effect: {no_table_reason(effective_on, tuple(tables))}"
+            )
+        problems = check_terms(terms) + (check_limits(limits) if limits is not None else [])
+        if problems:
+            raise InputError(problems)
+        self.customer_class = customer_class
+        self.effective_on = effective_on
+        self.terms = terms
+        self.limits = limits
+        self.mode = rounding or table.volume_rounding
+        self._table = table
+        self._tables = tuple(tables)
+        self._quick = None
+        if limits is None and self.mode is VolumeRounding.PRO_RATA:
+            self._quick = QuickRows(customer_class, terms, effective_on, tables)
+        self._used: list[RateTable] = []
+        self._meter_error = self._first_metered = False
+        self.count = 0
+        self._days = 0
+        self._purchased = self._credited = self._billed = Decimal(0)
+        self._service = self._unadjusted = self._adjusted = self._credit = 0
+        self._surcharge: int | None = 0
+
+    def add(self, p: PeriodInput) -> RowFigures:
+        """The period's figures (the period checked before, as build_schedule checks it)."""
+        quick = self._quick.row(p) if self._quick is not None else None
+        if quick is not None:
+            figures, table = quick
+            if table not in self._used:
+                self._used.append(table)
+        else:
+            since = metered_since(p, self.effective_on, self.terms.method)
+            parts = segments(p.start, p.end, self.effective_on, self._tables, since)
+            if parts is None:
+                raise InputError(check_periods([p], self.terms, tables=self._tables))
+            row = _row(
+                p,
+                parts,
+                self.terms,
+                self.customer_class,
+                self.mode,
+                self.limits,
+                self.effective_on,
+            )
+            figures = RowFigures.of(row)
+            for s in parts:
+                if s.table not in self._used:
+                    self._used.append(s.table)
+        self.count += 1
+        self._days += figures.days
+        self._purchased += figures.purchased_ccf
+        self._credited += figures.credited_ccf
+        self._billed += figures.billed_ccf
+        self._service += figures.service_charge_cents
+        self._unadjusted += figures.volume_charge_unadjusted_cents
+        self._adjusted += figures.volume_charge_cents
+        self._credit += figures.credit_cents
+        if figures.surcharge_cents is None or self._surcharge is None:
+            self._surcharge = None
+        else:
+            self._surcharge += figures.surcharge_cents
+        if figures.flags and not self._meter_error:
+            self._meter_error = any(_METER_ERROR in f for f in figures.flags)
+        if figures.metered_from is not None:
+            self._first_metered = True
+        return figures
+
+    def finish(self) -> AdjustedSchedule:
+        """The schedule of the periods added: totals, rates used and notes; rows empty."""
+        used = sorted(self._used or [self._table], key=lambda t: t.effective_on)
+        totals = ScheduleTotals(
+            days=self._days,
+            purchased_ccf=self._purchased,
+            credited_ccf=self._credited,
+            billed_ccf=self._billed,
+            service_charge_cents=self._service,
+            volume_charge_unadjusted_cents=self._unadjusted,
+            volume_charge_cents=self._adjusted,
+            credit_cents=self._credit,
+            surcharge_cents=self._surcharge,
+        )
+        return AdjustedSchedule(
+            customer_class=self.customer_class,
+            terms=self.terms,
+            effective_on=self.effective_on,
+            volume_rounding=self.mode,
+            rows=(),
+            totals=totals,
+            rates_used=_rates_used(used, self.customer_class, self.limits),
+            notes=_notes(
+                self._table,
+                used,
+                self.terms,
+                self.effective_on,
+                self.mode,
+                self.limits,
+                meter_error=self._meter_error,
+                first_metered=self._first_metered,
+            ),
+            limits=self.limits,
+            ordinances=tuple(t.ordinance for t in used),
+        )

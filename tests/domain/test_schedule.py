@@ -337,7 +337,7 @@ DEDUCT = DeterminationTerms(Method.DEDUCT_METER)
             "periods[0].end",
             "end 2026-06-01 is before",
         ),
-        (PCT, [period("2026-04-15", "2026-05-14", 5)], "periods[0].start", "before 2026-05-01"),
+        (PCT, [period("2026-04-15", "2026-05-14", 5)], "periods[0].start", "no rate table covers"),
         (PCT, [period("2026-06-01", "2026-06-30", -5)], "periods[0].purchased_ccf", "negative"),
         (DEDUCT, [period("2026-06-01", "2026-06-30", 5)], "periods[0].diverted_ccf", "missing"),
         (
