@@ -44,7 +44,13 @@ from kcsac.domain.rates import (
     rate_table_on,
 )
 from kcsac.domain.surcharge import Concentrations, SurchargeLimits, check_limits
-from kcsac.domain.volume import VOLUME_PLACES, format_ccf, round_half_up, to_decimal
+from kcsac.domain.volume import (
+    LB_PER_CCF_MG_L,
+    VOLUME_PLACES,
+    format_ccf,
+    round_half_up,
+    to_decimal,
+)
 
 # The inputs and their checks live in determination.py; importing them from here works too.
 __all__ = [
@@ -818,9 +824,10 @@ def _half_up_cents(num: int, den: int) -> int:
 
 class QuickRows:
     """build_schedule's row in integer arithmetic for the common case of a long file: one
-    rate table over the period, pro-rata pricing, no surcharge limits, volumes with at most
-    6 places below 10^12 ccf. Every method, the first metered period included. `row()`
-    returns None whenever the general engine is needed; tests compare the two."""
+    rate table over the period, volumes with at most 6 places below 10^12 ccf. Every
+    method (the first metered period included), both volume roundings, the surcharge when
+    limits are given. `row()` returns None whenever the general engine is needed; tests
+    compare the two."""
 
     def __init__(
         self,
@@ -828,7 +835,11 @@ class QuickRows:
         terms: DeterminationTerms,
         effective_on: date,
         tables: Sequence[RateTable],
+        rounding: VolumeRounding = VolumeRounding.PRO_RATA,
+        limits: SurchargeLimits | None = None,
     ) -> None:
+        self.rounding = rounding
+        self.limits = limits
         self.customer_class = customer_class
         self.terms = terms
         self.method = terms.method
@@ -864,6 +875,31 @@ class QuickRows:
             found = (rate, month, service)
             self._rates[key] = None if None in found else found
         return self._rates[key]
+
+    _pounds = LB_PER_CCF_MG_L.as_integer_ratio()  # pounds per ccf and mg/L
+
+    def _excess(
+        self, table: RateTable, found: tuple[Decimal, Decimal, Decimal]
+    ) -> tuple[int, int] | None:
+        """surcharge.weighted_excess as an integer ratio: RB x max(0, BOD - Nb) + ...;
+        None when a figure has more than 6 places."""
+        limits = self.limits
+        assert limits is not None
+        rates = table.surcharge_for(self.customer_class)
+        num, den = 0, 1
+        for rate, measured, limit in (
+            (rates.bod.amount, found[0], limits.bod),
+            (rates.ss.amount, found[1], limits.ss),
+            (rates.og.amount, found[2], limits.og),
+        ):
+            r, c, n = _ratio(rate), _ratio(measured), _ratio(limit)
+            if r is None or c is None or n is None:
+                return None
+            over = c[0] * n[1] - n[0] * c[1]  # (C - N) x c_den x n_den
+            if over > 0:
+                term_num, term_den = r[0] * over, r[1] * c[1] * n[1]
+                num, den = num * term_den + term_num * den, den * term_den
+        return num, den
 
     def row(self, p: PeriodInput) -> tuple[RowFigures, RateTable] | None:
         if self._param is None:
@@ -938,9 +974,24 @@ class QuickRows:
         billed_num, billed_den = pn * cd - cn * pd, pd * cd
         if billed_num < 0:
             return None
-        unadjusted = _half_up_cents(pn * rn, pd * rd)
-        adjusted = _half_up_cents(billed_num * rn, billed_den * rd)
+        if self.rounding is VolumeRounding.PRO_RATA:
+            unadjusted = _half_up_cents(pn * rn, pd * rd)
+            adjusted = _half_up_cents(billed_num * rn, billed_den * rd)
+        else:  # whole-ccf-up: each started ccf at the table's rate
+            unadjusted = _half_up_cents(-(-pn // pd) * rn, rd)
+            adjusted = _half_up_cents(-(-billed_num // billed_den) * rn, rd)
         service = _half_up_cents(sn * days * md, sd * mn)
+        surcharge: int | None = None
+        if self.limits is not None:
+            if None in (p.bod, p.ss, p.og):
+                flags.append("no concentrations: surcharge not computed")
+            else:
+                excess = self._excess(table, (p.bod, p.ss, p.og))  # type: ignore[arg-type]
+                if excess is None:
+                    return None
+                # B x 0.006238754 x excess, B >= 0 and excess >= 0
+                (en, ed), (ln, ld) = excess, self._pounds
+                surcharge = _half_up_cents(billed_num * ln * en, billed_den * ld * ed)
         partly_metered = since is not None and since > start and counted > 0
         flags += _row_flags(
             p,
@@ -967,7 +1018,7 @@ class QuickRows:
             unadjusted,
             adjusted,
             unadjusted - adjusted,
-            None,
+            surcharge,
             tuple(flags),
             since if partly_metered else None,
         )
@@ -1000,7 +1051,7 @@ class ScheduleStream:
 
     Each period must have passed check_periods' checks (period_problems and no overlap);
     the constructor refuses what build_schedule refuses about the class, the effective date,
-    the terms and the limits. Ordinary periods are priced in integer arithmetic
+    the terms and the limits. Periods under one rate table are priced in integer arithmetic
     (QuickRows), the rest by the same engine as build_schedule."""
 
     def __init__(
@@ -1031,9 +1082,7 @@ class ScheduleStream:
         self.mode = rounding or table.volume_rounding
         self._table = table
         self._tables = tuple(tables)
-        self._quick = None
-        if limits is None and self.mode is VolumeRounding.PRO_RATA:
-            self._quick = QuickRows(customer_class, terms, effective_on, tables)
+        self._quick = QuickRows(customer_class, terms, effective_on, tables, self.mode, limits)
         self._used: list[RateTable] = []
         self._meter_error = self._first_metered = False
         self.count = 0
@@ -1044,7 +1093,7 @@ class ScheduleStream:
 
     def add(self, p: PeriodInput) -> RowFigures:
         """The period's figures (the period checked before, as build_schedule checks it)."""
-        quick = self._quick.row(p) if self._quick is not None else None
+        quick = self._quick.row(p)
         if quick is not None:
             figures, table = quick
             if table not in self._used:

@@ -23,6 +23,7 @@ from kcsac.domain.schedule import (
 from kcsac.domain.surcharge import SurchargeLimits
 
 FIRST = date(2026, 5, 1)
+EXAMPLE_LIMITS = SurchargeLimits(Decimal(300), Decimal(300), Decimal(100), "example limits")
 ADJUSTABLE = [
     CustomerClass.RESIDENT,
     CustomerClass.NONRESIDENT_DIRECT,
@@ -58,8 +59,14 @@ def case(draw):
         extra["sewer_ccf"] = draw(VOLUME)
     if method in (Method.DEDUCT_METER, Method.SEWER_METER) and draw(st.booleans()):
         extra["metered_from"] = start + timedelta(days=draw(st.integers(0, (end - start).days)))
+    if draw(st.booleans()):
+        for name in ("bod", "ss", "og"):
+            extra[name] = Decimal(draw(st.integers(0, 900)))
     period = PeriodInput(start, end, purchased, **extra)
-    return draw(st.sampled_from(ADJUSTABLE)), terms, effective, period
+    options = {"rounding": draw(st.sampled_from(list(VolumeRounding)))}
+    if draw(st.booleans()):
+        options["limits"] = EXAMPLE_LIMITS
+    return draw(st.sampled_from(ADJUSTABLE)), terms, effective, period, options
 
 
 def _both(customer_class, terms, effective, periods, **kw):
@@ -93,8 +100,8 @@ def _assert_equal(result) -> None:
 @settings(max_examples=1000, deadline=None)
 @given(case())
 def test_the_stream_gives_the_engine_s_figures(args):
-    customer_class, terms, effective, period = args
-    result = _both(customer_class, terms, effective, [period])
+    customer_class, terms, effective, period, options = args
+    result = _both(customer_class, terms, effective, [period], **options)
     if result is not None:
         _assert_equal(result)
 
@@ -121,13 +128,18 @@ def test_the_quick_path_equals_the_engine_on_a_grid_of_every_method():
             )
         else:
             extra["sewer_ccf"] = Decimal(rng.randint(0, 10**7)).scaleb(-3)
+        if rng.random() < 0.3:
+            extra.update(bod=Decimal(rng.randint(0, 800)), ss=Decimal(500), og=Decimal(90))
         period = PeriodInput(start, end, purchased, **extra)
         customer_class = rng.choice(ADJUSTABLE)
-        result = _both(customer_class, terms, effective, [period])
+        options = {"rounding": rng.choice(list(VolumeRounding))}
+        if rng.random() < 0.3:
+            options["limits"] = EXAMPLE_LIMITS
+        result = _both(customer_class, terms, effective, [period], **options)
         if result is None:
             continue
         _assert_equal(result)
-        quick = QuickRows(customer_class, terms, effective, RATE_TABLES).row(period)
+        quick = QuickRows(customer_class, terms, effective, RATE_TABLES, **options).row(period)
         priced += quick is not None
     assert priced > 2000
 
@@ -151,7 +163,8 @@ def test_many_periods_add_up_as_build_schedule_s_totals():
     assert any(n.startswith("First metered period") for n in finished.notes)
 
 
-def test_surcharge_and_whole_ccf_rounding_take_the_general_engine():
+def test_surcharge_and_whole_ccf_rounding_to_the_cent():
+    """RULES.md examples 3 and 4 through the stream."""
     period = PeriodInput(
         FIRST,
         FIRST + timedelta(days=29),
@@ -160,11 +173,27 @@ def test_surcharge_and_whole_ccf_rounding_take_the_general_engine():
         ss=Decimal(280),
         og=Decimal(130),
     )
-    limits = SurchargeLimits(Decimal(300), Decimal(300), Decimal(100), "example limits")
     terms = DeterminationTerms(Method.PERCENTAGE, percent=Decimal(15))
-    for options in ({"limits": limits}, {"rounding": VolumeRounding.WHOLE_CCF_UP}):
+    for options in ({"limits": EXAMPLE_LIMITS}, {"rounding": VolumeRounding.WHOLE_CCF_UP}):
         result = _both(CustomerClass.RESIDENT, terms, FIRST, [period], **options)
         _assert_equal(result)
         assert result[1][0].volume_charge_unadjusted_cents == (
             8 * 1290 if "rounding" in options else 9649
         )
+    # Example 4: B = 400 ccf, BOD 450, SS 280, O&G 130: surcharge $247.73.
+    fixed = DeterminationTerms(Method.FIXED, fixed_ccf=Decimal(30))
+    example_4 = PeriodInput(
+        FIRST,
+        FIRST + timedelta(days=29),
+        Decimal(430),
+        bod=Decimal(450),
+        ss=Decimal(280),
+        og=Decimal(130),
+    )
+    engine, figures, _ = _both(
+        CustomerClass.RESIDENT, fixed, FIRST, [example_4], limits=EXAMPLE_LIMITS
+    )
+    assert figures[0].surcharge_cents == engine.rows[0].surcharge_cents == 24773
+    assert QuickRows(CustomerClass.RESIDENT, fixed, FIRST, RATE_TABLES, limits=EXAMPLE_LIMITS).row(
+        example_4
+    )
