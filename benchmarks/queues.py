@@ -18,9 +18,10 @@ def measure(db: Path, repeats: int = 3) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from kcsac.storage import open_store
-    from kcsac.ui.application import configure_application
     from kcsac.ui.applications_table_model import COLUMNS
-    from kcsac.ui.main_window import QUEUES, MainWindow
+    from kcsac.ui.desk_list import QUEUES
+    from kcsac.ui.desk_startup import configure_application
+    from kcsac.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     configure_application(app)
@@ -47,7 +48,7 @@ def measure(db: Path, repeats: int = 3) -> dict[str, float]:
         for column in range(len(COLUMNS)):
             for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
                 t0 = time.perf_counter()
-                window.applications_view.sortByColumn(column, order)
+                window.desk_list.applications_view.sortByColumn(column, order)
                 app.processEvents()
                 sorts.append((time.perf_counter() - t0) * 1000)
     window.close()

@@ -45,7 +45,7 @@ def measure(db: Path, repeats: int = 3) -> dict[str, float]:
 
     from kcsac.operations import queries
     from kcsac.storage import open_store
-    from kcsac.ui.application import configure_application
+    from kcsac.ui.desk_startup import configure_application
     from kcsac.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -70,34 +70,34 @@ def measure(db: Path, repeats: int = 3) -> dict[str, float]:
     for _ in range(repeats):
         for phrase in PHRASES:
             for end in range(1, len(phrase) + 1):
-                window.search_edit.setText(phrase[:end])
+                window.desk_list.search_edit.setText(phrase[:end])
                 t0, c0 = time.perf_counter(), time.process_time()
-                window._on_search_timer_timeout()  # what the debounce timer runs
+                window.desk_list.search_now()  # what the debounce timer runs
                 app.processEvents()
                 ms = (time.perf_counter() - t0) * 1000
                 cpu.append((time.process_time() - c0) * 1000)
                 per_key.append(ms)
                 best[phrase[:end]] = min(ms, best.get(phrase[:end], ms))
-                sort, descending = window.model.sort_key
+                sort, descending = window.desk_list.model.sort_key
                 t0 = time.perf_counter()  # the storage query alone, for the same keystroke
                 queries.list_applications(
                     store,
-                    window.queue,
-                    window.search_text(),  # what the desk searched for
+                    window.desk_list.queue,
+                    window.desk_list.search_text(),  # what the desk searched for
                     sort,
                     descending=descending,
-                    limit=window.model.PAGE_SIZE,
+                    limit=window.desk_list.model.PAGE_SIZE,
                 )
                 sql.append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
-            window.count_matches()  # once the clerk stops typing (after COUNT_DELAY_MS)
+            window.desk_list.count_matches()  # once the clerk stops typing (after COUNT_DELAY_MS)
             counts.append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
             window.refresh_detail()  # the details pane, after DETAIL_DELAY_MS
             app.processEvents()
             details.append((time.perf_counter() - t0) * 1000)
-            window.search_edit.clear()
-            window._query()
+            window.desk_list.search_edit.clear()
+            window.desk_list.query()
     store.close()
     return {
         "applications": total,

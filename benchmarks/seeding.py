@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.fees import application_fee
+from kcsac.storage import bulk_audit
 from kcsac.storage.store import Store
 
 _CATEGORIES = (
@@ -269,12 +270,19 @@ def _add_month(day: dt.date) -> dt.date:
 
 
 def seed(
-    store: Store, applications: int, periods: int = 12, *, batch: int = 5000, start: int = 0
+    store: Store,
+    applications: int,
+    periods: int = 12,
+    *,
+    batch: int = 5000,
+    start: int = 0,
+    audited: bool = False,
 ) -> int:
     """Insert `applications` accounts+applications with `periods` monthly consumption rows
     each (from 2026-05-01), and for every approved, revoked or ended file its locked
     determination and signed decisions, in transactions of `batch` applications. Returns
-    the number of rows inserted."""
+    the number of rows inserted. `audited`: with the audit rows and consumption seals the
+    operations would have written (kcsac.storage.bulk_audit), so `audit verify` holds."""
     conn = store.conn
     rows = 0
     done = 0
@@ -285,6 +293,7 @@ def seed(
         out = _Batch()
         _rows(start + done, n, periods, ids, out)
         with store.write():
+            since = bulk_audit.marks(conn) if audited else None
             conn.executemany(
                 "INSERT INTO accounts (number, customer, service_address, account_class, "
                 "customer_class, version, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?)",
@@ -312,8 +321,13 @@ def seed(
                 "recorded_at, determination_id, effective_on, note) VALUES (?,?,?,?,?,?,?,?,?)",
                 out.decisions,
             )
+            if since is not None:
+                bulk_audit.audit_since(conn, since, actor=_SIGNER[0], at=_STAMP)
         rows += len(out)
         done += n
+    if audited:
+        with store.write():
+            bulk_audit.seal_all(conn, actor=_SIGNER[0], at=_STAMP)
     # Bulk batches leave many index segments; a desk's slow trickle is merged as it goes.
     conn.execute("INSERT INTO application_search(application_search) VALUES ('optimize')")
     conn.execute("ANALYZE")

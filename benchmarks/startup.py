@@ -38,26 +38,26 @@ else:
     import tempfile
     from PySide6.QtCore import QSettings
     from kcsac.storage import open_store
-    from kcsac.ui.application import configure_application, start_desk
+    from kcsac.ui.desk_startup import configure_application, start_desk
     configure_application(app)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # never the user's saved layout
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     store = open_store(db)
     window = start_desk(store, db_path=None, login="bench")
-    watched = window.applications_view.viewport()
-    marks["rows"] = window.model.rowCount()
+    watched = window.desk_list.applications_view.viewport()
+    marks["rows"] = window.desk_list.model.rowCount()
 watched.installEventFilter(FirstPaint(app))
 window.show()
 app.exec()
 extra = {}
 if mode != "bare":
     # Exercise the desk a little (every queue, a search) before reading peak memory.
-    from kcsac.ui.main_window import QUEUES
+    from kcsac.ui.desk_list import QUEUES
     for i in range(len(QUEUES)):
         window.select_queue(i)
-    window.search_edit.setText("sm")
-    window._on_search_timer_timeout()
-    extra["rows_after_search"] = window.model.rowCount()
+    window.desk_list.search_edit.setText("sm")
+    window.desk_list.search_now()
+    extra["rows_after_search"] = window.desk_list.model.rowCount()
 peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"ms": (marks["painted"] - t_start) * 1000, "peak_mib": peak_kib / 1024,
                   "rows": marks.get("rows"), **extra}))

@@ -4,7 +4,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from kcsac.cli import EXIT_FILE, build_parser
+from kcsac.cli import EXIT_FILE, build_parser, run_command
 from kcsac.cli.database import resolve_db_path
 from kcsac.storage import StoreError, open_store
 
@@ -23,7 +23,7 @@ def _has_display() -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "command", None):
-        return int(args.func(args))
+        return run_command(args)
     return run_gui(args)
 
 
@@ -38,11 +38,11 @@ def run_gui(args: object) -> int:
     except StoreError as exc:
         # A clerk who started the desk from a menu never sees stderr: say it in a window too.
         print(f"kcsac: {exc}", file=sys.stderr)
-        from kcsac.ui.application import explain_in_a_window
+        from kcsac.ui.desk_startup import explain_in_a_window
 
         explain_in_a_window("kcsac cannot open its database", str(exc))
         return EXIT_FILE
-    from kcsac.ui.application import run_desk  # Qt is imported only for the GUI
+    from kcsac.ui.desk_startup import run_desk  # Qt is imported only for the GUI
 
     try:
         return run_desk(store, db_path=path)

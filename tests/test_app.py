@@ -119,7 +119,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from kcsac.storage import open_store
-from kcsac.ui.application import configure_application, start_desk
+from kcsac.ui.desk_startup import configure_application, start_desk
 configure_application(app)
 QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
 store = open_store(sys.argv[1])

@@ -66,3 +66,18 @@ def test_import_csv_continues_after_the_stored_periods(tmp_path):
     assert len(rows) == 12
     assert min(r["period_start"] for r in rows) == "2027-05-01"  # seeded: 2026-05..2027-04
     assert max(r["period_end"] for r in rows) == last.isoformat()
+
+
+def test_schedule_cli_benchmark_runs_on_a_small_file():
+    from benchmarks import schedule_cli
+
+    found = schedule_cli.measure(periods=300, only=("table, deduct meter", schedule_cli.BAD))
+    runs = found["runs"]
+    assert found["periods"] == 300
+    good = runs["table, deduct meter"]
+    assert good["exit"] == 0, good["stderr_last"]
+    assert good["output_mb"] > 0
+    assert good["peak_rss_mb"] > 10
+    bad = runs[schedule_cli.BAD]
+    assert (bad["exit"], bad["stderr_lines"], bad["stderr_last"]) == (4, 101, "... and 200 more")
+    assert "| table, deduct meter | 0 |" in schedule_cli.report(found)

@@ -26,11 +26,12 @@ from kcsac.domain.status import Status
 from kcsac.operations import queries, users
 from kcsac.operations.demo import DEMO_TODAY
 from kcsac.storage import open_store
-from kcsac.ui.application import configure_application
 from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.desk_list import QUEUES
+from kcsac.ui.desk_startup import configure_application
 from kcsac.ui.determination_dialog import DeterminationDialog
 from kcsac.ui.help_dialog import HelpDialog
-from kcsac.ui.main_window import QUEUES, MainWindow
+from kcsac.ui.main_window import MainWindow
 from kcsac.ui.meter_dialog import MeterDialog
 from kcsac.ui.paperwork_dialog import PaperworkDialog
 from kcsac.ui.reading_dialog import ReadingDialog
@@ -77,11 +78,11 @@ def main(db: Path) -> int:
     window.select_queue(3)  # Awaiting decision: the reviewer may sign or deny
     shot(app, window, "awaiting-decision")
     window.select_queue(len(QUEUES) - 1)  # All
-    window.search_edit.setText("laundry")
-    window._query()
+    window.desk_list.search_edit.setText("laundry")
+    window.desk_list.query()
     shot(app, window, "search")
-    window.search_edit.clear()
-    window._query()
+    window.desk_list.search_edit.clear()
+    window.desk_list.query()
 
     wizard = NewApplicationWizard(context)
     wizard.show()  # shows page 1, which reads the (empty) draft: fill it in afterwards
@@ -130,7 +131,7 @@ def main(db: Path) -> int:
         return queries.application_detail(store, number, reviewer)
 
     awaiting_fee = first(store, Status.AWAITING_FEE)
-    payment = RecordPaymentDialog(context, detail(awaiting_fee))
+    payment = RecordPaymentDialog(context, awaiting_fee)
     payment.amount_edit.setText("100.00")
     payment.receipt_edit.setText("R-2026-0412")
     payment._edited("amount")
@@ -144,7 +145,7 @@ def main(db: Path) -> int:
     shot(app, paperwork, "documents-received")
 
     in_review = first(store, Status.IN_REVIEW)
-    review = ReviewDialog(context, detail(in_review))
+    review = ReviewDialog(context, in_review)
     review.result_combo.setCurrentIndex(1)
     review.touch("notes")
     shot(app, review, "review")
@@ -157,14 +158,14 @@ def main(db: Path) -> int:
         ),
         in_review,
     )
-    meter = MeterDialog(context, detail(metered))
+    meter = MeterDialog(context, metered)
     meter.serial_edit.setText("DM-20931")
     meter.make_model_edit.setText("Badger Recordall M-70")
     meter.size_edit.setText("1 in")
     meter.location_edit.setText("Mechanical room, east wall")
     meter.activation_reading_edit.setText("18250")
     shot(app, meter, "meter")
-    reading = ReadingDialog(context, detail(metered))
+    reading = ReadingDialog(context, metered)
     reading.value_edit.setText("10")
     reading.touch("value")
     shot(app, reading, "reading-lower")
@@ -177,7 +178,7 @@ def main(db: Path) -> int:
         ),
         first(store, Status.AWAITING_DECISION),
     )
-    determination = DeterminationDialog(context, detail(decision))
+    determination = DeterminationDialog(context, decision)
     determination.update_preview()
     shot(app, determination, "determination")
 

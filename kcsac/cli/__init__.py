@@ -7,7 +7,10 @@ Exit statuses: 0 ok, 1 a file or database problem, 2 a usage error, 3 a rule ref
 """
 
 import argparse
+import datetime as dt
 import importlib
+import sys
+import traceback
 from pathlib import Path
 
 from kcsac import __version__
@@ -47,3 +50,50 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(f"kcsac.cli.{name}").register(subparsers, common)
     return parser
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the chosen command. Whatever goes wrong, the user reads one line naming the
+    database file, never a traceback: a database failure met while working (a damaged page,
+    a lock held by another program) is explained; anything else is written to a crash log
+    whose path the line gives."""
+    from kcsac.cli.database import resolve_db_path
+    from kcsac.storage import explain_failure
+
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("kcsac: stopped (Ctrl+C); nothing more was written", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        try:
+            db = resolve_db_path(getattr(args, "db", None))
+        except OSError:
+            db = None
+        explained = explain_failure(exc, db)
+        if explained is not None:
+            print(f"kcsac: {explained}", file=sys.stderr)
+            return EXIT_FILE
+        log = _crash_log(exc)
+        print(
+            f"kcsac: {args.command} stopped on {db or 'the database'}: an unexpected "
+            f"{type(exc).__name__} ({exc}); the details are in {log}",
+            file=sys.stderr,
+        )
+        return EXIT_FILE
+
+
+def _crash_log(exc: BaseException) -> Path | str:
+    """Append the traceback to kcsac-crash.log in the user's data folder (for whoever fixes
+    it); returns its path, or a note when even that cannot be written."""
+    from kcsac.cli.database import default_data_dir
+
+    log = default_data_dir() / "kcsac-crash.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {dt.datetime.now().astimezone().isoformat(timespec='seconds')}\n")
+            fh.write("".join(traceback.format_exception(exc)))
+    except OSError as err:
+        return f"no log ({log}: {err.strerror})"
+    return log

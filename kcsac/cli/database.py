@@ -28,10 +28,11 @@ def resolve_db_path(given: Path | None) -> Path:
 
 def open_or_explain(given: Path | None, *, read_only: bool = False) -> Store | None:
     """Open the store; on failure print one line to stderr and return None. `read_only`
-    for commands that only read: they work on a file marked read-only as well."""
+    for commands that only read: they work on a file marked read-only as well. A command
+    that writes first has SQLite check the file, so a damaged one is never written."""
     path = resolve_db_path(given)
     try:
-        return open_store(path, read_only=read_only)
+        return open_store(path, read_only=read_only, check=not read_only)
     except StoreError as exc:
         print(f"kcsac: {exc}", file=sys.stderr)
         return None

@@ -54,7 +54,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="the application fee in force on a date",
         description="The Sewer Allowance Credit application fee for a category and customer "
         "class, from the rate table in force on the date (Code secs. 60-2(2)(c), 60-3(a)(6)). "
-        "Exit status 3 when no table is in force or the ordinance sets no such fee.",
+        "Exit status 3 (a rule refusal) when no table is in force, the ordinance sets no such "
+        "fee, or the adjustment does not apply to the class (nonresident-metered, "
+        "nonresident-flat: no application is taken and no fee is assessed).",
     )
     parser.add_argument(
         "category",

@@ -22,6 +22,11 @@ class PeriodInput:
 
     `diverted_ccf` is the deduct meter's use; for evaporation give `makeup_ccf` and
     `blowdown_ccf` instead. `sewer_ccf` is the sewer meter's volume. bod/ss/og in mg/L.
+
+    `metered_from` is the first day those metered volumes cover (they run to `end`): a meter
+    counts from its activation reading (RULES.md, "First metered period"). None means the
+    ruling's default: in the period that holds the effective date, the effective date (the
+    volumes are the use since activation); in any other period, its start.
     """
 
     start: date
@@ -34,6 +39,7 @@ class PeriodInput:
     og: Decimal | None = None
     makeup_ccf: Volume | None = None
     blowdown_ccf: Volume | None = None
+    metered_from: date | None = None
 
     @property
     def days(self) -> int:
@@ -106,28 +112,57 @@ def check_periods(
 ) -> list[Problem]:
     """Every problem with the periods; each field is `periods[i].column`."""
     problems: list[Problem] = []
-    first = first_effective_on(tables)
     for i, p in enumerate(periods):
-        problems += [
-            Problem(period_field(i, column), f"{message} ({p.label})")
-            for column, message in _period_value_problems(p, first)
-        ]
-        problems += _method_problems(i, p, terms, customer_class, tables)
+        problems += period_problems(i, p, terms, customer_class=customer_class, tables=tables)
     problems += _overlap_problems(periods)
     return problems
 
 
-def _period_value_problems(p: PeriodInput, first: date) -> list[tuple[str, str]]:
-    """(column, message) for dates out of order or out of range and negative values."""
-    found: list[tuple[str, str]] = []
+def period_problems(
+    i: int,
+    p: PeriodInput,
+    terms: DeterminationTerms,
+    *,
+    customer_class: CustomerClass = CustomerClass.RESIDENT,
+    tables: Sequence[RateTable] = RATE_TABLES,
+) -> list[Problem]:
+    """Every problem with period `i` on its own (check_periods adds the overlaps).
+
+    A period no rate table covers is a rule refusal, not bad data: that problem carries the
+    citation of the first table (the others carry none)."""
+    first = min(tables, key=lambda t: t.effective_on)
+    problems: list[Problem] = []
     if p.end < p.start:
-        found.append(("end", f"end {p.end.isoformat()} is before start {p.start.isoformat()}"))
-    if p.start < first:
+        problems.append(
+            Problem(
+                period_field(i, "end"),
+                f"end {p.end.isoformat()} is before start {p.start.isoformat()} ({p.label})",
+            )
+        )
+    if p.start < first.effective_on:
+        problems.append(
+            Problem(
+                period_field(i, "start"),
+                f"no rate table covers {p.label}: kcsac holds rates from "
+                f"{first.effective_on.isoformat()}",
+                first.ordinance,
+            )
+        )
+    problems += [
+        Problem(period_field(i, column), f"{message} ({p.label})")
+        for column, message in _period_value_problems(p)
+    ]
+    return problems + _method_problems(i, p, terms, customer_class, tables)
+
+
+def _period_value_problems(p: PeriodInput) -> list[tuple[str, str]]:
+    """(column, message) for the metered span out of the period and negative values."""
+    found: list[tuple[str, str]] = []
+    if p.metered_from is not None and not p.start <= p.metered_from <= p.end:
         found.append(
             (
-                "start",
-                f"start {p.start.isoformat()} is before {first.isoformat()}, the first day "
-                "kcsac holds rates for",
+                "metered_from",
+                f"the meters count from {p.metered_from.isoformat()}, outside the period",
             )
         )
     for column in _VOLUME_COLUMNS:

@@ -33,6 +33,22 @@ def adjustment_problem(customer_class: CustomerClass) -> Problem | None:
     )
 
 
+def application_problem(customer_class: CustomerClass) -> Problem | None:
+    """Why no application is taken from an account of this class, or None when one is.
+
+    RULES.md rule 7 and "Customer classes": only a bill based on water purchased can be
+    adjusted, so for the metered and flat nonresident classes no application is taken and
+    no fee is assessed. The one rule intake, submission, signing and `kcsac fee` ask."""
+    not_adjustable = adjustment_problem(customer_class)
+    if not_adjustable is None:
+        return None
+    return Problem(
+        not_adjustable.field,
+        f"{not_adjustable.message} No application is taken and no fee is assessed.",
+        not_adjustable.citation,
+    )
+
+
 def check_eligibility(
     *,
     account_class: AccountClass,
@@ -59,7 +75,7 @@ def check_eligibility(
                 o.cites(o.SEC_60_2_2_C, o.SEC_60_3_A_6),
             )
         )
-    not_adjustable = adjustment_problem(customer_class)
-    if not_adjustable is not None:
-        problems.append(not_adjustable)
+    not_taken = application_problem(customer_class)
+    if not_taken is not None:
+        problems.append(not_taken)
     return problems

@@ -1,4 +1,8 @@
-"""The application fee in force on a date, with its citation (60-2(2)(c), 60-3(a)(6))."""
+"""The application fee in force on a date, with its citation (60-2(2)(c), 60-3(a)(6)).
+
+No fee for a class the adjustment does not apply to (RULES.md rule 7): no application is
+taken from it, so none is assessed.
+"""
 
 from dataclasses import dataclass
 from datetime import date
@@ -6,6 +10,7 @@ from datetime import date
 from kcsac.domain import ordinance as o
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.eligibility import application_problem
 from kcsac.domain.money import to_cents
 from kcsac.domain.rates import RATE_TABLES, RateTable, rate_table_on
 
@@ -21,6 +26,8 @@ class FeeQuote:
     ordinance: str
     effective_on: date | None
     not_set_reason: str | None = None
+    # False for a class the adjustment does not apply to: no application, no fee (rule 7).
+    applies: bool = True
 
     @property
     def is_set(self) -> bool:
@@ -43,7 +50,20 @@ def application_fee(
     *,
     tables: tuple[RateTable, ...] = RATE_TABLES,
 ) -> FeeQuote:
-    """The fee in force on `on` (the date the application is received)."""
+    """The fee in force on `on` (the date the application is received); none for a class
+    the adjustment does not apply to (its reason and citation instead)."""
+    not_taken = application_problem(customer_class)
+    if not_taken is not None:
+        return FeeQuote(
+            category,
+            customer_class,
+            None,
+            not_taken.citation,
+            "",
+            None,
+            f"{not_taken.message.removesuffix('.')} ({not_taken.citation})",
+            applies=False,
+        )
     table = rate_table_on(on, tables)
     if table is None:
         return FeeQuote(category, customer_class, None, "", "", None, no_table_reason(on, tables))

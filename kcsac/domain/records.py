@@ -314,6 +314,29 @@ class ApplicationSummary:
 
 
 @dataclass(frozen=True)
+class ApplicationExportRow:
+    """One application with its account, as the applications export writes it."""
+
+    number: str
+    account: str
+    customer: str
+    service_address: str
+    category: Category
+    customer_class: CustomerClass
+    status: Status
+    received_on: dt.date | None
+    fee_cents: int | None  # None: not yet assessed, or no fee set
+    paid_cents: int
+    effective_on: dt.date | None
+    ended_on: dt.date | None
+
+    @property
+    def balance_cents(self) -> int | None:
+        """Fee still owed; None while no fee is assessed or set (as SacApplication's)."""
+        return None if self.fee_cents is None else self.fee_cents - self.paid_cents
+
+
+@dataclass(frozen=True)
 class Blocker:
     """Something that keeps the next step from being taken, and what to do about it."""
 

@@ -12,7 +12,7 @@ from kcsac.storage import backup as sqlite_backup
 
 def backup(store: Store, dest: Path) -> Path:
     """A consistent copy of the open database (works while other windows use it)."""
-    return sqlite_backup.backup(store.conn, Path(dest).expanduser())
+    return store.backup_to(Path(dest).expanduser())
 
 
 def default_backup_folder(store: Store) -> Path | None:
@@ -37,8 +37,8 @@ def auto_backup(
     folder = folder or settings.folder or default_backup_folder(store)
     if folder is None:
         return None
-    return sqlite_backup.auto_backup(
-        store.conn, Path(folder), keep or settings.keep, now or dt.datetime.now(dt.UTC)
+    return store.backup_rotating(
+        Path(folder), keep or settings.keep, now or dt.datetime.now(dt.UTC)
     )
 
 

@@ -65,7 +65,11 @@ BILLING_COLUMNS = (
 
 
 def _money(cents: int | None) -> str:
-    return "" if cents is None else format_plain(cents)
+    return "" if cents is None else _plain(cents)
+
+
+def _iso(day: dt.date | None) -> str:
+    return "" if day is None else day.isoformat()
 
 
 def export_applications(store: Store, out: TextIO) -> int:
@@ -74,22 +78,21 @@ def export_applications(store: Store, out: TextIO) -> int:
     writer.writerow(APPLICATION_COLUMNS)
     count = 0
     for r in store.export_rows():
-        fee, paid = r["fee_cents"], r["paid_cents"]
         writer.writerow(
             [
-                r["number"],
-                r["account"],
-                r["customer"],
-                r["service_address"],
-                r["category"],
-                r["customer_class"],
-                r["status"],
-                r["received_on"] or "",
-                _money(fee),
-                _money(paid),
-                _money(None if fee is None else fee - paid),
-                r["effective_on"] or "",
-                r["ended_on"] or "",
+                r.number,
+                r.account,
+                r.customer,
+                r.service_address,
+                r.category.value,
+                r.customer_class.value,
+                r.status.value,
+                _iso(r.received_on),
+                _money(r.fee_cents),
+                _money(r.paid_cents),
+                _money(r.balance_cents),
+                _iso(r.effective_on),
+                _iso(r.ended_on),
             ]
         )
         count += 1
@@ -108,20 +111,18 @@ class CreditSpan:
 def credit_spans(store: Store, app: SacApplication) -> list[CreditSpan]:
     """The signed determinations of a credit and the days each was in force."""
     signed = [
-        d
+        (d.effective_on, d.determination_id)
         for d in store.decisions(app.number)
-        if d.kind in (DecisionKind.APPROVAL, DecisionKind.AMENDMENT) and d.effective_on
+        if d.kind in (DecisionKind.APPROVAL, DecisionKind.AMENDMENT)
+        and d.effective_on is not None
+        and d.determination_id is not None  # as credit_spans_bulk's join
     ]
     spans = []
-    for i, decision in enumerate(signed):
+    for i, (effective_on, determination_id) in enumerate(signed):
         end = app.ended_on
         if i + 1 < len(signed):
-            end = signed[i + 1].effective_on - dt.timedelta(days=1)
-        spans.append(
-            CreditSpan(
-                store.get_determination(decision.determination_id), decision.effective_on, end
-            )
-        )
+            end = signed[i + 1][0] - dt.timedelta(days=1)
+        spans.append(CreditSpan(store.get_determination(determination_id), effective_on, end))
     return spans
 
 
@@ -196,7 +197,7 @@ def _billing_values(
             for p in periods:
                 if p.end < start or (end and p.start > end):
                     continue
-                row = pricer and _quick_row(pricer, head, span, p)
+                row = None if pricer is None else _quick_row(pricer, head, span, p)
                 if row is None:
                     app = store.get_application(number)  # the general engine's inputs
                     row = list(_billing_row(store, app, customer_class, span, terms, p).values())
@@ -362,7 +363,7 @@ def _export_in_two(store: Store, out: TextIO, through: dt.date | None, split: in
     """Rows of credits before `split` here, the rest in a child process; None if the
     database changed meanwhile or the child failed (the caller then exports in one
     process)."""
-    version = store.conn.execute("PRAGMA data_version").fetchone()[0]
+    mark = store.change_mark()
     with tempfile.TemporaryDirectory(prefix="kcsac-billing-") as tmp:
         first, second = Path(tmp) / "first.csv", Path(tmp) / "second.csv"
         package_root = str(Path(__file__).resolve().parents[2])
@@ -394,7 +395,7 @@ def _export_in_two(store: Store, out: TextIO, through: dt.date | None, split: in
             child.wait()
         if child.returncode != 0:
             return None  # the second process could not run here: one process does it all
-        if store.conn.execute("PRAGMA data_version").fetchone()[0] != version:
+        if store.changed_since(mark):
             return None  # a save landed between the two halves' reads
         count += int(second.with_suffix(".count").read_text())
         for part in (first, second):

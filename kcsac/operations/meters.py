@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import NamedTuple
 
 from kcsac.domain.dates import future_date_problems
 from kcsac.domain.determination import PeriodInput
@@ -196,28 +197,49 @@ class MeteredPeriod:
     left_out: str = ""
 
 
+class MeterUse(NamedTuple):
+    """A meter's use in a billing period and the first day it covers."""
+
+    ccf: Fraction
+    since: dt.date  # the period's start, or the activation inside the period
+
+
 def meter_use(
     meter: Meter,
     readings: Sequence[Reading],
     start: dt.date,
     end: dt.date,
     activation_on: dt.date | None,
-) -> Fraction | str:
+) -> MeterUse | str:
     """The meter's use (exact ccf) in the billing period start..end, or why it has none.
 
     The use runs from the base to the last reading on or before `end`. The base is the
     activation reading when the meter was activated inside the period (readings before the
-    activation are not the credit's), else the reading that closed the previous period (the
+    activation are not the credit's; the use then covers only the days from the activation,
+    RULES.md "First metered period"), else the reading that closed the previous period (the
     last one dated before `start`, or the activation reading if the meter was activated
-    before). A period the meter has not been read for (no reading on or after its end) is
-    left out: readings are never estimated. A replacement or rollover inside the period is
-    left to a person: RULES.md says how to record one, not how to count the use across it.
+    before). A meter activated inside the period without an activation reading counts from
+    a reading taken on its activation date, or the period is left out. A period the meter
+    has not been read for (no reading on or after its end) is left out: readings are never
+    estimated. A replacement or rollover inside the period is left to a person: RULES.md
+    says how to record one, not how to count the use across it.
     """
     ordered = sorted(readings, key=lambda r: (r.read_on, r.id))
     points = [(r.read_on, r.value, r.replacement) for r in ordered]
     activation = None
     if meter.activation_reading is not None and activation_on is not None:
         activation = (activation_on, meter.activation_reading, False)
+    activated_inside = activation_on is not None and start < activation_on <= end
+    if activated_inside and activation is None:
+        # The use since the activation is measured from the register on that day.
+        that_day = [p for p in points if p[0] == activation_on]
+        if not that_day:
+            return (
+                f"meter {meter.serial} has no activation reading: its use from "
+                f"{activation_on.isoformat()}, when it starts to count for the credit, is not "
+                "measured (enter the register on that date; readings are never estimated)"
+            )
+        activation = that_day[0]
     if activation is not None and start <= activation_on <= end:
         base = activation
     else:
@@ -247,7 +269,7 @@ def meter_use(
             "(readings are never estimated)"
         )
     if base is activation:
-        inside = [p for p in points if activation_on <= p[0] <= end]
+        inside = [p for p in points if activation_on <= p[0] <= end and p is not base]
     else:
         after = next(k for k, p in enumerate(points) if p is base) + 1
         inside = [p for p in points[after:] if p[0] <= end]
@@ -268,7 +290,9 @@ def meter_use(
             f"meter {meter.serial} reads {inside[-1][1]} on {inside[-1][0].isoformat()}, below "
             f"{base[1]} on {base[0].isoformat()}: check the readings (a use cannot be negative)"
         )
-    return gal_to_ccf(use) if meter.unit is MeterUnit.GALLONS else ft3_to_ccf(use)
+    ccf = gal_to_ccf(use) if meter.unit is MeterUnit.GALLONS else ft3_to_ccf(use)
+    since = activation_on if base is activation and activation_on > start else start
+    return MeterUse(ccf, since)  # type: ignore[arg-type]
 
 
 def metered_period(
@@ -281,7 +305,9 @@ def metered_period(
     activation_on: dt.date | None,
 ) -> MeteredPeriod:
     """The engine's input for one billing period: the metered methods' volumes from the
-    readings (the one computation the schedule and the billing export share)."""
+    readings (the one computation the schedule and the billing export share), with the
+    first day they cover (`metered_from`: a meter activated inside the period counts from
+    its activation reading, so the engine does not scale its use by f again)."""
     roles = _METHOD_ROLES.get(method)
     if roles is None:
         return MeteredPeriod(PeriodInput(start, end, purchased))
@@ -299,19 +325,21 @@ def metered_period(
             None, "evaporation needs both a make-up and a blow-down meter; only one is recorded"
         )
     values: dict[str, Fraction] = {}
+    since = end
     for m in used:
         use = meter_use(m, readings_of(m), start, end, _activated_on(m, activation_on))
         if isinstance(use, str):
             return MeteredPeriod(None, use)
         field = _ROLE_FIELDS[m.role]
-        values[field] = values.get(field, Fraction(0)) + use
+        values[field] = values.get(field, Fraction(0)) + use.ccf
+        since = min(since, use.since)  # meters that measured more days set the span
     if "makeup_ccf" in values and "diverted_ccf" in values:
         return MeteredPeriod(
             None,
             "both a deduct or irrigation meter and make-up and blow-down meters are recorded; "
             "the credit needs one or the other",
         )
-    return MeteredPeriod(PeriodInput(start, end, purchased, **values))
+    return MeteredPeriod(PeriodInput(start, end, purchased, **values, metered_from=since))
 
 
 def _activated_on(meter: Meter, credit_from: dt.date | None) -> dt.date | None:

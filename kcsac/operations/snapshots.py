@@ -1,13 +1,11 @@
-"""The frozen record of what a signer signed: canonical JSON and its sha256."""
+"""The signed snapshot of an application's records, gathered from the store: what a signer
+signs. Its canonical form and sha256 are kcsac.domain.signed_snapshot's."""
 
-import dataclasses
 import datetime as dt
-import hashlib
-import json
 
 from kcsac.domain.records import Determination, SacApplication, User
+from kcsac.domain.signed_snapshot import signed_snapshot
 from kcsac.storage import Store
-from kcsac.storage.convert import plain
 
 
 def snapshot(
@@ -17,23 +15,15 @@ def snapshot(
     signed_on: dt.date,
     signer: User,
 ) -> tuple[str, str]:
-    """The frozen determination as signed (canonical JSON) and its sha256."""
-    account = store.get_account(app.account)
-    data = {
-        "application": plain(dataclasses.replace(app, version=0, updated_by="", updated_at="")),
-        "account": plain(dataclasses.replace(account, version=0)),
-        "determination": plain(dataclasses.replace(determination, version=0))
-        if determination
-        else None,
-        "reviews": [plain(r) for r in store.reviews(app.number)],
-        "payments": [plain(p) for p in store.payments(app.number)],
-        "signed_on": signed_on.isoformat(),
-        "signer": {
-            "login": signer.login,
-            "name": signer.name,
-            "title": signer.title,
-            "role": signer.role,
-        },
-    }
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
-    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The records of `app` as `signer` signs them on `signed_on` (its account, reviews and
+    payments as stored now, `determination` as given): (canonical JSON, its sha256)."""
+    signed = signed_snapshot(
+        application=app,
+        account=store.get_account(app.account),
+        determination=determination,
+        reviews=store.reviews(app.number),
+        payments=store.payments(app.number),
+        signed_on=signed_on,
+        signer=signer,
+    )
+    return signed.text, signed.sha256

@@ -4,10 +4,11 @@ import sqlite3
 
 from kcsac.domain.records import Account
 from kcsac.storage import convert
+from kcsac.storage.core import StoreCore
 from kcsac.storage.errors import Duplicate, NotFound
 
 
-class AccountsMixin:
+class AccountsMixin(StoreCore):
     """Part of Store (kcsac.storage.store); uses its write(), audit(), clock and _row()."""
 
     conn: sqlite3.Connection

@@ -5,12 +5,13 @@ import sqlite3
 
 from kcsac.domain.records import SacApplication
 from kcsac.storage import convert
+from kcsac.storage.accounts_store import AccountsMixin
 from kcsac.storage.errors import Duplicate, NotFound
 
 
-class ApplicationsMixin:
-    """Part of Store (kcsac.storage.store); uses its write(), audit(), clock, _row(),
-    _stale() and get_account()."""
+class ApplicationsMixin(AccountsMixin):
+    """Part of Store (kcsac.storage.store); an application is filed on an account, so it
+    builds on the accounts' methods (get_account)."""
 
     conn: sqlite3.Connection
 

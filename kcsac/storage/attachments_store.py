@@ -5,15 +5,14 @@ import sqlite3
 
 from kcsac.domain.attachments import Attachment
 from kcsac.storage import convert
+from kcsac.storage.core import StoreCore
 from kcsac.storage.errors import NotFound, StoreError
 
 _COLUMNS = "id, application, review_id, filename, media_type, size, sha256, added_by, added_at"
 
 
-class AttachmentsMixin:
-    """Part of Store (kcsac.storage.store); uses its write(), audit(), clock and _row()."""
-
-    conn: sqlite3.Connection
+class AttachmentsMixin(StoreCore):
+    """Part of Store (kcsac.storage.store); uses StoreCore's write(), audit(), clock, _row()."""
 
     def add_attachment(
         self,
@@ -28,7 +27,7 @@ class AttachmentsMixin:
         """Store one file's bytes; the audit row names the file and its sha256 (not the bytes)."""
         digest = hashlib.sha256(content).hexdigest()
         with self.write():
-            cursor = self.conn.execute(
+            rowid = self._insert(
                 "INSERT INTO attachments (application, review_id, filename, media_type, size, "
                 "sha256, content, added_by, added_at) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
@@ -44,7 +43,9 @@ class AttachmentsMixin:
                 ),
             )
             saved = convert.attachment(
-                self._row(f"SELECT {_COLUMNS} FROM attachments WHERE id = ?", (cursor.lastrowid,))
+                self._existing_row(
+                    f"SELECT {_COLUMNS} FROM attachments WHERE id = ?", (rowid,), "The attachment"
+                )
             )
             self.audit(
                 actor,

@@ -23,7 +23,12 @@ def row_hash(prev_hash: str, fields: dict, operation: int | None = None) -> str:
     """sha256 over the previous row's hash and this row's fields (canonical JSON); the
     operation number too when the row has one (rows from before it was recorded have none,
     and hash as they always did)."""
-    items = [prev_hash, *[fields[name] for name in _FIELDS]]
+    return hash_values(prev_hash, [fields[name] for name in _FIELDS], operation)
+
+
+def hash_values(prev_hash: str, values: list | tuple, operation: int | None = None) -> str:
+    """row_hash() of the fields' values given in _FIELDS order."""
+    items = [prev_hash, *values]
     if operation is not None:
         items.append(operation)
     payload = json.dumps(items, separators=(",", ":"))
@@ -49,6 +54,37 @@ def append(conn: sqlite3.Connection, fields: dict, operation: int | None = None)
         values,
     )
     return int(cursor.lastrowid), operation
+
+
+def append_many(conn: sqlite3.Connection, rows: list[dict]) -> int:
+    """Append `rows` (fields as for append()) as one operation, the chain computed here and
+    the rows inserted in one executemany (for bulk writes: seeding, sealing at upgrade).
+    Call inside a write transaction. Returns the seq of the last row (0 when none)."""
+    if not rows:
+        return 0
+    last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+    operation = seq + 1
+    out = []
+    for fields in rows:
+        seq += 1
+        values = [fields.get(name) or ("" if name != "application" else None) for name in _FIELDS]
+        payload = json.dumps([prev_hash, *values, operation], separators=(",", ":"))
+        digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        out.append((seq, *values, prev_hash, digest, operation))
+        prev_hash = digest
+    conn.executemany(
+        "INSERT INTO audit (seq, at, actor, action, entity, entity_id, application, before, "
+        "after, reason, prev_hash, hash, operation) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        out,
+    )
+    return seq
+
+
+def head(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    """(seq, hash) of the newest audit row, or None when the trail is empty."""
+    row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1])) if row else None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from kcsac.storage.core import quick_check_of
 from kcsac.storage.errors import StoreError
 from kcsac.storage.migrations import KNOWN, applied_names
 
@@ -47,7 +48,12 @@ def check_database(path: Path) -> str:
 
 
 def backup(conn: sqlite3.Connection, dest: Path) -> Path:
-    """Copy the open database to `dest` (a new file, or a folder to put a dated file in)."""
+    """Copy the open database to `dest` (a new file, or a folder to put a dated file in).
+    A damaged database is not copied: a damaged backup would be taken for a good one."""
+    source = conn.execute("PRAGMA database_list").fetchone()[2] or None
+    verdict = quick_check_of(conn, Path(source) if source else None)
+    if verdict != "ok":
+        raise StoreError(f"{verdict}; no backup was written")
     if dest.is_dir():
         dest = dest / backup_name(dt.datetime.now(dt.UTC))
     if dest.exists():
@@ -68,10 +74,11 @@ def backup(conn: sqlite3.Connection, dest: Path) -> Path:
     return dest
 
 
-def _backup_order(path: Path) -> tuple[str, int]:
-    """Oldest first: by time stamp, then by the -N a same-second backup got."""
+def _backup_order(path: Path) -> tuple[str, int] | None:
+    """Oldest first: by time stamp, then by the -N a same-second backup got; None for a
+    file that is not a kcsac backup."""
     match = BACKUP_NAME.match(path.name)
-    return match.group(1), int(match.group(2) or 0)
+    return None if match is None else (match.group(1), int(match.group(2) or 0))
 
 
 def backup_name(now: dt.datetime) -> str:
@@ -171,7 +178,8 @@ def auto_backup(conn: sqlite3.Connection, folder: Path, keep: int, now: dt.datet
         dest = folder / f"{backup_name(now)[:-3]}-{n}.db"
         n += 1
     made = backup(conn, dest)
-    ours = sorted((p for p in folder.iterdir() if BACKUP_NAME.match(p.name)), key=_backup_order)
+    dated = sorted((order, p) for p in folder.iterdir() if (order := _backup_order(p)) is not None)
+    ours = [p for _, p in dated]
     for old in ours[: max(0, len(ours) - keep)]:
         old.unlink()
     return made

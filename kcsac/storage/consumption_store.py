@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from kcsac.storage import seals
 from kcsac.storage.errors import WriteFailed
 
 # Connection-private (TEMP) tables: the checked rows, either a chunk of consecutive lines
@@ -37,8 +38,11 @@ class ConsumptionStaging:
     Rows are added in one transaction of the TEMP database only (the main database is not
     locked while the file is read); `write()` runs inside the caller's write transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, sealed: Callable[[None], None] | None = None
+    ) -> None:
         self.conn = conn
+        self.sealed = sealed  # re-seals the segments write() touched (Store.seal_consumption)
         self.count = 0  # rows added
         self.any_rows = False  # any added by add_rows
         self.any_full = False  # any account given to grouped()
@@ -98,7 +102,8 @@ class ConsumptionStaging:
         `accounts` with rows, in account order (the consumption table's own order)."""
         self._fill(_FULL, "account", ((a,) for a in accounts))
         self.any_full = True
-        current, rows = None, []
+        current: str | None = None
+        rows: list[tuple] = []
         for account, line, start, end, ccf in self.conn.execute(
             "SELECT account, line, period_start, period_end, ccf "
             f"FROM ({_STAGED}) WHERE account IN (SELECT account FROM {_FULL}) "
@@ -146,20 +151,26 @@ class ConsumptionStaging:
             if self.any_full
             else ""
         )
-        return self.conn.execute(
+        count = self.conn.execute(
             "INSERT OR REPLACE INTO consumption (account, period_start, period_end, ccf) "
             "SELECT account, period_start, period_end, ccf "
             f"FROM ({_STAGED if self.any_rows else _STAGED_PLAIN}) {where}"
             "ORDER BY account, period_start"
         ).rowcount
+        if self.sealed is not None:  # every segment a row was staged for (more: harmless)
+            seals.touch_staged(self.conn, _STAGED if self.any_rows else _STAGED_PLAIN)
+            self.sealed(None)  # the segments just marked
+        return count
 
 
 @contextlib.contextmanager
-def staging(conn: sqlite3.Connection) -> Iterator[ConsumptionStaging]:
+def staging(
+    conn: sqlite3.Connection, sealed: Callable[[None], None] | None = None
+) -> Iterator[ConsumptionStaging]:
     """A ConsumptionStaging whose TEMP tables exist inside the block and are dropped after."""
     if conn.in_transaction:
         raise WriteFailed("A consumption import cannot run inside another transaction.")
-    staged = ConsumptionStaging(conn)
+    staged = ConsumptionStaging(conn, sealed)
     try:
         with _refusal():
             staged._create()
@@ -210,9 +221,9 @@ def last_periods_meanwhile(
     leaves the GIL while it works, so the caller goes on reading its file on the other
     core); call the result for the answer. In memory, read on the spot."""
     if path is None:
-        answer = last_periods(conn)
-        return lambda: answer
-    found: list = []
+        ready = last_periods(conn)
+        return lambda: ready
+    found: list[tuple[dict[str, str], set[str]] | BaseException] = []
 
     def read() -> None:
         try:
@@ -229,9 +240,10 @@ def last_periods_meanwhile(
 
     def answer() -> tuple[dict[str, str], set[str]]:
         worker.join()
-        if isinstance(found[0], BaseException):
+        result = found[0]
+        if isinstance(result, BaseException):
             # The same reading where the import's own connection is (it reports clearly).
             return last_periods(conn)
-        return found[0]
+        return result
 
     return answer

@@ -37,6 +37,11 @@ def day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+def required_day(text: str) -> dt.date:
+    """A date from a column that always holds one (NOT NULL)."""
+    return dt.date.fromisoformat(text)
+
+
 def iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -138,7 +143,7 @@ def payment(row: dict) -> Payment:
         application=row["application"],
         receipt_no=row["receipt_no"],
         amount_cents=row["amount_cents"],
-        paid_on=day(row["paid_on"]),
+        paid_on=required_day(row["paid_on"]),
         method=row["method"],
         recorded_by=row["recorded_by"],
         reversed_on=day(row.get("reversed_on")),
@@ -151,7 +156,7 @@ def review(row: dict) -> Review:
         id=row["id"],
         application=row["application"],
         kind=ReviewKind(row["kind"]),
-        reviewed_on=day(row["reviewed_on"]),
+        reviewed_on=required_day(row["reviewed_on"]),
         reviewer=row["reviewer"],
         result=ReviewResult(row["result"]),
         notes=row["notes"],
@@ -180,7 +185,7 @@ def reading(row: dict) -> Reading:
     return Reading(
         id=row["id"],
         meter_id=row["meter_id"],
-        read_on=day(row["read_on"]),
+        read_on=required_day(row["read_on"]),
         value=Decimal(row["value"]),
         replacement=bool(row["replacement"]),
         note=row["note"],
@@ -211,7 +216,7 @@ def decision(row: dict) -> Decision:
         kind=DecisionKind(row["kind"]),
         decided_by=row["decided_by"],
         role=row["role"],
-        decided_on=day(row["decided_on"]),
+        decided_on=required_day(row["decided_on"]),
         recorded_at=row["recorded_at"],
         determination_id=row["determination_id"],
         effective_on=day(row["effective_on"]),
@@ -267,7 +272,7 @@ def fee_assessment(row: dict) -> FeeAssessment:
     return FeeAssessment(
         id=row["id"],
         application=row["application"],
-        assessed_on=day(row["assessed_on"]),
+        assessed_on=required_day(row["assessed_on"]),
         cents=row["cents"],
         citation=row["citation"],
         ordinance=row["ordinance"],

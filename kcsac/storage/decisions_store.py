@@ -12,19 +12,18 @@ from kcsac.domain.records import (
 )
 from kcsac.domain.workflow import OPEN_STATUSES
 from kcsac.storage import convert
+from kcsac.storage.core import StoreCore
 from kcsac.storage.errors import NotFound, StaleRecord
 
 
-class DecisionsMixin:
-    """Part of Store (kcsac.storage.store); uses its write(), audit(), clock and _row()."""
-
-    conn: sqlite3.Connection
+class DecisionsMixin(StoreCore):
+    """Part of Store (kcsac.storage.store); uses StoreCore's write(), audit(), clock, _row()."""
 
     # --- determinations, decisions, documents -----------------------------------------------
 
     def add_determination(self, d: Determination, actor: str) -> Determination:
         with self.write():
-            cursor = self.conn.execute(
+            rowid = self._insert(
                 "INSERT INTO determinations (application, method, percent, fixed_ccf, "
                 "justification, entered_by, entered_on, locked, amends) VALUES (?,?,?,?,?,?,?,0,?)",
                 (
@@ -38,7 +37,7 @@ class DecisionsMixin:
                     d.amends,
                 ),
             )
-            saved = self.get_determination(cursor.lastrowid)
+            saved = self.get_determination(rowid)
             self.audit(
                 actor,
                 "determination entered",
@@ -109,7 +108,7 @@ class DecisionsMixin:
 
     def add_decision(self, d: Decision, actor: str, *, reason: str = "") -> Decision:
         with self.write():
-            cursor = self.conn.execute(
+            rowid = self._insert(
                 "INSERT INTO decisions (application, kind, decided_by, role, decided_on, "
                 "recorded_at, determination_id, effective_on, backdated_reason, snapshot_sha256,"
                 " snapshot_json, reasons, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -130,7 +129,7 @@ class DecisionsMixin:
                 ),
             )
             saved = convert.decision(
-                self._row("SELECT * FROM decisions WHERE id = ?", (cursor.lastrowid,))
+                self._existing_row("SELECT * FROM decisions WHERE id = ?", (rowid,), "The decision")
             )
             self.audit(
                 actor,
@@ -173,7 +172,7 @@ class DecisionsMixin:
     ) -> int:
         """Store an issued document's frozen snapshot (for kcsac.operations.documents.issuing)."""
         with self.write():
-            cursor = self.conn.execute(
+            rowid = self._insert(
                 "INSERT INTO documents (application, kind, issued_on, issued_by, snapshot_json, "
                 "sha256, decision_id) VALUES (?,?,?,?,?,?,?)",
                 (
@@ -190,11 +189,16 @@ class DecisionsMixin:
                 issued_by,
                 f"{kind} issued",
                 "document",
-                str(cursor.lastrowid),
-                after={"kind": kind, "sha256": sha256, "issued_on": issued_on.isoformat()},
+                str(rowid),
+                after={
+                    "kind": kind,
+                    "sha256": sha256,
+                    "issued_on": issued_on.isoformat(),
+                    "decision_id": decision_id,
+                },
                 application=application,
             )
-        return int(cursor.lastrowid)
+        return rowid
 
     def documents(self, number: str) -> list[IssuedDocument]:
         """The documents issued for an application, oldest first, each with its snapshot."""

@@ -3,9 +3,8 @@
 import contextlib
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from decimal import Decimal
 
 from kcsac.domain.records import (
     ConsumptionPeriod,
@@ -16,14 +15,12 @@ from kcsac.domain.records import (
     Review,
 )
 from kcsac.storage import consumption_store, convert
+from kcsac.storage.core import StoreCore
 from kcsac.storage.errors import Duplicate, NotFound
 
 
-class FilingsMixin:
-    """Part of Store (kcsac.storage.store); uses its write(), audit(), clock and _row()."""
-
-    conn: sqlite3.Connection
-    path: Path | None
+class FilingsMixin(StoreCore):
+    """Part of Store (kcsac.storage.store); uses StoreCore's write(), audit(), clock, _row()."""
 
     # --- payments, reviews, meters, readings, consumption ------------------------------------
 
@@ -31,7 +28,7 @@ class FilingsMixin:
         with self.write():
             if self._row("SELECT id FROM payments WHERE receipt_no = ?", (p.receipt_no,)):
                 raise Duplicate(f"Receipt {p.receipt_no} is already recorded")
-            cursor = self.conn.execute(
+            rowid = self._insert(
                 "INSERT INTO payments (application, receipt_no, amount_cents, paid_on, method, "
                 "recorded_by) VALUES (?,?,?,?,?,?)",
                 (
@@ -43,7 +40,7 @@ class FilingsMixin:
                     actor,
                 ),
             )
-            saved = self.payments(p.application, only_id=cursor.lastrowid)[0]
+            saved = self.payments(p.application, only_id=rowid)[0]
             self.audit(
                 actor,
                 "payment recorded",
@@ -58,7 +55,7 @@ class FilingsMixin:
         self, fee: FeeAssessment, actor: str, *, reason: str = ""
     ) -> FeeAssessment:
         with self.write():
-            cursor = self.conn.execute(
+            rowid = self._insert(
                 "INSERT INTO fee_assessments (application, assessed_on, cents, citation, "
                 "ordinance, table_effective_on, note, assessed_by) VALUES (?,?,?,?,?,?,?,?)",
                 (
@@ -73,7 +70,9 @@ class FilingsMixin:
                 ),
             )
             saved = convert.fee_assessment(
-                self._row("SELECT * FROM fee_assessments WHERE id = ?", (cursor.lastrowid,))
+                self._existing_row(
+                    "SELECT * FROM fee_assessments WHERE id = ?", (rowid,), "The fee assessment"
+                )
             )
             self.audit(
                 actor,
@@ -136,7 +135,7 @@ class FilingsMixin:
 
     def add_review(self, r: Review, actor: str) -> Review:
         with self.write():
-            cursor = self.conn.execute(
+            rowid = self._insert(
                 "INSERT INTO reviews (application, kind, reviewed_on, reviewer, result, notes, "
                 "attachments) VALUES (?,?,?,?,?,?,?)",
                 (
@@ -150,7 +149,7 @@ class FilingsMixin:
                 ),
             )
             saved = convert.review(
-                self._row("SELECT * FROM reviews WHERE id = ?", (cursor.lastrowid,))
+                self._existing_row("SELECT * FROM reviews WHERE id = ?", (rowid,), "The review")
             )
             self.audit(
                 actor,
@@ -170,7 +169,7 @@ class FilingsMixin:
 
     def add_meter(self, m: Meter, actor: str) -> Meter:
         with self.write():
-            cursor = self.conn.execute(
+            rowid = self._insert(
                 "INSERT INTO meters (application, role, serial, make_model, size, unit, location,"
                 " installed_on, sealed_on, activation_reading, last_tested_on) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -188,7 +187,7 @@ class FilingsMixin:
                     convert.iso(m.last_tested_on),
                 ),
             )
-            saved = self.get_meter(cursor.lastrowid)
+            saved = self.get_meter(rowid)
             self.audit(
                 actor, "meter added", "meter", str(saved.id), after=saved, application=m.application
             )
@@ -206,7 +205,7 @@ class FilingsMixin:
 
     def add_reading(self, r: Reading, actor: str, application: str) -> Reading:
         with self.write():
-            cursor = self.conn.execute(
+            rowid = self._insert(
                 "INSERT INTO readings (meter_id, read_on, value, replacement, note, recorded_by) "
                 "VALUES (?,?,?,?,?,?)",
                 (
@@ -219,7 +218,7 @@ class FilingsMixin:
                 ),
             )
             saved = convert.reading(
-                self._row("SELECT * FROM readings WHERE id = ?", (cursor.lastrowid,))
+                self._existing_row("SELECT * FROM readings WHERE id = ?", (rowid,), "The reading")
             )
             self.audit(
                 actor,
@@ -244,15 +243,18 @@ class FilingsMixin:
         return [
             ConsumptionPeriod(
                 r["account"],
-                convert.day(r["period_start"]),
-                convert.day(r["period_end"]),
-                convert.dec(r["ccf"]),
+                convert.required_day(r["period_start"]),
+                convert.required_day(r["period_end"]),
+                Decimal(r["ccf"]),
             )
             for r in rows
         ]
 
-    def put_consumption(self, periods: list[ConsumptionPeriod]) -> tuple[int, int]:
-        """Insert or replace periods (idempotent); returns (new, changed) counts."""
+    def put_consumption(
+        self, periods: list[ConsumptionPeriod], *, actor: str = "kcsac"
+    ) -> tuple[int, int]:
+        """Insert or replace periods (idempotent), sealed (kcsac.storage.seals) by an audit
+        row of `actor`; returns (new, changed) counts."""
         new = changed = 0
         with self.write():
             for p in periods:
@@ -275,6 +277,9 @@ class FilingsMixin:
                     new += 1
                 else:
                     changed += 1
+            if new or changed:
+                self.seal_consumption({(p.account, p.start.isoformat()[:4]) for p in periods})
+                self.audit_seal(actor)
         return new, changed
 
     def stored_consumption(self, account: str) -> dict[str, tuple[str, str]]:
@@ -291,7 +296,8 @@ class FilingsMixin:
     def all_stored_consumption(self) -> Iterator[tuple[str, dict[str, tuple[str, str]]]]:
         """(account, {period_start: (period_end, ccf)}) for every account with periods, in
         one pass over the table in its own (account) order (for a file naming most)."""
-        current, periods = None, {}
+        current: str | None = None
+        periods: dict[str, tuple[str, str]] = {}
         for account, start, end, ccf in self.conn.execute(
             "SELECT account, period_start, period_end, ccf FROM consumption "
             "ORDER BY account, period_start"
@@ -313,7 +319,7 @@ class FilingsMixin:
     def consumption_staging(self) -> contextlib.AbstractContextManager:
         """TEMP tables holding a large import's checked rows until they are written
         (consumption_store.ConsumptionStaging), dropped at the end of the block."""
-        return consumption_store.staging(self.conn)
+        return consumption_store.staging(self.conn, sealed=self.seal_consumption)
 
     def replace_consumption(self, rows: list[tuple[str, str, str, str]]) -> None:
         """Insert or replace (account, period_start, period_end, ccf) rows, ISO dates and
@@ -328,8 +334,12 @@ class FilingsMixin:
             "VALUES (?,?,?,?)"
         )
         rows = sorted(rows)
+        touched = {(row[0], row[1][:4]) for row in rows}
         if self.conn.in_transaction:
             self.conn.executemany(sql, rows)
+            self.seal_consumption(touched)  # audited with the caller's next audit row
             return
         with self.write():
             self.conn.executemany(sql, rows)
+            self.seal_consumption(touched)
+            self.audit_seal("kcsac")

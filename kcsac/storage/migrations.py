@@ -382,6 +382,66 @@ def m010_status_counts(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+def m011_tamper_evidence(db: sqlite_utils.Database) -> None:
+    """Consumption seals (kcsac.storage.seals): each account's periods of a year sealed by
+    a sha256, the seals bound to the audit trail by their root. A database from before
+    gets its consumption and its users' password hashes sealed once, here, by an audit
+    row each that says so: what they hold at this upgrade is what later checks compare
+    with (nothing earlier bound them)."""
+    import datetime as dt
+    import hashlib
+    import json
+
+    from kcsac.storage import audit, seals
+
+    conn = db.conn
+    conn.execute(
+        "CREATE TABLE consumption_seals (account TEXT NOT NULL, year TEXT NOT NULL, "
+        "periods INTEGER NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (account, year)) "
+        "STRICT, WITHOUT ROWID"
+    )
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    rows = []
+    users = conn.execute(
+        "SELECT login, name, title, role, active, password_hash, version FROM users "
+        "WHERE password_hash != '' ORDER BY login"
+    ).fetchall()
+    for login, name, title, role, active, password_hash, version in users:
+        state = {
+            "active": bool(active),
+            "has_password": True,
+            "login": login,
+            "name": name,
+            "password_sha256": hashlib.sha256(password_hash.encode("utf-8")).hexdigest(),
+            "role": role,
+            "title": title,
+            "version": version,
+        }
+        rows.append(_sealed_at_upgrade(at, "password hash sealed", "user", login, state))
+    if conn.execute("SELECT 1 FROM consumption LIMIT 1").fetchone():
+        seals.reseal(conn)
+        rows.append(
+            _sealed_at_upgrade(
+                at, seals.SEALED, "consumption", seals.SEALS_ID, seals.root_after(conn)
+            )
+        )
+    for row in rows:
+        row["after"] = json.dumps(row["after"], sort_keys=True, separators=(",", ":"))
+    audit.append_many(conn, rows)
+
+
+def _sealed_at_upgrade(at: str, action: str, entity: str, entity_id: str, after: dict) -> dict:
+    return {
+        "at": at,
+        "actor": "kcsac-upgrade",
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "after": after,
+        "reason": "sealed when kcsac began binding it to the audit trail (as found then)",
+    }
+
+
 # In the order they apply; append only.
 STEPS = (
     m001_meta,
@@ -394,6 +454,7 @@ STEPS = (
     m008_attachments,
     m009_audit_operation,
     m010_status_counts,
+    m011_tamper_evidence,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

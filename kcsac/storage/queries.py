@@ -2,16 +2,17 @@
 
 import datetime as dt
 import re
-import sqlite3
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import NamedTuple
+from enum import Enum
+from typing import Generic, NamedTuple, TypeVar
 
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import CustomerClass
-from kcsac.domain.records import ApplicationSummary, Determination
+from kcsac.domain.records import ApplicationExportRow, ApplicationSummary, Determination
 from kcsac.domain.status import Status
 from kcsac.storage import convert
+from kcsac.storage.core import StoreCore
 
 # Queue names the desk may ask for, besides a Status value.
 ALL = "all"
@@ -55,6 +56,37 @@ def match_expression(search: str) -> str | None:
     return " AND ".join(f'"{t}"*' for t in tokens)
 
 
+E = TypeVar("E", bound=Enum)
+
+
+class _DayCache:
+    """ISO date text to date, each text parsed once (dates repeat across many rows)."""
+
+    def __init__(self) -> None:
+        self._days: dict[str, dt.date] = {}
+
+    def __call__(self, text: str | None) -> dt.date | None:
+        if not text:
+            return None
+        found = self._days.get(text)
+        if found is None:
+            found = self._days[text] = dt.date.fromisoformat(text)
+        return found
+
+
+class _Members(Generic[E]):
+    """Stored text to a member of `enum` by one dict look-up (an Enum call costs ten);
+    text that names no member raises the Enum's own ValueError."""
+
+    def __init__(self, enum: type[E]) -> None:
+        self._enum = enum
+        self._members = {m.value: m for m in enum}
+
+    def __call__(self, text: str) -> E:
+        found = self._members.get(text)
+        return self._enum(text) if found is None else found
+
+
 class StoredPeriod(NamedTuple):
     """A stored billing period, light enough to stream a whole year of every credit."""
 
@@ -65,17 +97,18 @@ class StoredPeriod(NamedTuple):
     end_iso: str = ""
 
 
-class QueriesMixin:
-    conn: sqlite3.Connection
+class QueriesMixin(StoreCore):
+    """Part of Store (kcsac.storage.store): the desk's list queries and the bulk reads."""
 
     def _where(
         self, queue: str | None, search: str, *, order_first: bool = False
-    ) -> tuple[str, list]:
+    ) -> tuple[str, list[str]]:
         """WHERE clause and parameters. With order_first, the filters are written so that
         SQLite cannot drive the query from them ('+' hides a column from the planner) and
         walks the sort index instead, stopping after one page."""
         plus = "+" if order_first else ""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[str] = []
         if queue in (None, "", ALL):
             pass
         elif queue == OPEN:
@@ -185,17 +218,36 @@ class QueriesMixin:
         counts[ALL] = sum(counts[s.value] for s in Status)
         return counts
 
-    def export_rows(self):
-        """Every application with its account, for the CSV export (a streaming cursor)."""
+    def export_rows(self) -> Iterator[ApplicationExportRow]:
+        """Every application with its account, in number order, for the CSV export: one
+        streaming query, one object at a time (100,000 applications are never all held)."""
         cursor = self.conn.execute(
-            "SELECT a.number, a.account, c.customer, a.category, c.customer_class, a.status, "
-            "a.received_on, a.fee_cents, a.paid_cents, a.effective_on, a.ended_on, "
-            "c.service_address FROM applications a JOIN accounts c ON c.number = a.account "
-            "ORDER BY a.id"
+            "SELECT a.number, a.account, c.customer, c.service_address, a.category, "
+            "c.customer_class, a.status, a.received_on, a.fee_cents, a.paid_cents, "
+            "a.effective_on, a.ended_on FROM applications a JOIN accounts c ON "
+            "c.number = a.account ORDER BY a.id"
         )
-        names = [d[0] for d in cursor.description]
-        for row in cursor:
-            yield dict(zip(names, row, strict=True))
+        day = _DayCache()
+        category, customer_class, status = (
+            _Members(Category),
+            _Members(CustomerClass),
+            _Members(Status),
+        )
+        for r in cursor:
+            yield ApplicationExportRow(
+                number=r[0],
+                account=r[1],
+                customer=r[2],
+                service_address=r[3],
+                category=category(r[4]),
+                customer_class=customer_class(r[5]),
+                status=status(r[6]),
+                received_on=day(r[7]),
+                fee_cents=r[8],
+                paid_cents=r[9],
+                effective_on=day(r[10]),
+                ended_on=day(r[11]),
+            )
 
     def credited_numbers(self) -> list[str]:
         """Applications that carry (or carried) an approved credit."""

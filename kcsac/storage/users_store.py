@@ -1,24 +1,29 @@
 """Store methods for users (password hashes never audited) and settings."""
 
-import sqlite3
+import hashlib
 
 from kcsac.domain.records import (
     User,
 )
 from kcsac.storage import convert
+from kcsac.storage.core import StoreCore
 from kcsac.storage.errors import Duplicate, NotFound
 
 
-class UsersMixin:
-    """Part of Store (kcsac.storage.store); uses its write(), audit(), clock and _row()."""
-
-    conn: sqlite3.Connection
+class UsersMixin(StoreCore):
+    """Part of Store (kcsac.storage.store); uses StoreCore's write(), audit(), clock, _row()."""
 
     # --- users and settings -----------------------------------------------------------------
 
     def get_user(self, login: str) -> User | None:
         row = self._row("SELECT * FROM users WHERE login = ?", (login,))
         return convert.user(row) if row else None
+
+    def _existing_user(self, login: str) -> User:
+        found = self.get_user(login)
+        if found is None:
+            raise NotFound(f"User {login} does not exist")
+        return found
 
     def users(self) -> list[User]:
         return [convert.user(r) for r in self._rows("SELECT * FROM users ORDER BY login")]
@@ -35,7 +40,7 @@ class UsersMixin:
                 "VALUES (?,?,?,?,?,?,?)",
                 (u.login, u.name, u.title, u.role, int(u.active), actor, self.clock()),
             )
-            saved = self.get_user(u.login)
+            saved = self._existing_user(u.login)
             self.audit(actor, "user added", "user", u.login, after=saved, reason=reason)
         return saved
 
@@ -61,7 +66,7 @@ class UsersMixin:
             )
             if cursor.rowcount == 0:
                 raise self._stale("users", "login", u.login, f"User {u.login}")
-            saved = self.get_user(u.login)
+            saved = self._existing_user(u.login)
             self.audit(
                 actor, "user changed", "user", u.login, before=before, after=saved, reason=reason
             )
@@ -72,7 +77,8 @@ class UsersMixin:
         return row["password_hash"] if row else ""
 
     def set_password_hash(self, login: str, hashed: str, actor: str, action: str) -> None:
-        """The hash is never audited: the audit row says only that it was set."""
+        """The hash is never audited: the audit row holds the user's state and the sha256
+        of the (salted, slow) hash, which binds it without revealing it."""
         with self.write():
             cursor = self.conn.execute(
                 "UPDATE users SET password_hash = ?, version = version + 1, updated_by = ?, "
@@ -81,7 +87,9 @@ class UsersMixin:
             )
             if cursor.rowcount == 0:
                 raise NotFound(f"User {login} does not exist")
-            self.audit(actor, action, "user", login)
+            after = convert.plain(self.get_user(login))
+            after["password_sha256"] = hashlib.sha256(hashed.encode("utf-8")).hexdigest()
+            self.audit(actor, action, "user", login, after=after)
 
     def get_setting(self, key: str) -> str | None:
         row = self._row("SELECT value FROM settings WHERE key = ?", (key,))

@@ -1,11 +1,7 @@
 """AdministrationDialog: users and roles, password resets, surcharge limits, backup settings.
 
-    dialog = AdministrationDialog(
-        store,
-        actor=current_user,        # kcsac.domain.records.User (an administrator), or None
-        today=today,               # datetime.date; the dialog never reads the clock
-        parent=main_window,
-    )
+    dialog = AdministrationDialog(context, parent=main_window)
+    # context: kcsac.ui.desk_context.DeskContext (store, the administrator or None, today)
     dialog.settings_changed.connect(...)   # emitted after every saved change (refresh views)
     dialog.exec()
 
@@ -16,7 +12,6 @@ never shown, put in a message, or logged (the audit row only says it was reset).
 """
 
 import dataclasses
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -44,7 +39,7 @@ from PySide6.QtWidgets import (
 from kcsac.domain.records import RecordError, User
 from kcsac.domain.roles import Role
 from kcsac.operations import admin, users
-from kcsac.storage import Store
+from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.field_messages import GOOD_COLOR, MESSAGE_COLOR, mark_as_message
 from kcsac.ui.password_prompt import PasswordPrompt
 from kcsac.ui.qt_convert import decimal_problem, parse_decimal
@@ -58,18 +53,12 @@ class AdministrationDialog(QDialog):
     # emitted after any saved change (users, limits, backup)
     settings_changed = Signal()
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        actor: User | None,
-        today: dt.date,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, context: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._store = store
-        self._actor = actor
-        self._today = today
+        self.context = context
+        self._store = context.store
+        self._actor = context.user
+        self._today = context.today()  # read once: the dialog never reads the clock
         self._users: list[User] = []
         self.password_prompt: PasswordPrompt | None = None
         self.setObjectName("administration_dialog")

@@ -1,12 +1,7 @@
 """AmendmentDialog: enters a new determination for an approved credit (signed separately).
 
-    dialog = AmendmentDialog(
-        store,
-        actor=current_user,        # kcsac.domain.records.User, or None (read-only login)
-        number="SAC-2026-0001",
-        today=today,               # datetime.date; the dialog never reads the clock
-        parent=main_window,
-    )
+    dialog = AmendmentDialog(context, "SAC-2026-0001", parent=main_window)
+    # context: kcsac.ui.desk_context.DeskContext (store, signed-in user or None, today)
     dialog.amendment_entered.connect(...)   # the new (unsigned) Determination
     dialog.exec()
 

@@ -1,12 +1,7 @@
 """ApprovalDialog: the director signs an approval (or an amendment) after seeing the whole file.
 
-    dialog = ApprovalDialog(
-        store,
-        actor=current_user,            # kcsac.domain.records.User, or None (read-only login)
-        number="SAC-2026-0001",
-        today=today,                   # datetime.date; the dialog never reads the clock
-        parent=main_window,
-    )
+    dialog = ApprovalDialog(context, "SAC-2026-0001", parent=main_window)
+    # context: kcsac.ui.desk_context.DeskContext (store, signed-in user or None, today)
     dialog.approved.connect(...)       # the Decision recorded, after a successful signature
     dialog.exec()
 
@@ -29,7 +24,6 @@ from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
-    QDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -50,7 +44,7 @@ from PySide6.QtWidgets import (
 from kcsac.domain.category import Category
 from kcsac.domain.money import format_usd
 from kcsac.domain.problems import InputError, RuleRefused
-from kcsac.domain.records import Blocker, Decision, RecordError, SacApplication, User
+from kcsac.domain.records import Account, Blocker, Decision, RecordError, SacApplication
 from kcsac.domain.roles import Role
 from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule
 from kcsac.domain.status import Status
@@ -63,6 +57,7 @@ from kcsac.operations.errors import WrongPassword
 from kcsac.operations.signing_rules import blockers_to_sign
 from kcsac.storage import Store
 from kcsac.ui.busy import busy
+from kcsac.ui.decision_dialog import DecisionDialog, esc
 from kcsac.ui.field_messages import mark_as_message
 from kcsac.ui.help_dialog import install_help_shortcut
 from kcsac.ui.password_prompt import PasswordPrompt
@@ -129,26 +124,17 @@ def _is_ownership_change(app: SacApplication) -> bool:
     return app.category is Category.OWNERSHIP_CHANGE
 
 
-class ApprovalDialog(QDialog):
+class ApprovalDialog(DecisionDialog):
     """Shows the file and its blockers; signs the approval with a re-entered password."""
 
     # the Decision recorded by the signature
     approved = Signal(object)
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        actor: User | None,
-        number: str,
-        today: dt.date,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._store = store
-        self._actor = actor
-        self._number = number
-        self._today = today
+    object_name = "approval_dialog"
+    title = "Approve - {number}"  # reload() says "Sign the amendment" for an approved credit
+
+    def _build(self, app: SacApplication, account: Account) -> None:
+        # reload() reads the file itself (again after a refusal): `app` is not kept here
         self._blockers: list[Blocker] = []
         self.decision: Decision | None = None
         self.schedule: AdjustedSchedule | None = None
@@ -157,13 +143,6 @@ class ApprovalDialog(QDialog):
         # its reason changes (the signer is correcting it)
         self._refused: list[Blocker] = []
         self.password_prompt: PasswordPrompt | None = None
-        self.setObjectName("approval_dialog")
-        self._build()
-        self._connect_signals()
-        self.reload()
-
-    # --- building -------------------------------------------------------------------------
-    def _build(self) -> None:
         self.header_label = QLabel()
         self.header_label.setObjectName("header_label")
         self.header_label.setWordWrap(True)
@@ -303,12 +282,13 @@ class ApprovalDialog(QDialog):
         self.setTabOrder(self.sign_button, self.cancel_button)
         self.setTabOrder(self.cancel_button, self.help_button)
 
-    def _connect_signals(self) -> None:
+    def _connect_fields(self) -> None:
         self.sign_button.clicked.connect(self._on_sign_button_clicked)
         self.cancel_button.clicked.connect(self.reject)
         self.help_button.clicked.connect(self._help.activated.emit)
         self.signed_on_edit.dateChanged.connect(self._on_signed_on_edit_date_changed)
         self.backdated_reason_edit.textChanged.connect(self._forget_refusal)
+        self.reload()
 
     # --- what the dialog shows -------------------------------------------------------------
     def reload(self) -> None:
@@ -324,9 +304,9 @@ class ApprovalDialog(QDialog):
         self.sign_button.setText("&Sign amendment…" if amending else "&Sign and approve…")
         self.sign_button.setAccessibleName(self.sign_button.text().strip("&…").replace("&", ""))
         self.header_label.setText(
-            f"<b>{_esc(number)}</b> · {_esc(app.category.label)} · {_esc(app.status.label)}<br>"
-            f"{_esc(account.customer)}, {_esc(account.service_address)} · account "
-            f"{_esc(account.number)} · {_esc(account.customer_class.label)}"
+            f"<b>{esc(number)}</b> · {esc(app.category.label)} · {esc(app.status.label)}<br>"
+            f"{esc(account.customer)}, {esc(account.service_address)} · account "
+            f"{esc(account.number)} · {esc(account.customer_class.label)}"
         )
         self._fill_determination(app)
         self._fill_fee(app)
@@ -617,7 +597,3 @@ def _role_label(role: str) -> str:
         return Role(role).label
     except ValueError:
         return role
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,15 +1,14 @@
 """BatchExportDialog: writes the letters and schedules of chosen applications into a folder.
 
     dialog = BatchExportDialog(
-        store,
-        numbers=["SAC-2026-0001", "SAC-2026-0002"],   # the selection in the application list
-        actor="jdoe",                                  # login of the current user (audit)
-        today=today,
-        start_dir=None,                                # folder offered first (default: home)
+        context,                                       # kcsac.ui.desk_context.DeskContext
+        ["SAC-2026-0001", "SAC-2026-0002"],            # the selection in the application list
         parent=main_window,
+        start_dir=None,                                # folder offered first (default: home)
     )
     dialog.exec()
 
+The export runs as the desk's login (`context.login`, for the audit trail) on the desk's today.
 The work is done by the DOCUMENTS operation `kcsac.operations.documents.batch.export_documents`
 (`export` may replace it, for a CLI-equal function with the same keyword arguments). It is
 called with `progress(done, total, label)` and `cancelled() -> bool` callbacks: the dialog
@@ -19,7 +18,6 @@ events between documents; everything else in the dialog is disabled meanwhile.
 `export_finished(object)` is emitted with whatever the operation returned.
 """
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcsac.storage import Store
+from kcsac.ui.desk_context import DeskContext
 
 Exporter = Callable[..., Any]
 
@@ -60,20 +58,19 @@ class BatchExportDialog(QDialog):
 
     def __init__(
         self,
-        store: Store,
-        *,
+        context: DeskContext,
         numbers: Sequence[str],
-        actor: str,
-        today: dt.date,
+        parent: QWidget | None = None,
+        *,
         start_dir: Path | None = None,
         export: Exporter | None = None,
-        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._store = store
+        self.context = context
+        self._store = context.store
         self._numbers = list(numbers)
-        self._actor = actor
-        self._today = today
+        self._actor = context.login
+        self._today = context.today()
         self._export = export
         self._running = False
         self._cancel_requested = False

@@ -1,23 +1,27 @@
 """DecisionDialog: what the dialogs that record one decision on one file have in common."""
 
-import datetime as dt
 from collections.abc import Callable
 from html import escape
 from typing import ClassVar, TypeVar
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
 
-from kcsac.domain.records import Account, RecordError, SacApplication, User
-from kcsac.storage import Store
+from kcsac.domain.records import Account, RecordError, SacApplication
 from kcsac.ui.busy import busy
+from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.field_messages import mark_as_message
 
 T = TypeVar("T")
 
 
 class DecisionDialog(QDialog):
-    """Holds the store, actor, file number and today; builds the error label and OK/Cancel.
+    """Holds the desk's context and the file's number; builds the error label and OK/Cancel.
 
+        dialog = DenialDialog(context, "SAC-2026-0001", parent=main_window)
+
+    `context` (kcsac.ui.desk_context.DeskContext) gives the store, the signed-in user (None for
+    a read-only login) and today, read once when the dialog opens (the dialog never reads the
+    clock); they are kept as `_store`, `_actor` and `_today`, the number as `_number`.
     Subclasses set `object_name` and `title`, build their fields in `_build` (calling
     `_make_error_label` and `_make_buttons`), wire them in `_connect_fields`, and implement
     `_on_buttons_accepted` with `_run(operation)`: a refusal (RecordError) is shown and the
@@ -28,24 +32,17 @@ class DecisionDialog(QDialog):
     object_name: ClassVar[str] = ""
     title: ClassVar[str] = ""
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        actor: User | None,
-        number: str,
-        today: dt.date,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, context: DeskContext, number: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._store = store
-        self._actor = actor
+        self.context = context
+        self._store = context.store
+        self._actor = context.user
         self._number = number
-        self._today = today
+        self._today = context.today()
         self.setObjectName(self.object_name)
         self.setWindowTitle(self.title.format(number=number))
-        app = store.get_application(number)
-        self._build(app, store.get_account(app.account))
+        app = self._store.get_application(number)
+        self._build(app, self._store.get_account(app.account))
         self._connect_fields()
 
     def _build(self, app: SacApplication, account: Account) -> None:

@@ -1,12 +1,7 @@
 """DenialDialog: the director denies an application with reasons (listed, cited) and free text.
 
-    dialog = DenialDialog(
-        store,
-        actor=current_user,        # kcsac.domain.records.User, or None (read-only login)
-        number="SAC-2026-0001",
-        today=today,               # datetime.date; the dialog never reads the clock
-        parent=main_window,
-    )
+    dialog = DenialDialog(context, "SAC-2026-0001", parent=main_window)
+    # context: kcsac.ui.desk_context.DeskContext (store, signed-in user or None, today)
     dialog.denied.connect(...)     # the Decision recorded
     dialog.exec()
 

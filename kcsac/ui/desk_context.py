@@ -5,8 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kcsac.domain.records import User
+from kcsac.domain.records import ApplicationDetail, User
 from kcsac.domain.roles import Permission, can
+from kcsac.operations import queries
 from kcsac.storage import Store
 
 
@@ -30,3 +31,8 @@ class DeskContext:
 
     def may(self, permission: Permission) -> bool:
         return self.user is not None and can(self.user.role, permission)
+
+    def application_detail(self, number: str) -> ApplicationDetail:
+        """Everything about the file `number`, as the signed-in user sees it today (raises
+        RecordError when there is no such file)."""
+        return queries.application_detail(self.store, number, self.user, today=self.today())

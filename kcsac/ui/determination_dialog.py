@@ -37,9 +37,8 @@ PREVIEW_DELAY_MS = 200
 class DeterminationDialog(FormDialog):
     """Only the parameter of the chosen method is editable; the preview follows each change."""
 
-    def __init__(
-        self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, context: DeskContext, number: str, parent: QWidget | None = None) -> None:
+        detail = context.application_detail(number)
         app = detail.application
         super().__init__(
             context,

@@ -66,6 +66,9 @@ class DateTyping(QObject):
 class FormDialog(QDialog):
     """Subclasses set the fields, `problems()` (checked as the clerk types) and `perform()`.
 
+    A subclass on one file is opened by the desk as `SomeDialog(context, number, parent)` and
+    reads the file with `context.application_detail(number)` before calling this __init__.
+
     OK stays disabled while `problems()` reports anything; a refusal from the operation is
     shown next to its field (or under the form) and the dialog stays open, nothing lost.
     """

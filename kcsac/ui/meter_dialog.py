@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QDateTimeEdit, QLineEdit, QW
 from kcsac.domain.category import Category
 from kcsac.domain.dates import future_date_problems
 from kcsac.domain.problems import Problem
-from kcsac.domain.records import ApplicationDetail, MeterRole, MeterUnit
+from kcsac.domain.records import MeterRole, MeterUnit
 from kcsac.operations import meters as ops
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
@@ -81,9 +81,8 @@ class MeterDialog(FormDialog):
     none may be in the future, and the meter is inspected and sealed on or after installation.
     """
 
-    def __init__(
-        self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, context: DeskContext, number: str, parent: QWidget | None = None) -> None:
+        detail = context.application_detail(number)
         app = detail.application
         super().__init__(
             context,

@@ -1,12 +1,8 @@
 """OwnershipChangeDialog: records the application that moves an approved credit to a new owner.
 
-    dialog = OwnershipChangeDialog(
-        store,
-        actor=current_user,        # kcsac.domain.records.User, or None (read-only login)
-        number="SAC-2026-0001",    # the approved application whose credit moves
-        today=today,               # datetime.date; the dialog never reads the clock
-        parent=main_window,
-    )
+    # SAC-2026-0001: the approved application whose credit moves
+    dialog = OwnershipChangeDialog(context, "SAC-2026-0001", parent=main_window)
+    # context: kcsac.ui.desk_context.DeskContext (store, signed-in user or None, today)
     dialog.recorded.connect(...)   # the new ownership-change SacApplication (submitted)
     dialog.exec()
 
@@ -31,7 +27,6 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -46,12 +41,12 @@ from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.fees import FeeQuote, application_fee
 from kcsac.domain.money import format_usd, parse_usd
 from kcsac.domain.problems import Problem
-from kcsac.domain.records import RecordError, SacApplication, User
+from kcsac.domain.records import Account, RecordError, SacApplication
 from kcsac.domain.roles import Permission, can
 from kcsac.operations import ownership
 from kcsac.operations.errors import InvalidInput
 from kcsac.operations.ownership_rules import new_owner_problems
-from kcsac.storage import Store
+from kcsac.ui.decision_dialog import DecisionDialog, esc
 from kcsac.ui.field_messages import mark_as_message
 from kcsac.ui.help_dialog import install_help_shortcut
 from kcsac.ui.qt_convert import from_qdate, to_qdate
@@ -59,43 +54,25 @@ from kcsac.ui.qt_convert import from_qdate, to_qdate
 HELP_TOPIC = "category"  # the fee in force on the received date, by the customer's class
 
 
-class OwnershipChangeDialog(QDialog):
+class OwnershipChangeDialog(DecisionDialog):
     """New owner, transfer date, the fee (or why the ordinance sets none)."""
 
     # the new ownership-change SacApplication
     recorded = Signal(object)
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        actor: User | None,
-        number: str,
-        today: dt.date,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._store = store
-        self._actor = actor
-        self._number = number
-        self._today = today
-        self.application: SacApplication | None = None
-        self._prior = store.get_application(number)
-        self._prior_account = store.get_account(self._prior.account)
-        self.setObjectName("ownership_change_dialog")
-        self.setWindowTitle(f"Ownership change - {number}")
-        self._build()
-        self._connect_signals()
-        self._update()
+    object_name = "ownership_change_dialog"
+    title = "Ownership change - {number}"
 
     # --- building -------------------------------------------------------------------------
-    def _build(self) -> None:
-        prior, account = self._prior, self._prior_account
+    def _build(self, app: SacApplication, account: Account) -> None:
+        self.application: SacApplication | None = None
+        self._prior, self._prior_account = app, account
+        prior = app
         effective = prior.effective_on.isoformat() if prior.effective_on else "(not effective)"
         self.header_label = QLabel(
-            f"Move the credit of <b>{_esc(prior.number)}</b> ({_esc(prior.category.label)}, "
-            f"effective {effective})<br>from {_esc(account.customer)}, "
-            f"{_esc(account.service_address)} (account {_esc(account.number)})"
+            f"Move the credit of <b>{esc(prior.number)}</b> ({esc(prior.category.label)}, "
+            f"effective {effective})<br>from {esc(account.customer)}, "
+            f"{esc(account.service_address)} (account {esc(account.number)})"
         )
         self.header_label.setObjectName("header_label")
         self.header_label.setWordWrap(True)
@@ -174,23 +151,12 @@ class OwnershipChangeDialog(QDialog):
         fee_box = QGroupBox("Application fee")
         fee_box.setLayout(self.fee_form)
 
-        self.error_label = QLabel()
-        self.error_label.setObjectName("error_label")
-        self.error_label.setAccessibleName("Why the ownership change was not recorded")
-        self.error_label.setWordWrap(True)
-        mark_as_message(self.error_label)
-        self.error_label.hide()
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self._make_error_label("Why the ownership change was not recorded")
+        self.record_button = self._make_buttons(
+            "Re&cord ownership change", "record_button", "Record ownership change"
         )
-        self.record_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.record_button.setText("Re&cord ownership change")
-        self.record_button.setObjectName("record_button")
-        self.record_button.setAccessibleName("Record ownership change")
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText("Ca&ncel")
-        cancel.setAccessibleName("Cancel")
+        # "&Cancel" would take the C of "Re&cord"
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Ca&ncel")
         self.help_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Help)
         self.help_button.setText("&Help")
         self.help_button.setObjectName("help_button")
@@ -207,9 +173,7 @@ class OwnershipChangeDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(680, 640)  # room for the word-wrapped fee and date notes
 
-    def _connect_signals(self) -> None:
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+    def _connect_fields(self) -> None:
         self.buttons.helpRequested.connect(self._help.activated.emit)
         self.account_class_combo.currentIndexChanged.connect(self._update)
         self.account_edit.textChanged.connect(self._update)
@@ -219,6 +183,7 @@ class OwnershipChangeDialog(QDialog):
         self.received_on_edit.dateChanged.connect(self._update)
         self.fee_edit.textChanged.connect(self._update)
         self.fee_reason_edit.textChanged.connect(self._update)
+        self._update()
 
     # --- state ---------------------------------------------------------------------------
     def customer_class(self) -> CustomerClass:
@@ -362,7 +327,3 @@ def _buddy(text: str, widget: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(widget)
     return label
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

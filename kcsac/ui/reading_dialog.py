@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QLineEdit
 
 from kcsac.domain.dates import future_date_problems
 from kcsac.domain.problems import Problem
-from kcsac.domain.records import ApplicationDetail, Meter, Reading
+from kcsac.domain.records import Meter, Reading
 from kcsac.operations import meters as ops
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
@@ -20,9 +20,8 @@ _FIELDS = ("meter", "read_on", "value", "replacement", "note")
 class ReadingDialog(FormDialog):
     """Readings are never estimated: only what was read off the register, on the day read."""
 
-    def __init__(
-        self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, context: DeskContext, number: str, parent: QWidget | None = None) -> None:
+        detail = context.application_detail(number)
         app = detail.application
         super().__init__(
             context,

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QLineEdit
 from kcsac.domain.dates import before_received_problems, future_date_problems
 from kcsac.domain.money import format_usd, parse_usd
 from kcsac.domain.problems import Problem
-from kcsac.domain.records import ApplicationDetail
 from kcsac.domain.status import Status
 from kcsac.operations.errors import InvalidInput
 from kcsac.operations.payments import PAYMENT_METHODS, record_payment
@@ -27,9 +26,8 @@ class RecordPaymentDialog(FormDialog):
 
     field_aliases: ClassVar[dict[str, str]] = {"receipt_no": "receipt"}
 
-    def __init__(
-        self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, context: DeskContext, number: str, parent: QWidget | None = None) -> None:
+        detail = context.application_detail(number)
         app = detail.application
         super().__init__(
             context,

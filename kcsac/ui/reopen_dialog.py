@@ -1,12 +1,7 @@
 """ReopenDialog: a director reopens a denied application, with a reason.
 
-    dialog = ReopenDialog(
-        store,
-        actor=current_user,        # kcsac.domain.records.User, or None (read-only login)
-        number="SAC-2026-0001",
-        today=today,               # datetime.date; the dialog never reads the clock
-        parent=main_window,
-    )
+    dialog = ReopenDialog(context, "SAC-2026-0001", parent=main_window)
+    # context: kcsac.ui.desk_context.DeskContext (store, signed-in user or None, today)
     dialog.reopened.connect(...)   # the SacApplication as reopened (back in its queue)
     dialog.exec()
 

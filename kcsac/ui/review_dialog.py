@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from kcsac.domain.attachments import MAX_ATTACHMENT_BYTES, Attachment, size_text
 from kcsac.domain.dates import before_received_problems, future_date_problems
 from kcsac.domain.problems import Problem
-from kcsac.domain.records import ApplicationDetail, RecordError, ReviewKind, ReviewResult
+from kcsac.domain.records import RecordError, ReviewKind, ReviewResult
 from kcsac.domain.workflow import latest_reviews, required_reviews
 from kcsac.operations.reviews import attachment_content, attachments, record_review
 from kcsac.storage import StoreError
@@ -34,9 +34,8 @@ _RESULT_LABELS = {ReviewResult.PASSED: "Passed", ReviewResult.FAILED: "Failed"}
 class ReviewDialog(FormDialog):
     """Preselects the first review still missing; a failed review needs notes."""
 
-    def __init__(
-        self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, context: DeskContext, number: str, parent: QWidget | None = None) -> None:
+        detail = context.application_detail(number)
         app = detail.application
         super().__init__(
             context,

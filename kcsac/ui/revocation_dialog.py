@@ -1,12 +1,7 @@
 """RevocationDialog: a director ends an approved credit from a date, with a reason.
 
-    dialog = RevocationDialog(
-        store,
-        actor=current_user,        # kcsac.domain.records.User, or None (read-only login)
-        number="SAC-2026-0001",
-        today=today,               # datetime.date; the dialog never reads the clock
-        parent=main_window,
-    )
+    dialog = RevocationDialog(context, "SAC-2026-0001", parent=main_window)
+    # context: kcsac.ui.desk_context.DeskContext (store, signed-in user or None, today)
     dialog.revoked.connect(...)    # the SacApplication as revoked
     dialog.exec()
 

@@ -4,7 +4,6 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from kcsac.domain.money import to_cents
 from kcsac.domain.problems import Problem
-from kcsac.domain.records import ApplicationDetail
 from kcsac.operations.payments import set_fee
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
@@ -18,9 +17,8 @@ NOT_SET = "Not set by ordinance"
 class SetFeeDialog(FormDialog):
     """kcsac proposes no amount: the director types it, and says why (for the audit trail)."""
 
-    def __init__(
-        self, context: DeskContext, detail: ApplicationDetail, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, context: DeskContext, number: str, parent: QWidget | None = None) -> None:
+        detail = context.application_detail(number)
         app = detail.application
         super().__init__(
             context,

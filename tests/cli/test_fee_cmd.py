@@ -71,6 +71,11 @@ RESIDENT = {
 def test_every_category_and_class(capsys, category, customer_class):
     args = (category, "--class", customer_class, "--on", "2026-05-01", "--json")
     status, out, err = run(capsys, *args)
+    if customer_class in ("nonresident-metered", "nonresident-flat"):
+        assert (status, out) == (3, "")
+        assert err.count("\n") == 1
+        assert "does not apply to the class" in err
+        return
     if customer_class != "resident" and category == "ownership-change":
         assert (status, out) == (3, "")
         assert err.count("\n") == 1
@@ -129,3 +134,37 @@ def test_usage_errors_exit_2_with_one_line(capsys, args, text):
     assert err.count("\n") == 1
     assert err.startswith("kcsac fee: ")
     assert text in err
+
+
+@pytest.mark.parametrize(
+    ("customer_class", "citation", "why"),
+    [
+        (
+            "nonresident-metered",
+            "Code sec. 60-3(a)(1)",
+            "(nonresident, metered municipal interconnection): bulk flow through a metered "
+            "municipal interconnection is billed on the metered flow",
+        ),
+        (
+            "nonresident-flat",
+            "Code sec. 60-3(a)(3)",
+            "(nonresident, no consumption records): the flat charge per dwelling unit is not "
+            "based on water purchased",
+        ),
+    ],
+)
+@pytest.mark.parametrize("json_flag", [(), ("--json",)])
+def test_a_class_the_adjustment_does_not_apply_to_is_refused(
+    capsys, customer_class, citation, why, json_flag
+):
+    """RULES.md rule 7 and "Customer classes": no application is taken and no fee is
+    assessed, so `kcsac fee` quotes none: exit 3, one line with the section."""
+    status, out, err = run(
+        capsys, "car-wash", "--class", customer_class, "--on", "2026-08-20", *json_flag
+    )
+    assert (status, out) == (3, "")
+    assert err == (
+        "kcsac fee: A diverted-water sewer volume adjustment does not apply to the class "
+        f"{customer_class} {why}. No application is taken and no fee is assessed "
+        f"({citation})\n"
+    )

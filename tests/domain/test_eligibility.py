@@ -3,7 +3,11 @@
 import pytest
 
 from kcsac.domain.customer_class import AccountClass, CustomerClass
-from kcsac.domain.eligibility import adjustment_problem, check_eligibility
+from kcsac.domain.eligibility import (
+    adjustment_problem,
+    application_problem,
+    check_eligibility,
+)
 from kcsac.domain.problems import Problem
 
 CC = CustomerClass
@@ -62,4 +66,13 @@ def test_adjustment_applies_only_to_bills_based_on_water_purchased(customer, app
     else:
         assert problem.citation == citation
         assert "does not apply" in problem.message
-        assert check(customer=customer) == [problem]
+        # Intake asks the same rule: no application is taken (RULES.md rule 7).
+        not_taken = application_problem(customer)
+        assert not_taken == Problem(
+            "customer_class",
+            f"{problem.message} No application is taken and no fee is assessed.",
+            citation,
+        )
+        assert check(customer=customer) == [not_taken]
+    if applies:
+        assert application_problem(customer) is None

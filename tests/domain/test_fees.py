@@ -14,7 +14,10 @@ from tests.domain.ordinance_text import section
 
 ON = date(2026, 8, 20)
 C = Category
-NONRESIDENT = [c for c in CustomerClass if not c.is_resident]
+CC = CustomerClass
+# The nonresident classes whose bill is based on water purchased (RULES.md rule 7).
+NONRESIDENT = [CC.NONRESIDENT_DIRECT, CC.NONRESIDENT_UNMETERED]
+NOT_ADJUSTABLE = {CC.NONRESIDENT_METERED: "60-3(a)(1)", CC.NONRESIDENT_FLAT: "60-3(a)(3)"}
 
 # RULES.md's fee table: category -> (resident dollars, nonresident dollars or None).
 FEES = {
@@ -86,3 +89,26 @@ def test_fee_is_the_one_in_force_on_the_date_received():
     assert (before.cents, before.ordinance) == (25000, "Ordinance 260209")
     assert (after.cents, after.ordinance, after.citation) == (30000, "Test ordinance", "Test ord.")
     assert after.effective_on == date(2027, 1, 1)
+
+
+@pytest.mark.parametrize("customer_class", list(NOT_ADJUSTABLE))
+@pytest.mark.parametrize("category", list(Category))
+def test_no_fee_for_a_class_the_adjustment_does_not_apply_to(category, customer_class):
+    """RULES.md rule 7: for the metered and flat nonresident classes no application is taken
+    and no fee is assessed; the quote says why, with the class's section."""
+    for on in (ON, date(2026, 4, 30)):  # the class decides before any rate table
+        quote = application_fee(category, customer_class, on)
+        assert (quote.cents, quote.applies, quote.effective_on) == (None, False, None)
+        assert quote.citation == f"Code sec. {NOT_ADJUSTABLE[customer_class]}"
+        assert quote.not_set_reason.startswith(
+            "A diverted-water sewer volume adjustment does not apply to the class "
+            f"{customer_class.value} "
+        )
+        assert quote.not_set_reason.endswith(
+            f"No application is taken and no fee is assessed ({quote.citation})"
+        )
+
+
+def test_classes_the_adjustment_applies_to_are_quoted():
+    for customer_class in (CC.RESIDENT, *NONRESIDENT):
+        assert application_fee(C.CAR_WASH, customer_class, ON).applies

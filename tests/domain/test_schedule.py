@@ -18,6 +18,7 @@ from kcsac.domain.schedule import (
     build_schedule,
     check_periods,
     check_terms,
+    credited_line,
     parse_period_field,
     period_field,
 )
@@ -336,7 +337,7 @@ DEDUCT = DeterminationTerms(Method.DEDUCT_METER)
             "periods[0].end",
             "end 2026-06-01 is before",
         ),
-        (PCT, [period("2026-04-15", "2026-05-14", 5)], "periods[0].start", "before 2026-05-01"),
+        (PCT, [period("2026-04-15", "2026-05-14", 5)], "periods[0].start", "no rate table covers"),
         (PCT, [period("2026-06-01", "2026-06-30", -5)], "periods[0].purchased_ccf", "negative"),
         (DEDUCT, [period("2026-06-01", "2026-06-30", 5)], "periods[0].diverted_ccf", "missing"),
         (
@@ -436,3 +437,189 @@ def test_exact_fraction_volumes_from_gallon_meters_are_accepted():
     assert row.billed_ccf + row.credited_ccf == row.purchased_ccf
     # 100,000 gal x 3/4 = 75,000 gal = 100.2604... ccf x 12.90 = 1293.36
     assert row.volume_charge_cents == 129336
+
+
+# --- the first metered period (RULES.md, "First metered period", a ruling) -----------------
+
+
+def test_a_deduct_meter_in_its_first_period_is_credited_as_measured():
+    """Effective 06-11 (f = 20/30); the deduct meter read 30 ccf since its activation reading
+    on 06-11: credited = 30 ccf, not 30 x 20/30; B = 100 - 30 = 70."""
+    terms = DeterminationTerms(Method.DEDUCT_METER)
+    s = schedule(
+        effective="2026-06-11",
+        terms=terms,
+        periods=[period("2026-06-01", "2026-06-30", 100, diverted_ccf=30)],
+    )
+    [row] = s.rows
+    assert row.factor_text == "20/30"
+    assert (row.diverted_exact, row.credited_exact, row.billed_exact) == (30, 30, 70)
+    assert (row.volume_charge_unadjusted_cents, row.volume_charge_cents) == (129000, 90300)
+    assert row.credit_cents == 38700  # 30 x $12.90 (D x f would give $258.00)
+    assert row.metered_from == date(2026, 6, 11)
+    assert row.metered_days == 20
+    assert row.flags == (
+        "metered from the activation reading on 2026-06-11: D is the use of those 20 days only "
+        "and is credited as measured (f does not scale it)",
+    )
+    assert any(n.startswith("First metered period (ruling)") for n in s.notes)
+
+
+def test_make_up_minus_blow_down_and_an_irrigation_meter_follow_the_same_ruling():
+    terms = DeterminationTerms(Method.DEDUCT_METER)
+    evaporation = schedule(
+        effective="2026-06-21",
+        terms=terms,
+        periods=[period("2026-06-01", "2026-06-30", 90, makeup_ccf=50, blowdown_ccf=20)],
+    )
+    [row] = evaporation.rows
+    assert (row.credited_exact, row.billed_exact, row.credit_cents) == (30, 60, 30 * 1290)
+
+
+def test_a_sewer_meter_in_its_first_period_bills_the_days_before_it_on_the_purchase():
+    """Effective 06-11: B = P x (1 - f) + S = 90 x 10/30 + 40 = 70 (S since activation)."""
+    terms = DeterminationTerms(Method.SEWER_METER)
+    s = schedule(
+        effective="2026-06-11",
+        terms=terms,
+        periods=[period("2026-06-01", "2026-06-30", 90, sewer_ccf=40)],
+    )
+    [row] = s.rows
+    assert (row.diverted_exact, row.billed_exact, row.credited_exact) == (50, 70, 20)
+    assert row.credit_cents == 20 * 1290
+    assert row.flags == (
+        "sewer meter from its activation reading on 2026-06-11: the 10 days before it billed "
+        "on the purchase, B = P x 10/30 + S",
+    )
+
+
+def test_a_sewer_meter_above_the_purchase_of_its_days_is_billed_as_measured():
+    """S = 80 since 06-11 (20 days) of P = 90 over 30 days: B = 30 + 80 = 110 above P, so
+    the credit is negative although S is below P."""
+    s = schedule(
+        effective="2026-06-11",
+        terms=DeterminationTerms(Method.SEWER_METER),
+        periods=[period("2026-06-01", "2026-06-30", 90, sewer_ccf=80)],
+    )
+    [row] = s.rows
+    assert (row.billed_exact, row.credit_cents) == (110, -20 * 1290)
+    assert row.flags[0].endswith(
+        "B is above P, billed as measured: the credit is negative, an added charge"
+    )
+
+
+def test_percentage_and_fixed_keep_d_times_f_in_the_effective_period():
+    s = schedule(
+        effective="2026-06-11",
+        terms=DeterminationTerms(Method.FIXED, fixed_ccf=D(30)),
+        periods=[period("2026-06-01", "2026-06-30", 90)],
+    )
+    [row] = s.rows
+    assert (row.credited_exact, row.metered_from, row.flags) == (20, None, ())
+    assert not any(n.startswith("First metered period") for n in s.notes)
+
+
+def test_metered_from_given_by_the_readings_decides_which_days_a_meter_covers():
+    """`metered_from`: the readings know when each meter counts from. A whole-period use
+    (metered_from = start, e.g. a credit ending inside the period) is scaled by the credited
+    share of its days; a meter installed later in a running credit counts from its own
+    activation, its use credited as measured."""
+    terms = DeterminationTerms(Method.DEDUCT_METER)
+    whole = PeriodInput(
+        date(2026, 6, 1), date(2026, 6, 30), D(90), D(30), metered_from=date(2026, 6, 1)
+    )
+    [row] = schedule(effective="2026-06-11", terms=terms, periods=[whole]).rows
+    assert (row.credited_exact, row.metered_from) == (20, None)  # 30 x 20/30
+    later = dataclasses.replace(whole, metered_from=date(2026, 6, 21))
+    [row] = schedule(effective="2026-05-01", terms=terms, periods=[later]).rows
+    assert (row.credited_exact, row.metered_from, row.metered_days) == (30, date(2026, 6, 21), 10)
+    sewer = PeriodInput(
+        date(2026, 6, 1), date(2026, 6, 30), D(90), sewer_ccf=D(10), metered_from=date(2026, 6, 21)
+    )
+    [row] = schedule(
+        effective="2026-05-01", terms=DeterminationTerms(Method.SEWER_METER), periods=[sewer]
+    ).rows
+    assert row.billed_exact == 60 + 10  # 20 days on the purchase, then the meter
+    # The day after a credit's end: the use of 06-21..30 less that of 06-26..30 is 06-21..25.
+    [after] = schedule(effective="2026-06-26", terms=terms, periods=[later]).rows
+    [from_start] = schedule(effective="2026-05-01", terms=terms, periods=[later]).rows
+    assert from_start.credited_exact - after.credited_exact == 15
+    assert (
+        after.flags[0]
+        == "metered from 2026-06-21: 5 of its 10 days are credited, credited = D x 5/10"
+    )
+
+
+def test_metered_from_outside_the_period_is_a_problem():
+    p = PeriodInput(
+        date(2026, 6, 1), date(2026, 6, 30), D(90), D(30), metered_from=date(2026, 7, 1)
+    )
+    [problem] = check_periods([p], DeterminationTerms(Method.DEDUCT_METER))
+    assert problem.field == "periods[0].metered_from"
+    assert problem.message == (
+        "the meters count from 2026-07-01, outside the period (2026-06-01 to 2026-06-30)"
+    )
+
+
+def test_first_metered_period_across_two_rate_tables_is_priced_on_each_table_s_days():
+    """A later table from 06-21; the meter from 06-11 (20 days: 10 old, 10 new)."""
+    old = ORDINANCE_260209
+    resident = old.charges_for(CC.RESIDENT)
+    new_charges = dataclasses.replace(
+        resident, volume_charge=Figure(D("13.50"), "per ccf", "Test ord. sec. 2")
+    )
+    later = dataclasses.replace(
+        old,
+        ordinance="Test ordinance",
+        effective_on=date(2026, 6, 21),
+        charges=tuple(new_charges if c is resident else c for c in old.charges),
+    )
+    s = schedule(
+        effective="2026-06-11",
+        terms=DeterminationTerms(Method.DEDUCT_METER),
+        periods=[period("2026-06-01", "2026-06-30", 90, diverted_ccf=20)],
+        tables=(old, later),
+    )
+    [row] = s.rows
+    # 3 ccf a day; D = 20 over 06-11..30 (1 a day). Unadjusted 60 x 12.90 + 30 x 13.50
+    # = 1,179.00; credit 10 x 12.90 + 10 x 13.50 = 264.00.
+    assert row.volume_charge_unadjusted_cents == 117900
+    assert row.credit_cents == 26400
+    assert row.credited_exact == 20
+
+
+def test_credited_line_says_which_days_a_metered_volume_covers():
+    deduct = schedule(
+        effective="2026-06-11",
+        terms=DeterminationTerms(Method.DEDUCT_METER),
+        periods=[
+            period("2026-06-01", "2026-06-30", 100, diverted_ccf=30),
+            period("2026-07-01", "2026-07-31", 100, diverted_ccf=31),
+        ],
+    )
+    first, second = deduct.rows
+    assert credited_line(first, Method.DEDUCT_METER) == (
+        "Credited = D as measured = 30.00 ccf: the meters count from their activation reading "
+        "on 2026-06-11, so D covers only the 20 days from then, all credited, and f does not "
+        "scale it again; billed sewer volume B = P − D = 100.00 − 30.00 = 70.00 ccf."
+    )
+    assert credited_line(second, Method.DEDUCT_METER) == (
+        "D is the meters' use over the whole period (31 days). Credited = D × f = 31.00 × 31/31 "
+        "= 31.00 ccf; billed sewer volume B = P − D × f = 100.00 − 31.00 = 69.00 ccf."
+    )
+    sewer = schedule(
+        effective="2026-06-11",
+        terms=DeterminationTerms(Method.SEWER_METER),
+        periods=[period("2026-06-01", "2026-06-30", 90, sewer_ccf=40)],
+    )
+    assert credited_line(sewer.rows[0], Method.SEWER_METER) == (
+        "The sewer meter counts from its activation reading on 2026-06-11: S covers the 20 days "
+        "from then, and the 10 days before it are billed on the purchase, so billed sewer "
+        "volume B = P × 10/30 + S = 90.00 × 10/30 + 40.00 = 70.00 ccf; credited = P − B = "
+        "20.00 ccf."
+    )
+    example_1 = schedule(effective="2026-08-12", periods=[period("2026-08-01", "2026-08-31", 96)])
+    assert credited_line(example_1.rows[0], Method.PERCENTAGE) == (
+        "Credited = D × f = 14.40 × 20/31 = 9.290323 ccf; billed sewer volume B = P − D × f = "
+        "96.00 − 9.290323 = 86.709677 ccf."
+    )

@@ -67,12 +67,16 @@ def build(customer_class, terms, rows, effective, rounding=None):
 @settings(max_examples=300, deadline=None)
 @given(case(), CLASSES, ROUNDINGS)
 def test_credit_is_never_negative_except_a_sewer_meter_above_the_purchase(c, cls, rounding):
+    """Negative only when the sewer meter bills more than the purchase: S above P, or in the
+    first metered period S (since activation) above the purchase of the credited days."""
     terms, row, effective = c
     [r] = build(cls, terms, [row], effective, rounding).rows
     assert r.credit_cents == r.volume_charge_unadjusted_cents - r.volume_charge_cents
     if r.credit_cents < 0:
         assert terms.method is Method.SEWER_METER
-        assert row.sewer_ccf > row.purchased_ccf
+        assert r.billed_exact > Fraction(row.purchased_ccf)
+        credited_purchase = Fraction(row.purchased_ccf) * r.factor
+        assert row.sewer_ccf > credited_purchase
     if terms.method is not Method.SEWER_METER:
         assert r.credit_cents >= 0
         assert r.billed_exact >= 0
@@ -122,12 +126,16 @@ def split_case(draw):
         daily = max(daily, terms.fixed_ccf / 30)
 
     def period(begin: date, days: int) -> PeriodInput:
+        end = begin + timedelta(days - 1)
+        # A meter counts from its activation reading on the effective date: in the period
+        # that holds it, the metered volume is the use of the days from it (RULES.md).
+        metered = (end - effective).days + 1 if begin < effective <= end else days
         extra = {}
         if method is Method.DEDUCT_METER:
-            extra["diverted_ccf"] = daily_other * days
+            extra["diverted_ccf"] = daily_other * metered
         if method is Method.SEWER_METER:
-            extra["sewer_ccf"] = daily_other * days
-        return PeriodInput(begin, begin + timedelta(days - 1), daily * days, **extra)
+            extra["sewer_ccf"] = daily_other * metered
+        return PeriodInput(begin, end, daily * days, **extra)
 
     whole = period(start, first_days + second_days)
     halves = [period(start, first_days), period(start + timedelta(first_days), second_days)]

@@ -212,6 +212,36 @@ def test_a_failing_second_process_leaves_the_export_to_one(seeded, monkeypatch):
     assert two.getvalue() == one.getvalue()
 
 
+def test_a_save_between_the_two_halves_redoes_the_export_in_one_process(seeded, monkeypatch):
+    """The file shows one moment: a save that lands while the halves are computed (here,
+    right after this process's half) sends the export back to one process, which then
+    writes the records as they are after the save."""
+    number = seeded.credited_numbers()[-1]
+    account = seeded.get_application(number).account
+    later = ConsumptionPeriod(account, dt.date(2027, 5, 1), dt.date(2027, 5, 31), Decimal(9))
+    real = exports._billing_values
+    calls = []
+
+    def first_half_then_a_save(store, **kwargs):
+        calls.append(kwargs)
+        yield from real(store, **kwargs)
+        if kwargs.get("before_id") is not None:
+            other = open_store(seeded.path)  # another desk saves meanwhile
+            other.put_consumption([later])
+            other.close()
+
+    monkeypatch.setattr(exports, "_billing_values", first_half_then_a_save)
+    two = io.StringIO()
+    n = exports.export_billing(seeded, two, processes=2)
+    assert [c.get("before_id") is not None for c in calls] == [True, False]  # redone whole
+    monkeypatch.setattr(exports, "_billing_values", real)
+    one = io.StringIO()
+    assert exports.export_billing(seeded, one, processes=1) == n
+    assert two.getvalue() == one.getvalue()
+    saved = [r for r in two.getvalue().splitlines() if r.startswith(f"{number},{account},")]
+    assert any(",2027-05-01,2027-05-31," in r for r in saved)  # the period saved meanwhile
+
+
 # --- the bulk path for large files: chunks, TEMP tables, column-wise checks ---------------
 
 
@@ -351,7 +381,8 @@ def test_a_bad_row_after_many_good_ones_imports_nothing(tmp_path):
     assert (result.imported, result.added, result.changed, result.bad) == (True, 197 * 12, 0, [])
     again = consumption.import_consumption(store, actor, f, today=dt.date(2026, 12, 31))
     assert (again.added, again.changed, again.unchanged) == (0, 0, 197 * 12)
-    assert len(store.audit_events(limit=10**6)) == audit + 1
+    # The import's row and the row binding the consumption seals (kcsac.storage.seals).
+    assert len(store.audit_events(limit=10**6)) == audit + 2
     store.close()
 
 

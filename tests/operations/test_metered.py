@@ -225,9 +225,13 @@ def test_the_first_period_counts_from_the_activation_reading(store, people, toda
     july, august = rows
     # S = (26,000 - 20,000) ft3 = 60 ccf from the activation on 07-12; D = 100 - 60 = 40.
     assert (july.sewer_ccf, july.diverted_ccf, july.factor_text) == (60, 40, "20/31")
-    credited = Fraction(40) * Fraction(20, 31)
-    assert july.billed_exact == 100 - credited
-    assert july.credit_cents == 33290  # 25.806452 ccf x $12.90 = $332.90
+    # RULES.md, "First metered period": S covers only 07-12..31, so the 11 days before are
+    # billed on the purchase: B = P x (1 - f) + S = 100 x 11/31 + 60 (not P - D x f).
+    assert july.metered_from == D(2026, 7, 12)
+    assert july.billed_exact == 100 * Fraction(11, 31) + 60
+    # unadjusted 100 x $12.90 = $1,290.00; adjusted 95.483871 x $12.90 = $1,231.74
+    assert (july.volume_charge_cents, july.credit_cents) == (123174, 5826)
+    assert "B = P x 11/31 + S" in july.flags[0]
     assert (august.sewer_ccf, august.diverted_ccf, august.credit_cents) == (70, 47, 47 * 1290)
     # September has a purchase but no reading: left out, never estimated.
     assert notes == [
@@ -397,3 +401,151 @@ def test_an_amended_credits_schedule_starts_with_the_amendment_as_the_export_doe
         assert any(n.startswith("Terms as amended, in force from 2026-08-23") for n in doc.notes)
     finally:
         store.close()
+
+
+# --- the first metered period (RULES.md, "First metered period") ----------------------------
+
+# Issue 14: each metered demo credit's effective period under the ruling (a meter's use is
+# measured from its activation reading, so f does not scale it again). The figures before
+# the ruling: 582.53, 557.79, 0.47, 1,276.24, 1,211.52, 714.72.
+FIRST_PERIOD_CREDITS = {
+    "SAC-2026-0003": ("2026-06-01", "794.36"),  # evaporation, effective 06-09
+    "SAC-2026-0004": ("2026-06-01", "880.73"),  # effective 06-12
+    "SAC-2026-0010": ("2026-06-01", "14.18"),  # evaporation, effective 06-30 (one day)
+    "SAC-2026-0011": ("2026-07-01", "1364.25"),  # effective 07-03
+    "SAC-2026-0007": ("2026-06-01", "667.57"),  # sewer meter, effective 06-21
+    "SAC-2026-0014": ("2026-07-01", "498.55"),  # sewer meter, nonresident-direct, 07-12
+}
+
+
+def test_the_demo_s_first_metered_periods_follow_the_ruling(demo_db):
+    store = open_store(demo_db)
+    try:
+        for number, (start, credit) in FIRST_PERIOD_CREDITS.items():
+            row = _export(store, number)[start]
+            assert row["credit"] == credit, number
+            app = store.get_application(number)
+            assert row["period_start"] <= app.effective_on.isoformat() <= row["period_end"]
+            document = build_schedule_document(store, number, prepared_on=PREPARED)
+            shown = next(r for r in document.rows if r.start.isoformat() == start)
+            assert shown.credit_cents == _cents(credit), number
+    finally:
+        store.close()
+
+
+def test_the_first_period_s_hand_computation_from_the_stored_readings(demo_db):
+    """SAC-2026-0003 (evaporation, gallons), from its readings by hand: make-up 66,004 -
+    6,292 = 59,712 gal, blow-down 21,704 - 8,056 = 13,648 gal since the activation readings
+    on 06-09; D = 46,064 gal / 748.052 = 61.578607 ccf, credited as measured: B = 311 - D,
+    volume charge $3,217.54, unadjusted 311 x $12.90 = $4,011.90, credit $794.36."""
+    store = open_store(demo_db)
+    try:
+        by_role = {m.role: m for m in store.meters("SAC-2026-0003")}
+        makeup, blowdown = by_role[MeterRole.MAKE_UP], by_role[MeterRole.BLOW_DOWN]
+        assert (makeup.activation_reading, blowdown.activation_reading) == (6292, 8056)
+        june = {r.read_on: r.value for r in store.readings(makeup.id)}[D(2026, 6, 30)]
+        june_bd = {r.read_on: r.value for r in store.readings(blowdown.id)}[D(2026, 6, 30)]
+        assert (june, june_bd) == (66004, 21704)
+        evaporated = Fraction(59712 - 13648) / Fraction("748.052")
+        row = _export(store, "SAC-2026-0003")["2026-06-01"]
+        assert Decimal(row["credited_ccf"]) == round_half_up(evaporated)
+        assert (row["volume_charge"], row["credit"]) == ("3217.54", "794.36")
+    finally:
+        store.close()
+
+
+JUNE_20 = D(2026, 6, 20)
+
+
+def _deduct_credit(store, people, today, *, activation: str | None, installed=JUNE_20):
+    """An irrigation credit signed 2026-07-12 with one irrigation meter (ft3)."""
+    app = make_file(store, people, today, category="irrigation", determination=False)
+    enter_determination(
+        store, people.reviewer, app.number, method="deduct-meter", today=D(2026, 7, 10)
+    )
+    meter = meters.add_meter(
+        store,
+        people.clerk,
+        app.number,
+        role=MeterRole.IRRIGATION,
+        serial="IR-1",
+        unit=MeterUnit.FT3,
+        today=PREPARED,
+        installed_on=installed,
+        activation_reading=activation,
+    )
+    approvals.approve(store, people.director, app.number, password=PASSWORD, today=D(2026, 7, 12))
+    store.put_consumption(
+        [
+            ConsumptionPeriod(app.account, D(2026, 7, 1), D(2026, 7, 31), Decimal(100)),
+            ConsumptionPeriod(app.account, D(2026, 8, 1), D(2026, 8, 31), Decimal(100)),
+        ]
+    )
+    return store.get_application(app.number), meter
+
+
+def test_a_meter_without_an_activation_reading_counts_from_a_reading_on_that_day(
+    store, people, today
+):
+    app, meter = _deduct_credit(store, people, today, activation=None)
+    for read_on, value in ((D(2026, 7, 1), "1000"), (D(2026, 7, 31), "4000")):
+        meters.record_reading(
+            store, people.clerk, meter.id, read_on=read_on, value=value, today=PREPARED
+        )
+    # No activation reading and no reading on 07-12: the use since 07-12 is not measured.
+    rows, notes = _engine_rows(store, app.number)
+    assert rows == ()
+    assert notes[0] == (
+        "Period 2026-07-01 to 2026-07-31 left out: meter IR-1 has no activation reading: its "
+        "use from 2026-07-12, when it starts to count for the credit, is not measured (enter "
+        "the register on that date; readings are never estimated)."
+    )
+    assert notes[1].startswith("Period 2026-08-01 to 2026-08-31 left out: meter IR-1 has no ")
+    july = _export(store, app.number)["2026-07-01"]
+    assert (july["notes"], july["credit"]) == (
+        f"not computed: {notes[0].split(' left out: ', 1)[1][:-1]}",
+        "",
+    )
+    meters.record_reading(
+        store, people.clerk, meter.id, read_on=D(2026, 7, 12), value="2000", today=PREPARED
+    )
+    [july], _ = _engine_rows(store, app.number)
+    # 4,000 - 2,000 ft3 = 20 ccf since 07-12, credited as measured (not 30 x 20/31).
+    assert (july.diverted_exact, july.credited_exact, july.metered_from) == (
+        20,
+        20,
+        D(2026, 7, 12),
+    )
+    assert july.credit_cents == 20 * 1290
+    assert assert_schedule_matches_export(store, app.number) == 1
+
+
+def test_a_meter_installed_later_in_a_running_credit_counts_from_its_own_activation(
+    store, people, today
+):
+    """The irrigation meter installed 08-11, a month into the credit, activation 500 ft3:
+    August's use is 2,500 - 500 = 20 ccf over 08-11..31, credited as measured (f = 1)."""
+    app, meter = _deduct_credit(store, people, today, activation="500", installed=D(2026, 8, 11))
+    for read_on, value in ((D(2026, 8, 31), "2500"),):
+        meters.record_reading(
+            store, people.clerk, meter.id, read_on=read_on, value=value, today=PREPARED
+        )
+    rows, notes = _engine_rows(store, app.number)
+    [august] = rows
+    assert (august.factor_text, august.metered_from, august.metered_days) == (
+        "31/31",
+        D(2026, 8, 11),
+        21,
+    )
+    assert (august.credited_exact, august.credit_cents) == (20, 20 * 1290)
+    # July ended before the meter was installed: there is no meter for it.
+    assert notes == [
+        "Period 2026-07-01 to 2026-07-31 left out: no deduct or irrigation or make-up or "
+        "blow-down meter is recorded for the credit."
+    ]
+    exported = _export(store, app.number)
+    assert (
+        exported["2026-07-01"]["notes"]
+        == f"not computed: {notes[0].split(' left out: ', 1)[1][:-1]}"
+    )
+    assert exported["2026-08-01"]["credit"] == "258.00"

@@ -3,6 +3,7 @@
 import pytest
 
 from benchmarks.seeding import seed
+from kcsac.domain.records import ApplicationExportRow
 from kcsac.domain.status import Status
 from kcsac.operations import queries
 from kcsac.storage import queries as storage_queries
@@ -137,3 +138,34 @@ def test_search_follows_a_renamed_customer(store, today):
     update_account(store, clerk, dataclasses.replace(acct, customer="Fresh Suds"), today=today)
     assert [r.number for r in queries.list_applications(store, None, "fresh")] == [app.number]
     assert queries.list_applications(store, None, "old name") == []
+
+
+def test_export_rows_stream_each_application_with_its_account(seeded):
+    rows = seeded.export_rows()
+    assert iter(rows) is rows  # a generator: one application at a time
+    exported = list(rows)
+    assert len(exported) == 1500
+    in_order = seeded.conn.execute("SELECT number FROM applications ORDER BY id")
+    assert [r.number for r in exported] == [n for (n,) in in_order]
+    for r in exported:
+        app = seeded.get_application(r.number)
+        account = seeded.get_account(app.account)
+        assert r == ApplicationExportRow(
+            number=app.number,
+            account=account.number,
+            customer=account.customer,
+            service_address=account.service_address,
+            category=app.category,
+            customer_class=account.customer_class,
+            status=app.status,
+            received_on=app.received_on,
+            fee_cents=app.fee_cents,
+            paid_cents=app.paid_cents,
+            effective_on=app.effective_on,
+            ended_on=app.ended_on,
+        )
+        assert r.balance_cents == app.balance_cents
+    # The seed has every shape: no fee yet, fees owed and paid, credits ended.
+    assert {r.balance_cents for r in exported} >= {None, 0}
+    assert any(r.balance_cents for r in exported)
+    assert any(r.ended_on for r in exported)

@@ -181,7 +181,7 @@ def test_a_locked_database_is_one_clear_message(db_path, monkeypatch):
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("PRAGMA journal_mode = DELETE")
     holder.execute("BEGIN EXCLUSIVE")
-    monkeypatch.setattr("kcsac.storage.store.BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setenv("KCSAC_BUSY_TIMEOUT_MS", "100")
     try:
         with pytest.raises(StoreError, match="locked"):
             open_store(db_path)
@@ -382,3 +382,60 @@ def test_paperwork_is_stored_under_its_old_name(store):
     after = json.loads(store.audit_events(entity="application")[-1].after)
     assert after["documents"] == {"site plan": True}
     assert "paperwork" not in after
+
+
+def test_change_mark_sees_saves_of_this_store_and_of_another_process(db_path):
+    mine = open_store(db_path)
+    other = open_store(db_path)
+    mark = mine.change_mark()
+    assert mine.find_account("1000-01") is None  # reads change nothing
+    mine.list_summaries()
+    assert not mine.changed_since(mark)
+    other.insert_account(ACME, "rita")  # another connection commits
+    assert mine.changed_since(mark)
+    mark = mine.change_mark()
+    assert not mine.changed_since(mark)
+    mine.save_account(
+        dataclasses.replace(mine.get_account("1000-01"), customer="Acme Wash LLC"),
+        expected_version=1,
+        actor="carl",
+    )  # this store's own save
+    assert mine.changed_since(mark)
+    mine.close()
+    other.close()
+
+
+def test_backup_to_copies_what_is_still_in_the_write_ahead_log(db_path, tmp_path):
+    store = open_store(db_path)
+    store.insert_account(ACME, "carl")  # committed, not yet checkpointed into the file
+    made = store.backup_to(tmp_path / "copy.db")
+    assert made == tmp_path / "copy.db"
+    with pytest.raises(StoreError, match="already exists"):
+        store.backup_to(made)
+    store.close()
+    copy = open_store(made, read_only=True)
+    assert copy.get_account("1000-01").customer == "Acme Car Wash"
+    assert copy.verify_audit().ok
+    copy.close()
+
+
+def test_backup_rotating_deletes_only_the_oldest_kcsac_backups(store, tmp_path):
+    import datetime as dt
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    strangers = [folder / "notes.txt", folder / "kcsac-before-restore-20260101-000000.db"]
+    for path in strangers:
+        path.write_text("not a dated backup")
+    made = [
+        store.backup_rotating(folder, 2, dt.datetime(2026, 10, 30, 8, 0, 0, tzinfo=dt.UTC))
+        for _ in range(3)  # the same second: -1, -2
+    ]
+    made.append(store.backup_rotating(folder, 2, dt.datetime(2026, 10, 30, 9, 0, 0, tzinfo=dt.UTC)))
+    assert [p.name for p in made] == [
+        "kcsac-20261030-080000.db",
+        "kcsac-20261030-080000-1.db",
+        "kcsac-20261030-080000-2.db",
+        "kcsac-20261030-090000.db",
+    ]
+    assert sorted(folder.iterdir()) == sorted([*strangers, made[2], made[3]])

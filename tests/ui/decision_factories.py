@@ -15,8 +15,15 @@ from kcsac.operations.determinations import enter_determination
 from kcsac.operations.intake import create_application, submit_application
 from kcsac.operations.payments import record_payment
 from kcsac.operations.reviews import record_review
+from kcsac.ui.desk_context import DeskContext
 
 PASSWORD = "correct horse battery"
+
+
+def desk_for(store, actor: User | None, today: dt.date, *, os_login: str = "") -> DeskContext:
+    """The desk's context for `actor` (None: a read-only login) on a fixed day: what every
+    dialog the desk opens is given, as `SomeDialog(context, number)`."""
+    return DeskContext(store=store, user=actor, today=lambda: today, os_login=os_login)
 
 
 @dataclass

@@ -9,12 +9,13 @@ from PySide6.QtWidgets import QLabel
 from kcsac.domain.roles import Role
 from kcsac.operations import admin, users
 from kcsac.ui.administration_dialog import AdministrationDialog
+from tests.ui.decision_factories import desk_for
 
 SECRET = "brand new secret 42"
 
 
 def open_dialog(qtbot, store, actor, today) -> AdministrationDialog:
-    dialog = AdministrationDialog(store, actor=actor, today=today)
+    dialog = AdministrationDialog(desk_for(store, actor, today))
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

@@ -11,7 +11,7 @@ from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.ui.amendment_dialog import AmendmentDialog
 from kcsac.ui.approval_dialog import ApprovalDialog
-from tests.ui.decision_factories import PASSWORD, approved_file, sign_with
+from tests.ui.decision_factories import PASSWORD, approved_file, desk_for, sign_with
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def approved(store, people, today):
 
 
 def open_dialog(qtbot, store, actor, number, today) -> AmendmentDialog:
-    dialog = AmendmentDialog(store, actor=actor, number=number, today=today)
+    dialog = AmendmentDialog(desk_for(store, actor, today), number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -46,7 +46,7 @@ def test_amendment_is_entered_then_signed_as_its_own_decision(
     assert store.get_determination(signed.id).locked  # the signed one is untouched
     assert store.get_determination(signed.id).percent == Decimal("15")
 
-    signing = ApprovalDialog(store, actor=people.director, number=approved.number, today=today)
+    signing = ApprovalDialog(desk_for(store, people.director, today), approved.number)
     qtbot.addWidget(signing)
     signing.show()
     assert signing.windowTitle() == f"Sign the amendment - {approved.number}"
@@ -73,7 +73,7 @@ def test_the_amendments_author_cannot_sign_it(qtbot, store, people, today, appro
     qtbot.keyClicks(dialog.justification_edit, "metered for a year: 40 ccf per month")
     with qtbot.waitSignal(dialog.amendment_entered):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    signing = ApprovalDialog(store, actor=people.director, number=approved.number, today=today)
+    signing = ApprovalDialog(desk_for(store, people.director, today), approved.number)
     qtbot.addWidget(signing)
     assert not signing.sign_button.isEnabled()
     assert any("separation of duties" in t for t in signing.blockers())

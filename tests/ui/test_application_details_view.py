@@ -334,7 +334,7 @@ def test_every_demo_summary_shows_whole_at_1280_by_800(qtbot, tmp_path):
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
-    scroll = window.details_view.summary_scroll
+    scroll = window.details_pane.view.summary_scroll
     numbers = [row.number for row in queries.list_applications(store, "all", limit=100)]
     assert len(numbers) == 40
     cut_off = []
@@ -343,7 +343,7 @@ def test_every_demo_summary_shows_whole_at_1280_by_800(qtbot, tmp_path):
         qtbot.wait(1)  # let the label's new height reach the scroll area
         if scroll.verticalScrollBar().maximum() > 0:
             cut_off.append(number)
-        assert "Application" in window.details_view.summary_label.text()
+        assert "Application" in window.details_pane.view.summary_label.text()
     assert cut_off == []
     window.close()
     store.close()

@@ -15,11 +15,11 @@ from kcsac.operations import users
 from kcsac.ui.approval_dialog import ApprovalDialog
 from kcsac.ui.password_prompt import PasswordMode
 from kcsac.ui.qt_convert import to_qdate
-from tests.ui.decision_factories import PASSWORD, seed_file, sign_with
+from tests.ui.decision_factories import PASSWORD, desk_for, seed_file, sign_with
 
 
 def open_dialog(qtbot, store, actor, number, today) -> ApprovalDialog:
-    dialog = ApprovalDialog(store, actor=actor, number=number, today=today)
+    dialog = ApprovalDialog(desk_for(store, actor, today), number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -245,7 +245,7 @@ def test_a_future_date_names_today(qtbot, store, people, today):
 
 def test_tab_leaves_the_tables_and_reaches_sign_and_f1_opens_help(qtbot, store, people, today):
     app = seed_file(store, people, today)
-    dialog = ApprovalDialog(store, actor=people.director, number=app.number, today=today)
+    dialog = ApprovalDialog(desk_for(store, people.director, today), app.number)
     qtbot.addWidget(dialog)
     with qtbot.waitActive(dialog):
         dialog.show()
@@ -280,7 +280,7 @@ def test_tab_leaves_the_tables_and_reaches_sign_and_f1_opens_help(qtbot, store, 
 
 def test_signing_by_keyboard_alone(qtbot, store, people, today):
     app = seed_file(store, people, today)
-    dialog = ApprovalDialog(store, actor=people.director, number=app.number, today=today)
+    dialog = ApprovalDialog(desk_for(store, people.director, today), app.number)
     qtbot.addWidget(dialog)
     with qtbot.waitActive(dialog):
         dialog.show()

@@ -37,7 +37,7 @@ from kcsac.ui.ownership_change_dialog import OwnershipChangeDialog
 from kcsac.ui.password_prompt import PasswordPrompt
 from kcsac.ui.reopen_dialog import ReopenDialog
 from kcsac.ui.revocation_dialog import RevocationDialog
-from tests.ui.decision_factories import PASSWORD, seed_file
+from tests.ui.decision_factories import PASSWORD, desk_for, seed_file
 
 CONTROLS = (
     QAbstractButton,
@@ -148,13 +148,13 @@ def check_and_shoot(qtbot, dialog: QDialog, filename: str, tmp_path: Path) -> Pa
 
 def test_approval_dialog_screen(qtbot, store, people, today, tmp_path):
     app = seed_file(store, people, today)
-    dialog = ApprovalDialog(store, actor=people.director, number=app.number, today=today)
+    dialog = ApprovalDialog(desk_for(store, people.director, today), app.number)
     check_and_shoot(qtbot, dialog, "approval_dialog.png", tmp_path)
 
 
 def test_approval_dialog_blocked_screen(qtbot, store, people, today, tmp_path):
     app = seed_file(store, people, today, pay=False, reviews=("passed", "failed"))
-    dialog = ApprovalDialog(store, actor=people.director, number=app.number, today=today)
+    dialog = ApprovalDialog(desk_for(store, people.director, today), app.number)
     dialog.signed_on_edit.setDate(dialog.signed_on_edit.date().addDays(1))
     check_and_shoot(qtbot, dialog, "approval_dialog_blocked.png", tmp_path)
 
@@ -185,11 +185,7 @@ def test_batch_export_dialog_screen(qtbot, store, people, today, tmp_path):
     out = tmp_path / "letters"
     out.mkdir()
     dialog = BatchExportDialog(
-        store,
-        numbers=[approved.number, waiting.number],
-        actor="dora",
-        today=today,
-        start_dir=out,
+        desk_for(store, people.director, today), [approved.number, waiting.number], start_dir=out
     )
     qtbot.addWidget(dialog)
     dialog.show()
@@ -215,7 +211,7 @@ def test_the_check_finds_an_unlabelled_control(qtbot):
 
 def test_denial_dialog_screen(qtbot, store, people, today, tmp_path):
     app = seed_file(store, people, today, storm=True)
-    dialog = DenialDialog(store, actor=people.director, number=app.number, today=today)
+    dialog = DenialDialog(desk_for(store, people.director, today), app.number)
     dialog.check_reason("storm-sewer")
     dialog.other_reasons_edit.setPlainText("Roof drains tie into the wash bay (site review)")
     check_and_shoot(qtbot, dialog, "denial_dialog.png", tmp_path)
@@ -224,7 +220,7 @@ def test_denial_dialog_screen(qtbot, store, people, today, tmp_path):
 def test_reopen_dialog_screen(qtbot, store, people, today, tmp_path):
     app = seed_file(store, people, today)
     approvals.deny(store, people.director, app.number, reasons=["storm-sewer"], today=today)
-    dialog = ReopenDialog(store, actor=people.director, number=app.number, today=today)
+    dialog = ReopenDialog(desk_for(store, people.director, today), app.number)
     dialog.reason_edit.setPlainText("Drain rerouted to the sanitary sewer; photos received")
     check_and_shoot(qtbot, dialog, "reopen_dialog.png", tmp_path)
 
@@ -232,7 +228,7 @@ def test_reopen_dialog_screen(qtbot, store, people, today, tmp_path):
 def test_revocation_dialog_screen(qtbot, store, people, today, tmp_path):
     app = seed_file(store, people, today)
     approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
-    dialog = RevocationDialog(store, actor=people.director, number=app.number, today=today)
+    dialog = RevocationDialog(desk_for(store, people.director, today), app.number)
     dialog.reason_combo.setCurrentIndex(0)
     check_and_shoot(qtbot, dialog, "revocation_dialog.png", tmp_path)
 
@@ -240,7 +236,7 @@ def test_revocation_dialog_screen(qtbot, store, people, today, tmp_path):
 def test_amendment_dialog_screen(qtbot, store, people, today, tmp_path):
     app = seed_file(store, people, today)
     approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
-    dialog = AmendmentDialog(store, actor=people.reviewer, number=app.number, today=today)
+    dialog = AmendmentDialog(desk_for(store, people.reviewer, today), app.number)
     dialog.percent_edit.setText("20")
     dialog.justification_edit.setPlainText("a fourth bay added; measured again")
     check_and_shoot(qtbot, dialog, "amendment_dialog.png", tmp_path)
@@ -249,7 +245,7 @@ def test_amendment_dialog_screen(qtbot, store, people, today, tmp_path):
 def test_ownership_change_dialog_screen(qtbot, store, people, today, tmp_path):
     app = seed_file(store, people, today)
     approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
-    dialog = OwnershipChangeDialog(store, actor=people.director, number=app.number, today=today)
+    dialog = OwnershipChangeDialog(desk_for(store, people.director, today), app.number)
     dialog.account_edit.setText("9000-01")
     dialog.customer_edit.setText("Nguyễn Holdings LLC")
     dialog.customer_class_combo.setCurrentIndex(
@@ -267,6 +263,6 @@ def test_ownership_change_dialog_screen(qtbot, store, people, today, tmp_path):
     ],
 )
 def test_administration_dialog_screens(qtbot, store, people, today, tmp_path, tab, filename):
-    dialog = AdministrationDialog(store, actor=people.admin, today=today)
+    dialog = AdministrationDialog(desk_for(store, people.admin, today))
     dialog.tabs.setCurrentIndex(tab)
     check_and_shoot(qtbot, dialog, filename, tmp_path)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from kcsac.ui.batch_export_dialog import BatchExportDialog
+from tests.ui.decision_factories import desk_for
 
 NUMBERS = [f"SAC-2026-{n:04d}" for n in range(1, 7)]
 
@@ -36,7 +37,7 @@ def out(tmp_path: Path) -> Path:
 
 def make_dialog(qtbot, store, today, out, export=write_files_exporter):
     dialog = BatchExportDialog(
-        store, numbers=NUMBERS, actor="jdoe", today=today, start_dir=out, export=export
+        desk_for(store, None, today, os_login="jdoe"), NUMBERS, start_dir=out, export=export
     )
     qtbot.addWidget(dialog)
     dialog.show()
@@ -214,7 +215,9 @@ def decided_files(store, today):
 
 
 def real_dialog(qtbot, store, today, out, numbers):
-    dialog = BatchExportDialog(store, numbers=numbers, actor="dora", today=today, start_dir=out)
+    dialog = BatchExportDialog(
+        desk_for(store, None, today, os_login="dora"), numbers, start_dir=out
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -286,7 +289,7 @@ def test_a_letter_without_its_schedule_is_counted_once_and_says_why(qtbot, store
         return ExportResult(tuple(written), ((numbers[1], why),))
 
     dialog = BatchExportDialog(
-        store, numbers=NUMBERS[:2], actor="jdoe", today=today, start_dir=out, export=exporter
+        desk_for(store, None, today, os_login="jdoe"), NUMBERS[:2], start_dir=out, export=exporter
     )
     qtbot.addWidget(dialog)
     dialog.show()

@@ -8,11 +8,11 @@ from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.ui.denial_dialog import DenialDialog
 from kcsac.ui.qt_convert import to_qdate
-from tests.ui.decision_factories import seed_file
+from tests.ui.decision_factories import desk_for, seed_file
 
 
 def open_dialog(qtbot, store, actor, number, today) -> DenialDialog:
-    dialog = DenialDialog(store, actor=actor, number=number, today=today)
+    dialog = DenialDialog(desk_for(store, actor, today), number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -150,7 +150,7 @@ def test_a_clean_file_has_no_suggestion(qtbot, store, people, today):
 
 def test_denying_by_keyboard_alone(qtbot, store, people, today):
     app = seed_file(store, people, today)
-    dialog = DenialDialog(store, actor=people.director, number=app.number, today=today)
+    dialog = DenialDialog(desk_for(store, people.director, today), app.number)
     qtbot.addWidget(dialog)
     with qtbot.waitActive(dialog):
         dialog.show()

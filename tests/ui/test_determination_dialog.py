@@ -8,7 +8,6 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from kcsac.domain.method import Method
 from kcsac.domain.status import Status
-from kcsac.operations import queries
 from kcsac.operations.reviews import record_review
 from kcsac.ui.determination_dialog import DeterminationDialog
 from tests.ui.desk_factories import make_approved_record, make_paid, monthly_consumption
@@ -30,7 +29,7 @@ def reviewed(store, user):
 
 
 def open_dialog(qtbot, desk, number):
-    dialog = DeterminationDialog(desk, queries.application_detail(desk.store, number, desk.user))
+    dialog = DeterminationDialog(desk, number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDateTimeEdit
 
-from kcsac.operations import queries
 from kcsac.ui.record_payment_dialog import RecordPaymentDialog
 from tests.ui.desk_factories import make_submitted
 
@@ -14,7 +13,7 @@ from tests.ui.desk_factories import make_submitted
 @pytest.fixture
 def paid_on(qtbot, desk, store):
     app = make_submitted(store, desk.user)
-    dialog = RecordPaymentDialog(desk, queries.application_detail(store, app.number, desk.user))
+    dialog = RecordPaymentDialog(desk, app.number)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.paid_on_edit.setFocus()

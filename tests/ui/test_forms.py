@@ -159,7 +159,7 @@ def test_messages_are_red_by_palette_and_the_desk_has_no_style_sheet(qapp):
     from PySide6.QtGui import QPalette
     from PySide6.QtWidgets import QLabel
 
-    from kcsac.ui.application import configure_application
+    from kcsac.ui.desk_startup import configure_application
     from kcsac.ui.field_messages import MESSAGE_COLOR, mark_as_message
 
     configure_application(qapp)

@@ -33,7 +33,7 @@ def test_keyboard_only_intake_from_the_desk_to_submission(qtbot, store, db_path,
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)  # waitActive returns early offscreen
-    window.applications_view.setFocus()
+    window.desk_list.applications_view.setFocus()
 
     key(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # New application
     wizard = QApplication.activeModalWidget() or next(
@@ -114,7 +114,7 @@ def test_return_on_an_old_draft_then_close_keeps_every_stored_detail(qtbot, stor
     window.select_queue(0)
     window.select_number(draft.number)
     assert window.selected_number() == draft.number
-    qtbot.keyClick(window.applications_view, Qt.Key.Key_Return)  # continue the draft
+    qtbot.keyClick(window.desk_list.applications_view, Qt.Key.Key_Return)  # continue the draft
     [wizard] = window.findChildren(NewApplicationWizard)
     assert wizard.currentPage() is wizard.details_page
     assert "irrigated acres: 6" in wizard.details_page.other_details_label.text()

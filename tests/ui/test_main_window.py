@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.category import Category
-from kcsac.ui.main_window import QUEUES, WINDOW_TITLE, MainWindow, desk_settings
+from kcsac.ui.desk_list import QUEUES
+from kcsac.ui.main_window import WINDOW_TITLE, MainWindow, desk_settings
 from tests.ui.desk_factories import make_paid, make_submitted
 
 TODAY = dt.date(2026, 8, 20)
@@ -33,7 +34,7 @@ def test_qt_and_cli_agree_on_the_data_folder(qapp):
     from PySide6.QtCore import QStandardPaths
 
     from kcsac.cli.database import default_data_dir
-    from kcsac.ui.application import configure_application
+    from kcsac.ui.desk_startup import configure_application
 
     configure_application(qapp)
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
@@ -65,7 +66,10 @@ def window(qtbot, store, db_path, clerk, filled):
 
 
 def queue_texts(window):
-    return [window.queue_list.item(i).text() for i in range(window.queue_list.count())]
+    return [
+        window.desk_list.queue_list.item(i).text()
+        for i in range(window.desk_list.queue_list.count())
+    ]
 
 
 def test_queues_show_counts_and_filter_the_list(window, qtbot):
@@ -81,33 +85,36 @@ def test_queues_show_counts_and_filter_the_list(window, qtbot):
         "Ended (0)",
         "All (3)",
     ]
-    assert window.model.rowCount() == 3
-    window.applications_view.setFocus()
-    qtbot.keyClick(window.applications_view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    assert window.queue == "awaiting-fee"
-    assert window.model.rowCount() == 2
+    assert window.desk_list.model.rowCount() == 3
+    window.desk_list.applications_view.setFocus()
+    qtbot.keyClick(
+        window.desk_list.applications_view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier
+    )
+    assert window.desk_list.queue == "awaiting-fee"
+    assert window.desk_list.model.rowCount() == 2
     window.queue_actions[2].trigger()
-    assert [window.model.index(0, 2).data()] == ["Ace Cooling"]
-    assert window.result_label.text() == "1 shown"
+    assert [window.desk_list.model.index(0, 2).data()] == ["Ace Cooling"]
+    assert window.desk_list.result_label.text() == "1 shown"
 
 
 def test_search_as_you_type_is_debounced_and_matches_every_field(window, qtbot, filled):
-    window.search_edit.setFocus()
-    qtbot.keyClicks(window.search_edit, "zen")
-    assert window.model.rowCount() == 3, "no query on each key: it waits for a pause"
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
-    assert window.model.index(0, 2).data() == "Zenith Laundry"
-    assert window.result_label.text() == "1 found for \u201czen\u201d"
+    window.desk_list.search_edit.setFocus()
+    qtbot.keyClicks(window.desk_list.search_edit, "zen")
+    assert window.desk_list.model.rowCount() == 3, "no query on each key: it waits for a pause"
+    qtbot.waitUntil(lambda: window.desk_list.model.rowCount() == 1, timeout=2000)
+    assert window.desk_list.model.index(0, 2).data() == "Zenith Laundry"
+    assert window.desk_list.result_label.text() == "1 found for \u201czen\u201d"
     for text, expected in (
         ("1000003", "Ace Cooling"),  # account number
         ("Elm", "Zenith Laundry"),  # address
         (filled[0].number, "Bright Suds Car Wash"),  # application number
     ):
-        window.search_edit.clear()
-        qtbot.keyClicks(window.search_edit, text)
+        window.desk_list.search_edit.clear()
+        qtbot.keyClicks(window.desk_list.search_edit, text)
         qtbot.waitUntil(
             lambda e=expected: (
-                window.model.rowCount() == 1 and window.model.index(0, 2).data() == e
+                window.desk_list.model.rowCount() == 1
+                and window.desk_list.model.index(0, 2).data() == e
             ),
             timeout=2000,
         )
@@ -121,47 +128,47 @@ def test_the_first_rows_details_follow_the_first_paint(qtbot, store, db_path, cl
     engine) come on the event loop's next turn, with the actions enabled to match."""
     window = MainWindow(store, db_path=db_path, user=clerk, today=lambda: TODAY)
     qtbot.addWidget(window)
-    assert window.model.rowCount() == 3
-    assert window.details_view.detail is None  # not yet: the window paints first
-    assert not window.withdraw_action.isEnabled()  # nothing it could act on yet
+    assert window.desk_list.model.rowCount() == 3
+    assert window.details_pane.view.detail is None  # not yet: the window paints first
+    assert not window.action("withdraw").isEnabled()  # nothing it could act on yet
     newest = window.selected_number()
     window.show()
-    qtbot.waitUntil(lambda: window.details_view.detail is not None, timeout=2000)
-    assert window.details_view.detail.application.number == newest
-    assert window.withdraw_action.isEnabled()  # the newest one is open
+    qtbot.waitUntil(lambda: window.details_pane.view.detail is not None, timeout=2000)
+    assert window.details_pane.view.detail.application.number == newest
+    assert window.action("withdraw").isEnabled()  # the newest one is open
 
 
 def test_a_search_kept_across_queues_is_named_and_esc_clears_it(window, qtbot):
-    window.search_edit.setFocus()
-    qtbot.keyClicks(window.search_edit, "zen")
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
+    window.desk_list.search_edit.setFocus()
+    qtbot.keyClicks(window.desk_list.search_edit, "zen")
+    qtbot.waitUntil(lambda: window.desk_list.model.rowCount() == 1, timeout=2000)
     window.queue_actions[2].trigger()  # In review: Zenith Laundry is not in it
-    assert window.model.rowCount() == 0
-    assert window.result_label.text() == (
+    assert window.desk_list.model.rowCount() == 0
+    assert window.desk_list.result_label.text() == (
         "0 found for \u201czen\u201d in this queue (Esc clears the search)"
     )
-    window.search_edit.setFocus()
-    qtbot.keyClick(window.search_edit, Qt.Key.Key_Escape)
-    assert window.search_edit.text() == ""
-    assert window.model.rowCount() == 1  # the whole queue again
-    assert window.result_label.text() == "1 shown"
+    window.desk_list.search_edit.setFocus()
+    qtbot.keyClick(window.desk_list.search_edit, Qt.Key.Key_Escape)
+    assert window.desk_list.search_edit.text() == ""
+    assert window.desk_list.model.rowCount() == 1  # the whole queue again
+    assert window.desk_list.result_label.text() == "1 shown"
 
 
 def test_clicking_a_header_sorts_through_the_query(window, qtbot):
-    header = window.applications_view.horizontalHeader()
+    header = window.desk_list.applications_view.horizontalHeader()
     header.setSortIndicator(2, Qt.SortOrder.AscendingOrder)
-    assert [window.model.index(r, 2).data() for r in range(3)] == [
+    assert [window.desk_list.model.index(r, 2).data() for r in range(3)] == [
         "Ace Cooling",
         "Bright Suds Car Wash",
         "Zenith Laundry",
     ]
     header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)
-    assert window.model.index(0, 2).data() == "Zenith Laundry"
+    assert window.desk_list.model.index(0, 2).data() == "Zenith Laundry"
 
 
 def test_details_show_summary_blockers_and_timeline(window, filled):
     window.select_number(filled[0].number)
-    details = window.details_view
+    details = window.details_pane.view
     assert "Bright Suds Car Wash" in details.summary_label.text()
     assert "Record the fee payment" in details.next_step_label.text()
     assert details.blocker_texts() == [
@@ -172,8 +179,8 @@ def test_details_show_summary_blockers_and_timeline(window, filled):
     actions = [timeline.item(i).data(Qt.ItemDataRole.UserRole) for i in range(timeline.count())]
     assert actions[-1] == "application created", "newest first, so the oldest is last"
     assert "application submitted" in actions
-    assert window.payment_action.isEnabled()
-    assert not window.review_action.isEnabled(), "a clerk does not record reviews"
+    assert window.action("payment").isEnabled()
+    assert not window.action("review").isEnabled(), "a clerk does not record reviews"
 
 
 def test_layout_and_queue_are_remembered(qtbot, store, db_path, clerk, filled):
@@ -185,7 +192,7 @@ def test_layout_and_queue_are_remembered(qtbot, store, db_path, clerk, filled):
     first.splitter.setSizes([150, 400, 200])
     sizes = first.splitter.sizes()
     first.select_queue(2)
-    first.applications_view.horizontalHeader().resizeSection(2, 321)
+    first.desk_list.applications_view.horizontalHeader().resizeSection(2, 321)
     first.close()
     assert desk_settings().value("main_window/queue") == "in-review"
 
@@ -193,9 +200,9 @@ def test_layout_and_queue_are_remembered(qtbot, store, db_path, clerk, filled):
     qtbot.addWidget(second)
     second.show()
     qtbot.waitExposed(second)
-    assert second.queue == "in-review"
+    assert second.desk_list.queue == "in-review"
     assert second.splitter.sizes() == sizes
-    assert second.applications_view.horizontalHeader().sectionSize(2) == 321
+    assert second.desk_list.applications_view.horizontalHeader().sectionSize(2) == 321
 
 
 def test_an_unknown_login_gets_a_read_only_desk(qtbot, store, db_path, filled):
@@ -207,7 +214,7 @@ def test_an_unknown_login_gets_a_read_only_desk(qtbot, store, db_path, filled):
     assert [a.isEnabled() for a in window.changing_actions] == [False] * len(
         window.changing_actions
     )
-    assert window.model.rowCount() == 3, "reading is still allowed"
+    assert window.desk_list.model.rowCount() == 3, "reading is still allowed"
 
 
 def test_every_action_has_a_shortcut_and_every_control_a_name(window):
@@ -228,8 +235,8 @@ def test_every_action_has_a_shortcut_and_every_control_a_name(window):
 
 
 def test_f1_opens_help_with_the_ordinance(window, qtbot):
-    window.applications_view.setFocus()
-    window.help_action.trigger()
+    window.desk_list.applications_view.setFocus()
+    window.action("help").trigger()
     text = window._help.last_dialog.text
     assert "Ordinance 260209" in text
     assert "An application and the appropriate fee must be submitted" in text
@@ -240,8 +247,8 @@ def test_pressing_f1_on_the_desk_opens_help(window, qtbot):
     window.show()
     window.activateWindow()
     qtbot.waitExposed(window)
-    window.applications_view.setFocus()
-    qtbot.keyClick(window.applications_view, Qt.Key.Key_F1)
+    window.desk_list.applications_view.setFocus()
+    qtbot.keyClick(window.desk_list.applications_view, Qt.Key.Key_F1)
     dialog = getattr(window._help, "last_dialog", None)
     assert dialog is not None, "F1 opened no help"
     assert "Ordinance 260209" in dialog.text
@@ -273,8 +280,8 @@ def test_return_on_a_draft_continues_it_in_the_wizard(qtbot, window, store, cler
     window.refresh()
     window.select_queue(0)
     assert window.selected_number() == draft.number
-    assert window.resume_action.isEnabled()
-    qtbot.keyClick(window.applications_view, Qt.Key.Key_Return)
+    assert window.action("resume").isEnabled()
+    qtbot.keyClick(window.desk_list.applications_view, Qt.Key.Key_Return)
     [wizard] = window.findChildren(NewApplicationWizard)
     assert wizard.number == draft.number
     assert wizard.account_page.customer_edit.text() == "Zenith Laundry"
@@ -284,17 +291,17 @@ def test_return_on_a_draft_continues_it_in_the_wizard(qtbot, window, store, cler
 
 
 def test_one_character_alone_does_not_search_yet(qtbot, window):
-    qtbot.keyClicks(window.search_edit, "z")
+    qtbot.keyClicks(window.desk_list.search_edit, "z")
     qtbot.wait(300)
-    assert window.model.rowCount() == 3
-    assert window.result_label.text() == "3 shown (type more to search)"
-    qtbot.keyClicks(window.search_edit, "e")
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
+    assert window.desk_list.model.rowCount() == 3
+    assert window.desk_list.result_label.text() == "3 shown (type more to search)"
+    qtbot.keyClicks(window.desk_list.search_edit, "e")
+    qtbot.waitUntil(lambda: window.desk_list.model.rowCount() == 1, timeout=2000)
 
 
 def test_timeline_tooltips_say_what_changed(window, filled):
     window.select_number(filled[0].number)
-    newest = window.details_view.timeline_list.item(0)
+    newest = window.details_pane.view.timeline_list.item(0)
     assert "application submitted" in newest.text()
     assert "status: draft -> awaiting-fee" in newest.toolTip()
 
@@ -307,22 +314,22 @@ def test_words_that_match_every_number_are_not_searched(window, qtbot, filled):
         ("zenith s", "zenith"),
         ("Sacramento", "Sacramento"),
     ):
-        window.search_edit.setText(typed)
-        assert window.search_text() == searched, typed
-    window.search_edit.clear()
-    qtbot.keyClicks(window.search_edit, filled[1].number)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
-    assert window.model.index(0, 0).data() == filled[1].number
+        window.desk_list.search_edit.setText(typed)
+        assert window.desk_list.search_text() == searched, typed
+    window.desk_list.search_edit.clear()
+    qtbot.keyClicks(window.desk_list.search_edit, filled[1].number)
+    qtbot.waitUntil(lambda: window.desk_list.model.rowCount() == 1, timeout=2000)
+    assert window.desk_list.model.index(0, 0).data() == filled[1].number
 
 
 def test_return_in_the_search_box_searches_at_once_and_goes_to_the_list(window, qtbot):
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    window.search_edit.setFocus()
-    qtbot.keyClicks(window.search_edit, "ace")
-    qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
-    assert window.model.rowCount() == 1, "no debounce wait after Return"
-    assert window.applications_view.hasFocus()
+    window.desk_list.search_edit.setFocus()
+    qtbot.keyClicks(window.desk_list.search_edit, "ace")
+    qtbot.keyClick(window.desk_list.search_edit, Qt.Key.Key_Return)
+    assert window.desk_list.model.rowCount() == 1, "no debounce wait after Return"
+    assert window.desk_list.applications_view.hasFocus()
 
 
 def mnemonic(text):
@@ -381,16 +388,22 @@ def test_revoked_and_ended_have_queues_and_the_queues_add_up_to_all(
     assert sum(counts[:-1]) == counts[-1], "every application is in exactly one queue"
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    window.applications_view.setFocus()
-    qtbot.keyClick(window.applications_view, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
-    assert window.queue == "revoked"
+    window.desk_list.applications_view.setFocus()
+    qtbot.keyClick(
+        window.desk_list.applications_view, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier
+    )
+    assert window.desk_list.queue == "revoked"
     assert window.selected_number() == filled[0].number
-    qtbot.keyClick(window.applications_view, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
-    assert window.queue == "ended"
+    qtbot.keyClick(
+        window.desk_list.applications_view, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier
+    )
+    assert window.desk_list.queue == "ended"
     assert window.selected_number() == filled[1].number
-    qtbot.keyClick(window.applications_view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
-    assert window.queue == "all"
-    assert window.model.rowCount() == 3
+    qtbot.keyClick(
+        window.desk_list.applications_view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier
+    )
+    assert window.desk_list.queue == "all"
+    assert window.desk_list.model.rowCount() == 3
 
 
 def test_the_view_menu_names_the_queues_naturally(window):
@@ -408,7 +421,7 @@ def withdraw_with(qtbot, window, steps):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from kcsac.ui.main_window import WithdrawPrompt
+    from kcsac.ui.withdraw_prompt import WithdrawPrompt
 
     seen = []
 
@@ -423,9 +436,9 @@ def withdraw_with(qtbot, window, steps):
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     QTimer.singleShot(0, act)
-    window.applications_view.setFocus()
+    window.desk_list.applications_view.setFocus()
     ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    qtbot.keyClick(window.applications_view, Qt.Key.Key_W, ctrl_shift)
+    qtbot.keyClick(window.desk_list.applications_view, Qt.Key.Key_W, ctrl_shift)
     return seen
 
 

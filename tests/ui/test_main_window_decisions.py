@@ -81,8 +81,8 @@ def press_and_capture(qtbot, window, key, modifiers):
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)  # a closed dialog hands the focus back
     QTimer.singleShot(0, close_modal)
-    window.applications_view.setFocus()
-    qtbot.keyClick(window.applications_view, key, modifiers)
+    window.desk_list.applications_view.setFocus()
+    qtbot.keyClick(window.desk_list.applications_view, key, modifiers)
     return seen
 
 
@@ -91,9 +91,9 @@ def test_the_director_approves_with_ctrl_shift_a(
 ):
     window = window_for(qtbot, store, db_path, director)
     window.select_number(awaiting_decision)
-    assert window.approve_action.isEnabled()
-    assert window.deny_action.isEnabled()
-    assert not window.letter_action.isEnabled(), "no letter before the decision"
+    assert window.action("approve").isEnabled()
+    assert window.action("deny").isEnabled()
+    assert not window.action("letter").isEnabled(), "no letter before the decision"
     ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     assert press_and_capture(qtbot, window, Qt.Key.Key_A, ctrl_shift) == ["ApprovalDialog"]
     assert press_and_capture(qtbot, window, Qt.Key.Key_D, ctrl_shift) == ["DenialDialog"]
@@ -102,16 +102,16 @@ def test_the_director_approves_with_ctrl_shift_a(
 def test_a_clerk_cannot_sign(qtbot, store, db_path, clerk, awaiting_decision):
     window = window_for(qtbot, store, db_path, clerk)
     window.select_number(awaiting_decision)
-    assert not window.approve_action.isEnabled()
-    assert not window.deny_action.isEnabled()
+    assert not window.action("approve").isEnabled()
+    assert not window.action("deny").isEnabled()
 
 
 def test_ctrl_p_issues_and_previews_the_letter(qtbot, store, db_path, director, awaiting_decision):
     approvals.approve(store, director, awaiting_decision, password="director-secret", today=TODAY)
     window = window_for(qtbot, store, db_path, director)
     window.select_number(awaiting_decision)
-    assert window.letter_action.isEnabled()
-    assert window.revoke_action.isEnabled()
+    assert window.action("letter").isEnabled()
+    assert window.action("revoke").isEnabled()
     seen = press_and_capture(qtbot, window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert seen == ["DocumentPreviewDialog"]
     [issued] = issued_documents(store, awaiting_decision)
@@ -126,11 +126,11 @@ def test_every_decision_and_document_action_opens_its_dialog(
     window.select_number(awaiting_decision)
     opened = {}
     for action in (
-        window.amend_action,
-        window.ownership_action,
-        window.revoke_action,
-        window.schedule_action,
-        window.export_action,
+        window.action("amend"),
+        window.action("ownership"),
+        window.action("revoke"),
+        window.action("schedule"),
+        window.action("export"),
     ):
         assert action.isEnabled(), action.text()
         seen = []
@@ -153,7 +153,7 @@ def test_every_decision_and_document_action_opens_its_dialog(
         "adjusted_volume_schedule_action": ["DocumentPreviewDialog"],
         "export_letters_and_schedules_action": ["BatchExportDialog"],
     }
-    assert not window.administration_action.isEnabled(), "the director does not administer"
+    assert not window.action("administration").isEnabled(), "the director does not administer"
 
 
 def capture_modal(action):
@@ -180,9 +180,9 @@ def test_a_denied_file_can_be_reopened_and_its_letter_printed(
     )
     window = window_for(qtbot, store, db_path, director)
     window.select_number(awaiting_decision)
-    assert not window.approve_action.isEnabled()
-    assert capture_modal(window.reopen_action) == ["ReopenDialog"]
-    assert capture_modal(window.letter_action) == ["DocumentPreviewDialog"]
+    assert not window.action("approve").isEnabled()
+    assert capture_modal(window.action("reopen")) == ["ReopenDialog"]
+    assert capture_modal(window.action("letter")) == ["DocumentPreviewDialog"]
 
 
 def test_the_administrator_opens_administration(qtbot, store, db_path):
@@ -190,8 +190,8 @@ def test_the_administrator_opens_administration(qtbot, store, db_path):
         User(login="aadmin", name="Ari Admin", title="IT", role=Role.ADMINISTRATOR), "t"
     )
     window = window_for(qtbot, store, db_path, admin)
-    assert window.administration_action.isEnabled()
-    assert capture_modal(window.administration_action) == ["AdministrationDialog"]
+    assert window.action("administration").isEnabled()
+    assert capture_modal(window.action("administration")) == ["AdministrationDialog"]
 
 
 def test_the_reviewer_who_entered_the_determination_cannot_sign_it(
@@ -200,17 +200,17 @@ def test_the_reviewer_who_entered_the_determination_cannot_sign_it(
     window = window_for(qtbot, store, db_path, reviewer)
     window.select_number(awaiting_decision)
     assert window.detail.current_determination.entered_by == reviewer.login
-    assert not window.approve_action.isEnabled()
-    assert window.deny_action.isEnabled(), "denying is not signing their own determination"
+    assert not window.action("approve").isEnabled()
+    assert window.action("deny").isEnabled(), "denying is not signing their own determination"
     why = "You entered this determination: another reviewer or the director must sign it"
-    assert window.approve_action.statusTip() == why
-    assert window.approve_action.toolTip() == f"{why} (Ctrl+Shift+A)"
+    assert window.action("approve").statusTip() == why
+    assert window.action("approve").toolTip() == f"{why} (Ctrl+Shift+A)"
     window.close()
 
     other = window_for(qtbot, store, db_path, director)
     other.select_number(awaiting_decision)
-    assert other.approve_action.isEnabled()
-    assert other.approve_action.statusTip() == (
+    assert other.action("approve").isEnabled()
+    assert other.action("approve").statusTip() == (
         "Sign the approval (or a pending amendment) with your password"
     )
 
@@ -223,17 +223,17 @@ def test_a_second_reviewer_may_sign_and_the_tip_comes_back(
     )
     window = window_for(qtbot, store, db_path, second)
     window.select_number(awaiting_decision)
-    assert window.approve_action.isEnabled()
+    assert window.action("approve").isEnabled()
     window.close()
 
     author = window_for(qtbot, store, db_path, reviewer)
     author.select_number(awaiting_decision)
-    assert author.approve_action.statusTip().startswith("You entered this determination")
+    assert author.action("approve").statusTip().startswith("You entered this determination")
     other = make_paid(store, clerk, account="1000009-001")
     author.refresh()
     author.select_number(other.number)
-    assert not author.approve_action.isEnabled(), "nothing to sign in review"
-    assert author.approve_action.statusTip() == (
+    assert not author.action("approve").isEnabled(), "nothing to sign in review"
+    assert author.action("approve").statusTip() == (
         "Sign the approval (or a pending amendment) with your password"
     )
 
@@ -253,13 +253,13 @@ def test_a_read_only_login_gets_the_schedule_only_once_issued(
     visitor.show()
     visitor.select_number(number)
     assert visitor.detail.application.number == number  # loads the first row's details now
-    assert visitor.letter_action.isEnabled(), "the letter was issued at signing"
-    assert not visitor.schedule_action.isEnabled(), "only a kcsac user can issue the schedule"
+    assert visitor.action("letter").isEnabled(), "the letter was issued at signing"
+    assert not visitor.action("schedule").isEnabled(), "only a kcsac user can issue the schedule"
 
     schedule_for(store, director.login, number, today=TODAY)  # issued by the director
     visitor.refresh_detail()
-    assert visitor.schedule_action.isEnabled()
-    assert capture_modal(visitor.schedule_action) == ["DocumentPreviewDialog"]
+    assert visitor.action("schedule").isEnabled()
+    assert capture_modal(visitor.action("schedule")) == ["DocumentPreviewDialog"]
     assert len(issued_documents(store, number)) == 2, "nothing more was issued"
 
 
@@ -269,4 +269,4 @@ def test_a_kcsac_user_may_issue_the_schedule(
     number = approved_without_schedule(store, director, awaiting_decision)
     window = window_for(qtbot, store, db_path, clerk)
     window.select_number(number)
-    assert window.schedule_action.isEnabled()
+    assert window.action("schedule").isEnabled()

@@ -7,15 +7,10 @@ from PySide6.QtCore import Qt
 
 from kcsac.domain.category import Category
 from kcsac.domain.records import MeterRole, MeterUnit
-from kcsac.operations import queries
 from kcsac.ui.meter_dialog import MeterDialog
 from kcsac.ui.reading_dialog import ReadingDialog
 from tests.ui.date_typing import type_date
 from tests.ui.desk_factories import make_paid
-
-
-def detail(desk, number):
-    return queries.application_detail(desk.store, number, desk.user)
 
 
 def fill_particulars(qtbot, dialog, activation="1000"):
@@ -30,7 +25,7 @@ def fill_particulars(qtbot, dialog, activation="1000"):
 
 
 def add_meter(qtbot, desk, number, serial="IR-7", activation="1000"):
-    dialog = MeterDialog(desk, detail(desk, number))
+    dialog = MeterDialog(desk, number)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.serial_edit.clear()
@@ -42,7 +37,7 @@ def add_meter(qtbot, desk, number, serial="IR-7", activation="1000"):
 
 
 def open_reading(qtbot, desk, number):
-    dialog = ReadingDialog(desk, detail(desk, number))
+    dialog = ReadingDialog(desk, number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -69,7 +64,7 @@ def test_a_meter_is_stored_with_its_particulars(qtbot, desk, store):
 
 def test_meter_needs_a_serial_and_a_numeric_activation_reading(qtbot, desk, store):
     app = make_paid(store, desk.user)
-    dialog = MeterDialog(desk, detail(desk, app.number))
+    dialog = MeterDialog(desk, app.number)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.activation_reading_edit, "12a")
     assert "Not a meter reading" in dialog.messages.text("activation_reading")
@@ -179,7 +174,7 @@ def test_a_back_dated_reading_is_checked_against_the_readings_around_it(qtbot, d
 
 def test_a_future_install_date_is_kept_as_typed_and_refused(qtbot, desk, store):
     app = make_paid(store, desk.user)
-    dialog = MeterDialog(desk, detail(desk, app.number))
+    dialog = MeterDialog(desk, app.number)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.serial_edit, "DM-1")
@@ -195,7 +190,7 @@ def test_a_future_install_date_is_kept_as_typed_and_refused(qtbot, desk, store):
 
 def test_every_particular_rules_md_lists_is_required(qtbot, desk, store):
     app = make_paid(store, desk.user)
-    dialog = MeterDialog(desk, detail(desk, app.number))
+    dialog = MeterDialog(desk, app.number)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.serial_edit, "DM-1")
@@ -227,7 +222,7 @@ def test_every_particular_rules_md_lists_is_required(qtbot, desk, store):
 def test_inspected_and_sealed_before_installed_is_refused_next_to_the_field(qtbot, desk, store):
     """The new-user trial saved "Inspected and sealed" 2026-03-01 before "Installed" 2026-06-01."""
     app = make_paid(store, desk.user)
-    dialog = MeterDialog(desk, detail(desk, app.number))
+    dialog = MeterDialog(desk, app.number)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.serial_edit, "DM-1")
@@ -248,7 +243,7 @@ def test_inspected_and_sealed_before_installed_is_refused_next_to_the_field(qtbo
 
 def test_a_comma_in_a_reading_is_not_taken_as_a_decimal_point(qtbot, desk, store):
     app = make_paid(store, desk.user, category=Category.IRRIGATION)
-    dialog = MeterDialog(desk, detail(desk, app.number))
+    dialog = MeterDialog(desk, app.number)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.activation_reading_edit, "1000,5")

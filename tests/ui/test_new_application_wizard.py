@@ -288,14 +288,14 @@ def test_the_note_names_the_desk_s_real_menu_entry_and_shortcut(qtbot, store, db
 
     window = MainWindow(store, db_path=db_path, user=clerk, today=lambda: TODAY)
     qtbot.addWidget(window)
-    action = window.ownership_action
+    action = window.action("ownership")
     menus = [m for m in window.menuBar().actions() if action in m.menu().actions()]
     assert [m.text().replace("&", "") for m in menus] == ["Decision"]
     entry = f"Decision > {action.text().replace('&', '')}"
     shortcut = action.shortcut().toString()
     assert (entry, shortcut) == ("Decision > Ownership change…", "Ctrl+Shift+O")
     assert f"{entry} ({shortcut})" in OWNERSHIP_NOTE
-    withdraw = window.withdraw_action
+    withdraw = window.action("withdraw")
     assert f"Application > {withdraw.text().replace('&', '')}" in OWNERSHIP_DRAFT
     assert withdraw.shortcut().toString() in OWNERSHIP_DRAFT
 

@@ -15,7 +15,7 @@ from kcsac.operations.payments import record_payment
 from kcsac.ui.approval_dialog import ApprovalDialog
 from kcsac.ui.ownership_change_dialog import OwnershipChangeDialog
 from kcsac.ui.qt_convert import to_qdate
-from tests.ui.decision_factories import PASSWORD, approved_file, sign_with
+from tests.ui.decision_factories import PASSWORD, approved_file, desk_for, sign_with
 
 TRANSFER = dt.date(2026, 9, 15)
 
@@ -26,7 +26,7 @@ def approved(store, people, today):
 
 
 def open_dialog(qtbot, store, actor, number, today) -> OwnershipChangeDialog:
-    dialog = OwnershipChangeDialog(store, actor=actor, number=number, today=today)
+    dialog = OwnershipChangeDialog(desk_for(store, actor, today), number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -78,7 +78,7 @@ def test_resident_change_costs_600_and_approval_moves_the_credit(
     store.put_consumption(
         [ConsumptionPeriod("9000-01", dt.date(2026, 9, 1), dt.date(2026, 9, 30), Decimal("90"))]
     )
-    signing = ApprovalDialog(store, actor=people.director, number=change.number, today=today)
+    signing = ApprovalDialog(desk_for(store, people.director, today), change.number)
     qtbot.addWidget(signing)
     signing.show()
     assert signing.blockers() == ["Nothing blocks signing."]
@@ -108,7 +108,7 @@ def test_nonresident_fee_is_not_set_and_a_clerk_cannot_decide_it(
         qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
     change = recorded.args[0]
     assert change.fee_cents is None
-    blockers = ApprovalDialog(store, actor=people.director, number=change.number, today=today)
+    blockers = ApprovalDialog(desk_for(store, people.director, today), change.number)
     qtbot.addWidget(blockers)
     assert any("a director must decide the fee" in t for t in blockers.blockers())
 

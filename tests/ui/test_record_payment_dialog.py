@@ -5,7 +5,6 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from kcsac.domain.status import Status
-from kcsac.operations import queries
 from kcsac.operations.intake import withdraw
 from kcsac.operations.payments import record_payment
 from kcsac.ui.record_payment_dialog import RecordPaymentDialog
@@ -14,8 +13,7 @@ from tests.ui.desk_factories import make_submitted
 
 
 def open_dialog(qtbot, desk, number):
-    detail = queries.application_detail(desk.store, number, desk.user)
-    dialog = RecordPaymentDialog(desk, detail)
+    dialog = RecordPaymentDialog(desk, number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

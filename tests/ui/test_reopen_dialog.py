@@ -7,7 +7,7 @@ from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.operations import approvals
 from kcsac.ui.reopen_dialog import ReopenDialog
-from tests.ui.decision_factories import seed_file
+from tests.ui.decision_factories import desk_for, seed_file
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def denied(store, people, today):
 
 
 def open_dialog(qtbot, store, actor, number, today) -> ReopenDialog:
-    dialog = ReopenDialog(store, actor=actor, number=number, today=today)
+    dialog = ReopenDialog(desk_for(store, actor, today), number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

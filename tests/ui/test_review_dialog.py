@@ -6,14 +6,13 @@ from PySide6.QtCore import Qt
 
 from kcsac.domain.records import ReviewKind, ReviewResult
 from kcsac.domain.status import Status
-from kcsac.operations import queries
 from kcsac.ui.review_dialog import ReviewDialog
 from tests.ui.date_typing import type_date
 from tests.ui.desk_factories import make_paid
 
 
 def open_dialog(qtbot, desk, number):
-    dialog = ReviewDialog(desk, queries.application_detail(desk.store, number, desk.user))
+    dialog = ReviewDialog(desk, number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

@@ -9,7 +9,7 @@ from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.ui.qt_convert import to_qdate
 from kcsac.ui.revocation_dialog import RevocationDialog
-from tests.ui.decision_factories import approved_file
+from tests.ui.decision_factories import approved_file, desk_for
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def approved(store, people, today):
 
 
 def open_dialog(qtbot, store, actor, number, today) -> RevocationDialog:
-    dialog = RevocationDialog(store, actor=actor, number=number, today=today)
+    dialog = RevocationDialog(desk_for(store, actor, today), number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

@@ -12,7 +12,7 @@ from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.records import User
 from kcsac.domain.roles import Role
 from kcsac.domain.status import Status
-from kcsac.operations import approvals, ownership, queries, users
+from kcsac.operations import approvals, ownership, users
 from kcsac.operations.determinations import enter_determination
 from kcsac.operations.payments import set_fee
 from kcsac.operations.reviews import record_review
@@ -90,8 +90,7 @@ def nonresident_change(store, clerk, reviewer, director):
 
 
 def open_dialog(qtbot, context, number):
-    detail = queries.application_detail(context.store, number, context.user, today=LATER)
-    dialog = SetFeeDialog(context, detail)
+    dialog = SetFeeDialog(context, number)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -137,8 +136,7 @@ def test_the_director_sets_the_fee_with_a_reason_then_it_can_be_paid(
     assert event.reason == "Same as the resident fee, memo 2026-08-19"
 
     # The clerk can now take the payment, which moves the file on.
-    detail = queries.application_detail(store, number, desk.user, today=LATER)
-    payment = RecordPaymentDialog(dataclasses.replace(desk, today=lambda: LATER), detail)
+    payment = RecordPaymentDialog(dataclasses.replace(desk, today=lambda: LATER), number)
     qtbot.addWidget(payment)
     assert payment.amount_edit.text() == "1250.00"
     qtbot.keyClicks(payment.receipt_edit, "R-7001")
@@ -227,11 +225,11 @@ def test_the_desk_action_sets_the_fee_and_enables_the_payment(
 ):
     window = window_for(qtbot, store, db_path, director)
     window.select_number(early.number)
-    assert "Director: set the fee" in window.details_view.next_step_label.text()
-    assert window.set_fee_action.isEnabled()
-    assert window.set_fee_action.text() == "Set &fee…"
-    assert window.set_fee_action.shortcut().toString() == "Ctrl+Shift+S"
-    assert not window.payment_action.isEnabled(), "nothing to pay before the fee is set"
+    assert "Director: set the fee" in window.details_pane.view.next_step_label.text()
+    assert window.action("set_fee").isEnabled()
+    assert window.action("set_fee").text() == "Set &fee…"
+    assert window.action("set_fee").shortcut().toString() == "Ctrl+Shift+S"
+    assert not window.action("payment").isEnabled(), "nothing to pay before the fee is set"
     seen = []
 
     def fill_in():
@@ -247,16 +245,16 @@ def test_the_desk_action_sets_the_fee_and_enables_the_payment(
         dialog.ok_button.click()
 
     QTimer.singleShot(0, fill_in)
-    window.applications_view.setFocus()
+    window.desk_list.applications_view.setFocus()
     ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    qtbot.keyClick(window.applications_view, Qt.Key.Key_S, ctrl_shift)
+    qtbot.keyClick(window.desk_list.applications_view, Qt.Key.Key_S, ctrl_shift)
     [why] = seen
     assert why.startswith("Not set by ordinance: ")
     assert store.get_application(early.number).fee_cents == 25000
     assert window.detail.application.fee_cents == 25000
-    assert not window.set_fee_action.isEnabled(), "the fee is set now"
-    assert window.payment_action.isEnabled()
-    assert "Record the fee payment" in window.details_view.next_step_label.text()
+    assert not window.action("set_fee").isEnabled(), "the fee is set now"
+    assert window.action("payment").isEnabled()
+    assert "Record the fee payment" in window.details_pane.view.next_step_label.text()
     assert "Fee of" in window.statusBar().currentMessage()
 
 
@@ -264,12 +262,12 @@ def test_only_a_director_may_set_a_fee(qtbot, store, db_path, clerk, reviewer, d
     for user, enabled in ((clerk, False), (reviewer, False), (director, True)):
         window = window_for(qtbot, store, db_path, user)
         window.select_number(early.number)
-        assert window.set_fee_action.isEnabled() is enabled, user.login
+        assert window.action("set_fee").isEnabled() is enabled, user.login
         window.close()
     read_only = MainWindow(store, db_path=db_path, user=None, today=lambda: TODAY)
     qtbot.addWidget(read_only)
     read_only.select_number(early.number)
-    assert not read_only.set_fee_action.isEnabled()
+    assert not read_only.action("set_fee").isEnabled()
 
 
 def test_a_fee_set_by_the_ordinance_cannot_be_set_on_the_desk(
@@ -278,4 +276,4 @@ def test_a_fee_set_by_the_ordinance_cannot_be_set_on_the_desk(
     app = make_submitted(store, clerk)  # car wash: $250.00 by the ordinance
     window = window_for(qtbot, store, db_path, director)
     window.select_number(app.number)
-    assert not window.set_fee_action.isEnabled()
+    assert not window.action("set_fee").isEnabled()

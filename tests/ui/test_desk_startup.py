@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from kcsac.domain.roles import Role
-from kcsac.ui.application import start_desk
+from kcsac.ui.desk_startup import start_desk
 
 TODAY = dt.date(2026, 8, 20)
 
@@ -15,7 +15,7 @@ def test_first_start_makes_the_login_the_administrator(qtbot, store, db_path):
     qtbot.addWidget(window)
     assert store.get_user("jdoe").role == Role.ADMINISTRATOR
     assert window.user_label.text() == "jdoe (Administrator)"
-    assert window.new_action.isEnabled()
+    assert window.action("new").isEnabled()
     assert "First start: jdoe is the kcsac administrator" in window.statusBar().currentMessage()
     with qtbot.waitSignal(window.startup.finished, timeout=10_000):
         window.startup.start()  # the event loop has not run yet: start it now
@@ -31,7 +31,7 @@ def test_an_unknown_login_is_read_only_and_says_so(qtbot, store, db_path):
     qtbot.addWidget(window)
     assert store.get_user("visitor") is None, "only the very first login becomes a user"
     assert window.user_label.text() == "Read-only: visitor is not a kcsac user"
-    assert not window.new_action.isEnabled()
+    assert not window.action("new").isEnabled()
     assert window.context.read_only
 
 
@@ -84,7 +84,7 @@ def test_a_database_that_cannot_be_opened_is_explained_in_a_window(qtbot, tmp_pa
     from PySide6.QtWidgets import QMessageBox
 
     from kcsac.storage import StoreError, open_store
-    from kcsac.ui.application import start_failure_box
+    from kcsac.ui.desk_startup import start_failure_box
 
     junk = tmp_path / "kcsac.db"
     junk.write_bytes(b"not a database")

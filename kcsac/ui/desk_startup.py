@@ -69,7 +69,7 @@ def start_desk(
         window.statusBar().showMessage("; ".join(notes), 15000)
     window.startup = StartupChecks(store.path, backup=backup, parent=window)
     window.startup.finished.connect(window.on_startup_checks_finished)
-    start_after_first_paint(window.startup, window.applications_view.viewport())
+    start_after_first_paint(window.startup, window.desk_list.applications_view.viewport())
     return window
 
 
