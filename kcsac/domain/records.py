@@ -110,12 +110,10 @@ class SacApplication:
     def same_facts(self, other: "SacApplication") -> bool:
         """Whether `other` records the same application: every field equal but the stored
         bookkeeping (version, who saved it last and when)."""
-        kept = {
-            "version": self.version,
-            "updated_by": self.updated_by,
-            "updated_at": self.updated_at,
-        }
-        return replace(other, **kept) == self
+        as_self = replace(
+            other, version=self.version, updated_by=self.updated_by, updated_at=self.updated_at
+        )
+        return as_self == self
 
     @property
     def balance_cents(self) -> int | None:

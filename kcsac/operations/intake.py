@@ -4,6 +4,7 @@ transaction, audits it."""
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 from kcsac.domain.category import Category
 from kcsac.domain.dates import future_date_problems
@@ -118,7 +119,7 @@ _EDITABLE = (
 )
 
 
-def _edits(app: SacApplication) -> dict:
+def _edits(app: SacApplication) -> dict[str, Any]:
     """The editable fields of `app` (dicts copied)."""
     values = {name: getattr(app, name) for name in _EDITABLE}
     return {name: dict(v) if isinstance(v, dict) else v for name, v in values.items()}

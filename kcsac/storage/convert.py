@@ -57,7 +57,7 @@ def dec_text(value: Decimal | None) -> str | None:
 # Fields stored under an older name than the domain's: the column, and the key in the audit
 # trail's JSON and in signed snapshots, keep the stored name, so what was written reads the
 # same and what is written now is written as before (no migration).
-STORED_NAMES = {(SacApplication, "paperwork"): "documents"}
+STORED_NAMES: dict[tuple[type, str], str] = {(SacApplication, "paperwork"): "documents"}
 
 
 def plain(value: Any) -> Any:
