@@ -359,6 +359,10 @@ class ApplicationDetail:
     blockers: tuple[Blocker, ...]  # what blocks the next step
     timeline: tuple[AuditEvent, ...]
     fees: tuple[FeeAssessment, ...] = ()
+    # What keeps anyone from signing it (no signer's role or separation of duties: those are
+    # kcsac.domain.actions'), and whether the schedule of its current approval is issued.
+    signing_blockers: tuple[Blocker, ...] = ()
+    schedule_issued: bool = False
 
     @property
     def current_determination(self) -> Determination | None:

@@ -59,3 +59,45 @@ def can(role: str | None, permission: Permission) -> bool:
 
 def roles_with(permission: Permission) -> list[Role]:
     return [role for role in Role if permission in PERMISSIONS[role]]
+
+
+# Each role as the subject of "... can": who may do something, in plain words.
+_WHO = {
+    Role.CLERK: "a clerk",
+    Role.REVIEWER: "a reviewer (the director's representative)",
+    Role.DIRECTOR: "the director",
+    Role.ADMINISTRATOR: "an administrator",
+}
+
+
+def who_may(permission: Permission | None) -> str:
+    """Who may do `permission`, e.g. "a reviewer (the director's representative) or the
+    director"; "any kcsac user" when every role may (and for None: no permission needed)."""
+    roles = list(Role) if permission is None else roles_with(permission)
+    if len(roles) == len(Role):
+        return "any kcsac user"
+    names = [_WHO[role] for role in roles]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def person_refusal(
+    login: str | None, role: str | None, active: bool, permission: Permission | None, doing: str
+) -> str | None:
+    """Why the person (`login` None: not a kcsac user, read-only) cannot `doing` (e.g. "record
+    reviews"), in plain words that say who can; None when their role allows `permission`
+    (None: any active kcsac user may)."""
+    who = who_may(permission)
+    if login is None:
+        return (
+            f"You cannot {doing}: your login is not a kcsac user, so kcsac is read-only for "
+            f"you; {who} can. Ask the administrator to add you."
+        )
+    if not active:
+        return f"You cannot {doing}: the user {login} is deactivated; {who} can."
+    if permission is not None and not can(role, permission):
+        try:
+            named = Role(role or "").label.lower()
+        except ValueError:
+            named = f"{role!r}, which kcsac does not know"
+        return f"You cannot {doing}: your role is {named}; only {who} can."
+    return None

@@ -1,6 +1,12 @@
-"""The life of an application: allowed status changes, the next step, what blocks signing."""
+"""The life of an application: allowed status changes, the next step, what blocks signing.
 
+A status changes only through `moved` (checked against TRANSITIONS); which actions a person
+may take on a file, and why not, is kcsac.domain.actions (built on these).
+"""
+
+import dataclasses
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from kcsac.domain import ordinance as o
 from kcsac.domain.category import Category
@@ -9,12 +15,12 @@ from kcsac.domain.money import format_usd
 from kcsac.domain.records import (
     Blocker,
     Determination,
+    RecordError,
     Review,
     ReviewKind,
     ReviewResult,
     SacApplication,
 )
-from kcsac.domain.roles import Permission, can
 from kcsac.domain.status import Status
 
 # Statuses a file moves through on its own as facts are recorded (fee paid, reviews passed).
@@ -45,8 +51,30 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 
-def can_transition(old: Status, new: Status) -> bool:
+# Submitted and not decided: the statuses in which a file is reviewed, determined, decided.
+UNDECIDED = OPEN_STATUSES - {Status.DRAFT}
+# Decided: a letter was issued with the decision.
+DECIDED = frozenset({Status.APPROVED, Status.DENIED, Status.REVOKED, Status.ENDED})
+
+
+class StatusRefused(RecordError):  # noqa: N818 - domain words read better
+    """A status change the life of an application does not allow (TRANSITIONS)."""
+
+
+def can_move(old: Status, new: Status) -> bool:
+    """Whether a file may go from `old` to `new` (staying where it is always may)."""
     return old == new or new in TRANSITIONS[old]
+
+
+def moved(app: SacApplication, status: Status, **changes: Any) -> SacApplication:
+    """`app` in `status` (with the other `changes`, e.g. effective_on): the one place a
+    status changes. Raises StatusRefused for a change TRANSITIONS does not allow."""
+    if not can_move(app.status, status):
+        raise StatusRefused(
+            f"Application {app.number} is {app.status.label.lower()}; it cannot become "
+            f"{status.label.lower()}"
+        )
+    return dataclasses.replace(app, status=status, **changes)
 
 
 def required_reviews(category: Category) -> tuple[ReviewKind, ...]:
@@ -121,20 +149,15 @@ def signing_blockers(
     reviews: Sequence[Review],
     determination: Determination | None,
     eligibility: Iterable[object] = (),
-    signer_login: str | None = None,
-    signer_role: str | None = None,
 ) -> list[Blocker]:
-    """Everything that keeps this file from being approved by this signer, in plain words.
+    """Everything about the file that keeps anyone from approving it, in plain words (who
+    signs, and separation of duties, are kcsac.domain.actions.signer_blockers).
 
     `eligibility` holds the engine's Problems (field, message, citation).
     """
     blockers: list[Blocker] = []
-    if signer_role is not None and not can(signer_role, Permission.SIGN):
-        blockers.append(
-            Blocker("Only a reviewer (the director's representative) or the director may sign")
-        )
     amending = app.status is Status.APPROVED
-    if app.status not in (Status.AWAITING_DECISION, Status.IN_REVIEW, Status.AWAITING_FEE) and not (
+    if app.status not in UNDECIDED and not (
         amending and determination is not None and not determination.locked
     ):
         blockers.append(Blocker(f"The application is {app.status.label.lower()}; nothing to sign"))
@@ -153,13 +176,6 @@ def signing_blockers(
             blockers.append(Blocker("No determination entered (method and parameters)"))
         elif determination.locked:
             blockers.append(Blocker("The determination is already signed; enter an amendment"))
-        elif signer_login is not None and determination.entered_by == signer_login:
-            blockers.append(
-                Blocker(
-                    "You entered this determination; another reviewer or the director must "
-                    "sign it (separation of duties)"
-                )
-            )
     return blockers
 
 

@@ -1,6 +1,5 @@
 """The director's acts: sign (approve or amend), deny, reopen, revoke, ownership change."""
 
-import dataclasses
 import datetime as dt
 
 from kcsac.domain import ordinance as o
@@ -15,6 +14,7 @@ from kcsac.domain.records import (
 )
 from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
+from kcsac.domain.workflow import moved
 from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
 from kcsac.operations.ownership import approve_ownership_change
 from kcsac.operations.progress import refresh_status
@@ -192,7 +192,7 @@ def approve(
         )
         if not amending:
             store.save_application(
-                dataclasses.replace(app, status=Status.APPROVED, effective_on=signed_on),
+                moved(app, Status.APPROVED, effective_on=signed_on),
                 expected_version=app.version,
                 actor=actor.login,
                 action="approved (signed)",
@@ -251,7 +251,7 @@ def deny(
             actor.login,
         )
         store.save_application(
-            dataclasses.replace(app, status=Status.DENIED),
+            moved(app, Status.DENIED),
             expected_version=app.version,
             actor=actor.login,
             action="denied",
@@ -344,7 +344,7 @@ def reopen(
         )
         return refresh_status(
             store,
-            dataclasses.replace(app, status=Status.AWAITING_FEE),
+            moved(app, Status.AWAITING_FEE),
             actor.login,
             "reopened",
             reason.strip(),
@@ -393,9 +393,7 @@ def revoke(
             reason=reason.strip(),
         )
         return store.save_application(
-            dataclasses.replace(
-                app, status=Status.REVOKED, ended_on=from_on - dt.timedelta(days=1)
-            ),
+            moved(app, Status.REVOKED, ended_on=from_on - dt.timedelta(days=1)),
             expected_version=app.version,
             actor=actor.login,
             action=f"credit revoked from {from_on.isoformat()}",

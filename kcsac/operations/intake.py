@@ -18,7 +18,7 @@ from kcsac.domain.records import (
 )
 from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
-from kcsac.domain.workflow import OPEN_STATUSES
+from kcsac.domain.workflow import OPEN_STATUSES, moved
 from kcsac.operations.accounts import add_account
 from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.ownership_rules import check_ownership_draft
@@ -227,9 +227,9 @@ def submit_application(
             ),
             actor.login,
         )
-        app = dataclasses.replace(
+        app = moved(
             app,
-            status=Status.AWAITING_FEE,
+            Status.AWAITING_FEE,
             received_on=received_on,
             fee_cents=quote.cents,
             fee_note=note,
@@ -251,7 +251,7 @@ def withdraw(
                 f"Application {number} is {app.status.label.lower()}; it cannot be withdrawn"
             )
         return store.save_application(
-            dataclasses.replace(app, status=Status.WITHDRAWN),
+            moved(app, Status.WITHDRAWN),
             expected_version=app.version,
             actor=actor.login,
             action="application withdrawn",

@@ -9,6 +9,7 @@ from kcsac.domain.problems import Problem
 from kcsac.domain.records import Decision, DecisionKind, SacApplication, User
 from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
+from kcsac.domain.workflow import moved
 from kcsac.operations.accounts import add_account
 from kcsac.operations.errors import InvalidInput
 from kcsac.operations.intake import create_application, submit_application
@@ -157,7 +158,7 @@ def approve_ownership_change(
         reason=backdated_reason.strip(),
     )
     store.save_application(
-        dataclasses.replace(app, status=Status.APPROVED, effective_on=transfer_on),
+        moved(app, Status.APPROVED, effective_on=transfer_on),
         expected_version=app.version,
         actor=actor.login,
         action="ownership change approved",
@@ -180,7 +181,7 @@ def approve_ownership_change(
         actor.login,
     )
     store.save_application(
-        dataclasses.replace(prior, status=Status.ENDED, ended_on=ended_on),
+        moved(prior, Status.ENDED, ended_on=ended_on),
         expected_version=prior.version,
         actor=actor.login,
         action=f"credit ended: ownership changed ({app.number})",

@@ -1,10 +1,8 @@
 """A file's status moved on by what is recorded about it (fee paid, reviews, determination):
 the one save every fact's operation ends with."""
 
-import dataclasses
-
 from kcsac.domain.records import Determination, SacApplication
-from kcsac.domain.workflow import progress_status
+from kcsac.domain.workflow import moved, progress_status
 from kcsac.storage import Store
 
 
@@ -20,7 +18,7 @@ def refresh_status(
     when that changes nothing: the fact's own audit row says what happened)."""
     determination = current_determination(store, app.number)
     status = progress_status(app, store.reviews(app.number), determination)
-    new = dataclasses.replace(app, status=status)
+    new = moved(app, status)
     stored = store.get_application(app.number)
     if stored.same_facts(new) and stored.version == (
         expected_version if expected_version is not None else app.version

@@ -1,7 +1,9 @@
-"""What keeps a file from being signed now: the workflow's blockers for the signer, the
-account's eligibility and, for an ownership change, its own rules. The desk shows these; the
-signing (operations.approvals.approve) refuses on them."""
+"""What keeps a file from being signed now: the workflow's blockers, the account's
+eligibility and, for an ownership change, its own rules; for a given signer also their role
+and separation of duties (domain.actions.signer_blockers). The desk shows these; the signing
+(operations.approvals.approve, through domain.actions.refusal) refuses on them."""
 
+from kcsac.domain.actions import FileFacts, signer_blockers
 from kcsac.domain.category import Category
 from kcsac.domain.eligibility import check_eligibility
 from kcsac.domain.problems import Problem
@@ -28,14 +30,16 @@ def eligibility_problems(store: Store, app: SacApplication) -> list[Problem]:
 def blockers_to_sign(store: Store, number: str, signer: User | None = None) -> list[Blocker]:
     """Everything that keeps `signer` (or anyone, if None) from approving this file now."""
     app = store.get_application(number)
+    determination = current_determination(store, number)
     blockers = signing_blockers(
         app=app,
         reviews=store.reviews(number),
-        determination=current_determination(store, number),
+        determination=determination,
         eligibility=eligibility_problems(store, app),
-        signer_login=signer.login if signer else None,
-        signer_role=signer.role if signer else None,
     )
     if app.category is Category.OWNERSHIP_CHANGE:
         blockers.extend(ownership_blockers(store, app))
+    if signer is not None:
+        facts = FileFacts(app, determination=determination)
+        blockers[:0] = signer_blockers(facts, signer)
     return blockers

@@ -6,7 +6,7 @@ import hmac
 import secrets
 
 from kcsac.domain.records import User
-from kcsac.domain.roles import Permission, Role, can, roles_with
+from kcsac.domain.roles import Permission, Role, person_refusal
 from kcsac.operations.errors import InvalidInput, NotPermitted, WrongPassword
 from kcsac.storage import Store
 
@@ -40,19 +40,17 @@ def password_matches(password: str, stored: str) -> bool:
 
 
 def require(actor: User | None, permission: Permission, doing: str) -> User:
-    """The actor, if their role allows `permission`; else NotPermitted naming who may."""
-    if actor is None:
-        raise NotPermitted(
-            f"You cannot {doing}: your login is not a kcsac user, so kcsac is read-only for you. "
-            "Ask the administrator to add you."
-        )
-    if not actor.active:
-        raise NotPermitted(f"You cannot {doing}: the user {actor.login} is deactivated.")
-    if not can(actor.role, permission):
-        who = ", ".join(r.label.lower() for r in roles_with(permission))
-        raise NotPermitted(
-            f"You cannot {doing}: your role is {Role(actor.role).label.lower()}; only a {who} can."
-        )
+    """The actor, if their role allows `permission`; else NotPermitted naming who may (in
+    the words of domain.roles.person_refusal, as the desk's tips say it)."""
+    why = person_refusal(
+        actor.login if actor else None,
+        actor.role if actor else None,
+        actor.active if actor else False,
+        permission,
+        doing,
+    )
+    if why or actor is None:
+        raise NotPermitted(why)
     return actor
 
 

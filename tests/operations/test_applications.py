@@ -54,7 +54,7 @@ def test_submission_assesses_the_fee_in_force_on_the_received_date(store, people
     assert early.fee_cents is None
     assert "no rate table" in early.fee_note
     detail = application_detail(store, early.number)
-    assert detail.next_step == "Director: set the fee"
+    assert detail.next_step == "Set the fee the ordinance does not set"
     assert any("Fee not set" in b.message for b in detail.blockers)
 
 

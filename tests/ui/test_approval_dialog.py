@@ -142,8 +142,8 @@ def test_a_clerk_and_the_determinations_author_cannot_sign(qtbot, store, people,
     as_clerk = open_dialog(qtbot, store, people.clerk, app.number, today)
     assert not as_clerk.sign_button.isEnabled()
     assert as_clerk.blockers() == [
-        "You cannot sign approvals: your role is clerk; only a reviewer (director's "
-        "representative), director can."
+        "You cannot sign approvals: your role is clerk; only a reviewer (the director's "
+        "representative) or the director can."
     ]
     as_author = open_dialog(qtbot, store, people.reviewer, app.number, today)
     assert not as_author.sign_button.isEnabled()

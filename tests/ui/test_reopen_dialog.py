@@ -47,5 +47,5 @@ def test_a_reviewer_cannot_reopen(qtbot, store, people, today, denied):
     qtbot.keyClicks(dialog.reason_edit, "please")
     qtbot.mouseClick(dialog.reopen_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
-    assert "only a director can" in dialog.error_label.text()
+    assert "only the director can" in dialog.error_label.text()
     assert store.get_application(denied.number).status is Status.DENIED

@@ -60,7 +60,7 @@ def test_a_reviewer_cannot_revoke(qtbot, store, people, today, approved):
     dialog = open_dialog(qtbot, store, people.reviewer, approved.number, today)
     qtbot.keyClicks(dialog.reason_combo.lineEdit(), "Meter removed")
     qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
-    assert "only a director can" in dialog.error_label.text()
+    assert "only the director can" in dialog.error_label.text()
     assert store.get_application(approved.number).status is Status.APPROVED
 
 

@@ -225,7 +225,9 @@ def test_the_desk_action_sets_the_fee_and_enables_the_payment(
 ):
     window = window_for(qtbot, store, db_path, director)
     window.select_number(early.number)
-    assert "Director: set the fee" in window.details_pane.view.next_step_label.text()
+    assert (
+        "Set the fee the ordinance does not set" in window.details_pane.view.next_step_label.text()
+    )
     assert window.action("set_fee").isEnabled()
     assert window.action("set_fee").text() == "Set &fee…"
     assert window.action("set_fee").shortcut().toString() == "Ctrl+Shift+S"
