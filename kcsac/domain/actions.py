@@ -157,6 +157,12 @@ def who_takes(action: Action) -> str:
     return who_may(_PEOPLE[action].permission)
 
 
+def permission_of(action: Action) -> Permission | None:
+    """The permission `action` needs (None: any active kcsac user, or anyone for LETTER and
+    SCHEDULE)."""
+    return _PEOPLE[action].permission
+
+
 def doing(action: Action) -> str:
     """The words for taking `action` ("record reviews"), as its refusals say them."""
     return _PEOPLE[action].doing
@@ -217,9 +223,14 @@ def _amendment_pending(facts: FileFacts) -> bool:
 
 def _resume(facts: FileFacts, _user: User | None) -> Refusal | None:
     app = facts.application
-    if app.status is not Status.DRAFT:
-        return Refusal(f"{_is(app)}, not a draft: only a draft is continued in the wizard")
-    return None
+    if app.status is Status.DRAFT:
+        return None
+    if app.status is Status.WITHDRAWN:
+        return Refusal(f"{_is(app)}; only a draft is continued in the wizard")
+    return Refusal(
+        f"Application {app.number} is already submitted ({app.status.label.lower()}); only a "
+        "draft is continued in the wizard"
+    )
 
 
 def payment_needs_reason(app: SacApplication, amount_cents: int) -> str:
@@ -248,11 +259,8 @@ def _payment(facts: FileFacts, _user: User | None) -> Refusal | None:
         )
     if app.status in DECIDED:
         return Refusal(f"{_is(app)}; its fee is no longer taken")
-    if app.paid_cents >= app.fee_cents:
-        return Refusal(
-            f"The fee of application {app.number} ({format_usd(app.fee_cents)}) is paid in "
-            "full; nothing is owed"
-        )
+    # More than the balance (say, paid twice at two desks), or on a withdrawn file: taken
+    # with a confirmed reason (payment_needs_reason), so that every receipt is on file.
     return None
 
 
@@ -341,8 +349,8 @@ def _approve(facts: FileFacts, user: User | None) -> Refusal | None:
     app = facts.application
     if app.status not in UNDECIDED and not _amendment_pending(facts):
         if app.status is Status.APPROVED:
-            return Refusal(f"{_is(app)}; an amendment is signed once one is entered")
-        return Refusal(f"{_is(app)}; there is nothing to sign")
+            return Refusal(f"{_is(app)}; nothing to sign until an amendment is entered")
+        return Refusal(f"{_is(app)}; nothing to sign")
     blockers = (*signer_blockers(facts, user), *facts.signing_blockers)
     if blockers:
         headline = f"Application {app.number} cannot be signed yet"

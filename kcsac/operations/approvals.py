@@ -3,6 +3,7 @@
 import datetime as dt
 
 from kcsac.domain import ordinance as o
+from kcsac.domain.actions import Action
 from kcsac.domain.category import Category
 from kcsac.domain.problems import Problem
 from kcsac.domain.rates import first_effective_on
@@ -12,15 +13,14 @@ from kcsac.domain.records import (
     SacApplication,
     User,
 )
-from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import moved
-from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
+from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.ownership import approve_ownership_change
+from kcsac.operations.permits import check, require_action
 from kcsac.operations.progress import refresh_status
-from kcsac.operations.signing_rules import blockers_to_sign
 from kcsac.operations.snapshots import snapshot
-from kcsac.operations.users import check_password, require
+from kcsac.operations.users import check_password
 from kcsac.storage import Store
 
 # Denial reasons offered as a list (key -> wording, citation); free text may be added.
@@ -147,23 +147,19 @@ def approve(
 ) -> Decision:
     """Sign the approval (or a pending amendment). Effective date = the signature date;
     for an ownership change, the credit moves to the new owner from the transfer date."""
-    require(actor, Permission.SIGN, "sign approvals")
+    actor = require_action(actor, Action.APPROVE)
     signed_on = signed_on or today
     problems = signature_date_problems(store, number, signed_on, today, backdated_reason)
     # A future date or a missing reason first; a date before the facts only once nothing
     # else blocks the file (its blockers say more).
     _refuse_signature_date([p for p in problems if p.field != "signed_on" or signed_on > today])
-    blockers = blockers_to_sign(store, number, actor)
-    if blockers:
-        raise Refused(f"Application {number} cannot be signed yet", blockers)
+    check(store, actor, Action.APPROVE, store.get_application(number))
     _refuse_signature_date(problems)
     check_password(store, actor, password)
     with store.write():
         # Again inside the write lock: another desk may have acted since the check above.
-        blockers = blockers_to_sign(store, number, actor)
-        if blockers:
-            raise Refused(f"Application {number} cannot be signed now", blockers)
         app = store.get_application(number)
+        check(store, actor, Action.APPROVE, app)
         if app.category is Category.OWNERSHIP_CHANGE:
             decision = approve_ownership_change(store, actor, app, signed_on, backdated_reason)
             _freeze_letter(store, actor, decision, today=today)
@@ -213,7 +209,7 @@ def deny(
     decided_on: dt.date | None = None,
 ) -> Decision:
     """Deny with reasons: keys of DENIAL_REASONS (worded with citations) and/or free text."""
-    require(actor, Permission.SIGN, "deny applications")
+    actor = require_action(actor, Action.DENY)
     decided_on = decided_on or today
     if decided_on > today:  # refused before the file is read, whatever it holds
         _refuse_decision_date(decision_date_problems(None, decided_on, today))
@@ -230,11 +226,7 @@ def deny(
         raise InvalidInput([Problem("reasons", "Give at least one reason for the denial")])
     with store.write():
         app = store.get_application(number)
-        if app.status not in (Status.AWAITING_FEE, Status.IN_REVIEW, Status.AWAITING_DECISION):
-            raise Refused(
-                f"Application {number} is {app.status.label.lower()}; only a "
-                "submitted, undecided application can be denied"
-            )
+        check(store, actor, Action.DENY, app)
         _refuse_decision_date(decision_date_problems(app, decided_on, today))
         decision = store.add_decision(
             Decision(
@@ -321,13 +313,12 @@ def reopen(
     store: Store, actor: User | None, number: str, *, reason: str, today: dt.date
 ) -> SacApplication:
     """A director reopens a denied file, with a reason; it goes back where its facts put it."""
-    require(actor, Permission.REOPEN, "reopen denied applications")
+    actor = require_action(actor, Action.REOPEN)
     if not reason.strip():
         raise InvalidInput([Problem("reason", "A reason is required to reopen")])
     with store.write():
         app = store.get_application(number)
-        if app.status is not Status.DENIED:
-            raise Refused(f"Application {number} is {app.status.label.lower()}, not denied")
+        check(store, actor, Action.REOPEN, app)
         store.add_decision(
             Decision(
                 0,
@@ -355,7 +346,7 @@ def revoke(
     store: Store, actor: User | None, number: str, *, from_on: dt.date, reason: str, today: dt.date
 ) -> SacApplication:
     """End an approved credit from `from_on` (its last day is the day before), with a reason."""
-    require(actor, Permission.REVOKE, "revoke credits")
+    actor = require_action(actor, Action.REVOKE)
     problems = revocation_date_problems(from_on, today)
     if not reason.strip():
         problems.append(Problem("reason", "A reason is required to revoke a credit"))
@@ -363,10 +354,7 @@ def revoke(
         raise InvalidInput(problems)
     with store.write():
         app = store.get_application(number)
-        if app.status is not Status.APPROVED:
-            raise Refused(
-                f"Application {number} is {app.status.label.lower()}, not an approved credit"
-            )
+        check(store, actor, Action.REVOKE, app)
         if app.effective_on and from_on <= app.effective_on:
             raise InvalidInput(
                 [
@@ -417,6 +405,4 @@ def revocation_date_problems(from_on: dt.date, today: dt.date) -> list[Problem]:
 
 def ensure_can_sign(actor: User | None) -> User:
     """For the desk: raise NotPermitted before even opening the signing dialog."""
-    if actor is None:
-        raise NotPermitted("You are not a kcsac user; kcsac is read-only for you")
-    return require(actor, Permission.SIGN, "sign approvals")
+    return require_action(actor, Action.APPROVE)

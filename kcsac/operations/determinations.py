@@ -5,19 +5,18 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from kcsac.domain.category import Category
+from kcsac.domain.actions import Action
 from kcsac.domain.method import Method
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import (
     Determination,
     User,
 )
-from kcsac.domain.roles import Permission
 from kcsac.domain.schedule import DeterminationTerms, check_terms
 from kcsac.domain.status import Status
 from kcsac.operations.errors import InvalidInput, Refused
+from kcsac.operations.permits import check, require_action
 from kcsac.operations.progress import refresh_status
-from kcsac.operations.users import require
 from kcsac.storage import Store
 
 
@@ -49,7 +48,7 @@ def enter_determination(
 ) -> Determination:
     """Enter (or revise, while unsigned) the determination. On an approved credit this starts
     an amendment: a new determination that needs its own signature."""
-    require(actor, Permission.ENTER_DETERMINATION, "enter determinations")
+    actor = require_action(actor, Action.DETERMINATION)
     problems: list[Problem] = []
     try:
         method = Method(method)
@@ -65,18 +64,9 @@ def enter_determination(
         raise InvalidInput(problems)
     with store.write():
         app = store.get_application(number)
-        if app.category is Category.OWNERSHIP_CHANGE:
-            raise Refused("An ownership change carries over the prior credit's determination")
-        if app.status not in (
-            Status.IN_REVIEW,
-            Status.AWAITING_DECISION,
-            Status.APPROVED,
-            Status.AWAITING_FEE,
-        ):
-            raise Refused(
-                f"Application {number} is {app.status.label.lower()}; no determination "
-                "can be entered now"
-            )
+        # On an approved credit, new terms are an amendment.
+        entering = Action.AMEND if app.status is Status.APPROVED else Action.DETERMINATION
+        check(store, actor, entering, app)
         existing = store.determinations(number)
         current = existing[-1] if existing else None
         values = Determination(

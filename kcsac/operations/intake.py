@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from kcsac.domain.actions import Action
 from kcsac.domain.category import Category
 from kcsac.domain.dates import future_date_problems
 from kcsac.domain.fees import application_fee
@@ -16,14 +17,13 @@ from kcsac.domain.records import (
     SacApplication,
     User,
 )
-from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
-from kcsac.domain.workflow import OPEN_STATUSES, moved
+from kcsac.domain.workflow import moved
 from kcsac.operations.accounts import add_account
 from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.ownership_rules import check_ownership_draft
+from kcsac.operations.permits import check, require_action
 from kcsac.operations.progress import refresh_status
-from kcsac.operations.users import require
 from kcsac.storage import Store
 
 
@@ -45,7 +45,7 @@ def create_application(
     `received_on` is the day the application reached the office (kept on the draft; the fee
     in force on it is assessed when the draft is submitted).
     """
-    require(actor, Permission.EDIT_RECORDS, "create applications")
+    actor = require_action(actor, Action.NEW)
     _check_received_on(received_on, today)
     try:
         category = Category(category)
@@ -73,16 +73,14 @@ def update_application(
     After submission a correction needs a reason; the category and received date are fixed
     then (the fee depends on them), and decided files cannot be edited.
     """
-    require(actor, Permission.EDIT_RECORDS, "change applications")
+    actor = require_action(actor, Action.PAPERWORK)
     with store.write():
         current = store.get_application(app.number)
+        # A draft is edited in the wizard; a submitted file is corrected on the desk.
+        editing = Action.RESUME if current.status is Status.DRAFT else Action.PAPERWORK
+        check(store, actor, editing, current)
         if current.status is Status.DRAFT:
             _check_received_on(app.received_on, today)
-        if current.status not in OPEN_STATUSES:
-            raise Refused(
-                f"Application {app.number} is {current.status.label.lower()}; it can no longer "
-                "be edited (a decided file changes only by amendment, reopening or revocation)"
-            )
         submitted = current.status is not Status.DRAFT
         if submitted and not reason.strip():
             raise InvalidInput(
@@ -140,7 +138,7 @@ def save_draft(
     A refusal at any step stores nothing: no account is left behind by a draft that could not
     be stored. Nothing is written when the stored draft already holds these values.
     """
-    require(actor, Permission.EDIT_RECORDS, "create applications")
+    actor = require_action(actor, Action.NEW)
     draft = dataclasses.replace(draft, account=account.number.strip())
     with store.write():
         if store.find_account(draft.account) is None:
@@ -194,14 +192,13 @@ def submit_application(
     prior credit, a transfer date after its effective date, another account, no other open
     change of that credit; a failed check stores nothing.
     """
-    require(actor, Permission.EDIT_RECORDS, "submit applications")
+    actor = require_action(actor, Action.RESUME)
     _check_received_on(received_on, today)
     with store.write():
         app = store.get_application(number)
         if expected_version is not None and app.version != expected_version:
             raise store._stale("applications", "number", number, f"Application {number}")
-        if app.status is not Status.DRAFT:
-            raise Refused(f"Application {number} is already submitted ({app.status.label})")
+        check(store, actor, Action.RESUME, app)
         if app.category is Category.OWNERSHIP_CHANGE:
             # The same rules as the desk's ownership change, whoever made the draft.
             check_ownership_draft(store, app)
@@ -241,15 +238,12 @@ def withdraw(
     store: Store, actor: User | None, number: str, *, reason: str, today: dt.date
 ) -> SacApplication:
     """The applicant withdrew an undecided application."""
-    require(actor, Permission.EDIT_RECORDS, "withdraw applications")
+    actor = require_action(actor, Action.WITHDRAW)
     if not reason.strip():
         raise InvalidInput([Problem("reason", "Say why the application is withdrawn")])
     with store.write():
         app = store.get_application(number)
-        if app.status not in OPEN_STATUSES:
-            raise Refused(
-                f"Application {number} is {app.status.label.lower()}; it cannot be withdrawn"
-            )
+        check(store, actor, Action.WITHDRAW, app)
         return store.save_application(
             moved(app, Status.WITHDRAWN),
             expected_version=app.version,

@@ -3,20 +3,20 @@
 import dataclasses
 import datetime as dt
 
+from kcsac.domain.actions import Action
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import Decision, DecisionKind, SacApplication, User
-from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import moved
 from kcsac.operations.accounts import add_account
-from kcsac.operations.errors import InvalidInput
+from kcsac.operations.errors import InvalidInput, NotFound
 from kcsac.operations.intake import create_application, submit_application
 from kcsac.operations.ownership_rules import check_ownership_change, new_owner_problems
 from kcsac.operations.payments import set_fee
+from kcsac.operations.permits import check, require_action
 from kcsac.operations.snapshots import snapshot
-from kcsac.operations.users import require
 from kcsac.storage import Store
 
 
@@ -32,7 +32,13 @@ def create_ownership_change(
     """A draft ownership-change application that will move the approved credit of
     `prior_application` to `new_account` from `transfer_on` (the old credit ends the day
     before) once the director signs it."""
-    require(actor, Permission.EDIT_RECORDS, "create applications")
+    actor = require_action(actor, Action.OWNERSHIP)
+    try:  # the desk's question first: may this credit change owner now?
+        known = store.get_application(prior_application.strip())
+    except NotFound:
+        pass  # named by field below
+    else:
+        check(store, actor, Action.OWNERSHIP, known)
     check_ownership_change(store, prior_application, new_account, transfer_on)
     prior = store.get_application(prior_application.strip())
     return create_application(
@@ -75,7 +81,7 @@ def record_ownership_change(
     Either every step is stored with its audit rows or nothing is: a refusal at any step
     (say, the director's fee) leaves no account, draft or fee behind, so a retry starts clean.
     """
-    require(actor, Permission.EDIT_RECORDS, "create applications")
+    actor = require_action(actor, Action.OWNERSHIP)
     new_account = new_account.strip()
     with store.write():
         if store.find_account(new_account) is None:

@@ -4,8 +4,8 @@ the director decides where the ordinance sets none."""
 import dataclasses
 import datetime as dt
 
+from kcsac.domain.actions import Action, payment_needs_reason
 from kcsac.domain.dates import before_received_problems, future_date_problems
-from kcsac.domain.money import format_usd
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import (
     FeeAssessment,
@@ -14,9 +14,9 @@ from kcsac.domain.records import (
     User,
 )
 from kcsac.domain.roles import Permission
-from kcsac.domain.status import Status
 from kcsac.domain.workflow import OPEN_STATUSES
 from kcsac.operations.errors import InvalidInput, Refused
+from kcsac.operations.permits import check, require_action
 from kcsac.operations.progress import refresh_status
 from kcsac.operations.users import require
 from kcsac.storage import Store
@@ -28,19 +28,14 @@ def set_fee(
     store: Store, actor: User | None, number: str, *, cents: int, reason: str, today: dt.date
 ) -> SacApplication:
     """A director decides a fee the ordinance does not set (nonresident ownership change)."""
-    require(actor, Permission.SET_FEE, "set a fee")
+    actor = require_action(actor, Action.SET_FEE)
     if not reason.strip():
         raise InvalidInput([Problem("reason", "Say why this fee was decided (required)")])
     if cents < 0:
         raise InvalidInput([Problem("fee", "The fee cannot be negative")])
     with store.write():
         app = store.get_application(number)
-        if app.status not in OPEN_STATUSES or app.status is Status.DRAFT:
-            raise Refused(f"Application {number} is not awaiting its fee")
-        if app.fee_cents is not None:
-            raise Refused(
-                f"The fee of application {number} is set by the ordinance ({app.fee_note})"
-            )
+        check(store, actor, Action.SET_FEE, app)
         store.add_fee_assessment(
             FeeAssessment(
                 0, number, today, cents, "", "", None, f"decided by the director: {reason.strip()}"
@@ -69,10 +64,11 @@ def record_payment(
     """Record a fee payment (receipt); the file moves to review once paid in full.
 
     An overpayment, or any payment on a withdrawn application, is taken only with a reason
-    (the clerk confirmed it); the reason goes to the audit trail with the payment. A payment
-    dated after today or before the application was received is refused by field (paid_on).
+    (the clerk confirmed it: domain.actions.payment_needs_reason); the reason goes to the audit
+    trail with the payment. A payment dated after today or before the application was received
+    is refused by field (paid_on); one on a file that owes nothing, by the domain's rule.
     """
-    require(actor, Permission.EDIT_RECORDS, "record payments")
+    actor = require_action(actor, Action.PAYMENT)
     problems = []
     if amount_cents <= 0:
         problems.append(Problem("amount", "The amount must be more than $0.00"))
@@ -85,14 +81,11 @@ def record_payment(
         raise InvalidInput(problems)
     with store.write():
         app = store.get_application(number)
-        if app.status is Status.DRAFT:
-            raise Refused(f"Application {number} is not submitted yet; submit it first")
-        if app.fee_cents is None:
-            raise Refused(f"No fee is set for application {number}: {app.fee_note}")
+        check(store, actor, Action.PAYMENT, app)
         early = before_received_problems("paid_on", paid_on, app.received_on, "record a payment")
         if early:
             raise InvalidInput(early)
-        why = _payment_needs_reason(app, amount_cents)
+        why = payment_needs_reason(app, amount_cents)
         reason = reason.strip()
         if why and not reason:
             raise InvalidInput(
@@ -117,19 +110,6 @@ def record_payment(
         return refresh_status(
             store, app, actor.login, "fee payment recorded", reason if why else ""
         )
-
-
-def _payment_needs_reason(app: SacApplication, amount_cents: int) -> str:
-    """Why taking this payment needs a confirmed reason ("" when it does not)."""
-    if app.status is Status.WITHDRAWN:
-        return f"Application {app.number} is withdrawn"
-    owed = (app.fee_cents or 0) - app.paid_cents
-    if amount_cents > owed:
-        return (
-            f"The amount ({format_usd(amount_cents)}) is more than the balance owed "
-            f"({format_usd(owed)})"
-        )
-    return ""
 
 
 def reverse_payment(

@@ -5,6 +5,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from kcsac.domain.actions import Action
 from kcsac.domain.attachments import (
     MAX_ATTACHMENT_BYTES,
     Attachment,
@@ -20,11 +21,9 @@ from kcsac.domain.records import (
     SacApplication,
     User,
 )
-from kcsac.domain.roles import Permission
-from kcsac.domain.status import Status
-from kcsac.operations.errors import InvalidInput, Refused
+from kcsac.operations.errors import InvalidInput
+from kcsac.operations.permits import check, require_action
 from kcsac.operations.progress import refresh_status
-from kcsac.operations.users import require
 from kcsac.storage import Store
 
 
@@ -48,7 +47,7 @@ def record_review(
     stored with the review in the same transaction: the original file may be moved or deleted
     afterwards.
     """
-    require(actor, Permission.RECORD_REVIEW, "record reviews")
+    actor = require_action(actor, Action.REVIEW)
     if reviewed_on > today:
         raise InvalidInput(
             future_date_problems("reviewed_on", reviewed_on, today, "record a review")
@@ -59,11 +58,7 @@ def record_review(
     files = _read_attachments(attachments)
     with store.write():
         app = store.get_application(number)
-        if app.status not in (Status.IN_REVIEW, Status.AWAITING_DECISION, Status.AWAITING_FEE):
-            raise Refused(
-                f"Application {number} is {app.status.label.lower()}; reviews are recorded "
-                "once it is submitted and before it is decided"
-            )
+        check(store, actor, Action.REVIEW, app)
         early = before_received_problems(
             "reviewed_on", reviewed_on, app.received_on, "record a review"
         )

@@ -83,11 +83,16 @@ def test_a_reason_says_why_and_who_may():
     assert refusal(Action.REVIEW, facts, CLERK).by_person
     owed = FileFacts(app(Status.AWAITING_FEE, paid_cents=0))
     assert refusal(Action.PAYMENT, owed, CLERK) is None
-    paid = FileFacts(app(Status.IN_REVIEW))
-    assert refusal(Action.PAYMENT, paid, CLERK).reason == (
-        "The fee of application SAC-2026-0001 ($250.00) is paid in full; nothing is owed"
+    approved = FileFacts(app(Status.APPROVED))
+    assert refusal(Action.PAYMENT, approved, CLERK).reason == (
+        "Application SAC-2026-0001 is approved; its fee is no longer taken"
     )
-    assert not refusal(Action.PAYMENT, paid, CLERK).by_person
+    assert not refusal(Action.PAYMENT, approved, CLERK).by_person
+    paid = FileFacts(app(Status.IN_REVIEW))
+    assert refusal(Action.PAYMENT, paid, CLERK) is None  # taken with a reason (paid twice)
+    assert actions.payment_needs_reason(paid.application, 100) == (
+        "The amount ($1.00) is more than the balance owed ($0.00)"
+    )
 
 
 def test_a_read_only_login_is_told_it_is_read_only_and_may_still_print_letters():
@@ -141,7 +146,7 @@ def test_an_approved_credit_offers_amend_revoke_ownership_and_its_papers():
         Action.EXPORT,
     }
     assert answer[Action.APPROVE].reason == (
-        "Application SAC-2026-0001 is approved; an amendment is signed once one is entered"
+        "Application SAC-2026-0001 is approved; nothing to sign until an amendment is entered"
     )
 
 

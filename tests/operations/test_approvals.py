@@ -380,7 +380,7 @@ def test_ownership_change_needs_an_approved_prior_credit(store, people, ready, t
         customer_class="resident",
         today=today,
     )
-    with pytest.raises(InvalidInput, match="not an approved credit"):
+    with pytest.raises(Refused, match="is awaiting decision, not an approved credit"):
         ownership.create_ownership_change(
             store,
             people.clerk,
