@@ -107,6 +107,9 @@ _PEOPLE: dict[Action, _Who] = {
 }
 
 NO_FILE = "Select an application first"
+READ_ONLY = (
+    "kcsac is read-only for you: your login is not a kcsac user. Ask the administrator to add you."
+)
 SEPARATION_OF_DUTIES = (
     "You entered these terms; another reviewer or the director must sign them "
     "(separation of duties)"
@@ -480,7 +483,7 @@ class NextStep:
     @property
     def line(self) -> str:
         """The step as the desk says it: never asking a person to do what they may not."""
-        if self.refusal is None:
+        if self.refusal is None or not self.who:
             return self.text
         return f"{self.text}, by {self.who}"
 
@@ -520,6 +523,8 @@ def next_step(facts: FileFacts, user: User | None) -> NextStep:
     """The file's next step, and whether `user` may take it (if not: why, and who may)."""
     found = step_of(facts)
     if found.action is None:
+        if user is None:  # nothing to do: but a read-only login is told it is read-only
+            return NextStep(found.text, refusal=READ_ONLY)
         return found
     why = refusal(found.action, facts, user)
     if why is None:

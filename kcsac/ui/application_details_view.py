@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kcsac.domain.actions import NextStep
 from kcsac.domain.records import ApplicationDetail
 from kcsac.domain.timeline import TimelineEntry, group_timeline
 from kcsac.ui.qt_convert import date_text, money_text
@@ -23,6 +24,7 @@ from kcsac.ui.qt_convert import date_text, money_text
 AUDIT_SEQ_ROLE = Qt.ItemDataRole.UserRole + 1
 # Summary, next step, timeline: the splitter's first shares of the pane's height.
 SPLITTER_SHARES = (330, 160, 220)
+NOTHING_BLOCKS = "Nothing blocks the next step"
 
 
 class ApplicationDetailsView(QWidget):
@@ -95,7 +97,10 @@ class ApplicationDetailsView(QWidget):
         layout.addWidget(self.splitter)
         self.show_detail(None)
 
-    def show_detail(self, detail: ApplicationDetail | None) -> None:
+    def show_detail(self, detail: ApplicationDetail | None, step: NextStep | None = None) -> None:
+        """Show `detail`; `step` is its next step for the person signed in (from
+        domain.actions.next_step: who takes it, and why this person may not), else the
+        file's next step for anyone."""
         self.detail = detail
         # Each file opens at the top of its summary, not where the last one was scrolled to.
         self.summary_scroll.verticalScrollBar().setValue(0)
@@ -106,13 +111,16 @@ class ApplicationDetailsView(QWidget):
             self.next_step_label.setText("")
             return
         self.summary_label.setText(summary_html(detail))
-        self.next_step_label.setText(f"<b>Next:</b> {escape(detail.next_step)}")
-        for blocker in detail.blockers:
-            text = blocker.message + (f" ({blocker.citation})" if blocker.citation else "")
+        line = step.line if step is not None else detail.next_step
+        self.next_step_label.setText(f"<b>Next:</b> {escape(line)}")
+        # Why this person may not take the step comes first (a read-only login is told so).
+        texts = [step.refusal] if step is not None and step.refusal else []
+        texts += [b.message + (f" ({b.citation})" if b.citation else "") for b in detail.blockers]
+        if step is not None and step.blocked:
+            texts.append(step.blocked)
+        for text in texts or [NOTHING_BLOCKS]:
             item = QListWidgetItem(text, self.blockers_list)
             item.setToolTip(text)
-        if not detail.blockers:
-            QListWidgetItem("Nothing blocks the next step", self.blockers_list)
         # One entry per operation (a payment and the file it paid are one clerk action).
         for entry in reversed(group_timeline(detail.timeline)):
             self.timeline_list.addItem(_timeline_item(entry))

@@ -4,18 +4,17 @@
 `build_desk_actions` turns the table (and one "Show ..." action per queue, Ctrl+1..9, Ctrl+0)
 into QActions on the window, its menu bar and its toolbar. A handler is the name of the
 window's slot that the action triggers. `update_desk_actions` enables them for the file shown
-and the person signed in.
+and the person signed in, as the domain answers (kcsac.domain.actions.available_actions).
 """
 
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
-from kcsac.domain.category import Category
-from kcsac.domain.records import ApplicationDetail, DecisionKind
-from kcsac.domain.roles import Permission
+from kcsac.domain.actions import Action, available_actions
+from kcsac.domain.records import ApplicationDetail
 from kcsac.domain.status import Status
 from kcsac.operations import queries
 from kcsac.ui.desk_context import DeskContext
@@ -24,6 +23,7 @@ from kcsac.ui.desk_list import QUEUES
 # The menu bar, left to right (each action names its menu).
 MENUS = ("&File", "&Application", "&Decision", "D&ocuments", "&View", "&Help")
 VIEW_MENU = "&View"  # also lists the queue actions, after a separator
+EXPLAIN_MS = 8000  # how long the status bar says why a disabled action's shortcut did nothing
 
 
 @dataclass(frozen=True)
@@ -276,7 +276,6 @@ QUEUE_MENU_TEXTS: dict[str, str] = {
     Status.ENDED.value: "Show ended credits (ownership changed)",
     queries.ALL: "Show all applications",
 }
-_OPEN = (Status.AWAITING_FEE, Status.IN_REVIEW, Status.AWAITING_DECISION)
 
 
 def queue_digit(row: int) -> int:
@@ -327,6 +326,8 @@ def build_desk_actions(window: QMainWindow) -> dict[str, QAction]:
             action.triggered.connect(lambda _checked=False, h=handler, r=spec.queue_row: h(r))
         window.addAction(action)  # shortcuts work wherever the focus is in the window
         actions[spec.name] = action
+        if spec.name in _RULED:
+            _explain_when_disabled(window, action)
         menu = menus[spec.menu]
         if spec.separator_before:
             menu.addSeparator()
@@ -344,6 +345,22 @@ def build_desk_actions(window: QMainWindow) -> dict[str, QAction]:
     return actions
 
 
+_RULED = frozenset(action.value for action in Action)  # enabled by domain.actions
+
+
+def _explain_when_disabled(window: QMainWindow, action: QAction) -> None:
+    """A disabled QAction swallows its shortcut: while it is disabled, a shortcut with the
+    same keys says in the status bar why (its status tip) instead of doing nothing."""
+    explainer = QShortcut(window)
+    explainer.setKeys(action.shortcuts())
+    explainer.setObjectName(f"{action.objectName()}_explainer")
+    explainer.setEnabled(not action.isEnabled())
+    action.enabledChanged.connect(lambda enabled: explainer.setEnabled(not enabled))
+    explainer.activated.connect(
+        lambda: window.statusBar().showMessage(action.statusTip(), EXPLAIN_MS)
+    )
+
+
 def update_desk_actions(
     actions: dict[str, QAction],
     context: DeskContext,
@@ -351,83 +368,16 @@ def update_desk_actions(
     *,
     listed: int,
 ) -> None:
-    """Enable each action for the file shown (`detail`), the person signed in and the
-    number of applications `listed`; say in the tips why Approve is disabled, if that is
-    separation of duties."""
-    ctx = context
-    app = detail.application if detail else None
-    status = app.status if app else None
-    edit = ctx.may(Permission.EDIT_RECORDS)
-    actions["new"].setEnabled(edit)
-    actions["resume"].setEnabled(edit and status is Status.DRAFT)
-    actions["payment"].setEnabled(  # a fee is owed (paying more asks for a reason)
-        edit
-        and app is not None
-        and (app.balance_cents or 0) > 0
-        and status in (*_OPEN, Status.WITHDRAWN)
-    )
-    reviewable = app is not None and app.category is not Category.OWNERSHIP_CHANGE
-    actions["review"].setEnabled(
-        ctx.may(Permission.RECORD_REVIEW) and reviewable and status in _OPEN
-    )
-    actions["meter"].setEnabled(edit and status in (Status.DRAFT, *_OPEN, Status.APPROVED))
-    actions["reading"].setEnabled(edit and detail is not None and bool(detail.meters))
-    actions["determination"].setEnabled(
-        ctx.may(Permission.ENTER_DETERMINATION)
-        and reviewable
-        and status in (*_OPEN, Status.APPROVED)
-    )
-    actions["withdraw"].setEnabled(edit and status in (Status.DRAFT, *_OPEN))
-    actions["documents"].setEnabled(edit and status in _OPEN)
-    determination = detail.current_determination if detail else None
-    amendment_pending = (
-        status is Status.APPROVED and determination is not None and not determination.locked
-    )
-    sign = ctx.may(Permission.SIGN)
-    # Separation of duties: whoever entered the determination cannot sign it.
-    own_determination = (
-        reviewable
-        and determination is not None
-        and not determination.locked
-        and ctx.user is not None
-        and determination.entered_by == ctx.user.login
-    )
-    signable = status is Status.AWAITING_DECISION or amendment_pending
-    actions["approve"].setEnabled(sign and signable and not own_determination)
-    explain(
-        actions,
-        "approve",
-        "You entered this determination: another reviewer or the director must sign it"
-        if sign and signable and own_determination
-        else "",
-    )
-    actions["set_fee"].setEnabled(
-        ctx.may(Permission.SET_FEE)
-        and app is not None
-        and app.fee_cents is None
-        and status in _OPEN
-    )
-    actions["deny"].setEnabled(sign and status in _OPEN)
-    actions["amend"].setEnabled(
-        ctx.may(Permission.ENTER_DETERMINATION) and reviewable and status is Status.APPROVED
-    )
-    actions["ownership"].setEnabled(
-        edit
-        and status is Status.APPROVED
-        and app is not None
-        and app.category is not Category.OWNERSHIP_CHANGE
-    )
-    actions["reopen"].setEnabled(ctx.may(Permission.REOPEN) and status is Status.DENIED)
-    actions["revoke"].setEnabled(ctx.may(Permission.REVOKE) and status is Status.APPROVED)
-    decided = (Status.APPROVED, Status.DENIED, Status.REVOKED, Status.ENDED)
-    actions["letter"].setEnabled(status in decided)  # issued ones print read-only too
-    actions["schedule"].setEnabled(
-        status in (Status.APPROVED, Status.REVOKED, Status.ENDED)
-        and reviewable
-        and (not ctx.read_only or _schedule_issued(ctx, detail))
-    )
-    actions["export"].setEnabled(not ctx.read_only and listed > 0)
-    actions["administration"].setEnabled(ctx.may(Permission.ADMINISTER))
+    """Enable each action for the file shown (`detail`) and the person signed in, as
+    domain.actions.available_actions answers; a disabled action says why, and who may, in
+    its tooltip and status tip (and when its shortcut is pressed: see build_desk_actions).
+    Export also needs applications `listed`."""
+    answer = available_actions(detail, context.user)
+    if answer[Action.EXPORT] is None and listed == 0:
+        answer[Action.EXPORT] = "No application is listed here: nothing to export"
+    for action, why in answer.items():
+        explain(actions, action.value, why or "")
+        actions[action.value].setEnabled(why is None)
 
 
 def explain(actions: dict[str, QAction], name: str, why: str) -> None:
@@ -438,24 +388,9 @@ def explain(actions: dict[str, QAction], name: str, why: str) -> None:
         action.setToolTip(f"{why} ({shown})")
         action.setStatusTip(why)
     else:
-        spec = next(s for s in DESK_ACTIONS if s.name == name)
+        spec = _SPECS[name]
         action.setToolTip(spec.tooltip())
         action.setStatusTip(spec.tip)
 
 
-def _schedule_issued(context: DeskContext, detail: ApplicationDetail | None) -> bool:
-    """An adjusted volume schedule of the current approval is stored (so a read-only
-    login can print it; only a kcsac user can issue one)."""
-    if detail is None:
-        return False
-    from kcsac.domain.documents import ScheduleDocument
-
-    approvals = [
-        d for d in detail.decisions if d.kind in (DecisionKind.APPROVAL, DecisionKind.AMENDMENT)
-    ]
-    # Only the decision it belongs to: reading every stored snapshot on each selection
-    # was the slowest part of switching queues for a read-only login.
-    issued_for = queries.latest_document_decision(
-        context.store, detail.application.number, ScheduleDocument.kind
-    )
-    return bool(approvals) and issued_for == approvals[-1].id
+_SPECS = {spec.name: spec for spec in DESK_ACTIONS}

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from kcsac.domain.actions import FileFacts, NextStep, next_step
 from kcsac.domain.records import ApplicationDetail, RecordError
 from kcsac.ui.application_details_view import ApplicationDetailsView
 from kcsac.ui.desk_context import DeskContext
@@ -66,8 +67,20 @@ class DetailsPane(QWidget):
                 detail = self.context.application_detail(number)
             except RecordError as exc:
                 self.refused.emit(str(exc))
-        self.view.show_detail(detail)
+        self.view.show_detail(detail, self._step(detail))
         self.shown.emit()
+
+    def reshow(self) -> None:
+        """The file shown again for the person now signed in (e.g. the desk became
+        read-only), without reading it again."""
+        detail = self.view.detail
+        self.view.show_detail(detail, self._step(detail))
+        self.shown.emit()
+
+    def _step(self, detail: ApplicationDetail | None) -> NextStep | None:
+        if detail is None:
+            return None
+        return next_step(FileFacts.of(detail), self.context.user)
 
     def refresh(self) -> None:
         """The selected file read again (e.g. after a document was issued)."""

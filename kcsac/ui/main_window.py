@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         self.desk_list.context = self.details_pane.context = self.context
         self.user_label.setText("Read-only: the database file is damaged")
         self.user_label.setToolTip(message)
-        self._update_actions()
+        self.details_pane.reshow()  # its next step, and the actions, for a read-only login
         self.statusBar().showMessage(f"Read-only: {message}")
 
     def _show_user(self) -> None:

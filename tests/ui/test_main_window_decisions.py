@@ -202,7 +202,10 @@ def test_the_reviewer_who_entered_the_determination_cannot_sign_it(
     assert window.detail.current_determination.entered_by == reviewer.login
     assert not window.action("approve").isEnabled()
     assert window.action("deny").isEnabled(), "denying is not signing their own determination"
-    why = "You entered this determination: another reviewer or the director must sign it"
+    why = (
+        f"Application {awaiting_decision} cannot be signed yet: You entered these terms; "
+        "another reviewer or the director must sign them (separation of duties)"
+    )
     assert window.action("approve").statusTip() == why
     assert window.action("approve").toolTip() == f"{why} (Ctrl+Shift+A)"
     window.close()
@@ -228,13 +231,17 @@ def test_a_second_reviewer_may_sign_and_the_tip_comes_back(
 
     author = window_for(qtbot, store, db_path, reviewer)
     author.select_number(awaiting_decision)
-    assert author.action("approve").statusTip().startswith("You entered this determination")
+    assert "You entered these terms" in author.action("approve").statusTip()
     other = make_paid(store, clerk, account="1000009-001")
     author.refresh()
     author.select_number(other.number)
     assert not author.action("approve").isEnabled(), "nothing to sign in review"
-    assert author.action("approve").statusTip() == (
-        "Sign the approval (or a pending amendment) with your password"
+    assert (
+        author.action("approve")
+        .statusTip()
+        .startswith(
+            f"Application {other.number} cannot be signed yet: Site review not recorded yet"
+        )
     )
 
 
