@@ -29,10 +29,9 @@ def set_fee(
 ) -> SacApplication:
     """A director decides a fee the ordinance does not set (nonresident ownership change)."""
     actor = require_action(actor, Action.SET_FEE)
-    if not reason.strip():
-        raise InvalidInput([Problem("reason", "Say why this fee was decided (required)")])
-    if cents < 0:
-        raise InvalidInput([Problem("fee", "The fee cannot be negative")])
+    problems = fee_decision_problems(cents, reason)
+    if problems:
+        raise InvalidInput(problems)
     with store.write():
         app = store.get_application(number)
         check(store, actor, Action.SET_FEE, app)
@@ -47,6 +46,36 @@ def set_fee(
             app, fee_cents=cents, fee_note=f"decided by {actor.name or actor.login}: {reason}"
         )
         return refresh_status(store, app, actor.login, "fee decided by the director", reason)
+
+
+def fee_decision_problems(cents: int | None, reason: str) -> list[Problem]:
+    """What is wrong with a fee the director decides (field-named; [] when nothing): the
+    set-fee dialog shows these as they are typed, set_fee refuses on them. `cents` None: no
+    amount could be read (the dialog says why)."""
+    problems = []
+    if cents is not None and cents < 0:
+        problems.append(Problem("fee", "The fee cannot be negative"))
+    if not reason.strip():
+        problems.append(Problem("reason", "Say why this fee was decided (required)"))
+    return problems
+
+
+def payment_problems(
+    *, amount_cents: int | None, paid_on: dt.date, receipt_no: str, method: str, today: dt.date
+) -> list[Problem]:
+    """What is wrong with a payment's own fields (field-named; [] when nothing): the payment
+    dialog shows these as they are typed, record_payment refuses on them. `amount_cents`
+    None: no amount could be read (the dialog says why). Whether it needs a reason is
+    domain.actions.payment_needs_reason; a date before the received date, the file's."""
+    problems = []
+    if amount_cents is not None and amount_cents <= 0:
+        problems.append(Problem("amount", "The amount must be more than $0.00"))
+    problems += future_date_problems("paid_on", paid_on, today, "record a payment")
+    if not receipt_no.strip():
+        problems.append(Problem("receipt_no", "The receipt number is empty"))
+    if not method.strip():
+        problems.append(Problem("method", "Say how it was paid (cash, check, card ...)"))
+    return problems
 
 
 def record_payment(
@@ -69,14 +98,13 @@ def record_payment(
     is refused by field (paid_on); one on a file that owes nothing, by the domain's rule.
     """
     actor = require_action(actor, Action.PAYMENT)
-    problems = []
-    if amount_cents <= 0:
-        problems.append(Problem("amount", "The amount must be more than $0.00"))
-    problems += future_date_problems("paid_on", paid_on, today, "record a payment")
-    if not receipt_no.strip():
-        problems.append(Problem("receipt_no", "The receipt number is empty"))
-    if not method.strip():
-        problems.append(Problem("method", "Say how it was paid (cash, check, card ...)"))
+    problems = payment_problems(
+        amount_cents=amount_cents,
+        paid_on=paid_on,
+        receipt_no=receipt_no,
+        method=method,
+        today=today,
+    )
     if problems:
         raise InvalidInput(problems)
     with store.write():

@@ -36,13 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kcsac.domain.actions import Action, person_reason, who_takes
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.fees import FeeQuote, application_fee
 from kcsac.domain.money import format_usd, parse_usd
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import Account, RecordError, SacApplication
-from kcsac.domain.roles import Permission, can
 from kcsac.operations import ownership
 from kcsac.operations.errors import InvalidInput
 from kcsac.operations.ownership_rules import new_owner_problems
@@ -245,11 +245,13 @@ class OwnershipChangeDialog(DecisionDialog):
         )
 
         quote = self.fee_quote()
-        may_set = self._actor is not None and can(self._actor.role, Permission.SET_FEE)
+        may_set = person_reason(Action.SET_FEE, self._actor) is None
         if quote.cents is not None:
             self.fee_label.setText(f"{format_usd(quote.cents)} ({quote.citation})")
         else:
-            who = "Decide it below, with a reason." if may_set else "A director decides it."
+            deciders = who_takes(Action.SET_FEE)
+            who = "Decide it below, with a reason." if may_set else f"{deciders} decides it."
+            who = who[:1].upper() + who[1:]
             self.fee_label.setText(f"Fee not set by ordinance: {quote.not_set_reason}. {who}")
         deciding = quote.cents is None and may_set
         self.fee_edit.setEnabled(deciding)

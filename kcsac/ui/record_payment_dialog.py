@@ -1,18 +1,16 @@
 """RecordPaymentDialog: a fee payment (amount, date, method, receipt) and the balance left."""
 
-import inspect
 from typing import ClassVar
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QLineEdit, QWidget
 
-from kcsac.domain.dates import before_received_problems, future_date_problems
+from kcsac.domain.actions import payment_needs_reason
+from kcsac.domain.dates import before_received_problems
 from kcsac.domain.money import format_usd, parse_usd
 from kcsac.domain.problems import Problem
-from kcsac.domain.status import Status
-from kcsac.operations.errors import InvalidInput
-from kcsac.operations.payments import PAYMENT_METHODS, record_payment
-from kcsac.storage.errors import StaleRecord
+from kcsac.operations.errors import InvalidInput, StaleRecord
+from kcsac.operations.payments import PAYMENT_METHODS, payment_problems, record_payment
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
@@ -100,15 +98,9 @@ class RecordPaymentDialog(FormDialog):
         return parse_usd(self.amount_edit.text())
 
     def needs_confirmation(self) -> str:
-        """Why this payment needs a confirmation and a reason ("" when it does not)."""
-        app = self.application
-        if app.status is Status.WITHDRAWN:
-            return f"{app.number} is withdrawn"
-        amount = self.amount_cents()
-        owed = app.balance_cents or 0
-        if amount is not None and amount > owed:
-            return f"{format_usd(amount)} is more than the balance owed ({format_usd(owed)})"
-        return ""
+        """Why this payment needs a confirmation and a reason ("" when it does not), as the
+        operation asks it (domain.actions.payment_needs_reason)."""
+        return payment_needs_reason(self.application, self.amount_cents() or 0)
 
     def _update_confirmation(self) -> None:
         why = self.needs_confirmation()
@@ -117,7 +109,7 @@ class RecordPaymentDialog(FormDialog):
         if not why:
             self.confirm_check.setChecked(False)
         self.confirm_check.setText(
-            f"I confirm this payment: {why}" if why else "I confirm this payment"
+            f"I confirm this payment: {_lower_first(why)}" if why else "I confirm this payment"
         )
         now = format_usd(self.application.balance_cents or 0)
         amount = self.amount_cents()
@@ -146,24 +138,22 @@ class RecordPaymentDialog(FormDialog):
                     else "Type the amount received",
                 )
             )
-        elif amount <= 0:
-            problems.append(Problem("amount", "The amount must be more than $0.00"))
-        problems += future_date_problems(
-            "paid_on",
-            from_qdate(self.paid_on_edit.date()),
-            self.context.today(),
-            "record a payment",
-        )
-        # the operation's own rule, shown as the date is picked
+        paid_on = from_qdate(self.paid_on_edit.date())
+        # The operation's own rules, shown as they are typed (its field names, aliased).
+        problems += [
+            Problem(self.field_aliases.get(p.field, p.field), p.message, p.citation)
+            for p in payment_problems(
+                amount_cents=amount,
+                paid_on=paid_on,
+                receipt_no=self.receipt_edit.text(),
+                method=self.method_combo.currentText(),
+                today=self.context.today(),
+            )
+        ]
         problems += before_received_problems(
-            "paid_on",
-            from_qdate(self.paid_on_edit.date()),
-            self.application.received_on,
-            "record a payment",
+            "paid_on", paid_on, self.application.received_on, "record a payment"
         )
-        if not self.receipt_edit.text().strip():
-            problems.append(Problem("receipt", "Type the receipt number"))
-        why = self.needs_confirmation()
+        why = _lower_first(self.needs_confirmation())
         if why:
             if not self.reason_edit.text().strip():
                 problems.append(Problem("reason", f"Say why this payment is taken: {why}"))
@@ -172,23 +162,16 @@ class RecordPaymentDialog(FormDialog):
         return problems
 
     def perform(self) -> None:
-        kwargs = {}
-        why = self.needs_confirmation()
-        if why:
-            # The confirmed reason goes to the audit trail if the operation takes one.
-            parameters = inspect.signature(record_payment).parameters
-            for name in ("reason", "confirm_reason", "override_reason"):
-                if name in parameters:
-                    kwargs[name] = self.reason_edit.text().strip()
-                    break
+        # The confirmed reason goes to the audit trail with the payment (only when needed).
+        reason = self.reason_edit.text().strip() if self.needs_confirmation() else ""
         try:
-            self._record(kwargs)
+            self._record(reason)
         except (InvalidInput, StaleRecord) as exc:
             if not self.reload():
                 raise
             # Another desk changed the file since this dialog opened: show the figures now on
             # file; Reason and Confirm are enabled if the payment now needs them.
-            why = self.needs_confirmation()
+            why = _lower_first(self.needs_confirmation())
             note = (
                 f"The file changed since this dialog opened (paid so far now "
                 f"{format_usd(self.application.paid_cents)}, balance "
@@ -204,7 +187,7 @@ class RecordPaymentDialog(FormDialog):
                 problems += [p for p in exc.problems if isinstance(p, Problem)]
             raise InvalidInput(problems) from exc
 
-    def _record(self, kwargs: dict) -> None:
+    def _record(self, reason: str) -> None:
         record_payment(
             self.context.store,
             self.context.user,
@@ -214,5 +197,10 @@ class RecordPaymentDialog(FormDialog):
             receipt_no=self.receipt_edit.text().strip(),
             method=self.method_combo.currentText(),
             today=self.context.today(),
-            **kwargs,
+            reason=reason,
         )
+
+
+def _lower_first(text: str) -> str:
+    """A reason as the middle of a sentence ("I confirm this payment: the amount ...")."""
+    return text[:1].lower() + text[1:]

@@ -4,7 +4,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from kcsac.domain.money import to_cents
 from kcsac.domain.problems import Problem
-from kcsac.operations.payments import set_fee
+from kcsac.operations.payments import fee_decision_problems, set_fee
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
@@ -63,11 +63,8 @@ class SetFeeDialog(FormDialog):
             problems.append(
                 Problem("fee", f"Not an amount: {text!r} (type dollars and cents, e.g. 600.00)")
             )
-        elif cents < 0:
-            problems.append(Problem("fee", "The fee cannot be negative"))
-        if not self.reason_edit.text().strip():
-            problems.append(Problem("reason", "Say why this fee was decided (required)"))
-        return problems
+        # The operation's own rules (a negative fee, the reason), shown as they are typed.
+        return problems + fee_decision_problems(cents, self.reason_edit.text())
 
     def perform(self) -> None:
         set_fee(

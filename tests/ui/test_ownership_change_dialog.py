@@ -102,7 +102,7 @@ def test_nonresident_fee_is_not_set_and_a_clerk_cannot_decide_it(
     dialog = open_dialog(qtbot, store, people.clerk, approved.number, today)
     fill_new_owner(qtbot, dialog, customer_class="nonresident-direct")
     assert dialog.fee_label.text().startswith("Fee not set by ordinance:")
-    assert dialog.fee_label.text().endswith("A director decides it.")
+    assert dialog.fee_label.text().endswith("The director decides it.")
     assert not dialog.fee_edit.isEnabled()
     with qtbot.waitSignal(dialog.recorded) as recorded:
         qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)

@@ -2,9 +2,12 @@
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 
+from kcsac.domain.actions import payment_needs_reason
 from kcsac.domain.status import Status
+from kcsac.operations.errors import InvalidInput
 from kcsac.operations.intake import withdraw
 from kcsac.operations.payments import record_payment
 from kcsac.ui.record_payment_dialog import RecordPaymentDialog
@@ -66,7 +69,7 @@ def test_bad_amount_and_missing_receipt_are_named_next_to_the_fields(qtbot, desk
     assert dialog.messages.text("amount") == ""
     qtbot.keyClicks(dialog.receipt_edit, "R")
     qtbot.keyClick(dialog.receipt_edit, Qt.Key.Key_Backspace)
-    assert dialog.messages.text("receipt") == "Type the receipt number"
+    assert dialog.messages.text("receipt") == "The receipt number is empty"
 
 
 def test_no_balance_after_an_amount_that_cannot_be_taken(qtbot, desk, store):
@@ -111,6 +114,30 @@ def test_an_overpayment_asks_for_confirmation_and_a_reason(qtbot, desk, store):
     [event] = [e for e in store.timeline(app.number) if e.action == "payment confirmed"]
     assert event.reason.endswith(": Customer paid the next application too")
     assert "more than the balance owed ($250.00)" in event.reason
+
+
+def test_the_dialog_asks_for_a_reason_exactly_when_the_operation_needs_one(qtbot, desk, store):
+    """One rule (domain.actions.payment_needs_reason): the dialog's confirmation says what
+    the operation's refusal says, for an overpayment and for none."""
+    app = make_submitted(store, desk.user)
+    dialog = open_dialog(qtbot, desk, app.number)
+    for typed, cents in (("300", 30000), ("250", 25000), ("1", 100)):
+        type_amount(qtbot, dialog, typed)
+        why = payment_needs_reason(store.get_application(app.number), cents)
+        assert dialog.needs_confirmation() == why
+        assert dialog.confirm_check.isEnabled() is bool(why)
+    with pytest.raises(InvalidInput) as refused:
+        record_payment(
+            store,
+            desk.user,
+            app.number,
+            amount_cents=30000,
+            paid_on=desk.today(),
+            receipt_no="R-1",
+            method="cash",
+            today=desk.today(),
+        )
+    assert payment_needs_reason(store.get_application(app.number), 30000) in str(refused.value)
 
 
 def test_a_payment_on_a_withdrawn_application_asks_for_confirmation(qtbot, desk, store):
