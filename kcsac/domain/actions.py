@@ -338,14 +338,10 @@ def signer_blockers(facts: FileFacts, user: User | None) -> list[Blocker]:
         and facts.application.category is not Category.OWNERSHIP_CHANGE
         and d is not None
         and not d.locked
-        and user.login in _authors(d)
+        and user.login in d.entered_by_all
     ):
         return [Blocker(SEPARATION_OF_DUTIES)]
     return []
-
-
-def _authors(d: Determination) -> tuple[str, ...]:
-    return (d.entered_by,)
 
 
 def _approve(facts: FileFacts, user: User | None) -> Refusal | None:

@@ -221,6 +221,14 @@ class Determination:
     locked: bool = False  # signed: changes need an amendment
     amends: int | None = None  # id of the determination this one replaces
     version: int = 1
+    # Everyone who entered a version of these terms, first to last (kept by the store on
+    # every save): none of them may sign them (separation of duties).
+    authors: tuple[str, ...] = ()
+
+    @property
+    def entered_by_all(self) -> tuple[str, ...]:
+        """Every author; a row from before kcsac kept them has only its last one."""
+        return self.authors or ((self.entered_by,) if self.entered_by else ())
 
 
 @dataclass(frozen=True)

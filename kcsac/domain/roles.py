@@ -37,7 +37,9 @@ class Permission(StrEnum):
 _STAFF = {Permission.EDIT_RECORDS, Permission.IMPORT}
 _REVIEWER = _STAFF | {Permission.RECORD_REVIEW, Permission.ENTER_DETERMINATION, Permission.SIGN}
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CLERK: frozenset(_STAFF | {Permission.ENTER_DETERMINATION}),
+    # Terms are entered by a reviewer (the director's representative) or the director, never
+    # by a clerk (RULES.md, "Who may apply" 4).
+    Role.CLERK: frozenset(_STAFF),
     Role.REVIEWER: frozenset(_REVIEWER),
     Role.DIRECTOR: frozenset(
         _REVIEWER | {Permission.REOPEN, Permission.REVOKE, Permission.SET_FEE}

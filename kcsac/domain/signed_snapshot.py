@@ -88,6 +88,9 @@ SIGNED_AS = {"paperwork": "documents"}
 APPLICATION_CONSTANTS = {"version": 0, "updated_by": "", "updated_at": ""}
 ACCOUNT_CONSTANTS = {"version": 0}
 DETERMINATION_CONSTANTS = {"version": 0}
+# Kept out of the signed form (bound by the audit trail instead): every author of the terms,
+# which decides who may sign them; the signed form names the last (entered_by) and the signer.
+DETERMINATION_UNSIGNED = ("authors",)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,10 @@ kcsac.operations.errors: NotPermitted, InvalidInput (.problems), Refused (.block
 WrongPassword, StaleRecord, NotFound, Duplicate, WriteFailed, DatabaseBusy); str(error)
 is a message a clerk can read.
 
+Which actions a person may take on a file, and why not, is kcsac.domain.actions (the desk
+asks available_actions); each operation asks the same rule through permits.require_action
+(the person, before anything is read) and permits.check (the file, inside its transaction).
+
 The desk's map (module.function):
 - users: current_user(store, login) -> User | None (None: read-only),
   ensure_first_admin(store, login, today), set_own_password, check_password, add_user,
@@ -14,9 +18,11 @@ The desk's map (module.function):
 - intake: create_application, update_application (reason required once submitted),
   submit_application (assesses the fee), withdraw.
 - payments: record_payment, reverse_payment, set_fee (director, fee the ordinance does not
-  set), PAYMENT_METHODS.
+  set), PAYMENT_METHODS, payment_problems and fee_decision_problems (the dialogs show them).
+- permits: require_action, check, file_facts (domain.actions asked by every operation).
 - reviews: record_review (with attachments), attachments, attachment_content.
-- determinations: enter_determination (on an approved credit: starts an amendment).
+- determinations: enter_determination (on an approved credit: starts an amendment; carries
+  the version read, a stale save is refused naming who saved meanwhile).
 - progress: refresh_status (the status moved on by the recorded facts; every fact's
   operation ends with it), current_determination.
 - meters: add_meter, record_reading.

@@ -14,7 +14,7 @@ from kcsac.domain.records import (
 )
 from kcsac.domain.schedule import DeterminationTerms, check_terms
 from kcsac.domain.status import Status
-from kcsac.operations.errors import InvalidInput, Refused
+from kcsac.operations.errors import InvalidInput, Refused, StaleRecord
 from kcsac.operations.permits import check, require_action
 from kcsac.operations.progress import refresh_status
 from kcsac.storage import Store
@@ -47,7 +47,11 @@ def enter_determination(
     expected_version: int | None = None,
 ) -> Determination:
     """Enter (or revise, while unsigned) the determination. On an approved credit this starts
-    an amendment: a new determination that needs its own signature."""
+    an amendment: a new determination that needs its own signature.
+
+    `expected_version` is the version of the unsigned determination the caller read (None:
+    it read none, so it enters new terms). A save over terms someone else saved, or signed,
+    since is refused (StaleRecord naming who): two desks never overwrite each other."""
     actor = require_action(actor, Action.DETERMINATION)
     problems: list[Problem] = []
     try:
@@ -79,11 +83,13 @@ def enter_determination(
             actor.login,
             today,
         )
-        if current is not None and not current.locked:
-            version = expected_version if expected_version is not None else current.version
+        unsigned = current if current is not None and not current.locked else None
+        if (unsigned.version if unsigned else None) != expected_version:
+            raise _stale(store, number, current)
+        if unsigned is not None:
             saved = store.save_determination(
-                dataclasses.replace(values, id=current.id),
-                expected_version=version,
+                dataclasses.replace(values, id=unsigned.id),
+                expected_version=unsigned.version,
                 actor=actor.login,
             )
         else:
@@ -96,3 +102,17 @@ def enter_determination(
                 store, store.get_application(number), actor.login, "determination entered"
             )
         return saved
+
+
+def _stale(store: Store, number: str, current: Determination | None) -> StaleRecord:
+    """The refusal of a save over terms that changed since they were read: who saved (or
+    signed) them in between, and when."""
+    what = f"The determination for {number}"
+    if current is None:  # read unsigned terms that are gone (cannot happen through kcsac)
+        return StaleRecord(what, "", "")
+    if current.locked:
+        signed = [d for d in store.decisions(number) if d.determination_id == current.id]
+        if signed:
+            return StaleRecord(what, signed[-1].decided_by, signed[-1].recorded_at)
+    when = current.entered_on.isoformat() if current.entered_on else ""
+    return StaleRecord(what, current.entered_by, when)

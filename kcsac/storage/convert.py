@@ -206,6 +206,7 @@ def determination(row: dict) -> Determination:
         locked=bool(row["locked"]),
         amends=row["amends"],
         version=row["version"],
+        authors=tuple(json.loads(row["authors"])) if row.get("authors") else (),
     )
 
 

@@ -25,7 +25,8 @@ class DecisionsMixin(StoreCore):
         with self.write():
             rowid = self._insert(
                 "INSERT INTO determinations (application, method, percent, fixed_ccf, "
-                "justification, entered_by, entered_on, locked, amends) VALUES (?,?,?,?,?,?,?,0,?)",
+                "justification, entered_by, entered_on, locked, amends, authors) "
+                "VALUES (?,?,?,?,?,?,?,0,?,?)",
                 (
                     d.application,
                     d.method.value,
@@ -35,6 +36,7 @@ class DecisionsMixin(StoreCore):
                     actor,
                     convert.iso(d.entered_on),
                     d.amends,
+                    json.dumps([actor]),
                 ),
             )
             saved = self.get_determination(rowid)
@@ -53,11 +55,17 @@ class DecisionsMixin(StoreCore):
     ) -> Determination:
         with self.write():
             before = self.get_determination(d.id)
+            # Every author is kept: a re-save by someone else never makes the first eligible
+            # to sign (separation of duties).
+            authors = [
+                *before.entered_by_all,
+                *([actor] if actor not in before.entered_by_all else []),
+            ]
             try:
                 cursor = self.conn.execute(
                     "UPDATE determinations SET method = ?, percent = ?, fixed_ccf = ?, "
-                    "justification = ?, entered_by = ?, entered_on = ?, version = version + 1 "
-                    "WHERE id = ? AND version = ?",
+                    "justification = ?, entered_by = ?, entered_on = ?, authors = ?, "
+                    "version = version + 1 WHERE id = ? AND version = ?",
                     (
                         d.method.value,
                         convert.dec_text(d.percent),
@@ -65,6 +73,7 @@ class DecisionsMixin(StoreCore):
                         d.justification,
                         actor,
                         convert.iso(d.entered_on),
+                        json.dumps(authors),
                         d.id,
                         expected_version,
                     ),

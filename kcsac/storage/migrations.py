@@ -442,6 +442,34 @@ def _sealed_at_upgrade(at: str, action: str, entity: str, entity_id: str, after:
     }
 
 
+def m012_determination_authors(db: sqlite_utils.Database) -> None:
+    """Every author of a determination's terms (a JSON list of logins, first to last), kept
+    on every save: whoever entered any version of unsigned terms may not sign them. An
+    unsigned determination from before gets the authors its audit rows name (a signed one is
+    frozen by its trigger, and its authors no longer matter: it is signed)."""
+    import json
+
+    conn = db.conn
+    conn.execute("ALTER TABLE determinations ADD COLUMN authors TEXT NOT NULL DEFAULT '[]'")
+    unsigned = conn.execute(
+        "SELECT id, entered_by FROM determinations WHERE locked = 0 ORDER BY id"
+    ).fetchall()
+    for determination_id, entered_by in unsigned:
+        actors = [
+            actor
+            for (actor,) in conn.execute(
+                "SELECT actor FROM audit WHERE entity = 'determination' AND entity_id = ? "
+                "ORDER BY seq",
+                (str(determination_id),),
+            )
+        ]
+        authors = list(dict.fromkeys([*actors, entered_by] if entered_by else actors))
+        conn.execute(
+            "UPDATE determinations SET authors = ? WHERE id = ?",
+            (json.dumps(authors), determination_id),
+        )
+
+
 # In the order they apply; append only.
 STEPS = (
     m001_meta,
@@ -455,6 +483,7 @@ STEPS = (
     m009_audit_operation,
     m010_status_counts,
     m011_tamper_evidence,
+    m012_determination_authors,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

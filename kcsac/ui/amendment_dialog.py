@@ -47,6 +47,8 @@ class AmendmentDialog(DecisionDialog):
     def _build(self, app: SacApplication, account: Account) -> None:
         determinations = self._store.determinations(self._number)
         current = determinations[-1] if determinations else None
+        # The version of an unsigned amendment read here (None: none), sent with the save.
+        self._read_version = current.version if current is not None and not current.locked else None
         self.header_label = QLabel(file_summary(app, account))
         self.header_label.setObjectName("header_label")
         self.header_label.setWordWrap(True)
@@ -180,6 +182,7 @@ class AmendmentDialog(DecisionDialog):
                 else None,
                 justification=self.justification_edit.toPlainText().strip(),
                 today=self._today,
+                expected_version=self._read_version,
             )
         )
         if determination is None:

@@ -82,6 +82,9 @@ class DeterminationDialog(FormDialog):
         self.effective_on_edit.setMinimumDate(QDate(2000, 1, 1))
         self.effective_on_edit.setDate(to_qdate(self._default_effective_on(detail)))
         current = detail.current_determination
+        # The version of the unsigned terms read here (None: none), sent with the save so a
+        # save over another desk's meanwhile is refused, naming who saved.
+        self._read_version = current.version if current is not None and not current.locked else None
         if current is not None:
             self.method_combo.setCurrentIndex(self.method_combo.findData(current.method.value))
             self.percent_edit.setText("" if current.percent is None else str(current.percent))
@@ -228,4 +231,5 @@ class DeterminationDialog(FormDialog):
             fixed_ccf=terms.fixed_ccf,
             justification=self.justification_edit.toPlainText().strip(),
             today=self.context.today(),
+            expected_version=self._read_version,
         )

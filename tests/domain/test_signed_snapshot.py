@@ -200,7 +200,7 @@ def test_every_signed_fact_changes_the_fingerprint():
 UNSIGNED = {
     SacApplication: set(signed.APPLICATION_CONSTANTS),
     Account: set(signed.ACCOUNT_CONSTANTS),
-    Determination: set(signed.DETERMINATION_CONSTANTS),
+    Determination: set(signed.DETERMINATION_CONSTANTS) | set(signed.DETERMINATION_UNSIGNED),
     Review: set(),
     Payment: set(),
     User: {"active", "has_password", "version"},

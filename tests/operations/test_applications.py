@@ -205,7 +205,13 @@ def test_determination_checks_its_terms(store, people, today):
         store, people.reviewer, app.number, method="fixed", fixed_ccf="12", today=today
     )
     second = enter_determination(
-        store, people.reviewer, app.number, method="fixed", fixed_ccf="14", today=today
+        store,
+        people.reviewer,
+        app.number,
+        method="fixed",
+        fixed_ccf="14",
+        today=today,
+        expected_version=first.version,
     )
     assert second.id == first.id
     assert second.fixed_ccf == 14

@@ -40,6 +40,13 @@ def _old_plain(value: Any) -> Any:
     return value
 
 
+def _old_determination(determination):
+    signed = _old_plain(dataclasses.replace(determination, version=0))
+    # Determination.authors came after this code and is not signed (DETERMINATION_UNSIGNED).
+    signed.pop("authors")
+    return signed
+
+
 def _old_snapshot(app, account, determination, reviews, payments, signed_on, signer):
     application = _old_plain(dataclasses.replace(app, version=0, updated_by="", updated_at=""))
     # The field SacApplication.paperwork was named `documents` when this code signed.
@@ -47,9 +54,7 @@ def _old_snapshot(app, account, determination, reviews, payments, signed_on, sig
     data = {
         "application": application,
         "account": _old_plain(dataclasses.replace(account, version=0)),
-        "determination": _old_plain(dataclasses.replace(determination, version=0))
-        if determination
-        else None,
+        "determination": _old_determination(determination) if determination else None,
         "reviews": [_old_plain(r) for r in reviews],
         "payments": [_old_plain(p) for p in payments],
         "signed_on": signed_on.isoformat(),

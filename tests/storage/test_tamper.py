@@ -344,6 +344,13 @@ def decision_deleted(c):
     return f"decisions id={did}", "is missing"
 
 
+def determination_author_removed(c):
+    """The author of unsigned terms taken off their authors, so they could sign them."""
+    did = _one(c, "SELECT id FROM determinations WHERE locked = 0 ORDER BY id")
+    c.execute("UPDATE determinations SET authors = '[]' WHERE id = ?", (did,))
+    return f"determinations id={did}", "authors is []"
+
+
 def determination_unlocked(c):
     did = _one(c, "SELECT min(id) FROM determinations WHERE locked = 1")
     c.execute("DROP TRIGGER determinations_locked")
@@ -481,6 +488,7 @@ CASES: list[Callable] = [
     decision_signer,
     decision_deleted,
     determination_unlocked,
+    determination_author_removed,
     document_snapshot,
     document_snapshot_and_sha256,
     document_issuer,

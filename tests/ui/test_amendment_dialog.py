@@ -87,3 +87,24 @@ def test_bad_terms_are_shown_next_to_the_field(qtbot, store, people, today, appr
     assert dialog.messages["percent"].isVisible()
     assert "'abc' is not a number" in dialog.messages["percent"].text()
     assert len(store.determinations(approved.number)) == 1
+
+
+def test_two_amendments_entered_at_once_the_second_is_refused_naming_the_first(
+    qtbot, store, people, today, approved
+):
+    """Both dialogs read the signed terms (no amendment yet); the director's amendment is
+    saved first; the reviewer's is refused naming the director, not added as a second one."""
+    mine = open_dialog(qtbot, store, people.reviewer, approved.number, today)
+    theirs = open_dialog(qtbot, store, people.director, approved.number, today)
+    for dialog, percent in ((theirs, "18"), (mine, "20")):
+        dialog.percent_edit.clear()
+        qtbot.keyClicks(dialog.percent_edit, percent)
+        qtbot.keyClicks(dialog.justification_edit, "measured again")
+    qtbot.mouseClick(theirs.save_button, Qt.MouseButton.LeftButton)
+    assert theirs.determination is not None
+    qtbot.mouseClick(mine.save_button, Qt.MouseButton.LeftButton)
+    assert mine.determination is None
+    assert "changed by dora" in mine.messages["method"].text()
+    signed, amendment = store.determinations(approved.number)
+    assert signed.locked
+    assert (amendment.percent, amendment.authors) == (Decimal("18"), ("dora",))

@@ -143,3 +143,37 @@ def test_a_signed_credit_previews_from_its_effective_date(qtbot, store, reviewer
     app = make_approved_record(store, reviewer_desk.user)
     dialog = open_dialog(qtbot, reviewer_desk, app.number)
     assert dialog.effective_on_edit.date().toPython() == app.effective_on
+
+
+def test_two_desks_saving_terms_the_second_is_told_who_saved_meanwhile(
+    qtbot, reviewer_desk, store, db_path
+):
+    """Both dialogs opened on a file with no terms; the first saves; the second's save is
+    refused naming the first desk's user, and the first terms are kept (before: the second
+    silently overwrote them)."""
+    from kcsac.domain.records import User
+    from kcsac.domain.roles import Role
+    from kcsac.storage import open_store
+    from kcsac.ui.desk_context import DeskContext
+
+    app = reviewed(store, reviewer_desk.user)
+    other_store = open_store(db_path)
+    second = other_store.insert_user(
+        User(login="sam", name="Sam Second", title="Engineer", role=Role.REVIEWER), "test"
+    )
+    other = DeskContext(store=other_store, user=second, today=reviewer_desk.today, db_path=db_path)
+    mine, theirs = (
+        open_dialog(qtbot, reviewer_desk, app.number),
+        open_dialog(qtbot, other, app.number),
+    )
+    for dialog, percent in ((theirs, "12"), (mine, "15")):
+        qtbot.keyClicks(dialog.percent_edit, percent)
+        qtbot.keyClicks(dialog.justification_edit, "measured")
+    qtbot.mouseClick(theirs.ok_button, Qt.MouseButton.LeftButton)
+    assert theirs.result() == theirs.DialogCode.Accepted, theirs.error_label.text()
+    qtbot.mouseClick(mine.ok_button, Qt.MouseButton.LeftButton)
+    assert mine.result() != mine.DialogCode.Accepted
+    assert "changed by sam" in mine.error_label.text()
+    [stored] = store.determinations(app.number)
+    assert (stored.percent, stored.entered_by) == (Decimal("12"), "sam")
+    other_store.close()
