@@ -196,3 +196,86 @@ def test_no_status_is_set_outside_the_transition():
         for match in re.finditer(r"replace\(\s*\w+,[^)]*\bstatus=", text):
             found.append(f"{path.relative_to(root)}:{text[: match.start()].count(chr(10)) + 1}")
     assert [place.split(":")[0] for place in found] == ["domain/workflow.py"], found
+
+
+# --- what the desk tests used to check by building a whole MainWindow ---------------------
+
+SECOND = User("sam", "Sam Second", "Engineer", Role.REVIEWER.value)
+PEOPLE = (CLERK, REVIEWER, SECOND, DIRECTOR, ADMIN)
+
+
+def allowed(action: Action, facts: FileFacts | None, user: User | None) -> bool:
+    return refusal(action, facts, user) is None
+
+
+def test_only_the_director_may_set_a_fee_the_ordinance_does_not_set():
+    unset = FileFacts(app(Status.AWAITING_FEE, fee_cents=None, fee_note="no rate table"))
+    assert [allowed(Action.SET_FEE, unset, u) for u in (CLERK, REVIEWER, DIRECTOR, None)] == [
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert not allowed(Action.PAYMENT, unset, CLERK), "nothing to pay before the fee is set"
+    assert refusal(Action.PAYMENT, unset, CLERK).reason.endswith("the director sets it first")
+    by_ordinance = FileFacts(app(Status.AWAITING_FEE, paid_cents=0))
+    assert not allowed(Action.SET_FEE, by_ordinance, DIRECTOR)
+    assert allowed(Action.PAYMENT, by_ordinance, CLERK)
+
+
+def test_who_may_sign_and_deny_a_file_awaiting_a_decision():
+    facts = FileFacts(app(Status.AWAITING_DECISION), reviews(), terms("rita"))
+    sign = {u.login: allowed(Action.APPROVE, facts, u) for u in PEOPLE}
+    deny = {u.login: allowed(Action.DENY, facts, u) for u in PEOPLE}
+    assert sign == {"carl": False, "rita": False, "sam": True, "dora": True, "ada": False}
+    assert deny == {"carl": False, "rita": True, "sam": True, "dora": True, "ada": False}
+    assert not allowed(Action.LETTER, facts, DIRECTOR), "no letter before the decision"
+    in_review = FileFacts(app(Status.IN_REVIEW), ())
+    assert not allowed(Action.APPROVE, in_review, SECOND), "nothing to sign in review"
+
+
+def test_after_the_decision_the_letter_and_what_the_director_may_do():
+    approved = FileFacts(app(Status.APPROVED, effective_on=DAY), reviews(), terms(locked=True))
+    assert allowed(Action.LETTER, approved, DIRECTOR)
+    assert allowed(Action.REVOKE, approved, DIRECTOR)
+    assert not allowed(Action.REVOKE, approved, REVIEWER)
+    assert not allowed(Action.ADMINISTRATION, approved, DIRECTOR), (
+        "the director does not administer"
+    )
+    assert allowed(Action.ADMINISTRATION, None, ADMIN)
+    denied = FileFacts(app(Status.DENIED), reviews(), terms())
+    assert not allowed(Action.APPROVE, denied, DIRECTOR)
+    assert allowed(Action.REOPEN, denied, DIRECTOR)
+    assert allowed(Action.LETTER, denied, None), "an issued letter prints read-only too"
+
+
+def test_a_read_only_login_gets_the_schedule_only_once_issued():
+    approved = FileFacts(app(Status.APPROVED, effective_on=DAY), reviews(), terms(locked=True))
+    assert not allowed(Action.SCHEDULE, approved, None), "only a kcsac user can issue it"
+    assert "only a kcsac user can issue it" in refusal(Action.SCHEDULE, approved, None).reason
+    assert allowed(Action.SCHEDULE, approved, CLERK), "any kcsac user may issue it"
+    issued = dataclasses.replace(approved, schedule_issued=True)
+    assert allowed(Action.SCHEDULE, issued, None)
+
+
+def test_a_clerk_takes_payments_but_not_reviews():
+    owed = FileFacts(app(Status.AWAITING_FEE, paid_cents=0))
+    assert allowed(Action.PAYMENT, owed, CLERK)
+    assert not allowed(Action.REVIEW, owed, CLERK), "a clerk does not record reviews"
+    assert allowed(Action.REVIEW, owed, REVIEWER)
+
+
+def test_a_read_only_login_may_change_nothing():
+    changing = set(Action) - {Action.LETTER, Action.SCHEDULE}
+    for status in Status:
+        facts = FileFacts(app(status), reviews(), terms())
+        assert not any(allowed(a, facts, None) for a in changing), status
+        assert not any(allowed(a, facts, GONE) for a in set(Action)), status
+
+
+def test_without_a_file_only_the_file_free_actions_are_available():
+    answer = available_actions(None, CLERK)
+    assert {a for a, why in answer.items() if why is None} == {Action.NEW, Action.EXPORT}
+    assert answer[Action.WITHDRAW] == actions.NO_FILE
+    assert allowed(Action.RESUME, FileFacts(app(Status.DRAFT)), CLERK)
+    assert not allowed(Action.RESUME, FileFacts(app(Status.AWAITING_FEE)), CLERK)

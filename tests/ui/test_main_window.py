@@ -179,8 +179,6 @@ def test_details_show_summary_blockers_and_timeline(window, filled):
     actions = [timeline.item(i).data(Qt.ItemDataRole.UserRole) for i in range(timeline.count())]
     assert actions[-1] == "application created", "newest first, so the oldest is last"
     assert "application submitted" in actions
-    assert window.action("payment").isEnabled()
-    assert not window.action("review").isEnabled(), "a clerk does not record reviews"
 
 
 def test_layout_and_queue_are_remembered(qtbot, store, db_path, clerk, filled):
@@ -211,9 +209,7 @@ def test_an_unknown_login_gets_a_read_only_desk(qtbot, store, db_path, filled):
     window.show()
     assert window.user_label.text() == "Read-only: visitor is not a kcsac user"
     window.select_number(filled[0].number)
-    assert [a.isEnabled() for a in window.changing_actions] == [False] * len(
-        window.changing_actions
-    )
+    assert "read-only for you" in window.details_pane.view.blocker_texts()[0]
     assert window.desk_list.model.rowCount() == 3, "reading is still allowed"
 
 

