@@ -15,21 +15,20 @@ from typing import TextIO
 from kcsac.cli import EXIT_DATA, EXIT_FILE, EXIT_OK, EXIT_RULE, EXIT_USAGE
 from kcsac.cli.fee_cmd import add_class_option, iso_date, one_line_errors
 from kcsac.domain.customer_class import CustomerClass
-from kcsac.domain.determination import period_problems
+from kcsac.domain.determination import (
+    DeterminationTerms,
+    check_terms,
+    parse_period_field,
+    period_problems,
+)
 from kcsac.domain.eligibility import adjustment_problem
 from kcsac.domain.fees import no_table_reason
 from kcsac.domain.method import Method
 from kcsac.domain.money import format_plain, format_usd
 from kcsac.domain.periods_csv import Coverage, CsvProblem, PeriodReader, parse_decimal
 from kcsac.domain.rates import VolumeRounding, rate_table_on
-from kcsac.domain.schedule import (
-    AdjustedSchedule,
-    DeterminationTerms,
-    RowFigures,
-    ScheduleStream,
-    check_terms,
-    parse_period_field,
-)
+from kcsac.domain.schedule import AdjustedSchedule
+from kcsac.domain.schedule_stream import RowFigures, ScheduleStream
 from kcsac.domain.surcharge import SurchargeLimits, check_limits
 from kcsac.domain.volume import format_ccf, round_half_up
 

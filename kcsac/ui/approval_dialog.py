@@ -42,11 +42,12 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.category import Category
+from kcsac.domain.determination import DeterminationTerms
 from kcsac.domain.money import format_usd
 from kcsac.domain.problems import InputError, RuleRefused
 from kcsac.domain.records import Account, Blocker, Decision, RecordError, SacApplication
 from kcsac.domain.roles import Role
-from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule
+from kcsac.domain.schedule import AdjustedSchedule, build_schedule
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import latest_reviews, required_reviews
 from kcsac.operations import approvals, users

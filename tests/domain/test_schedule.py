@@ -8,20 +8,19 @@ from fractions import Fraction
 import pytest
 
 from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.determination import (
+    DeterminationTerms,
+    PeriodInput,
+    check_periods,
+    check_terms,
+    parse_period_field,
+    period_field,
+)
 from kcsac.domain.method import Method
 from kcsac.domain.pricing import price_volume
 from kcsac.domain.problems import InputError, RuleRefused
 from kcsac.domain.rates import ORDINANCE_260209, Figure, VolumeRounding
-from kcsac.domain.schedule import (
-    DeterminationTerms,
-    PeriodInput,
-    build_schedule,
-    check_periods,
-    check_terms,
-    credited_line,
-    parse_period_field,
-    period_field,
-)
+from kcsac.domain.schedule import build_schedule, credited_line
 from kcsac.domain.surcharge import Concentrations, SurchargeLimits, surcharge_dollars
 from kcsac.domain.volume import ft3_to_ccf
 
