@@ -67,7 +67,7 @@ class PeriodPricer:
         )
         if usable:
             value = terms.percent if self._percentage else terms.fixed_ccf
-            self._param = decimal_ratio(value)  # type: ignore[arg-type]
+            self._param = None if value is None else decimal_ratio(value)
         self._shapes: dict = {} if shapes is None else shapes
 
     def _table_of(self, start: date, end: date) -> RateTable | None:

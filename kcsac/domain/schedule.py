@@ -217,7 +217,7 @@ def _billed_parts(
 def credited_line(row: ScheduleRow, method: Method) -> str:
     """The worked example's line for the credited and billed volumes of `row`, saying which
     days a metered volume covers (RULES.md, "First metered period")."""
-    p, d = format_ccf(row.purchased_ccf), format_ccf(row.diverted_ccf or 0)
+    p, d = format_ccf(row.purchased_ccf), format_ccf(row.diverted_ccf or Decimal(0))
     credited, billed = format_ccf(row.credited_ccf), format_ccf(row.billed_ccf)
     since = row.metered_from
     if since is None or method not in METERED:
@@ -231,7 +231,7 @@ def credited_line(row: ScheduleRow, method: Method) -> str:
     counted = min(row.days_credited, row.metered_days)
     outside = row.days - counted
     if method is Method.SEWER_METER:
-        s = format_ccf(row.sewer_ccf or 0)
+        s = format_ccf(row.sewer_ccf or Decimal(0))
         if counted == row.metered_days:
             formula, figures = f"P × {outside}/{row.days} + S", f"{p} × {outside}/{row.days} + {s}"
         else:
@@ -286,8 +286,8 @@ def period_row(
         max(Fraction(0), volume_dollars(customer_class, parts, billed_parts, rounding))
     )
     surcharge: int | None = None
-    if limits is not None and None not in (p.bod, p.ss, p.og):
-        found = Concentrations(p.bod, p.ss, p.og)  # type: ignore[arg-type]
+    if limits is not None and p.bod is not None and p.ss is not None and p.og is not None:
+        found = Concentrations(p.bod, p.ss, p.og)
         on_billed = surcharge_on_segments(customer_class, parts, billed_parts, limits, found)
         surcharge = cents(max(Fraction(0), on_billed))
     elif limits is not None:
@@ -400,7 +400,7 @@ def with_rows(schedule: AdjustedSchedule, rows: Sequence[ScheduleRow]) -> Adjust
 
 
 def _totals(rows: Sequence[ScheduleRow]) -> ScheduleTotals:
-    surcharges = [r.surcharge_cents for r in rows]
+    surcharges = [r.surcharge_cents for r in rows if r.surcharge_cents is not None]
     return ScheduleTotals(
         days=sum(r.days for r in rows),
         purchased_ccf=sum((r.purchased_ccf for r in rows), Decimal(0)),
@@ -410,7 +410,7 @@ def _totals(rows: Sequence[ScheduleRow]) -> ScheduleTotals:
         volume_charge_unadjusted_cents=sum(r.volume_charge_unadjusted_cents for r in rows),
         volume_charge_cents=sum(r.volume_charge_cents for r in rows),
         credit_cents=sum(r.credit_cents for r in rows),
-        surcharge_cents=None if None in surcharges else sum(surcharges),  # type: ignore[arg-type]
+        surcharge_cents=sum(surcharges) if len(surcharges) == len(rows) else None,
     )
 
 

@@ -31,7 +31,7 @@ from kcsac.domain.schedule import (
 )
 from kcsac.domain.schedule_notes import METER_ERROR, METER_ERROR_FLAG, row_flags, schedule_notes
 from kcsac.domain.surcharge import SurchargeLimits, check_limits
-from kcsac.domain.volume import LB_PER_CCF_MG_L
+from kcsac.domain.volume import LB_PER_CCF_MG_L, Volume
 
 
 class RowFigures(NamedTuple):
@@ -105,9 +105,10 @@ class QuickRows:
         self._tables = sorted(tables, key=lambda t: t.effective_on)
         self._param: tuple[int, int] | None = (1, 1)
         if self.method is Method.PERCENTAGE:
-            self._param = decimal_ratio(terms.percent)  # type: ignore[arg-type]
+            self._param = None if terms.percent is None else decimal_ratio(terms.percent)
         elif self.method is Method.FIXED:
-            self._param = decimal_ratio(terms.fixed_ccf)  # type: ignore[arg-type]
+            fixed = terms.fixed_ccf
+            self._param = None if fixed is None else decimal_ratio(fixed)
         self._rates: dict[int, tuple | None] = {}
 
     def table_of(self, start: date, end: date) -> RateTable | None:
@@ -247,10 +248,10 @@ class QuickRows:
         service = half_up_cents(sn * days * md, sd * mn)
         surcharge: int | None = None
         if self.limits is not None:
-            if None in (p.bod, p.ss, p.og):
+            if p.bod is None or p.ss is None or p.og is None:
                 flags.append("no concentrations: surcharge not computed")
             else:
-                excess = self._excess(table, (p.bod, p.ss, p.og))  # type: ignore[arg-type]
+                excess = self._excess(table, (p.bod, p.ss, p.og))
                 if excess is None:
                     return None
                 # B x 0.006238754 x excess, B >= 0 and excess >= 0
@@ -289,7 +290,7 @@ class QuickRows:
         return figures, table
 
 
-def _volume_ratio(value: object) -> tuple[int, int] | None:
+def _volume_ratio(value: Volume | None) -> tuple[int, int] | None:
     """(numerator, denominator) of a volume with at most 6 places in 0..10^12, else None
     (the general engine takes it)."""
     if value is None:
@@ -299,7 +300,7 @@ def _volume_ratio(value: object) -> tuple[int, int] | None:
         if MILLION % den:
             return None
     else:
-        found = decimal_ratio(value)  # type: ignore[arg-type]
+        found = decimal_ratio(value)
         if found is None:
             return None
         num, den = found

@@ -184,6 +184,7 @@ def replay_trail(conn: sqlite3.Connection) -> Replay:
 def _fold(found: Last, seq: int, action: str, actor: str, application, after: str) -> None:
     """One more audit row of a record whose state several rows make up."""
     state = found.state
+    assert state is not None  # a merged kind's Last starts with state={} (replay_trail)
     recorded = json.loads(after) if after else None
     if recorded is None:
         # A password set before kcsac bound its hash: it is set, its version moved on.

@@ -86,6 +86,7 @@ def _compare(
         if hashlib.sha256(text.encode("utf-8")).digest() == found.digest:
             return ""
         return _difference(state, _recorded(conn, found.seq), found)
+    assert found.state is not None  # a merged kind (replay_trail)
     recorded = dict(found.state)
     if kind.entity == "determination":
         lock = replay.locks.get(str(row["id"]))
@@ -127,7 +128,7 @@ _AS_IS = frozenset((str, int, bool, type(None)))
 def _plain(record: Any) -> Any:
     """convert.plain() of a record, fast for the flat dataclasses the store returns (most
     of their values are already plain; an enum, date or Decimal goes through plain())."""
-    if not dataclasses.is_dataclass(record):
+    if not dataclasses.is_dataclass(record) or isinstance(record, type):
         return convert.plain(record)
     plain, as_is = convert.plain, _AS_IS
     out = {}
