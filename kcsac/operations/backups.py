@@ -3,10 +3,10 @@
 import datetime as dt
 from pathlib import Path
 
+from kcsac.domain.integrity import AuditHead
 from kcsac.domain.roles import Role
 from kcsac.operations.admin import backup_settings
 from kcsac.operations.errors import NotPermitted
-from kcsac.domain.integrity import AuditHead
 from kcsac.storage import Store, open_store
 from kcsac.storage import backup as sqlite_backup
 
