@@ -6,13 +6,13 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from kcsac.domain.actions import Action
+from kcsac.domain.determination import DeterminationTerms, check_terms
 from kcsac.domain.method import Method
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import (
     Determination,
     User,
 )
-from kcsac.domain.schedule import DeterminationTerms, check_terms
 from kcsac.domain.status import Status
 from kcsac.operations.errors import InvalidInput, Refused, StaleRecord
 from kcsac.operations.permits import check, require_action

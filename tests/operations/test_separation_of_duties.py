@@ -135,7 +135,7 @@ def test_an_older_file_gets_the_authors_its_audit_rows_name(tmp_path, today):
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
     migrations.migrations().apply(
-        sqlite_utils.Database(conn), stop_before="m012_determination_authors"
+        sqlite_utils.Database(conn), stop_before="m013_determination_authors"
     )
     conn.executemany(
         "INSERT INTO determinations (id, application, method, percent, justification, "
