@@ -20,7 +20,7 @@ from kcsac.operations.ownership import approve_ownership_change
 from kcsac.operations.progress import refresh_status
 from kcsac.operations.signing_rules import blockers_to_sign
 from kcsac.operations.snapshots import snapshot
-from kcsac.operations.users import check_password, require
+from kcsac.operations.users import acting, check_password, require
 from kcsac.storage import Store
 
 # Denial reasons offered as a list (key -> wording, citation); free text may be added.
@@ -147,7 +147,7 @@ def approve(
 ) -> Decision:
     """Sign the approval (or a pending amendment). Effective date = the signature date;
     for an ownership change, the credit moves to the new owner from the transfer date."""
-    require(actor, Permission.SIGN, "sign approvals")
+    require(store, actor, Permission.SIGN, "sign approvals")
     signed_on = signed_on or today
     problems = signature_date_problems(store, number, signed_on, today, backdated_reason)
     # A future date or a missing reason first; a date before the facts only once nothing
@@ -158,7 +158,7 @@ def approve(
         raise Refused(f"Application {number} cannot be signed yet", blockers)
     _refuse_signature_date(problems)
     check_password(store, actor, password)
-    with store.write():
+    with acting(store, actor, Permission.SIGN, "sign approvals") as actor:
         # Again inside the write lock: another desk may have acted since the check above.
         blockers = blockers_to_sign(store, number, actor)
         if blockers:
@@ -208,12 +208,14 @@ def deny(
     number: str,
     *,
     reasons: list[str],
+    password: str,
     note: str = "",
     today: dt.date,
     decided_on: dt.date | None = None,
 ) -> Decision:
-    """Deny with reasons: keys of DENIAL_REASONS (worded with citations) and/or free text."""
-    require(actor, Permission.SIGN, "deny applications")
+    """Deny with reasons: keys of DENIAL_REASONS (worded with citations) and/or free text;
+    the director's (or reviewer's) `password` signs it."""
+    require(store, actor, Permission.SIGN, "deny applications")
     decided_on = decided_on or today
     if decided_on > today:  # refused before the file is read, whatever it holds
         _refuse_decision_date(decision_date_problems(None, decided_on, today))
@@ -228,7 +230,7 @@ def deny(
         worded.append(note.strip())
     if not worded:
         raise InvalidInput([Problem("reasons", "Give at least one reason for the denial")])
-    with store.write():
+    with acting(store, actor, Permission.SIGN, "deny applications", password=password) as actor:
         app = store.get_application(number)
         if app.status not in (Status.AWAITING_FEE, Status.IN_REVIEW, Status.AWAITING_DECISION):
             raise Refused(
@@ -318,13 +320,16 @@ def _freeze_letter(store: Store, actor: User, decision: Decision, *, today: dt.d
 
 
 def reopen(
-    store: Store, actor: User | None, number: str, *, reason: str, today: dt.date
+    store: Store, actor: User | None, number: str, *, reason: str, password: str, today: dt.date
 ) -> SacApplication:
-    """A director reopens a denied file, with a reason; it goes back where its facts put it."""
-    require(actor, Permission.REOPEN, "reopen denied applications")
+    """A director reopens a denied file, with a reason and their password; it goes back
+    where its facts put it."""
+    require(store, actor, Permission.REOPEN, "reopen denied applications")
     if not reason.strip():
         raise InvalidInput([Problem("reason", "A reason is required to reopen")])
-    with store.write():
+    with acting(
+        store, actor, Permission.REOPEN, "reopen denied applications", password=password
+    ) as actor:
         app = store.get_application(number)
         if app.status is not Status.DENIED:
             raise Refused(f"Application {number} is {app.status.label.lower()}, not denied")
@@ -352,16 +357,24 @@ def reopen(
 
 
 def revoke(
-    store: Store, actor: User | None, number: str, *, from_on: dt.date, reason: str, today: dt.date
+    store: Store,
+    actor: User | None,
+    number: str,
+    *,
+    from_on: dt.date,
+    reason: str,
+    password: str,
+    today: dt.date,
 ) -> SacApplication:
-    """End an approved credit from `from_on` (its last day is the day before), with a reason."""
-    require(actor, Permission.REVOKE, "revoke credits")
+    """End an approved credit from `from_on` (its last day is the day before), with a reason
+    and the director's password."""
+    require(store, actor, Permission.REVOKE, "revoke credits")
     problems = revocation_date_problems(from_on, today)
     if not reason.strip():
         problems.append(Problem("reason", "A reason is required to revoke a credit"))
     if problems:
         raise InvalidInput(problems)
-    with store.write():
+    with acting(store, actor, Permission.REVOKE, "revoke credits", password=password) as actor:
         app = store.get_application(number)
         if app.status is not Status.APPROVED:
             raise Refused(
@@ -417,8 +430,9 @@ def revocation_date_problems(from_on: dt.date, today: dt.date) -> list[Problem]:
     ]
 
 
-def ensure_can_sign(actor: User | None) -> User:
-    """For the desk: raise NotPermitted before even opening the signing dialog."""
+def ensure_can_sign(store: Store, actor: User | None) -> User:
+    """For the desk: raise NotPermitted before even opening the signing dialog (the role
+    and active flag as stored now)."""
     if actor is None:
         raise NotPermitted("You are not a kcsac user; kcsac is read-only for you")
-    return require(actor, Permission.SIGN, "sign approvals")
+    return require(store, actor, Permission.SIGN, "sign approvals")

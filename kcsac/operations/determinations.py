@@ -17,7 +17,7 @@ from kcsac.domain.schedule import DeterminationTerms, check_terms
 from kcsac.domain.status import Status
 from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.progress import refresh_status
-from kcsac.operations.users import require
+from kcsac.operations.users import acting, require
 from kcsac.storage import Store
 
 
@@ -49,7 +49,7 @@ def enter_determination(
 ) -> Determination:
     """Enter (or revise, while unsigned) the determination. On an approved credit this starts
     an amendment: a new determination that needs its own signature."""
-    require(actor, Permission.ENTER_DETERMINATION, "enter determinations")
+    require(store, actor, Permission.ENTER_DETERMINATION, "enter determinations")
     problems: list[Problem] = []
     try:
         method = Method(method)
@@ -63,7 +63,7 @@ def enter_determination(
         problems.append(Problem("justification", "The director's justification for p is required"))
     if problems:
         raise InvalidInput(problems)
-    with store.write():
+    with acting(store, actor, Permission.ENTER_DETERMINATION, "enter determinations") as actor:
         app = store.get_application(number)
         if app.category is Category.OWNERSHIP_CHANGE:
             raise Refused("An ownership change carries over the prior credit's determination")

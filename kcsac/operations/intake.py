@@ -23,7 +23,7 @@ from kcsac.operations.accounts import add_account
 from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.ownership_rules import check_ownership_draft
 from kcsac.operations.progress import refresh_status
-from kcsac.operations.users import require
+from kcsac.operations.users import acting, require
 from kcsac.storage import Store
 
 
@@ -45,7 +45,7 @@ def create_application(
     `received_on` is the day the application reached the office (kept on the draft; the fee
     in force on it is assessed when the draft is submitted).
     """
-    require(actor, Permission.EDIT_RECORDS, "create applications")
+    require(store, actor, Permission.EDIT_RECORDS, "create applications")
     _check_received_on(received_on, today)
     try:
         category = Category(category)
@@ -62,7 +62,8 @@ def create_application(
         details=dict(details or {}),
         paperwork=dict(paperwork or {}),
     )
-    return store.insert_application(app, actor.login, year=today.year)
+    with acting(store, actor, Permission.EDIT_RECORDS, "create applications") as actor:
+        return store.insert_application(app, actor.login, year=today.year)
 
 
 def update_application(
@@ -73,8 +74,8 @@ def update_application(
     After submission a correction needs a reason; the category and received date are fixed
     then (the fee depends on them), and decided files cannot be edited.
     """
-    require(actor, Permission.EDIT_RECORDS, "change applications")
-    with store.write():
+    require(store, actor, Permission.EDIT_RECORDS, "change applications")
+    with acting(store, actor, Permission.EDIT_RECORDS, "change applications") as actor:
         current = store.get_application(app.number)
         if current.status is Status.DRAFT:
             _check_received_on(app.received_on, today)
@@ -140,9 +141,9 @@ def save_draft(
     A refusal at any step stores nothing: no account is left behind by a draft that could not
     be stored. Nothing is written when the stored draft already holds these values.
     """
-    require(actor, Permission.EDIT_RECORDS, "create applications")
+    require(store, actor, Permission.EDIT_RECORDS, "create applications")
     draft = dataclasses.replace(draft, account=account.number.strip())
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "create applications"):
         if store.find_account(draft.account) is None:
             add_account(
                 store,
@@ -194,9 +195,9 @@ def submit_application(
     prior credit, a transfer date after its effective date, another account, no other open
     change of that credit; a failed check stores nothing.
     """
-    require(actor, Permission.EDIT_RECORDS, "submit applications")
+    require(store, actor, Permission.EDIT_RECORDS, "submit applications")
     _check_received_on(received_on, today)
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "submit applications") as actor:
         app = store.get_application(number)
         if expected_version is not None and app.version != expected_version:
             raise store._stale("applications", "number", number, f"Application {number}")
@@ -241,10 +242,10 @@ def withdraw(
     store: Store, actor: User | None, number: str, *, reason: str, today: dt.date
 ) -> SacApplication:
     """The applicant withdrew an undecided application."""
-    require(actor, Permission.EDIT_RECORDS, "withdraw applications")
+    require(store, actor, Permission.EDIT_RECORDS, "withdraw applications")
     if not reason.strip():
         raise InvalidInput([Problem("reason", "Say why the application is withdrawn")])
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "withdraw applications") as actor:
         app = store.get_application(number)
         if app.status not in OPEN_STATUSES:
             raise Refused(

@@ -15,7 +15,7 @@ from kcsac.domain.records import Meter, MeterRole, MeterUnit, Reading, User
 from kcsac.domain.roles import Permission
 from kcsac.domain.volume import ft3_to_ccf, gal_to_ccf
 from kcsac.operations.errors import InvalidInput
-from kcsac.operations.users import require
+from kcsac.operations.users import acting, require
 from kcsac.storage import Store
 
 
@@ -36,7 +36,7 @@ def add_meter(
     activation_reading: Decimal | str | None = None,
     last_tested_on: dt.date | None = None,
 ) -> Meter:
-    require(actor, Permission.EDIT_RECORDS, "add meters")
+    require(store, actor, Permission.EDIT_RECORDS, "add meters")
     problems = []
     if not serial.strip():
         problems.append(Problem("serial", "The serial number is empty"))
@@ -55,24 +55,25 @@ def add_meter(
             problems.append(Problem("activation_reading", "The activation reading is not a number"))
     if problems:
         raise InvalidInput(problems)
-    store.get_application(number)
-    return store.add_meter(
-        Meter(
-            0,
-            number,
-            MeterRole(role),
-            serial.strip(),
-            make_model.strip(),
-            size.strip(),
-            MeterUnit(unit),
-            location.strip(),
-            installed_on,
-            sealed_on,
-            activation,
-            last_tested_on,
-        ),
-        actor.login,
-    )
+    with acting(store, actor, Permission.EDIT_RECORDS, "add meters") as actor:
+        store.get_application(number)
+        return store.add_meter(
+            Meter(
+                0,
+                number,
+                MeterRole(role),
+                serial.strip(),
+                make_model.strip(),
+                size.strip(),
+                MeterUnit(unit),
+                location.strip(),
+                installed_on,
+                sealed_on,
+                activation,
+                last_tested_on,
+            ),
+            actor.login,
+        )
 
 
 def record_reading(
@@ -89,7 +90,7 @@ def record_reading(
     """A reading dated before the meter was installed, or out of order with the readings
     around it (lower than the one before, higher than the one after), is refused unless
     marked replacement/rollover (with a note)."""
-    require(actor, Permission.EDIT_RECORDS, "record readings")
+    require(store, actor, Permission.EDIT_RECORDS, "record readings")
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
@@ -97,7 +98,7 @@ def record_reading(
     problems = future_date_problems("read_on", read_on, today, "record a reading")
     if amount < 0:
         problems.append(Problem("value", "A reading cannot be negative"))
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "record readings") as actor:
         meter = store.get_meter(meter_id)
         problems += reading_problems(
             meter, store.readings(meter_id), read_on, amount, replacement=replacement

@@ -18,22 +18,30 @@ from kcsac.domain.status import Status
 from kcsac.domain.workflow import OPEN_STATUSES
 from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.progress import refresh_status
-from kcsac.operations.users import require
+from kcsac.operations.users import acting, require
 from kcsac.storage import Store
 
 PAYMENT_METHODS = ("cash", "check", "card", "transfer", "money order")
 
 
 def set_fee(
-    store: Store, actor: User | None, number: str, *, cents: int, reason: str, today: dt.date
+    store: Store,
+    actor: User | None,
+    number: str,
+    *,
+    cents: int,
+    reason: str,
+    password: str,
+    today: dt.date,
 ) -> SacApplication:
-    """A director decides a fee the ordinance does not set (nonresident ownership change)."""
-    require(actor, Permission.SET_FEE, "set a fee")
+    """A director decides a fee the ordinance does not set (nonresident ownership change),
+    with their password."""
+    require(store, actor, Permission.SET_FEE, "set a fee")
     if not reason.strip():
         raise InvalidInput([Problem("reason", "Say why this fee was decided (required)")])
     if cents < 0:
         raise InvalidInput([Problem("fee", "The fee cannot be negative")])
-    with store.write():
+    with acting(store, actor, Permission.SET_FEE, "set a fee", password=password) as actor:
         app = store.get_application(number)
         if app.status not in OPEN_STATUSES or app.status is Status.DRAFT:
             raise Refused(f"Application {number} is not awaiting its fee")
@@ -72,7 +80,7 @@ def record_payment(
     (the clerk confirmed it); the reason goes to the audit trail with the payment. A payment
     dated after today or before the application was received is refused by field (paid_on).
     """
-    require(actor, Permission.EDIT_RECORDS, "record payments")
+    require(store, actor, Permission.EDIT_RECORDS, "record payments")
     problems = []
     if amount_cents <= 0:
         problems.append(Problem("amount", "The amount must be more than $0.00"))
@@ -83,7 +91,7 @@ def record_payment(
         problems.append(Problem("method", "Say how it was paid (cash, check, card ...)"))
     if problems:
         raise InvalidInput(problems)
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "record payments") as actor:
         app = store.get_application(number)
         if app.status is Status.DRAFT:
             raise Refused(f"Application {number} is not submitted yet; submit it first")
@@ -137,10 +145,10 @@ def reverse_payment(
 ) -> SacApplication:
     """Reverse a mis-keyed or bounced payment (kept on file, no longer counted); the balance
     is owed again. Only before the file is decided."""
-    require(actor, Permission.EDIT_RECORDS, "reverse payments")
+    require(store, actor, Permission.EDIT_RECORDS, "reverse payments")
     if not reason.strip():
         raise InvalidInput([Problem("reason", "Say why the payment is reversed")])
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "reverse payments") as actor:
         found = store.payments("", only_id=payment_id)
         if not found:
             raise InvalidInput([Problem("payment", f"Payment {payment_id} does not exist")])

@@ -24,7 +24,7 @@ from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.progress import refresh_status
-from kcsac.operations.users import require
+from kcsac.operations.users import acting, require
 from kcsac.storage import Store
 
 
@@ -48,7 +48,7 @@ def record_review(
     stored with the review in the same transaction: the original file may be moved or deleted
     afterwards.
     """
-    require(actor, Permission.RECORD_REVIEW, "record reviews")
+    require(store, actor, Permission.RECORD_REVIEW, "record reviews")
     if reviewed_on > today:
         raise InvalidInput(
             future_date_problems("reviewed_on", reviewed_on, today, "record a review")
@@ -57,7 +57,7 @@ def record_review(
     if result is ReviewResult.FAILED and not notes.strip():
         raise InvalidInput([Problem("notes", "Say why the review failed (notes are required)")])
     files = _read_attachments(attachments)
-    with store.write():
+    with acting(store, actor, Permission.RECORD_REVIEW, "record reviews") as actor:
         app = store.get_application(number)
         if app.status not in (Status.IN_REVIEW, Status.AWAITING_DECISION, Status.AWAITING_FEE):
             raise Refused(
