@@ -14,6 +14,7 @@ from decimal import Decimal
 from kcsac.domain import ordinance as o
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.determination import DeterminationTerms, PeriodInput
 from kcsac.domain.documents import (
     Addressee,
     ApprovalLetter,
@@ -27,7 +28,7 @@ from kcsac.domain.fees import application_fee
 from kcsac.domain.method import Method
 from kcsac.domain.money import format_usd
 from kcsac.domain.records import Determination, Meter, MeterRole, MeterUnit
-from kcsac.domain.schedule import DeterminationTerms, PeriodInput, build_schedule
+from kcsac.domain.schedule import build_schedule
 from kcsac.operations.documents.schedules import schedule_document_from
 from kcsac.operations.documents.wording import (
     DUTY_ACCESS,

@@ -17,11 +17,13 @@ from types import SimpleNamespace
 from typing import TextIO
 
 from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.determination import DeterminationTerms
 from kcsac.domain.money import format_plain
+from kcsac.domain.period_pricer import PeriodPricer
 from kcsac.domain.problems import InputError, RuleRefused
 from kcsac.domain.rates import VolumeRounding
 from kcsac.domain.records import DecisionKind, Determination, SacApplication
-from kcsac.domain.schedule import DeterminationTerms, PeriodPricer, build_schedule
+from kcsac.domain.schedule import build_schedule
 from kcsac.operations.meters import MeteredPeriod, period_inputs
 from kcsac.storage import Store
 

@@ -4,9 +4,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kcsac.domain.determination import DeterminationTerms
 from kcsac.domain.method import Method
 from kcsac.domain.problems import InputError, Problem, RuleRefused
-from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule
+from kcsac.domain.schedule import AdjustedSchedule, build_schedule
 from kcsac.operations.admin import surcharge_limits
 from kcsac.operations.documents.schedules import left_out_note
 from kcsac.operations.meters import period_inputs

@@ -203,15 +203,14 @@ def add_user(
         problems.append("The login is empty")
     if not name.strip():
         problems.append("The name is empty")
-    try:
-        role = Role(role)
-    except ValueError:
+    chosen = Role(role) if role in set(Role) else None
+    if chosen is None:
         problems.append(f"{role!r} is not a role (clerk, reviewer, director, administrator)")
-    if problems:
+    if problems or chosen is None:
         raise InvalidInput(problems)
     with acting(store, actor, Permission.ADMINISTER, "add users", password=password) as actor:
         return store.insert_user(
-            User(login=login.strip(), name=name.strip(), title=title.strip(), role=role.value),
+            User(login=login.strip(), name=name.strip(), title=title.strip(), role=chosen.value),
             actor.login,
             reason=f"added on {today.isoformat()}",
         )

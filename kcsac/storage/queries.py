@@ -1,7 +1,6 @@
 """The desk's list queries: queues, search-as-you-type, sorting and paging, all in SQL."""
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import Enum
@@ -10,6 +9,7 @@ from typing import Generic, NamedTuple, TypeVar
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.records import ApplicationExportRow, ApplicationSummary, Determination
+from kcsac.domain.search import Term, parse_search
 from kcsac.domain.status import Status
 from kcsac.storage import convert
 from kcsac.storage.core import StoreCore
@@ -36,7 +36,6 @@ _FEW = 15000  # below this many matching rows, fetch and sort them; above, walk 
 _FEW_SEARCH = 2000
 _ACCOUNT_SORTS = {"customer", "service_address", "customer_class"}
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 _SELECT = (
     "SELECT a.number, a.account, c.customer, c.service_address, a.category, c.customer_class, "
@@ -48,12 +47,34 @@ _SELECT = (
 _SELECT_BY_ID = _SELECT.replace(" FROM ", ", a.id FROM ", 1)
 
 
-def match_expression(search: str) -> str | None:
-    """Every word of the search as a prefix: 'main 12' -> '"main"* AND "12"*'."""
-    tokens = _TOKEN.findall(search)
-    if not tokens:
-        return None
-    return " AND ".join(f'"{t}"*' for t in tokens)
+def match_expressions(search: str) -> tuple[str | None, str | None]:
+    """The FTS5 expressions of a search (kcsac.domain.search says what it means): what must
+    match ('main 12' -> '"main"* AND "12"*') and what must not (None: nothing)."""
+    query = parse_search(search)
+    must = " AND ".join(
+        "(" + " OR ".join(_fts_term(t) for t in group) + ")"
+        if len(group) > 1
+        else _fts_term(group[0])
+        for group in query.must
+    )
+    must_not = " OR ".join(_fts_term(t) for t in query.must_not)
+    return must or None, must_not or None
+
+
+def _fts_group(group: tuple[Term, ...]) -> str:
+    """Terms joined by OR (one term stands alone)."""
+    if len(group) == 1:
+        return _fts_term(group[0])
+    return "(" + " OR ".join(_fts_term(t) for t in group) + ")"
+
+
+def _fts_term(term: Term) -> str:
+    """A term in FTS5's syntax: every word as the start of a word, or a phrase whose last
+    word is a start. Words are runs of letters and digits, so no quoting is needed."""
+    if term.phrase:
+        return '"' + " ".join(term.words) + '" *'
+    words = [f'"{w}"*' for w in term.words]
+    return words[0] if len(words) == 1 else "(" + " AND ".join(words) + ")"
 
 
 E = TypeVar("E", bound=Enum)
@@ -117,13 +138,19 @@ class QueriesMixin(StoreCore):
         else:
             clauses.append(f"{plus}a.status = ?")
             params.append(Status(queue).value)
-        match = match_expression(search or "")
+        match, excluded = match_expressions(search or "")
         if match is not None:
             clauses.append(
                 f"{plus}a.id IN (SELECT rowid FROM application_search "
                 "WHERE application_search MATCH ?)"
             )
             params.append(match)
+        if excluded is not None:
+            clauses.append(
+                f"{plus}a.id NOT IN (SELECT rowid FROM application_search "
+                "WHERE application_search MATCH ?)"
+            )
+            params.append(excluded)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return where, params
 
@@ -135,7 +162,7 @@ class QueriesMixin(StoreCore):
         if not where:
             return False
         # With a search the probe runs the full-text match too, so it stops sooner.
-        few = _FEW_SEARCH if match_expression(search or "") else _FEW
+        few = _FEW_SEARCH if match_expressions(search or "")[0] else _FEW
         n = self.conn.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM applications a{where} LIMIT ?)",
             (*params, few),

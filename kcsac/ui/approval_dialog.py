@@ -42,19 +42,20 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.category import Category
+from kcsac.domain.determination import DeterminationTerms
 from kcsac.domain.money import format_usd
 from kcsac.domain.problems import InputError, RuleRefused
 from kcsac.domain.records import Account, Blocker, Decision, RecordError, SacApplication
 from kcsac.domain.roles import Permission, Role
-from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule
+from kcsac.domain.schedule import AdjustedSchedule, build_schedule
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import latest_reviews, required_reviews
 from kcsac.operations import approvals
 from kcsac.operations.admin import surcharge_limits
+from kcsac.operations.database import Store
 from kcsac.operations.documents.schedules import schedule_periods
 from kcsac.operations.documents.wording import method_parameters
 from kcsac.operations.signing_rules import blockers_to_sign
-from kcsac.storage import Store
 from kcsac.ui.busy import busy
 from kcsac.ui.decision_dialog import DecisionDialog, esc
 from kcsac.ui.field_messages import mark_as_message

@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kcsac.domain.determination import DeterminationTerms, check_terms
 from kcsac.domain.method import Method
 from kcsac.domain.money import format_usd
 from kcsac.domain.problems import InputError, Problem, RuleRefused
 from kcsac.domain.records import ApplicationDetail, Determination, RecordError, SacApplication
-from kcsac.domain.schedule import AdjustedSchedule, DeterminationTerms, build_schedule, check_terms
+from kcsac.domain.schedule import AdjustedSchedule, build_schedule
 from kcsac.domain.status import Status
 from kcsac.domain.volume import format_ccf
 from kcsac.operations.determinations import enter_determination

@@ -10,9 +10,9 @@ import pytest
 
 from benchmarks.seeding import seed
 from kcsac.domain.customer_class import AccountClass, CustomerClass
+from kcsac.domain.determination import DeterminationTerms
 from kcsac.domain.records import Account, ConsumptionPeriod, User
 from kcsac.domain.roles import Role
-from kcsac.domain.schedule import DeterminationTerms
 from kcsac.operations import exports
 from kcsac.operations.imports import consumption, consumption_bulk, consumption_rows, csv_files
 from kcsac.storage import open_store

@@ -9,8 +9,9 @@ from fractions import Fraction
 import pytest
 
 from kcsac.domain.category import Category
+from kcsac.domain.determination import DeterminationTerms
 from kcsac.domain.records import ConsumptionPeriod, MeterRole, MeterUnit
-from kcsac.domain.schedule import DeterminationTerms, build_schedule
+from kcsac.domain.schedule import build_schedule
 from kcsac.domain.status import Status
 from kcsac.domain.volume import round_half_up
 from kcsac.operations import approvals, meters

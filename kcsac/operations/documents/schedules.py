@@ -9,6 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from kcsac.domain import ordinance as o
+from kcsac.domain.determination import DeterminationTerms, PeriodInput
 from kcsac.domain.documents import (
     Addressee,
     Parameter,
@@ -26,15 +27,8 @@ from kcsac.domain.records import (
     Determination,
     SacApplication,
 )
-from kcsac.domain.schedule import (
-    NO_LIMITS_NOTE,
-    AdjustedSchedule,
-    DeterminationTerms,
-    PeriodInput,
-    ScheduleRow,
-    build_schedule,
-    with_rows,
-)
+from kcsac.domain.schedule import AdjustedSchedule, ScheduleRow, build_schedule, with_rows
+from kcsac.domain.schedule_notes import NO_LIMITS_NOTE
 from kcsac.domain.volume import format_ccf, round_half_up
 from kcsac.operations.admin import surcharge_limits
 from kcsac.operations.documents.letters import last_decision
