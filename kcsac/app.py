@@ -45,6 +45,6 @@ def run_gui(args: object) -> int:
     from kcsac.ui.desk_startup import run_desk  # Qt is imported only for the GUI
 
     try:
-        return run_desk(store, db_path=path)
+        return run_desk(store, db_path=path, sign_in_as=getattr(args, "user", None) or "")
     finally:
         store.close()

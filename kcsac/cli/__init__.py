@@ -22,7 +22,13 @@ EXIT_RULE = 3
 EXIT_DATA = 4
 
 # Command modules, in the order `kcsac --help` lists them. Each owns its own file.
-COMMAND_MODULES: tuple[str, ...] = ("fee_cmd", "schedule_cmd", "records_cmd", "documents_cmd")
+COMMAND_MODULES: tuple[str, ...] = (
+    "fee_cmd",
+    "schedule_cmd",
+    "records_cmd",
+    "documents_cmd",
+    "users_cmd",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,12 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="database file (default: $KCSAC_DB, else kcsac.db in the user's data folder)",
     )
+    from kcsac.cli.acting import add_identity_options
+
+    add_identity_options(parser)
     # A subcommand accepts --db after its own arguments too; SUPPRESS keeps a --db given
     # before the command from being overwritten by the subparser's default.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db", type=Path, default=argparse.SUPPRESS, metavar="PATH", help="database file"
     )
+    add_identity_options(common, suppress=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"kcsac.cli.{name}").register(subparsers, common)
@@ -57,11 +67,16 @@ def run_command(args: argparse.Namespace) -> int:
     database file, never a traceback: a database failure met while working (a damaged page,
     a lock held by another program) is explained; anything else is written to a crash log
     whose path the line gives."""
+    from kcsac.cli.acting import NoTerminal
     from kcsac.cli.database import resolve_db_path
+    from kcsac.domain.records import RecordError
     from kcsac.storage import explain_failure
 
     try:
         return int(args.func(args))
+    except NoTerminal as exc:  # a password is needed and cannot be asked for
+        print(f"kcsac: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("kcsac: stopped (Ctrl+C); nothing more was written", file=sys.stderr)
         return 130
@@ -74,6 +89,9 @@ def run_command(args: argparse.Namespace) -> int:
         if explained is not None:
             print(f"kcsac: {explained}", file=sys.stderr)
             return EXIT_FILE
+        if isinstance(exc, RecordError):  # a refusal (a wrong password, a role) not caught
+            print(f"kcsac: {exc}", file=sys.stderr)
+            return EXIT_RULE
         log = _crash_log(exc)
         print(
             f"kcsac: {args.command} stopped on {db or 'the database'}: an unexpected "

@@ -1,16 +1,16 @@
 """`kcsac letter`, `kcsac schedule-pdf`, `kcsac export-letters`: issued documents as PDF files.
 
-A document not issued yet is issued now (by the OS login, if it is a kcsac user); one issued
+A document not issued yet is issued now (by the OS account or --user, if a kcsac user); one issued
 before is rendered from its stored snapshot, so a re-print is the document that was sent.
 """
 
 import argparse
-import getpass
 import sys
 from datetime import date
 from pathlib import Path
 
 from kcsac.cli import EXIT_FILE, EXIT_OK, EXIT_RULE, EXIT_USAGE
+from kcsac.cli.acting import acting_user
 from kcsac.cli.database import open_or_explain
 from kcsac.cli.fee_cmd import iso_date, one_line_errors
 from kcsac.domain.records import RecordError
@@ -18,7 +18,6 @@ from kcsac.domain.status import Status
 from kcsac.operations.documents.batch import decided_since, export_documents
 from kcsac.operations.documents.issuing import letter_for, render_issued, schedule_for
 from kcsac.operations.errors import NotFound, Refused
-from kcsac.operations.users import current_user
 from kcsac.storage import Store
 
 STATUSES = {"approved": Status.APPROVED, "denied": Status.DENIED}
@@ -71,9 +70,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     one_line_errors(export)
 
 
-def _actor(store: Store) -> str | None:
-    """The OS login when it is a kcsac user (who may issue); None: print-only."""
-    user = current_user(store, getpass.getuser())
+def _actor(args: argparse.Namespace, store: Store) -> str | None:
+    """Who may issue: --user (signed in with the password) or the OS account, when a kcsac
+    user; None: print-only."""
+    user = acting_user(args, store)
     return user.login if user is not None else None
 
 
@@ -104,7 +104,7 @@ def _one(args: argparse.Namespace, fetch) -> int:
     if store is None:
         return EXIT_FILE
     try:
-        doc = fetch(store, _actor(store), args.number.strip(), today=date.today())
+        doc = fetch(store, _actor(args, store), args.number.strip(), today=date.today())
         pdf = render_issued(doc)
     except NotFound as exc:
         return _fail(str(exc), EXIT_USAGE)
@@ -150,7 +150,7 @@ def _export(args: argparse.Namespace) -> int:
         numbers = decided_since(store, STATUSES[args.status], args.since)
         result = export_documents(
             store,
-            _actor(store),
+            _actor(args, store),
             numbers,
             out,
             today=date.today(),

@@ -2,13 +2,13 @@
 
 import argparse
 import datetime as dt
-import getpass
 import sys
 from pathlib import Path
 
 from kcsac.cli import EXIT_DATA, EXIT_FILE, EXIT_OK, EXIT_RULE
 from kcsac.cli.database import open_or_explain, resolve_db_path
 from kcsac.domain.records import RecordError
+from kcsac.operations.errors import NotPermitted
 from kcsac.storage import Store, StoreError
 from kcsac.storage.errors import WriteFailed
 
@@ -100,12 +100,12 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _actor(store: Store):
-    """The OS login's kcsac user; on a database with no users it becomes the administrator."""
-    from kcsac.operations.users import current_user, ensure_first_admin
+def _actor(args: argparse.Namespace, store: Store):
+    """Who acts: --user (signed in with the password) or the OS account; on a database with
+    no users the OS account becomes the administrator."""
+    from kcsac.cli.acting import acting_user
 
-    login = getpass.getuser()
-    return current_user(store, login) or ensure_first_admin(store, login, _today())
+    return acting_user(args, store, today=_today(), first_admin=True)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -118,7 +118,7 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_FILE
     try:
         run = import_accounts if args.what == "accounts" else import_consumption
-        result = run(store, _actor(store), args.file, today=_today(), skip_bad=args.skip_bad)
+        result = run(store, _actor(args, store), args.file, today=_today(), skip_bad=args.skip_bad)
     except (ImportFileError, WriteFailed) as exc:
         print(f"kcsac: {exc}", file=sys.stderr)
         return EXIT_FILE
@@ -194,11 +194,19 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    from kcsac.cli.acting import login_of, read_password
     from kcsac.operations import backups
 
     dest = resolve_db_path(getattr(args, "db", None))
+    login = login_of(args)
     try:
-        kept = backups.restore(args.src, dest, login=getpass.getuser(), force=args.force)
+        refused = backups.restorer_problem(dest, login)
+        if refused:
+            raise NotPermitted(refused)
+        password = ""
+        if backups.restore_needs_password(dest, login):
+            password = read_password(args, f"kcsac password of {login} (to replace {dest}): ")
+        kept = backups.restore(args.src, dest, login=login, password=password, force=args.force)
     except StoreError as exc:
         print(f"kcsac: {exc}", file=sys.stderr)
         return EXIT_FILE

@@ -11,9 +11,13 @@ asks available_actions); each operation asks the same rule through permits.requi
 (the person, before anything is read) and permits.check (the file, inside its transaction).
 
 The desk's map (module.function):
-- users: current_user(store, login) -> User | None (None: read-only),
-  ensure_first_admin(store, login, today), set_own_password, check_password, add_user,
-  change_user, reset_password.
+- identity: os_account() (the process's OS account, never an environment variable).
+- users: require(store, actor, permission, doing) and acting(...) (the acting user's role and
+  active flag read from the database, inside the write transaction; a sensitive act's
+  password checked), current_user(store, login) -> User | None (None: read-only),
+  sign_in(store, login, password), ensure_first_admin(store, login, today),
+  set_own_password, check_password, add_user, change_user, reset_password (each with the
+  administrator's password).
 - accounts: add_account, update_account, check_account.
 - intake: create_application, update_application (reason required once submitted),
   submit_application (assesses the fee), withdraw.
@@ -31,7 +35,8 @@ The desk's map (module.function):
   the credit; ownership_rules: the checks of a change (intake, submission, signing).
 - signing_rules: blockers_to_sign(store, number, signer) -> [Blocker], eligibility_problems.
 - approvals: approve (sign, also amendments and ownership changes), deny (DENIAL_REASONS keys
-  or free text), reopen, revoke, ensure_can_sign, signature_date_problems.
+  or free text), reopen, revoke (each with the signer's password), ensure_can_sign(store,
+  actor), signature_date_problems.
 - queries: queue_counts, list_applications, count_applications, application_detail
   (blockers, next step, audit timeline).
 - previews: schedule_preview(store, number, today=...) -> SchedulePreview.

@@ -9,7 +9,7 @@ from kcsac.domain.problems import Problem
 from kcsac.domain.records import Account, User
 from kcsac.domain.roles import Permission
 from kcsac.operations.errors import InvalidInput
-from kcsac.operations.users import require
+from kcsac.operations.users import acting, require
 from kcsac.storage import Store
 
 ACCOUNT_NUMBER = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{2,29}$")
@@ -58,29 +58,30 @@ def add_account(
     customer_class: CustomerClass | str,
     today: dt.date,
 ) -> Account:
-    require(actor, Permission.EDIT_RECORDS, "add accounts")
+    require(store, actor, Permission.EDIT_RECORDS, "add accounts")
     problems = check_account(
         number, customer, service_address, str(account_class), str(customer_class)
     )
     if problems:
         raise InvalidInput(problems)
-    return store.insert_account(
-        Account(
-            number.strip(),
-            customer.strip(),
-            service_address.strip(),
-            AccountClass(account_class),
-            CustomerClass(customer_class),
-        ),
-        actor.login,
-    )
+    with acting(store, actor, Permission.EDIT_RECORDS, "add accounts") as actor:
+        return store.insert_account(
+            Account(
+                number.strip(),
+                customer.strip(),
+                service_address.strip(),
+                AccountClass(account_class),
+                CustomerClass(customer_class),
+            ),
+            actor.login,
+        )
 
 
 def update_account(
     store: Store, actor: User | None, account: Account, *, reason: str = "", today: dt.date
 ) -> Account:
     """Save an edited account (as read, with its version)."""
-    require(actor, Permission.EDIT_RECORDS, "change accounts")
+    require(store, actor, Permission.EDIT_RECORDS, "change accounts")
     problems = check_account(
         account.number,
         account.customer,
@@ -95,6 +96,7 @@ def update_account(
         account_class=AccountClass(account.account_class),
         customer_class=CustomerClass(account.customer_class),
     )
-    return store.save_account(
-        account, expected_version=account.version, actor=actor.login, reason=reason
-    )
+    with acting(store, actor, Permission.EDIT_RECORDS, "change accounts") as actor:
+        return store.save_account(
+            account, expected_version=account.version, actor=actor.login, reason=reason
+        )

@@ -11,7 +11,7 @@ from kcsac.domain.records import User
 from kcsac.domain.roles import Permission
 from kcsac.domain.surcharge import SurchargeLimits, check_limits
 from kcsac.operations.errors import InvalidInput
-from kcsac.operations.users import require
+from kcsac.operations.users import acting, require
 from kcsac.storage import Store
 
 SURCHARGE_LIMITS_KEY = "surcharge.limits"
@@ -48,7 +48,7 @@ def set_surcharge_limits(
     today: dt.date,
     reason: str = "",
 ) -> SurchargeLimits:
-    require(actor, Permission.ADMINISTER, "set the surcharge limits")
+    require(store, actor, Permission.ADMINISTER, "set the surcharge limits")
     problems = []
     values = {}
     for name, raw in (("bod", bod), ("ss", ss), ("og", og)):
@@ -64,20 +64,21 @@ def set_surcharge_limits(
     problems = check_limits(limits)
     if problems:
         raise InvalidInput(problems)
-    store.set_setting(
-        SURCHARGE_LIMITS_KEY,
-        json.dumps(
-            {
-                "bod": str(limits.bod),
-                "ss": str(limits.ss),
-                "og": str(limits.og),
-                "citation": limits.citation,
-            },
-            sort_keys=True,
-        ),
-        actor.login,
-        reason=reason or f"entered on {today.isoformat()}",
-    )
+    with acting(store, actor, Permission.ADMINISTER, "set the surcharge limits") as actor:
+        store.set_setting(
+            SURCHARGE_LIMITS_KEY,
+            json.dumps(
+                {
+                    "bod": str(limits.bod),
+                    "ss": str(limits.ss),
+                    "og": str(limits.og),
+                    "citation": limits.citation,
+                },
+                sort_keys=True,
+            ),
+            actor.login,
+            reason=reason or f"entered on {today.isoformat()}",
+        )
     return limits
 
 
@@ -102,23 +103,24 @@ def set_backup_settings(
     on_start: bool = True,
     today: dt.date,
 ) -> BackupSettings:
-    require(actor, Permission.ADMINISTER, "change the backup settings")
+    require(store, actor, Permission.ADMINISTER, "change the backup settings")
     if keep < 1:
         raise InvalidInput([Problem("keep", "Keep at least one backup")])
     if folder and not Path(folder).expanduser().is_dir():
         raise InvalidInput([Problem("folder", f"The folder {folder} does not exist")])
     settings = BackupSettings(Path(folder).expanduser() if folder else None, keep, on_start)
-    store.set_setting(
-        BACKUP_KEY,
-        json.dumps(
-            {
-                "folder": str(settings.folder) if settings.folder else "",
-                "keep": keep,
-                "on_start": on_start,
-            },
-            sort_keys=True,
-        ),
-        actor.login,
-        reason=f"changed on {today.isoformat()}",
-    )
+    with acting(store, actor, Permission.ADMINISTER, "change the backup settings") as actor:
+        store.set_setting(
+            BACKUP_KEY,
+            json.dumps(
+                {
+                    "folder": str(settings.folder) if settings.folder else "",
+                    "keep": keep,
+                    "on_start": on_start,
+                },
+                sort_keys=True,
+            ),
+            actor.login,
+            reason=f"changed on {today.isoformat()}",
+        )
     return settings

@@ -13,14 +13,15 @@ from kcsac.domain.records import (
     SacApplication,
     User,
 )
+from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import moved
-from kcsac.operations.errors import InvalidInput, Refused
+from kcsac.operations.errors import InvalidInput, NotPermitted, Refused
 from kcsac.operations.ownership import approve_ownership_change
 from kcsac.operations.permits import check, require_action
 from kcsac.operations.progress import refresh_status
 from kcsac.operations.snapshots import snapshot
-from kcsac.operations.users import check_password
+from kcsac.operations.users import acting, check_password
 from kcsac.storage import Store
 
 # Denial reasons offered as a list (key -> wording, citation); free text may be added.
@@ -147,7 +148,7 @@ def approve(
 ) -> Decision:
     """Sign the approval (or a pending amendment). Effective date = the signature date;
     for an ownership change, the credit moves to the new owner from the transfer date."""
-    actor = require_action(actor, Action.APPROVE)
+    actor = require_action(store, actor, Action.APPROVE)
     signed_on = signed_on or today
     problems = signature_date_problems(store, number, signed_on, today, backdated_reason)
     # A future date or a missing reason first; a date before the facts only once nothing
@@ -156,7 +157,7 @@ def approve(
     check(store, actor, Action.APPROVE, store.get_application(number))
     _refuse_signature_date(problems)
     check_password(store, actor, password)
-    with store.write():
+    with acting(store, actor, Permission.SIGN, "sign approvals") as actor:
         # Again inside the write lock: another desk may have acted since the check above.
         app = store.get_application(number)
         check(store, actor, Action.APPROVE, app)
@@ -204,12 +205,14 @@ def deny(
     number: str,
     *,
     reasons: list[str],
+    password: str,
     note: str = "",
     today: dt.date,
     decided_on: dt.date | None = None,
 ) -> Decision:
-    """Deny with reasons: keys of DENIAL_REASONS (worded with citations) and/or free text."""
-    actor = require_action(actor, Action.DENY)
+    """Deny with reasons: keys of DENIAL_REASONS (worded with citations) and/or free text;
+    the director's (or reviewer's) `password` signs it."""
+    actor = require_action(store, actor, Action.DENY)
     decided_on = decided_on or today
     if decided_on > today:  # refused before the file is read, whatever it holds
         _refuse_decision_date(decision_date_problems(None, decided_on, today))
@@ -224,7 +227,7 @@ def deny(
         worded.append(note.strip())
     if not worded:
         raise InvalidInput([Problem("reasons", "Give at least one reason for the denial")])
-    with store.write():
+    with acting(store, actor, Permission.SIGN, "deny applications", password=password) as actor:
         app = store.get_application(number)
         check(store, actor, Action.DENY, app)
         _refuse_decision_date(decision_date_problems(app, decided_on, today))
@@ -310,13 +313,16 @@ def _freeze_letter(store: Store, actor: User, decision: Decision, *, today: dt.d
 
 
 def reopen(
-    store: Store, actor: User | None, number: str, *, reason: str, today: dt.date
+    store: Store, actor: User | None, number: str, *, reason: str, password: str, today: dt.date
 ) -> SacApplication:
-    """A director reopens a denied file, with a reason; it goes back where its facts put it."""
-    actor = require_action(actor, Action.REOPEN)
+    """A director reopens a denied file, with a reason and their password; it goes back
+    where its facts put it."""
+    actor = require_action(store, actor, Action.REOPEN)
     if not reason.strip():
         raise InvalidInput([Problem("reason", "A reason is required to reopen")])
-    with store.write():
+    with acting(
+        store, actor, Permission.REOPEN, "reopen denied applications", password=password
+    ) as actor:
         app = store.get_application(number)
         check(store, actor, Action.REOPEN, app)
         store.add_decision(
@@ -343,16 +349,24 @@ def reopen(
 
 
 def revoke(
-    store: Store, actor: User | None, number: str, *, from_on: dt.date, reason: str, today: dt.date
+    store: Store,
+    actor: User | None,
+    number: str,
+    *,
+    from_on: dt.date,
+    reason: str,
+    password: str,
+    today: dt.date,
 ) -> SacApplication:
-    """End an approved credit from `from_on` (its last day is the day before), with a reason."""
-    actor = require_action(actor, Action.REVOKE)
+    """End an approved credit from `from_on` (its last day is the day before), with a reason
+    and the director's password."""
+    actor = require_action(store, actor, Action.REVOKE)
     problems = revocation_date_problems(from_on, today)
     if not reason.strip():
         problems.append(Problem("reason", "A reason is required to revoke a credit"))
     if problems:
         raise InvalidInput(problems)
-    with store.write():
+    with acting(store, actor, Permission.REVOKE, "revoke credits", password=password) as actor:
         app = store.get_application(number)
         check(store, actor, Action.REVOKE, app)
         if app.effective_on and from_on <= app.effective_on:
@@ -403,6 +417,9 @@ def revocation_date_problems(from_on: dt.date, today: dt.date) -> list[Problem]:
     ]
 
 
-def ensure_can_sign(actor: User | None) -> User:
-    """For the desk: raise NotPermitted before even opening the signing dialog."""
-    return require_action(actor, Action.APPROVE)
+def ensure_can_sign(store: Store, actor: User | None) -> User:
+    """For the desk: raise NotPermitted before even opening the signing dialog (the role
+    and active flag as stored now)."""
+    if actor is None:
+        raise NotPermitted("You are not a kcsac user; kcsac is read-only for you")
+    return require_action(store, actor, Action.APPROVE)

@@ -6,7 +6,8 @@ from pathlib import Path
 from kcsac.domain.integrity import AuditHead
 from kcsac.domain.roles import Role
 from kcsac.operations.admin import backup_settings
-from kcsac.operations.errors import NotPermitted
+from kcsac.operations.errors import NotPermitted, WrongPassword
+from kcsac.operations.users import HOW_TO_SET, password_matches
 from kcsac.storage import Store, open_store
 from kcsac.storage import backup as sqlite_backup
 
@@ -53,18 +54,47 @@ def auto_backup(
     )
 
 
-def restore(src: Path, dest: Path, *, login: str, force: bool = False) -> Path | None:
-    """Replace the database `dest` with the backup `src`. Over a database that has users,
-    only one of its administrators may (a damaged file, which cannot say who they are, is
-    kept next to it like every replaced file). Returns the copy of the replaced file."""
+def restorer_problem(dest: Path, login: str) -> str:
+    """Why `login` may not replace the database `dest` ("" when they may, their password
+    still to be checked): over a database with users, only an administrator may."""
     dest = Path(dest).expanduser()
-    if dest.exists():
-        users, role = sqlite_backup.role_of(dest, login)
-        if users and role != Role.ADMINISTRATOR:
-            raise NotPermitted(
-                f"{dest}: only a kcsac administrator of this database may replace it "
-                f"({login or 'this login'} is not one); nothing was changed"
+    if not dest.exists():
+        return ""
+    users, role, _stored = sqlite_backup.role_of(dest, login)
+    if users and role != Role.ADMINISTRATOR:
+        return (
+            f"{dest}: only a kcsac administrator of this database may replace it "
+            f"({login or 'this login'} is not one); nothing was changed"
+        )
+    return ""
+
+
+def restore_needs_password(dest: Path, login: str) -> bool:
+    """Whether replacing `dest` asks for `login`'s password (it has active users)."""
+    dest = Path(dest).expanduser()
+    return dest.exists() and sqlite_backup.role_of(dest, login)[0] > 0
+
+
+def restore(
+    src: Path, dest: Path, *, login: str, password: str, force: bool = False
+) -> Path | None:
+    """Replace the database `dest` with the backup `src`. Over a database that has users,
+    only one of its administrators may, with their password (a damaged file, which cannot
+    say who they are, is kept next to it like every replaced file). Returns the copy of the
+    replaced file."""
+    dest = Path(dest).expanduser()
+    refused = restorer_problem(dest, login)
+    if refused:
+        raise NotPermitted(refused)
+    if restore_needs_password(dest, login):
+        stored = sqlite_backup.role_of(dest, login)[2]
+        if not stored:
+            raise WrongPassword(
+                f"{dest}: {login} has no kcsac password yet; set one first ({HOW_TO_SET}). "
+                "Nothing was changed."
             )
+        if not password_matches(password, stored):
+            raise WrongPassword(f"{dest}: the password is not correct; nothing was changed")
     return sqlite_backup.restore(Path(src).expanduser(), dest, force=force)
 
 

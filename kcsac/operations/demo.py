@@ -157,6 +157,7 @@ def load_demo(store: Store) -> str:
 def _load(store: Store, clock: _DemoClock) -> dict[str, int]:
     today = DEMO_TODAY
     admin = users.ensure_first_admin(store, "demo-admin", START, name="Avery Admin")
+    users.set_own_password(store, admin, DEMO_PASSWORD)  # the administrator's, asked below
     clerk = users.add_user(
         store,
         admin,
@@ -164,6 +165,7 @@ def _load(store: Store, clock: _DemoClock) -> dict[str, int]:
         name="Casey Clerk",
         title="Program Clerk",
         role="clerk",
+        password=DEMO_PASSWORD,
         today=START,
     )
     reviewer = users.add_user(
@@ -173,6 +175,7 @@ def _load(store: Store, clock: _DemoClock) -> dict[str, int]:
         name="Robin Reyes",
         title="Industrial Waste Engineer",
         role="reviewer",
+        password=DEMO_PASSWORD,
         today=START,
     )
     director = users.add_user(
@@ -182,9 +185,10 @@ def _load(store: Store, clock: _DemoClock) -> dict[str, int]:
         name="Dana Whitfield",
         title="Director of Water Services",
         role="director",
+        password=DEMO_PASSWORD,
         today=START,
     )
-    for person in (admin, clerk, reviewer, director):
+    for person in (clerk, reviewer, director):
         users.set_own_password(store, person, DEMO_PASSWORD)
     staff = {"clerk": clerk, "reviewer": reviewer, "director": director}
 
@@ -338,6 +342,7 @@ def _file(store, staff, account, category, target, i, clock, today) -> str:
             app.number,
             reasons=reasons,
             note="letter sent with the citation",
+            password=DEMO_PASSWORD,
             today=clock.day,
         )
         return app.number
@@ -363,6 +368,7 @@ def _file(store, staff, account, category, target, i, clock, today) -> str:
             app.number,
             from_on=clock.day,
             reason="readings not reported for two periods",
+            password=DEMO_PASSWORD,
             today=clock.day,
         )
     return app.number

@@ -13,10 +13,12 @@ from kcsac.domain.records import (
     Determination,
     User,
 )
+from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.operations.errors import InvalidInput, Refused, StaleRecord
 from kcsac.operations.permits import check, require_action
 from kcsac.operations.progress import refresh_status
+from kcsac.operations.users import acting
 from kcsac.storage import Store
 
 
@@ -47,12 +49,8 @@ def enter_determination(
     expected_version: int | None = None,
 ) -> Determination:
     """Enter (or revise, while unsigned) the determination. On an approved credit this starts
-    an amendment: a new determination that needs its own signature.
-
-    `expected_version` is the version of the unsigned determination the caller read (None:
-    it read none, so it enters new terms). A save over terms someone else saved, or signed,
-    since is refused (StaleRecord naming who): two desks never overwrite each other."""
-    actor = require_action(actor, Action.DETERMINATION)
+    an amendment: a new determination that needs its own signature."""
+    actor = require_action(store, actor, Action.DETERMINATION)
     problems: list[Problem] = []
     try:
         method = Method(method)
@@ -66,7 +64,7 @@ def enter_determination(
         problems.append(Problem("justification", "The director's justification for p is required"))
     if problems:
         raise InvalidInput(problems)
-    with store.write():
+    with acting(store, actor, Permission.ENTER_DETERMINATION, "enter determinations") as actor:
         app = store.get_application(number)
         # On an approved credit, new terms are an amendment.
         entering = Action.AMEND if app.status is Status.APPROVED else Action.DETERMINATION

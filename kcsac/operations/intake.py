@@ -17,6 +17,7 @@ from kcsac.domain.records import (
     SacApplication,
     User,
 )
+from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import moved
 from kcsac.operations.accounts import add_account
@@ -24,6 +25,7 @@ from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.ownership_rules import check_ownership_draft
 from kcsac.operations.permits import check, require_action
 from kcsac.operations.progress import refresh_status
+from kcsac.operations.users import acting
 from kcsac.storage import Store
 
 
@@ -45,7 +47,7 @@ def create_application(
     `received_on` is the day the application reached the office (kept on the draft; the fee
     in force on it is assessed when the draft is submitted).
     """
-    actor = require_action(actor, Action.NEW)
+    actor = require_action(store, actor, Action.NEW)
     _check_received_on(received_on, today)
     try:
         category = Category(category)
@@ -62,7 +64,8 @@ def create_application(
         details=dict(details or {}),
         paperwork=dict(paperwork or {}),
     )
-    return store.insert_application(app, actor.login, year=today.year)
+    with acting(store, actor, Permission.EDIT_RECORDS, "create applications") as actor:
+        return store.insert_application(app, actor.login, year=today.year)
 
 
 def update_application(
@@ -73,8 +76,8 @@ def update_application(
     After submission a correction needs a reason; the category and received date are fixed
     then (the fee depends on them), and decided files cannot be edited.
     """
-    actor = require_action(actor, Action.PAPERWORK)
-    with store.write():
+    actor = require_action(store, actor, Action.PAPERWORK)
+    with acting(store, actor, Permission.EDIT_RECORDS, "change applications") as actor:
         current = store.get_application(app.number)
         # A draft is edited in the wizard; a submitted file is corrected on the desk.
         editing = Action.RESUME if current.status is Status.DRAFT else Action.PAPERWORK
@@ -138,9 +141,9 @@ def save_draft(
     A refusal at any step stores nothing: no account is left behind by a draft that could not
     be stored. Nothing is written when the stored draft already holds these values.
     """
-    actor = require_action(actor, Action.NEW)
+    actor = require_action(store, actor, Action.NEW)
     draft = dataclasses.replace(draft, account=account.number.strip())
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "create applications"):
         if store.find_account(draft.account) is None:
             add_account(
                 store,
@@ -192,9 +195,9 @@ def submit_application(
     prior credit, a transfer date after its effective date, another account, no other open
     change of that credit; a failed check stores nothing.
     """
-    actor = require_action(actor, Action.RESUME)
+    actor = require_action(store, actor, Action.RESUME)
     _check_received_on(received_on, today)
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "submit applications") as actor:
         app = store.get_application(number)
         if expected_version is not None and app.version != expected_version:
             raise store._stale("applications", "number", number, f"Application {number}")
@@ -238,10 +241,10 @@ def withdraw(
     store: Store, actor: User | None, number: str, *, reason: str, today: dt.date
 ) -> SacApplication:
     """The applicant withdrew an undecided application."""
-    actor = require_action(actor, Action.WITHDRAW)
+    actor = require_action(store, actor, Action.WITHDRAW)
     if not reason.strip():
         raise InvalidInput([Problem("reason", "Say why the application is withdrawn")])
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "withdraw applications") as actor:
         app = store.get_application(number)
         check(store, actor, Action.WITHDRAW, app)
         return store.save_application(

@@ -13,9 +13,11 @@ from kcsac.domain.determination import PeriodInput
 from kcsac.domain.method import Method
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import Meter, MeterRole, MeterUnit, Reading, User
+from kcsac.domain.roles import Permission
 from kcsac.domain.volume import ft3_to_ccf, gal_to_ccf
 from kcsac.operations.errors import InvalidInput
 from kcsac.operations.permits import check, require_action
+from kcsac.operations.users import acting
 from kcsac.storage import Store
 
 
@@ -36,7 +38,7 @@ def add_meter(
     activation_reading: Decimal | str | None = None,
     last_tested_on: dt.date | None = None,
 ) -> Meter:
-    actor = require_action(actor, Action.METER)
+    actor = require_action(store, actor, Action.METER)
     problems = []
     if not serial.strip():
         problems.append(Problem("serial", "The serial number is empty"))
@@ -55,7 +57,7 @@ def add_meter(
             problems.append(Problem("activation_reading", "The activation reading is not a number"))
     if problems:
         raise InvalidInput(problems)
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "add meters") as actor:
         check(store, actor, Action.METER, store.get_application(number))
         return store.add_meter(
             Meter(
@@ -90,7 +92,7 @@ def record_reading(
     """A reading dated before the meter was installed, or out of order with the readings
     around it (lower than the one before, higher than the one after), is refused unless
     marked replacement/rollover (with a note)."""
-    actor = require_action(actor, Action.READING)
+    actor = require_action(store, actor, Action.READING)
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
@@ -98,7 +100,7 @@ def record_reading(
     problems = future_date_problems("read_on", read_on, today, "record a reading")
     if amount < 0:
         problems.append(Problem("value", "A reading cannot be negative"))
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "record readings") as actor:
         meter = store.get_meter(meter_id)
         check(store, actor, Action.READING, store.get_application(meter.application))
         problems += reading_problems(

@@ -8,6 +8,7 @@ from kcsac.domain.category import Category
 from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import Decision, DecisionKind, SacApplication, User
+from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import moved
 from kcsac.operations.accounts import add_account
@@ -17,6 +18,7 @@ from kcsac.operations.ownership_rules import check_ownership_change, new_owner_p
 from kcsac.operations.payments import set_fee
 from kcsac.operations.permits import check, require_action
 from kcsac.operations.snapshots import snapshot
+from kcsac.operations.users import acting
 from kcsac.storage import Store
 
 
@@ -32,7 +34,7 @@ def create_ownership_change(
     """A draft ownership-change application that will move the approved credit of
     `prior_application` to `new_account` from `transfer_on` (the old credit ends the day
     before) once the director signs it."""
-    actor = require_action(actor, Action.OWNERSHIP)
+    actor = require_action(store, actor, Action.OWNERSHIP)
     try:  # the desk's question first: may this credit change owner now?
         known = store.get_application(prior_application.strip())
     except NotFound:
@@ -73,17 +75,19 @@ def record_ownership_change(
     new_owner: NewOwner | None = None,
     fee_cents: int | None = None,
     fee_reason: str = "",
+    password: str = "",
 ) -> SacApplication:
     """The whole ownership-change intake as one transaction: the new owner's account (when
     new), the draft, its submission (the fee in force on `received_on` assessed) and, for a
-    fee the ordinance does not set, the director's fee with its reason (`fee_cents`).
+    fee the ordinance does not set, the director's fee with its reason (`fee_cents`, with
+    the director's `password`).
 
     Either every step is stored with its audit rows or nothing is: a refusal at any step
     (say, the director's fee) leaves no account, draft or fee behind, so a retry starts clean.
     """
-    actor = require_action(actor, Action.OWNERSHIP)
+    actor = require_action(store, actor, Action.OWNERSHIP)
     new_account = new_account.strip()
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "create applications") as actor:
         if store.find_account(new_account) is None:
             if new_owner is not None:
                 # Refused before the account is added: nothing is stored for an owner who
@@ -121,7 +125,15 @@ def record_ownership_change(
         )
         app = submit_application(store, actor, draft.number, received_on=received_on, today=today)
         if fee_cents is not None:
-            app = set_fee(store, actor, app.number, cents=fee_cents, reason=fee_reason, today=today)
+            app = set_fee(
+                store,
+                actor,
+                app.number,
+                cents=fee_cents,
+                reason=fee_reason,
+                password=password,
+                today=today,
+            )
     return app
 
 

@@ -18,21 +18,29 @@ from kcsac.domain.workflow import OPEN_STATUSES
 from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.permits import check, require_action
 from kcsac.operations.progress import refresh_status
-from kcsac.operations.users import require
+from kcsac.operations.users import acting, require
 from kcsac.storage import Store
 
 PAYMENT_METHODS = ("cash", "check", "card", "transfer", "money order")
 
 
 def set_fee(
-    store: Store, actor: User | None, number: str, *, cents: int, reason: str, today: dt.date
+    store: Store,
+    actor: User | None,
+    number: str,
+    *,
+    cents: int,
+    reason: str,
+    password: str,
+    today: dt.date,
 ) -> SacApplication:
-    """A director decides a fee the ordinance does not set (nonresident ownership change)."""
-    actor = require_action(actor, Action.SET_FEE)
+    """A director decides a fee the ordinance does not set (nonresident ownership change),
+    with their password."""
+    actor = require_action(store, actor, Action.SET_FEE)
     problems = fee_decision_problems(cents, reason)
     if problems:
         raise InvalidInput(problems)
-    with store.write():
+    with acting(store, actor, Permission.SET_FEE, "set a fee", password=password) as actor:
         app = store.get_application(number)
         check(store, actor, Action.SET_FEE, app)
         store.add_fee_assessment(
@@ -97,7 +105,7 @@ def record_payment(
     trail with the payment. A payment dated after today or before the application was received
     is refused by field (paid_on); one on a file that owes nothing, by the domain's rule.
     """
-    actor = require_action(actor, Action.PAYMENT)
+    actor = require_action(store, actor, Action.PAYMENT)
     problems = payment_problems(
         amount_cents=amount_cents,
         paid_on=paid_on,
@@ -107,7 +115,7 @@ def record_payment(
     )
     if problems:
         raise InvalidInput(problems)
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "record payments") as actor:
         app = store.get_application(number)
         check(store, actor, Action.PAYMENT, app)
         early = before_received_problems("paid_on", paid_on, app.received_on, "record a payment")
@@ -145,10 +153,10 @@ def reverse_payment(
 ) -> SacApplication:
     """Reverse a mis-keyed or bounced payment (kept on file, no longer counted); the balance
     is owed again. Only before the file is decided."""
-    require(actor, Permission.EDIT_RECORDS, "reverse payments")
+    require(store, actor, Permission.EDIT_RECORDS, "reverse payments")
     if not reason.strip():
         raise InvalidInput([Problem("reason", "Say why the payment is reversed")])
-    with store.write():
+    with acting(store, actor, Permission.EDIT_RECORDS, "reverse payments") as actor:
         found = store.payments("", only_id=payment_id)
         if not found:
             raise InvalidInput([Problem("payment", f"Payment {payment_id} does not exist")])

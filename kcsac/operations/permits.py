@@ -2,8 +2,8 @@
 action on this file now? A refusal raises NotPermitted (the person: role, read-only login,
 deactivated user) or Refused (the file's state), with the domain's reason word for word.
 
-    actor = require_action(actor, Action.REVIEW)          # before anything is read
-    with store.write():
+    actor = require_action(store, actor, Action.REVIEW)   # before anything is read
+    with acting(store, actor, permission, doing) as actor:
         app = store.get_application(number)
         check(store, actor, Action.REVIEW, app)           # inside the write transaction
 """
@@ -24,14 +24,15 @@ from kcsac.operations.users import require
 from kcsac.storage import Store
 
 
-def require_action(actor: User | None, action: Action) -> User:
-    """The actor, if they in person may take `action` (whatever the file); else NotPermitted
-    with the domain's reason (through users.require, which checks who is acting)."""
+def require_action(store: Store, actor: User | None, action: Action) -> User:
+    """The actor as stored now, if they in person may take `action` (whatever the file);
+    else NotPermitted with the domain's reason (through users.require, which reads who is
+    acting from the database)."""
     why = person_reason(action, actor)
     if why or actor is None:  # (an action a read-only login may take needs no actor here)
         raise NotPermitted(why or f"You cannot {doing(action)}: kcsac is read-only for you.")
     permission = permission_of(action)
-    return require(actor, permission, doing(action)) if permission else actor
+    return require(store, actor, permission, doing(action)) if permission else actor
 
 
 def file_facts(store: Store, app: SacApplication, *, signing: bool = False) -> FileFacts:

@@ -21,9 +21,11 @@ from kcsac.domain.records import (
     SacApplication,
     User,
 )
+from kcsac.domain.roles import Permission
 from kcsac.operations.errors import InvalidInput
 from kcsac.operations.permits import check, require_action
 from kcsac.operations.progress import refresh_status
+from kcsac.operations.users import acting
 from kcsac.storage import Store
 
 
@@ -47,7 +49,7 @@ def record_review(
     stored with the review in the same transaction: the original file may be moved or deleted
     afterwards.
     """
-    actor = require_action(actor, Action.REVIEW)
+    actor = require_action(store, actor, Action.REVIEW)
     if reviewed_on > today:
         raise InvalidInput(
             future_date_problems("reviewed_on", reviewed_on, today, "record a review")
@@ -56,7 +58,7 @@ def record_review(
     if result is ReviewResult.FAILED and not notes.strip():
         raise InvalidInput([Problem("notes", "Say why the review failed (notes are required)")])
     files = _read_attachments(attachments)
-    with store.write():
+    with acting(store, actor, Permission.RECORD_REVIEW, "record reviews") as actor:
         app = store.get_application(number)
         check(store, actor, Action.REVIEW, app)
         early = before_received_problems(

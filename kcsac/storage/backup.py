@@ -179,21 +179,22 @@ def remove_leftovers(folder: Path, pattern: str, now: dt.datetime) -> list[Path]
     return removed
 
 
-def role_of(path: Path, login: str) -> tuple[int, str | None]:
-    """(number of active users, `login`'s role or None) in the database at `path`, read
-    only; (0, None) when it holds no users table or cannot be read as a database."""
+def role_of(path: Path, login: str) -> tuple[int, str | None, str]:
+    """(number of active users, `login`'s role or None, `login`'s password hash or "") in
+    the database at `path`, read only; (0, None, "") when it holds no users table or cannot
+    be read as a database."""
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error:
-        return 0, None
+        return 0, None, ""
     try:
         users = conn.execute("SELECT count(*) FROM users WHERE active = 1").fetchone()[0]
         row = conn.execute(
-            "SELECT role FROM users WHERE login = ? AND active = 1", (login,)
+            "SELECT role, password_hash FROM users WHERE login = ? AND active = 1", (login,)
         ).fetchone()
-        return users, (row[0] if row else None)
+        return users, (row[0] if row else None), (row[1] or "" if row else "")
     except sqlite3.DatabaseError:
-        return 0, None
+        return 0, None, ""
     finally:
         conn.close()
 

@@ -7,8 +7,10 @@
 
 Three tabs. Each change goes through an operation (`operations.users`, `operations.admin`),
 which checks the administrator's permission and writes the audit trail; refusals are shown on
-the tab. A reset password is typed twice in a PasswordPrompt and handed to the operation: it is
-never shown, put in a message, or logged (the audit row only says it was reset).
+the tab. Every change to users, roles or passwords asks the administrator's own password again
+(a PasswordGate). A reset password is typed twice in a PasswordPrompt and handed to the
+operation: it is never shown, put in a message, or logged (the audit row only says it was
+reset).
 """
 
 import dataclasses
@@ -37,10 +39,11 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.records import RecordError, User
-from kcsac.domain.roles import Role
+from kcsac.domain.roles import Permission, Role
 from kcsac.operations import admin, users
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.field_messages import GOOD_COLOR, MESSAGE_COLOR, mark_as_message
+from kcsac.ui.password_gate import PasswordGate
 from kcsac.ui.password_prompt import PasswordPrompt
 from kcsac.ui.qt_convert import decimal_problem, parse_decimal
 
@@ -60,7 +63,8 @@ class AdministrationDialog(QDialog):
         self._actor = context.user
         self._today = context.today()  # read once: the dialog never reads the clock
         self._users: list[User] = []
-        self.password_prompt: PasswordPrompt | None = None
+        self.reset_prompt: PasswordPrompt | None = None  # the new password, while typed
+        self.password_gate = PasswordGate(context, self)  # the administrator's own password
         self.setObjectName("administration_dialog")
         self.setWindowTitle("Administration")
         self.tabs = QTabWidget()
@@ -201,75 +205,107 @@ class AdministrationDialog(QDialog):
         self.reset_password_button.setEnabled(False)
         self.login_edit.setFocus()
 
+    @property
+    def password_prompt(self) -> PasswordPrompt | None:
+        """The prompt open now: a reset user's new password, or the administrator's own."""
+        return self.reset_prompt or self.password_gate.prompt
+
     @Slot()
     def _on_save_user_button_clicked(self) -> None:
         existing = self.selected_user()
-        try:
-            if existing is None:
-                saved = users.add_user(
-                    self._store,
-                    self._actor,
-                    login=self.login_edit.text(),
-                    name=self.name_edit.text(),
-                    title=self.title_edit.text(),
-                    role=self.role_combo.currentData(),
-                    today=self._today,
-                )
-                done = f"User {saved.login} added as {_role_label(saved.role).lower()}."
-            else:
-                saved = users.change_user(
-                    self._store,
-                    self._actor,
-                    dataclasses.replace(
-                        existing,
-                        name=self.name_edit.text().strip(),
-                        title=self.title_edit.text().strip(),
-                        role=self.role_combo.currentData(),
-                        active=self.active_check.isChecked(),
-                    ),
-                    today=self._today,
-                )
-                done = f"User {saved.login} saved."
-        except RecordError as exc:
-            _show(self.users_message_label, str(exc), error=True)
+        self.users_message_label.hide()
+        if existing is None:
+            login = self.login_edit.text().strip()
+            values = {
+                "login": self.login_edit.text(),
+                "name": self.name_edit.text(),
+                "title": self.title_edit.text(),
+                "role": self.role_combo.currentData(),
+            }
+            self.password_gate.ask(
+                f"add the user {login}" if login else "add a user",
+                lambda password: users.add_user(
+                    self._store, self._actor, password=password, today=self._today, **values
+                ),
+                permission=(Permission.ADMINISTER, "add users"),
+                succeeded=lambda saved: self._user_saved(
+                    saved, f"User {saved.login} added as {_role_label(saved.role).lower()}."
+                ),
+                refused=self._user_refused,
+            )
             return
+        changed = dataclasses.replace(
+            existing,
+            name=self.name_edit.text().strip(),
+            title=self.title_edit.text().strip(),
+            role=self.role_combo.currentData(),
+            active=self.active_check.isChecked(),
+        )
+        self.password_gate.ask(
+            f"save the user {existing.login}",
+            lambda password: users.change_user(
+                self._store, self._actor, changed, password=password, today=self._today
+            ),
+            permission=(Permission.ADMINISTER, "change users"),
+            succeeded=lambda saved: self._user_saved(saved, f"User {saved.login} saved."),
+            refused=self._user_refused,
+        )
+
+    def _user_saved(self, saved: User, done: str) -> None:
         self._load_users(select_login=saved.login)
         _show(self.users_message_label, done)
         self.settings_changed.emit()
+
+    def _user_refused(self, exc: RecordError) -> None:
+        _show(self.users_message_label, _problems_text(exc), error=True)
 
     @Slot()
     def _on_reset_password_button_clicked(self) -> None:
         user = self.selected_user()
         if user is None:
             return
+        try:  # who may not reset passwords is told so before typing one
+            users.require(self._store, self._actor, Permission.ADMINISTER, "reset passwords")
+        except RecordError as exc:
+            self._user_refused(exc)
+            return
         prompt = PasswordPrompt.for_new_password(
-            login=user.login, check=lambda secret: self._reset(user.login, secret), parent=self
+            login=user.login, check=_check_new_password, parent=self
         )
         prompt.setWindowTitle(f"Reset the password of {user.login}")
         prompt.intro_label.setText(
             f"Type a new kcsac password for <b>{user.login}</b> twice. Tell it to them in "
-            "person; kcsac never shows or logs it."
+            "person; kcsac never shows or logs it. Your own password is asked next."
         )
-        self.password_prompt = prompt
-        prompt.finished.connect(self._on_password_prompt_finished)
+        self.reset_prompt = prompt
+        prompt.finished.connect(self._on_reset_prompt_finished)
         prompt.open()
 
-    def _reset(self, login: str, secret: str) -> None:
-        users.reset_password(self._store, self._actor, login, secret, today=self._today)
-
     @Slot(int)
-    def _on_password_prompt_finished(self, result: int) -> None:
-        prompt, self.password_prompt = self.password_prompt, None
+    def _on_reset_prompt_finished(self, result: int) -> None:
+        prompt, self.reset_prompt = self.reset_prompt, None
         if prompt is None:
             return
-        accepted = result == QDialog.DialogCode.Accepted
-        login = self.login_edit.text()
+        new_password = prompt.password()
         prompt.clear()
         prompt.deleteLater()
-        if accepted:
-            self._load_users(select_login=login)
-            _show(self.users_message_label, f"The password of {login} was reset.")
-            self.settings_changed.emit()
+        login = self.login_edit.text()
+        if result != QDialog.DialogCode.Accepted or not new_password:
+            return
+        self.password_gate.ask(
+            f"reset the password of {login}",
+            lambda password: users.reset_password(
+                self._store, self._actor, login, new_password, password=password, today=self._today
+            ),
+            permission=(Permission.ADMINISTER, "reset passwords"),
+            succeeded=lambda _none: self._password_reset(login),
+            refused=self._user_refused,
+        )
+
+    def _password_reset(self, login: str) -> None:
+        self._load_users(select_login=login)
+        _show(self.users_message_label, f"The password of {login} was reset.")
+        self.settings_changed.emit()
 
     # --- surcharge limits -------------------------------------------------------------------
     def _build_limits_tab(self) -> QWidget:
@@ -440,6 +476,13 @@ class AdministrationDialog(QDialog):
         self.save_limits_button.clicked.connect(self._on_save_limits_button_clicked)
         self.browse_backup_button.clicked.connect(self._on_browse_backup_button_clicked)
         self.save_backup_button.clicked.connect(self._on_save_backup_button_clicked)
+
+
+def _check_new_password(password: str) -> None:
+    """The new password's rule, shown in the prompt before anything is asked or saved."""
+    problems = users.password_problems(password)
+    if problems:
+        raise ValueError(problems[0])
 
 
 def _problems_text(exc: RecordError) -> str:

@@ -46,22 +46,20 @@ from kcsac.domain.determination import DeterminationTerms
 from kcsac.domain.money import format_usd
 from kcsac.domain.problems import InputError, RuleRefused
 from kcsac.domain.records import Account, Blocker, Decision, RecordError, SacApplication
-from kcsac.domain.roles import Role
+from kcsac.domain.roles import Permission, Role
 from kcsac.domain.schedule import AdjustedSchedule, build_schedule
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import latest_reviews, required_reviews
-from kcsac.operations import approvals, users
+from kcsac.operations import approvals
 from kcsac.operations.admin import surcharge_limits
 from kcsac.operations.database import Store
 from kcsac.operations.documents.schedules import schedule_periods
 from kcsac.operations.documents.wording import method_parameters
-from kcsac.operations.errors import WrongPassword
 from kcsac.operations.signing_rules import blockers_to_sign
 from kcsac.ui.busy import busy
 from kcsac.ui.decision_dialog import DecisionDialog, esc
 from kcsac.ui.field_messages import mark_as_message
 from kcsac.ui.help_dialog import install_help_shortcut
-from kcsac.ui.password_prompt import PasswordPrompt
 from kcsac.ui.qt_convert import from_qdate, to_qdate
 from kcsac.ui.schedule_table_model import ScheduleTableModel
 
@@ -139,11 +137,9 @@ class ApprovalDialog(DecisionDialog):
         self._blockers: list[Blocker] = []
         self.decision: Decision | None = None
         self.schedule: AdjustedSchedule | None = None
-        self._refusal: RecordError | None = None
         # what the operation refused at the last signing attempt; cleared when the date or
         # its reason changes (the signer is correcting it)
         self._refused: list[Blocker] = []
-        self.password_prompt: PasswordPrompt | None = None
         self.header_label = QLabel()
         self.header_label.setObjectName("header_label")
         self.header_label.setWordWrap(True)
@@ -322,7 +318,7 @@ class ApprovalDialog(DecisionDialog):
 
     def _signing_blockers(self) -> list[Blocker]:
         try:
-            signer = approvals.ensure_can_sign(self._actor)
+            signer = approvals.ensure_can_sign(self._store, self._actor)
         except RecordError as exc:
             # someone who may not sign sees why, then what blocks the file for anyone
             return [Blocker(str(exc)), *blockers_to_sign(self._store, self._number)]
@@ -499,62 +495,40 @@ class ApprovalDialog(DecisionDialog):
     def _on_sign_button_clicked(self) -> None:
         if self._all_blockers() or self.date_problem() or self._actor is None:
             return
-        actor = self._store.get_user(self._actor.login) or self._actor
-        purpose = f"sign {self._number} with signature date {self.signed_on().isoformat()}"
-        if not actor.has_password:
-            prompt = PasswordPrompt.for_new_password(
-                login=actor.login, check=self._set_password_and_sign, parent=self
-            )
-        else:
-            prompt = PasswordPrompt.for_reentry(
-                login=actor.login, purpose=purpose, check=self._sign, parent=self
-            )
-        self.password_prompt = prompt
-        prompt.finished.connect(self._on_password_prompt_finished)
-        prompt.open()
+        signed_on = self.signed_on()
+        backdated_reason = self.backdated_reason_edit.text().strip()
 
-    def _set_password_and_sign(self, password: str) -> None:
-        """First use: set the password (the operation checks its length), then sign with it."""
-        users.set_own_password(self._store, self._actor, password)
-        self._actor = self._store.get_user(self._actor.login) or self._actor
-        self._sign(password)
-
-    def _sign(self, password: str) -> None:
-        """Called by the password prompt: a WrongPassword keeps the prompt open with the
-        message; any other refusal closes it and is shown in the blockers list."""
-        try:
+        def sign(password: str) -> Decision:
             with busy():  # the decision letter is rendered and stored with the signature
-                self.decision = approvals.approve(
+                return approvals.approve(
                     self._store,
                     self._actor,
                     self._number,
                     password=password,
                     today=self._today,
-                    signed_on=self.signed_on(),
-                    backdated_reason=self.backdated_reason_edit.text().strip(),
+                    signed_on=signed_on,
+                    backdated_reason=backdated_reason,
                 )
-        except WrongPassword:
-            raise
-        except RecordError as exc:
-            self._refusal = exc
 
-    @Slot(int)
-    def _on_password_prompt_finished(self, result: int) -> None:
-        prompt = self.password_prompt
-        self.password_prompt = None
-        if prompt is not None:
-            prompt.clear()
-            prompt.deleteLater()
-        refusal, self._refusal = self._refusal, None
-        if self.decision is not None:
-            self.approved.emit(self.decision)
-            self.accept()
-            return
-        if refusal is not None:
-            self.reload()  # another desk may have changed the file meanwhile
-            self._refused = list(getattr(refusal, "blockers", ())) or [Blocker(str(refusal))]
-            self._fill_blockers()
-            self._update_sign_button()
+        self.password_gate.ask(
+            f"sign {self._number} with signature date {signed_on.isoformat()}",
+            sign,
+            permission=(Permission.SIGN, "sign approvals"),
+            succeeded=self._on_signed,
+            refused=self._on_sign_refused,
+        )
+
+    def _on_signed(self, decision: Decision) -> None:
+        self.decision = decision
+        self.approved.emit(decision)
+        self.accept()
+
+    def _on_sign_refused(self, refusal: RecordError) -> None:
+        """A refusal other than a wrong password: shown in the blockers list."""
+        self.reload()  # another desk may have changed the file (or the signer) meanwhile
+        self._refused = list(getattr(refusal, "blockers", ())) or [Blocker(str(refusal))]
+        self._fill_blockers()
+        self._update_sign_button()
 
 
 def _table(name: str, accessible: str, headers: tuple[str, ...]) -> QTableWidget:

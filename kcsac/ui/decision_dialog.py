@@ -7,9 +7,12 @@ from typing import ClassVar, TypeVar
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
 
 from kcsac.domain.records import Account, RecordError, SacApplication
+from kcsac.domain.roles import Permission
 from kcsac.ui.busy import busy
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.field_messages import mark_as_message
+from kcsac.ui.password_gate import PasswordGate
+from kcsac.ui.password_prompt import PasswordPrompt
 
 T = TypeVar("T")
 
@@ -25,7 +28,9 @@ class DecisionDialog(QDialog):
     Subclasses set `object_name` and `title`, build their fields in `_build` (calling
     `_make_error_label` and `_make_buttons`), wire them in `_connect_fields`, and implement
     `_on_buttons_accepted` with `_run(operation)`: a refusal (RecordError) is shown and the
-    dialog stays open with everything typed; only a result closes it.
+    dialog stays open with everything typed; only a result closes it. A sensitive act (deny,
+    reopen, revoke, a director's fee) uses `_run_with_password` instead: the password is asked
+    again (`password_prompt` while it is open) and handed to the operation.
     """
 
     # the dialog's object name, and its window title ({number} is the file's number)
@@ -39,6 +44,7 @@ class DecisionDialog(QDialog):
         self._actor = context.user
         self._number = number
         self._today = context.today()
+        self.password_gate = PasswordGate(context, self)
         self.setObjectName(self.object_name)
         self.setWindowTitle(self.title.format(number=number))
         app = self._store.get_application(number)
@@ -91,6 +97,31 @@ class DecisionDialog(QDialog):
         except RecordError as exc:
             self._show_refusal(exc)
             return None
+
+    def _run_with_password(
+        self,
+        purpose: str,
+        operation: Callable[[str], T],
+        succeeded: Callable[[T], None],
+        *,
+        permission: tuple[Permission, str],
+    ) -> None:
+        """Ask the acting user's password for `purpose` (once `permission`, the operation's
+        own (permission, doing), allows them), then `operation(password)`; its result goes to
+        `succeeded`, a refusal to the error label (the dialog stays open)."""
+        self.error_label.hide()
+        self.password_gate.ask(
+            purpose,
+            operation,
+            permission=permission,
+            succeeded=succeeded,
+            refused=self._show_refusal,
+        )
+
+    @property
+    def password_prompt(self) -> PasswordPrompt | None:
+        """The password prompt while it is open (None otherwise)."""
+        return self.password_gate.prompt
 
     def _show_refusal(self, exc: RecordError) -> None:
         self.error_label.setText(str(exc))

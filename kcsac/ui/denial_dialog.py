@@ -7,11 +7,12 @@
 
 The reasons offered, with their citations, are `operations.approvals.DENIAL_REASONS`; those
 that the file's blockers point to (storm sewer, residential account, fee, failed review) are
-pre-checked as suggestions. Other reasons are typed one per line. `operations.approvals.deny`
-records the denial and says what is wrong (no reason, wrong role, a decided file); its message
-is shown in the dialog. A decision date after today, before the application was received or
-before the ordinance took effect is shown under the date as it is picked
-(`operations.approvals.decision_date_problems`) and keeps Deny disabled. F1 or Help opens the
+pre-checked as suggestions. Other reasons are typed one per line. Deny asks the director's
+password again; `operations.approvals.deny` records the denial and says what is wrong (no
+reason, wrong role, wrong password, a decided file); its message is shown in the dialog. A
+decision date after today, before the application was received or before the ordinance took
+effect is shown under the date as it is picked (`operations.approvals.decision_date_problems`)
+and keeps Deny disabled. F1 or Help opens the
 help on who may take part (the usual grounds for a denial).
 """
 
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.records import Account, Decision, SacApplication
+from kcsac.domain.roles import Permission
 from kcsac.operations import approvals
 from kcsac.operations.signing_rules import blockers_to_sign
 from kcsac.ui.decision_dialog import DecisionDialog, file_summary
@@ -185,18 +187,23 @@ class DenialDialog(DecisionDialog):
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
-        decision = self._run(
-            lambda: approvals.deny(
+        reasons, decided_on = self.reasons(), from_qdate(self.decided_on_edit.date())
+        self._run_with_password(
+            f"deny {self._number}",
+            lambda password: approvals.deny(
                 self._store,
                 self._actor,
                 self._number,
-                reasons=self.reasons(),
+                reasons=reasons,
+                password=password,
                 today=self._today,
-                decided_on=from_qdate(self.decided_on_edit.date()),
-            )
+                decided_on=decided_on,
+            ),
+            self._on_denied,
+            permission=(Permission.SIGN, "deny applications"),
         )
-        if decision is None:
-            return
+
+    def _on_denied(self, decision: Decision) -> None:
         self.decision = decision
         self.denied.emit(decision)
         self.accept()

@@ -260,6 +260,23 @@ DESK_ACTIONS: tuple[DeskAction, ...] = (
         "_on_help_action",
         "&Help",
     ),
+    DeskAction(
+        "sign_in",
+        "Sign &in as…",
+        "Ctrl+Shift+L",
+        "Act as another kcsac user, with their password (a shared desk, the demo users)",
+        "_on_sign_in_action",
+        "&File",
+        separator_before=True,
+    ),
+    DeskAction(
+        "sign_out",
+        "Sign &out",
+        "Ctrl+Shift+G",
+        "Go back to the operating-system account's kcsac user",
+        "_on_sign_out_action",
+        "&File",
+    ),
     DeskAction("quit", "&Quit", "Ctrl+Q", "Close kcsac", "close", "&File", separator_before=True),
 )
 

@@ -13,13 +13,15 @@ from kcsac.operations.database import Store
 
 @dataclass(frozen=True)
 class DeskContext:
-    """The open store, the signed-in kcsac user and the clock (only app start reads it)."""
+    """The open store, the acting kcsac user (the OS account's, or one signed in with a
+    password) and the clock (only app start reads it)."""
 
     store: Store
     user: User | None  # None: the OS login is not a kcsac user, so the desk is read-only
     today: Callable[[], dt.date]
     db_path: Path | None = None
-    os_login: str = ""
+    os_login: str = ""  # the operating-system account of the process (never the environment)
+    signed_in: bool = False  # `user` signed in with a password (File > Sign in as...)
 
     @property
     def read_only(self) -> bool:

@@ -1,18 +1,18 @@
 """Start the desk: QApplication, the signed-in kcsac user, start-up backup, the main window."""
 
 import datetime as dt
-import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDir
+from PySide6.QtCore import QDir, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kcsac import __version__, paths
 from kcsac.domain.records import RecordError
 from kcsac.operations import users
 from kcsac.operations.database import Store
+from kcsac.operations.identity import os_account
 from kcsac.ui.main_window import MainWindow
 from kcsac.ui.startup_checks import StartupChecks, start_after_first_paint
 
@@ -30,14 +30,6 @@ def configure_application(app: QApplication) -> None:
     QDir.addSearchPath("icons", str(paths.ICONS_DIR))
 
 
-def os_login() -> str:
-    """The operating-system login; kcsac users are named by it."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry and no $USER: treat as unknown
-        return ""
-
-
 def start_desk(
     store: Store,
     *,
@@ -46,7 +38,8 @@ def start_desk(
     today: Callable[[], dt.date] = dt.date.today,
     backup: bool = True,
 ) -> MainWindow:
-    """The main window for `login` (the OS login by default).
+    """The main window for `login` (the OS account of the process by default, never an
+    environment variable).
 
     The first start on an empty database makes that login the administrator; an unknown
     login gets a read-only desk (the status bar says so). Once the window is up, SQLite's
@@ -55,16 +48,21 @@ def start_desk(
     the desk. A damaged file turns the desk read-only and is not backed up; a failed backup
     is reported, never fatal.
     """
-    login = os_login() if login is None else login
+    login = os_account() if login is None else login
     notes: list[str] = []
+    first_start = False
     if login:
         try:
             if users.ensure_first_admin(store, login, today()) is not None:
+                first_start = True
                 notes.append(f"First start: {login} is the kcsac administrator")
         except RecordError as exc:
             notes.append(f"Could not create the first user: {exc}")
     user = users.current_user(store, login) if login else None
     window = MainWindow(store, db_path=db_path, user=user, today=today, os_login=login)
+    # The first administrator sets a password before anything needs one (run_desk asks it
+    # once the window is up: window.identity.ask_first_password).
+    window.first_start = first_start
     if notes:
         window.statusBar().showMessage("; ".join(notes), 15000)
     window.startup = StartupChecks(store.path, backup=backup, parent=window)
@@ -73,13 +71,19 @@ def start_desk(
     return window
 
 
-def run_desk(store: Store, *, db_path: Path) -> int:
+def run_desk(store: Store, *, db_path: Path, sign_in_as: str = "") -> int:
+    """The desk, as the OS account (the first administrator is asked for a password at
+    once); `sign_in_as` (kcsac --user LOGIN) opens File > Sign in as... with that login."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     configure_application(app)
     window = start_desk(store, db_path=db_path)
     window.startup.finished.connect(lambda damaged, _note: _warn_if_damaged(window, damaged))
     window.show()
+    if sign_in_as:
+        QTimer.singleShot(0, lambda: window.identity.sign_in(sign_in_as))
+    elif window.first_start:
+        QTimer.singleShot(0, window.identity.ask_first_password)
     return app.exec()
 
 

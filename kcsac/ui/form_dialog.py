@@ -17,11 +17,14 @@ from PySide6.QtWidgets import (
 
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import RecordError
+from kcsac.domain.roles import Permission
 from kcsac.operations.errors import InvalidInput
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.field_messages import FieldMessages, mark_as_message
 from kcsac.ui.forms import load_form
 from kcsac.ui.help_dialog import install_help_shortcut
+from kcsac.ui.password_gate import PasswordGate
+from kcsac.ui.password_prompt import PasswordPrompt
 
 
 class DateTyping(QObject):
@@ -94,6 +97,7 @@ class FormDialog(QDialog):
         for edit in self.form.findChildren(QDateEdit):
             self._date_typing.watch(edit)
         self._touched: set[str] = set()
+        self.password_gate = PasswordGate(context, self)
         self.error_label = QLabel("", self)
         self.error_label.setObjectName("error_label")
         mark_as_message(self.error_label)
@@ -133,6 +137,24 @@ class FormDialog(QDialog):
         """Run the operation; raise RecordError (InvalidInput with problems) to refuse."""
         raise NotImplementedError
 
+    def password_purpose(self) -> str:
+        """For a sensitive act, what the password is asked for ("set the fee of ..."); then
+        OK asks it again and runs `perform_with_password`. "" (the default): no password."""
+        return ""
+
+    def password_permission(self) -> tuple[Permission, str] | None:
+        """The operation's (permission, doing), checked before the password is asked."""
+        return None
+
+    def perform_with_password(self, password: str) -> None:
+        """`perform` for a sensitive act: the operation checks `password` (WrongPassword)."""
+        raise NotImplementedError
+
+    @property
+    def password_prompt(self) -> PasswordPrompt | None:
+        """The password prompt while it is open (None otherwise)."""
+        return self.password_gate.prompt
+
     # -- checking as the clerk types ------------------------------------------------------
     def touch(self, key: str) -> None:
         self._touched.add(key)
@@ -168,23 +190,38 @@ class FormDialog(QDialog):
         self._touched.update(self._field_keys())
         if not self.validate():
             return
+        purpose = self.password_purpose()
+        if purpose:
+            self._show_error("")
+            self.password_gate.ask(
+                purpose,
+                self.perform_with_password,
+                permission=self.password_permission(),
+                succeeded=lambda _result: self.accept(),
+                refused=self._show_refusal,
+            )
+            return
         try:
             self.perform()
-        except InvalidInput as exc:
-            problems = [
-                Problem(self.field_aliases.get(p.field, p.field), p.message, p.citation)
-                if isinstance(p, Problem)
-                else Problem("", str(p))
-                for p in exc.problems
-            ]
-            known = [p for p in problems if p.field in self._field_keys()]
-            self.messages.show(known)
-            self._show_error("; ".join(str(p) for p in problems if p not in known))
-            return
         except RecordError as exc:
-            self._show_error(str(exc))
+            self._show_refusal(exc)
             return
         self.accept()
+
+    def _show_refusal(self, exc: RecordError) -> None:
+        """The operation's refusal: a problem next to its field, the rest under the form."""
+        if not isinstance(exc, InvalidInput):
+            self._show_error(str(exc))
+            return
+        problems = [
+            Problem(self.field_aliases.get(p.field, p.field), p.message, p.citation)
+            if isinstance(p, Problem)
+            else Problem("", str(p))
+            for p in exc.problems
+        ]
+        known = [p for p in problems if p.field in self._field_keys()]
+        self.messages.show(known)
+        self._show_error("; ".join(str(p) for p in problems if p not in known))
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)

@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from kcsac.domain.records import ApplicationDetail, RecordError, User
-from kcsac.domain.roles import Role
 from kcsac.domain.status import Status
 from kcsac.operations.database import Store
 from kcsac.ui.desk_actions import (
@@ -26,13 +25,13 @@ from kcsac.ui.desk_actions import (
     update_desk_actions,
 )
 from kcsac.ui.desk_context import DeskContext
+from kcsac.ui.desk_identity import WINDOW_TITLE, DeskIdentity
 from kcsac.ui.desk_list import DeskList
 from kcsac.ui.details_pane import DetailsPane
 from kcsac.ui.help_dialog import install_help_shortcut
 from kcsac.ui.qt_convert import money_text
 from kcsac.ui.withdraw_prompt import WithdrawPrompt
 
-WINDOW_TITLE = "kcsac - Sewer Allowance Credit"
 # A dialog on one file: SomeDialog(context, number, parent) performs its own operation.
 FileDialogClass = Callable[[DeskContext, str, QWidget], QDialog]
 _SETTINGS_GROUP = "main_window"
@@ -57,12 +56,20 @@ class MainWindow(QMainWindow):
         user: User | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         os_login: str = "",
+        signed_in: bool = False,
     ) -> None:
         super().__init__()
         self.context = DeskContext(
-            store=store, user=user, today=today, db_path=db_path, os_login=os_login
+            store=store,
+            user=user,
+            today=today,
+            db_path=db_path,
+            os_login=os_login,
+            signed_in=signed_in,
         )
+        self.identity = DeskIdentity(self)  # who acts: title, label, sign in and out
         self._open_dialogs: list[QWidget] = []
+        self.first_start = False  # set by desk_startup.start_desk: the first administrator
         self.damaged_message = ""  # set at start when the file fails SQLite's quick check
         self.setObjectName("main_window")
         self.setWindowTitle(WINDOW_TITLE)
@@ -116,7 +123,9 @@ class MainWindow(QMainWindow):
         return self.desk_actions[name]
 
     def refresh(self) -> None:
-        """Counts, list and details read again (after an operation, or F5)."""
+        """Counts, list and details read again (after an operation, or F5), and the acting
+        user's role and active flag as stored now."""
+        self.refresh_user()
         self.desk_list.refresh()
 
     def refresh_detail(self) -> None:
@@ -145,6 +154,8 @@ class MainWindow(QMainWindow):
             self.details_pane.view.detail,  # never forces a pending load
             listed=self.desk_list.model.rowCount(),
         )
+        self.action("sign_in").setEnabled(not self.damaged_message)
+        self.action("sign_out").setEnabled(self.context.signed_in)
 
     @Slot(str)
     def _on_details_pane_refused(self, message: str) -> None:
@@ -160,23 +171,26 @@ class MainWindow(QMainWindow):
     def mark_damaged(self, message: str) -> None:
         """The file failed SQLite's quick check: read-only from now on, and say why."""
         self.damaged_message = message
-        self.context = dataclasses.replace(self.context, user=None)
-        self.desk_list.context = self.details_pane.context = self.context
+        self.set_context(user=None, signed_in=False)
         self.user_label.setText("Read-only: the database file is damaged")
         self.user_label.setToolTip(message)
+        self.setWindowTitle(f"{WINDOW_TITLE} - read-only")
         self.details_pane.reshow()  # its next step, and the actions, for a read-only login
         self.statusBar().showMessage(f"Read-only: {message}")
 
+    def set_context(self, **changes) -> None:
+        """The desk's context with `changes` (the acting user), given to its parts."""
+        self.context = dataclasses.replace(self.context, **changes)
+        self.desk_list.context = self.details_pane.context = self.context
+
+    def refresh_user(self) -> None:
+        """Read the acting user again: a role changed or a deactivation saved on another
+        desk shows here (the operations refuse by what is stored, whatever the desk holds)."""
+        self.identity.refresh()
+
     def _show_user(self) -> None:
-        ctx = self.context
-        if ctx.user is None:
-            who = ctx.os_login or "this login"
-            self.user_label.setText(f"Read-only: {who} is not a kcsac user")
-            self.user_label.setToolTip("Ask the administrator to add you as a kcsac user.")
-        else:
-            role = Role(ctx.user.role).label
-            self.user_label.setText(f"{ctx.user.name or ctx.user.login} ({role})")
-        db = str(ctx.db_path) if ctx.db_path else "in memory"
+        self.identity.show()
+        db = str(self.context.db_path) if self.context.db_path else "in memory"
         self.statusBar().showMessage(f"Database: {db}")
 
     # -- running an action ----------------------------------------------------------------
@@ -197,11 +211,14 @@ class MainWindow(QMainWindow):
             self._run_dialog(dialog_class(self.context, number, self), done)
 
     def _run_dialog(self, dialog: QDialog, done: str) -> bool:
-        """Run a dialog that performs its own operation; refresh when it was accepted."""
+        """Run a dialog that performs its own operation; refresh when it was accepted (and
+        read the acting user again either way: a refusal may say their role changed)."""
         number = self.selected_number()
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         if accepted and number:
             self.after_change(number, done.format(number=number))
+        else:
+            self.refresh_user()
         return accepted
 
     def open_wizard(self, resume: str = "") -> QWidget:
@@ -427,6 +444,19 @@ class MainWindow(QMainWindow):
         dialog = AdministrationDialog(self.context, self)
         dialog.exec()
         self.refresh()
+
+    @Slot()
+    def _on_sign_in_action(self) -> None:
+        self.identity.sign_in()
+
+    @Slot()
+    def _on_sign_out_action(self) -> None:
+        self.identity.sign_out()
+
+    def close_open_dialogs(self) -> bool:
+        """Close the wizards open now (each saves its draft as whoever opened it); False
+        when one stays open to say why."""
+        return all(widget.close() for widget in list(self._open_dialogs))
 
     @Slot()
     def _on_find_action(self) -> None:

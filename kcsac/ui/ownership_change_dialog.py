@@ -43,6 +43,7 @@ from kcsac.domain.fees import FeeQuote, application_fee
 from kcsac.domain.money import format_usd, parse_usd
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import Account, RecordError, SacApplication
+from kcsac.domain.roles import Permission
 from kcsac.operations import ownership
 from kcsac.operations.errors import InvalidInput
 from kcsac.operations.ownership_rules import new_owner_problems
@@ -272,33 +273,56 @@ class OwnershipChangeDialog(DecisionDialog):
     @Slot()
     def _on_buttons_accepted(self) -> None:
         fee = parse_usd(self.fee_edit.text()) if self.fee_edit.isEnabled() else None
-        try:
+        new_account = self.account_edit.text().strip()
+        transfer_on = from_qdate(self.transfer_on_edit.date())
+        received_on = from_qdate(self.received_on_edit.date())
+        fee_reason = self.fee_reason_edit.text().strip()
+        new_owner = ownership.NewOwner(
+            customer=self.customer_edit.text().strip(),
+            service_address=self.address_edit.text().strip(),
+            account_class=self.account_class_combo.currentData(),
+            customer_class=self.customer_class_combo.currentData(),
+        )
+
+        def record(password: str = "") -> SacApplication:
             # One operation, one transaction: a refusal at any step leaves nothing behind.
-            app = ownership.record_ownership_change(
+            return ownership.record_ownership_change(
                 self._store,
                 self._actor,
                 prior_application=self._prior.number,
-                new_account=self.account_edit.text().strip(),
-                transfer_on=from_qdate(self.transfer_on_edit.date()),
-                received_on=from_qdate(self.received_on_edit.date()),
+                new_account=new_account,
+                transfer_on=transfer_on,
+                received_on=received_on,
                 today=self._today,
-                new_owner=ownership.NewOwner(
-                    customer=self.customer_edit.text().strip(),
-                    service_address=self.address_edit.text().strip(),
-                    account_class=self.account_class_combo.currentData(),
-                    customer_class=self.customer_class_combo.currentData(),
-                ),
+                new_owner=new_owner,
                 fee_cents=fee,
-                fee_reason=self.fee_reason_edit.text().strip(),
+                fee_reason=fee_reason,
+                password=password,
             )
-        except InvalidInput as exc:
-            self.error_label.setText(" ".join(_with_citation(p) for p in exc.problems))
-            self.error_label.show()
+
+        if fee is not None:  # the director decides the fee: their password signs it
+            self._run_with_password(
+                f"set the fee of the ownership change of {self._prior.number}",
+                record,
+                self._on_recorded,
+                permission=(Permission.SET_FEE, "set a fee"),
+            )
             return
+        try:
+            app = record()
         except RecordError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+            self._show_refusal(exc)
             return
+        self._on_recorded(app)
+
+    def _show_refusal(self, exc: RecordError) -> None:
+        if isinstance(exc, InvalidInput):
+            self.error_label.setText(" ".join(_with_citation(p) for p in exc.problems))
+        else:
+            self.error_label.setText(str(exc))
+        self.error_label.show()
+
+    def _on_recorded(self, app: SacApplication) -> None:
         self.application = app
         self.recorded.emit(app)
         self.accept()

@@ -5,15 +5,16 @@
     dialog.reopened.connect(...)   # the SacApplication as reopened (back in its queue)
     dialog.exec()
 
-It shows the denial being reopened (date, who, reasons) and asks for the reason. Who may
-reopen, and where the file goes, is decided by `operations.approvals.reopen`; its refusal is
-shown in the dialog.
+It shows the denial being reopened (date, who, reasons) and asks for the reason, then the
+director's password. Who may reopen, and where the file goes, is decided by
+`operations.approvals.reopen`; its refusal is shown in the dialog.
 """
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout
 
 from kcsac.domain.records import Account, DecisionKind, SacApplication
+from kcsac.domain.roles import Permission
 from kcsac.operations import approvals
 from kcsac.ui.decision_dialog import DecisionDialog, esc, file_summary
 
@@ -76,17 +77,22 @@ class ReopenDialog(DecisionDialog):
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
-        application = self._run(
-            lambda: approvals.reopen(
+        reason = self.reason_edit.toPlainText().strip()
+        self._run_with_password(
+            f"reopen {self._number}",
+            lambda password: approvals.reopen(
                 self._store,
                 self._actor,
                 self._number,
-                reason=self.reason_edit.toPlainText().strip(),
+                reason=reason,
+                password=password,
                 today=self._today,
-            )
+            ),
+            self._on_reopened,
+            permission=(Permission.REOPEN, "reopen denied applications"),
         )
-        if application is None:
-            return
+
+    def _on_reopened(self, application: SacApplication) -> None:
         self.application = application
         self.reopened.emit(application)
         self.accept()

@@ -9,8 +9,9 @@ The reason is typed or picked from common ones (e.g. failure to report readings)
 last day is the day before the revocation date. A revocation is recorded when it takes effect:
 a future date is shown under the date as it is picked
 (`operations.approvals.revocation_date_problems`) and keeps Revoke disabled, so a credit never
-shows as revoked while it still runs. Whether the date is after the effective date and who may
-revoke is decided by `operations.approvals.revoke`; its refusal is shown.
+shows as revoked while it still runs. Revoke asks the director's password again. Whether the
+date is after the effective date and who may revoke is decided by `operations.approvals.revoke`;
+its refusal is shown.
 """
 
 import datetime as dt
@@ -19,6 +20,7 @@ from PySide6.QtCore import QDate, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QVBoxLayout
 
 from kcsac.domain.records import Account, SacApplication
+from kcsac.domain.roles import Permission
 from kcsac.operations import approvals
 from kcsac.ui.decision_dialog import DecisionDialog, file_summary
 from kcsac.ui.field_messages import mark_as_message
@@ -119,18 +121,23 @@ class RevocationDialog(DecisionDialog):
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
-        application = self._run(
-            lambda: approvals.revoke(
+        from_on, reason = self.from_on(), self.reason()
+        self._run_with_password(
+            f"revoke the credit of {self._number} from {from_on.isoformat()}",
+            lambda password: approvals.revoke(
                 self._store,
                 self._actor,
                 self._number,
-                from_on=self.from_on(),
-                reason=self.reason(),
+                from_on=from_on,
+                reason=reason,
+                password=password,
                 today=self._today,
-            )
+            ),
+            self._on_revoked,
+            permission=(Permission.REVOKE, "revoke credits"),
         )
-        if application is None:
-            return
+
+    def _on_revoked(self, application: SacApplication) -> None:
         self.application = application
         self.revoked.emit(application)
         self.accept()

@@ -1,9 +1,11 @@
-"""SetFeeDialog: the director decides a fee the ordinance leaves unset, with a reason."""
+"""SetFeeDialog: the director decides a fee the ordinance leaves unset, with a reason and their
+password (asked again when Set fee is pressed)."""
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from kcsac.domain.money import to_cents
 from kcsac.domain.problems import Problem
+from kcsac.domain.roles import Permission
 from kcsac.operations.payments import fee_decision_problems, set_fee
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
@@ -66,12 +68,19 @@ class SetFeeDialog(FormDialog):
         # The operation's own rules (a negative fee, the reason), shown as they are typed.
         return problems + fee_decision_problems(cents, self.reason_edit.text())
 
-    def perform(self) -> None:
+    def password_purpose(self) -> str:
+        return f"set the fee of {self.application.number}"
+
+    def password_permission(self) -> tuple[Permission, str]:
+        return (Permission.SET_FEE, "set a fee")
+
+    def perform_with_password(self, password: str) -> None:
         set_fee(
             self.context.store,
             self.context.user,
             self.application.number,
             cents=self.fee_cents() or 0,
             reason=self.reason_edit.text().strip(),
+            password=password,
             today=self.context.today(),
         )

@@ -7,17 +7,18 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from kcsac.app import main
+from kcsac.app import main as kcsac_main
 from kcsac.domain.records import ConsumptionPeriod
 from kcsac.operations import approvals
+from tests.cli.signing_in import as_user
 from tests.operations.conftest import PASSWORD, make_file, people  # noqa: F401 (fixture)
 from tests.pdf.pdftools import all_text, missing
 
 
 @pytest.fixture
 def decided(store, people, today, monkeypatch):  # noqa: F811
-    """One approved file (with billing periods), one denied, one undecided; the CLI runs as
-    the director's login."""
+    """One approved file (with billing periods), one denied, one undecided; `main` runs as
+    the director, signed in with her password (--user dora --password-stdin)."""
     approved = make_file(store, people, today)
     approvals.approve(
         store,
@@ -38,11 +39,26 @@ def decided(store, people, today, monkeypatch):  # noqa: F811
     denied = make_file(
         store, people, today, account="1000-02", pay=False, reviews=False, determination=False
     )
-    approvals.deny(store, people.director, denied.number, reasons=["fee-unpaid"], today=today)
+    approvals.deny(
+        store,
+        people.director,
+        denied.number,
+        reasons=["fee-unpaid"],
+        password=PASSWORD,
+        today=today,
+    )
     open_file = make_file(store, people, today, account="1000-03")
     store.close()
-    monkeypatch.setenv("LOGNAME", "dora")
+    assert as_user(monkeypatch, "dora", PASSWORD) == DORA
     return approved.number, denied.number, open_file.number
+
+
+DORA = ["--user", "dora", "--password-stdin"]
+
+
+def main(argv: list[str]) -> int:
+    """kcsac as the director (signed in with her password)."""
+    return kcsac_main([*DORA, *argv])
 
 
 def test_letter_writes_the_approval_letter(decided, db_path, tmp_path, capsys) -> None:
@@ -84,22 +100,25 @@ def test_not_a_kcsac_user_may_print_but_not_issue(
     decided, db_path, tmp_path, capsys, monkeypatch
 ) -> None:
     approved, _, _ = decided
-    monkeypatch.setenv("LOGNAME", "stranger")
+    # The OS account running the tests is not a kcsac user here, whatever LOGNAME says.
+    monkeypatch.setenv("LOGNAME", "dora")
+    monkeypatch.setenv("USER", "dora")
+    stranger = kcsac_main
     # The letter was issued when the director signed, so anyone may print it ...
-    assert main(["--db", str(db_path), "letter", approved, "--out", str(tmp_path / "a.pdf")]) == 0
+    out = ["--out", str(tmp_path / "a.pdf")]
+    assert stranger(["--db", str(db_path), "letter", approved, *out]) == 0
     assert "issued 2026-08-20 by dora" in capsys.readouterr().out
     # ... but the schedule is issued at its first print, and only by a kcsac user.
     out = ["--out", str(tmp_path / "s.pdf")]
-    assert main(["--db", str(db_path), "schedule-pdf", approved, *out]) == 3
+    assert stranger(["--db", str(db_path), "schedule-pdf", approved, *out]) == 3
     assert "only a kcsac user can issue it" in capsys.readouterr().err
     assert not (tmp_path / "s.pdf").exists()
-    monkeypatch.setenv("LOGNAME", "dora")
     assert main(["--db", str(db_path), "schedule-pdf", approved, *out]) == 0
-    monkeypatch.setenv("LOGNAME", "stranger")
     again = ["--out", str(tmp_path / "t.pdf")]
-    assert main(["--db", str(db_path), "schedule-pdf", approved, *again]) == 0
+    assert stranger(["--db", str(db_path), "schedule-pdf", approved, *again]) == 0
     assert (tmp_path / "s.pdf").read_bytes() == (tmp_path / "t.pdf").read_bytes()
-    assert main(["--db", str(db_path), "letter", approved, "--out", str(tmp_path / "b.pdf")]) == 0
+    out = ["--out", str(tmp_path / "b.pdf")]
+    assert stranger(["--db", str(db_path), "letter", approved, *out]) == 0
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
 
 

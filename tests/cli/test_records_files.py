@@ -10,7 +10,9 @@ import pytest
 
 from kcsac.app import main
 from kcsac.domain.status import Status
+from kcsac.operations.demo import DEMO_PASSWORD
 from kcsac.storage import open_store
+from tests.cli.signing_in import as_user
 
 
 @pytest.fixture(scope="module")
@@ -257,9 +259,10 @@ def test_demo_schedule_pdf_and_billing_export_agree_on_a_metered_credit(
     assert main(["export", "billing", str(out), "--db", str(db)]) == 0
     rows = list(csv.DictReader(out.read_text().splitlines()))
     first = next(r for r in rows if r["method"] == "sewer-meter" and "/" in r["factor"])
-    monkeypatch.setenv("LOGNAME", "demo-director")
+    director = as_user(monkeypatch, "demo-director", DEMO_PASSWORD)  # as the README says
     pdf = tmp_path / "s.pdf"
-    assert main(["schedule-pdf", first["application"], "--out", str(pdf), "--db", str(db)]) == 0
+    schedule = ["schedule-pdf", first["application"], "--out", str(pdf), "--db", str(db)]
+    assert main([*director, *schedule]) == 0
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout

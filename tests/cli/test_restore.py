@@ -2,16 +2,18 @@
 file it replaces is always kept next to it."""
 
 import datetime as dt
-import getpass
 import sqlite3
 
 import pytest
 
 from kcsac.app import main
 from kcsac.operations import accounts, users
+from kcsac.operations.identity import os_account
 from kcsac.storage import open_store
+from tests.cli.signing_in import stdin_lines
 
 TODAY = dt.date(2026, 8, 20)
+SECRET = "the tester's password"
 
 
 def _accounts(path) -> int:
@@ -31,14 +33,26 @@ def backup_file(tmp_path):
 
 
 def _database_with(tmp_path, role: str):
-    """A database whose users include this OS login with `role`, and one account."""
+    """A database whose users include this OS account with `role` (and the password
+    SECRET), and one account."""
     path = tmp_path / "live.db"
     store = open_store(path)
-    login = getpass.getuser()
+    login = os_account()
     users.ensure_first_admin(store, "boss", TODAY)
     boss = users.current_user(store, "boss")
+    users.set_own_password(store, boss, "boss password")
     if role:
-        users.add_user(store, boss, login=login, name="Tester", title="", role=role, today=TODAY)
+        users.add_user(
+            store,
+            boss,
+            login=login,
+            name="Tester",
+            title="",
+            role=role,
+            password="boss password",
+            today=TODAY,
+        )
+        users.set_own_password(store, users.current_user(store, login), SECRET)
     accounts.add_account(
         store,
         boss,
@@ -71,9 +85,13 @@ def test_an_unknown_login_cannot_replace_the_database(tmp_path, backup_file, cap
     assert _accounts(live) == 1
 
 
-def test_an_administrator_restores_and_the_replaced_file_is_kept(tmp_path, backup_file, capsys):
+def test_an_administrator_restores_and_the_replaced_file_is_kept(
+    tmp_path, backup_file, capsys, monkeypatch
+):
     live = _database_with(tmp_path, role="administrator")
-    assert main(["restore", str(backup_file), "--force", "--db", str(live)]) == 0
+    stdin_lines(monkeypatch, SECRET)
+    restore = ["restore", str(backup_file), "--force", "--db", str(live), "--password-stdin"]
+    assert main(restore) == 0
     out = capsys.readouterr().out
     [kept] = tmp_path.glob("kcsac-before-restore-*.db")
     assert f"kept as {kept}" in out

@@ -27,8 +27,17 @@ class People:
 @pytest.fixture
 def people(store, today) -> People:
     admin = users.ensure_first_admin(store, "ada", today, name="Ada Admin")
+    users.set_own_password(store, admin, PASSWORD)
+    admin = store.get_user("ada")
     clerk = users.add_user(
-        store, admin, login="carl", name="Carl Clerk", title="Clerk", role="clerk", today=today
+        store,
+        admin,
+        login="carl",
+        name="Carl Clerk",
+        title="Clerk",
+        role="clerk",
+        password=PASSWORD,
+        today=today,
     )
     reviewer = users.add_user(
         store,
@@ -37,6 +46,7 @@ def people(store, today) -> People:
         name="Rita Reviewer",
         title="Engineer",
         role="reviewer",
+        password=PASSWORD,
         today=today,
     )
     director = users.add_user(
@@ -46,11 +56,12 @@ def people(store, today) -> People:
         name="Dora Director",
         title="Director",
         role="director",
+        password=PASSWORD,
         today=today,
     )
     for person in (reviewer, director):
         users.set_own_password(store, person, PASSWORD)
-    return People(admin, clerk, reviewer, director)
+    return People(admin, clerk, store.get_user("rita"), store.get_user("dora"))
 
 
 def make_file(

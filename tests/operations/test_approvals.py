@@ -232,6 +232,7 @@ def test_denial_records_reasons_with_citations_and_reopen_is_director_only(store
         people.reviewer,
         app.number,
         reasons=["residential", "Applicant asked for too much"],
+        password=PASSWORD,
         today=today,
     )
     assert decision.kind is DecisionKind.DENIAL
@@ -239,11 +240,20 @@ def test_denial_records_reasons_with_citations_and_reopen_is_director_only(store
     assert decision.reasons[1] == "Applicant asked for too much"
     assert store.get_application(app.number).status is Status.DENIED
     with pytest.raises(NotPermitted):
-        approvals.reopen(store, people.reviewer, app.number, reason="new facts", today=today)
+        approvals.reopen(
+            store, people.reviewer, app.number, reason="new facts", password=PASSWORD, today=today
+        )
     with pytest.raises(InvalidInput):
-        approvals.reopen(store, people.director, app.number, reason=" ", today=today)
+        approvals.reopen(
+            store, people.director, app.number, reason=" ", password=PASSWORD, today=today
+        )
     reopened = approvals.reopen(
-        store, people.director, app.number, reason="account reclassed", today=today
+        store,
+        people.director,
+        app.number,
+        reason="account reclassed",
+        password=PASSWORD,
+        today=today,
     )
     assert reopened.status is Status.AWAITING_DECISION
     assert store.decisions(app.number)[-1].kind is DecisionKind.REOPEN
@@ -259,6 +269,7 @@ def test_revocation_ends_the_credit_the_day_before(store, people, ready, today):
             ready.number,
             from_on=dt.date(2026, 10, 1),
             reason="no readings",
+            password=PASSWORD,
             today=today,
         )
     app = approvals.revoke(
@@ -267,6 +278,7 @@ def test_revocation_ends_the_credit_the_day_before(store, people, ready, today):
         ready.number,
         from_on=dt.date(2026, 10, 1),
         reason="failed to report readings",
+        password=PASSWORD,
         today=dt.date(2026, 10, 1),
     )
     assert app.status is Status.REVOKED
@@ -351,13 +363,16 @@ def test_nonresident_ownership_change_is_flagged_fee_not_set(store, people, read
     blockers = blockers_to_sign(store, change.number, people.director)
     assert any("director must decide the fee" in b.message for b in blockers)
     with pytest.raises(NotPermitted):
-        set_fee(store, people.clerk, change.number, cents=0, reason="x", today=today)
+        set_fee(
+            store, people.clerk, change.number, cents=0, reason="x", password=PASSWORD, today=today
+        )
     decided = set_fee(
         store,
         people.director,
         change.number,
         cents=0,
         reason="no fee: ordinance sets none",
+        password=PASSWORD,
         today=today,
     )
     assert decided.status is Status.AWAITING_DECISION
@@ -472,6 +487,7 @@ def test_the_denial_letter_is_frozen_with_the_denial(store, people, today):
         app.number,
         reasons=["fee-unpaid"],
         note="customer phoned",
+        password=PASSWORD,
         today=today,
         decided_on=decided,
     )
@@ -497,6 +513,7 @@ def test_a_free_text_denial_reason_carries_no_citation_nobody_gave(store, people
         people.director,
         app.number,
         reasons=["fee-unpaid", "Irrigation meter not installed per plan"],
+        password=PASSWORD,
         today=today,
     )
     letter = letter_for(store, None, app.number, today=today).snapshot
@@ -513,7 +530,14 @@ def test_a_refused_signature_or_denial_issues_no_letter(store, people, ready, to
     with pytest.raises(Refused, match="separation of duties"):
         approvals.approve(store, people.reviewer, ready.number, password=PASSWORD, today=today)
     with pytest.raises(NotPermitted):
-        approvals.deny(store, people.clerk, ready.number, reasons=["fee-unpaid"], today=today)
+        approvals.deny(
+            store,
+            people.clerk,
+            ready.number,
+            reasons=["fee-unpaid"],
+            password=PASSWORD,
+            today=today,
+        )
     assert issued_documents(store, ready.number) == []
     assert len(store.audit_events(limit=10_000)) == audit_rows
     with pytest.raises(Refused, match="a letter is issued once it is approved or denied"):

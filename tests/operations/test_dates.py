@@ -222,6 +222,7 @@ def test_a_denial_before_the_received_date_is_refused_naming_both_dates(store, p
             people.director,
             app.number,
             reasons=["no-diversion"],
+            password=PASSWORD,
             today=today,
             decided_on=dt.date(2026, 3, 1),
         )
@@ -243,6 +244,7 @@ def test_a_future_denial_date_gives_today(store, people, today):
             people.director,
             app.number,
             reasons=["no-diversion"],
+            password=PASSWORD,
             today=today,
             decided_on=dt.date(2026, 8, 21),
         )
@@ -252,6 +254,7 @@ def test_a_future_denial_date_gives_today(store, people, today):
         people.director,
         app.number,
         reasons=["no-diversion"],
+        password=PASSWORD,
         today=today,
         decided_on=dt.date(2026, 6, 1),
     )
@@ -267,6 +270,7 @@ def test_a_future_revocation_date_is_refused_and_the_credit_stays(store, people,
             ready.number,
             from_on=dt.date(2027, 3, 1),
             reason="customer asked",
+            password=PASSWORD,
             today=today,
         )
     assert problems(excinfo) == [

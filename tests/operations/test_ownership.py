@@ -63,6 +63,7 @@ def owner(customer_class: str = "resident") -> ownership.NewOwner:
 
 def record(store, actor, prior, today, **kw):
     kw.setdefault("new_owner", owner())
+    kw.setdefault("password", PASSWORD)  # the director's, for a fee the ordinance does not set
     return ownership.record_ownership_change(
         store,
         actor,
@@ -256,7 +257,14 @@ def refused_at_submission(store, people, today, draft, error, field_or_match):
 
 def test_a_denied_credit_is_refused_at_submission(store, people, today):
     denied = make_file(store, people, today, account="1500-01")
-    approvals.deny(store, people.director, denied.number, reasons=["no site access"], today=today)
+    approvals.deny(
+        store,
+        people.director,
+        denied.number,
+        reasons=["no site access"],
+        password=PASSWORD,
+        today=today,
+    )
     assert store.get_application(denied.number).status is Status.DENIED
     draft = other_draft(
         store,

@@ -43,13 +43,21 @@ def test_changing_a_password_needs_the_old_one(store, people):
 def test_only_the_administrator_manages_users(store, people, today):
     with pytest.raises(NotPermitted):
         users.add_user(
-            store, people.director, login="x", name="X", title="", role="clerk", today=today
+            store,
+            people.director,
+            login="x",
+            name="X",
+            title="",
+            role="clerk",
+            password=PASSWORD,
+            today=today,
         )
     promoted = users.change_user(
         store,
         people.admin,
         dataclasses.replace(people.clerk, role="reviewer"),
         reason="passed the course",
+        password=PASSWORD,
         today=today,
     )
     assert promoted.role == "reviewer"
@@ -58,14 +66,22 @@ def test_only_the_administrator_manages_users(store, people, today):
     assert '"role":"reviewer"' in event.after
     with pytest.raises(InvalidInput, match="at least one active administrator"):
         users.change_user(
-            store, people.admin, dataclasses.replace(people.admin, role="clerk"), today=today
+            store,
+            people.admin,
+            dataclasses.replace(people.admin, role="clerk"),
+            password=PASSWORD,
+            today=today,
         )
 
 
 def test_password_reset_by_the_administrator(store, people, today):
     with pytest.raises(NotPermitted):
-        users.reset_password(store, people.director, "rita", "brand new pw", today=today)
-    users.reset_password(store, people.admin, "rita", "brand new pw", today=today)
+        users.reset_password(
+            store, people.director, "rita", "brand new pw", password=PASSWORD, today=today
+        )
+    users.reset_password(
+        store, people.admin, "rita", "brand new pw", password=PASSWORD, today=today
+    )
     users.check_password(store, people.reviewer, "brand new pw")
     assert store.audit_events(entity="user")[-1].action.startswith("password reset")
 

@@ -149,6 +149,7 @@ def test_denial_letter_from_records(store, people, today) -> None:
         app.number,
         reasons=["storm-sewer", "fee-unpaid"],
         note="customer phoned, letter to follow",
+        password=PASSWORD,
         today=today,
     )
     issued = letter_for(store, "dora", app.number, today=today)

@@ -120,8 +120,16 @@ def test_search_follows_a_renamed_customer(store, today):
     from kcsac.operations.intake import create_application
 
     admin = users.ensure_first_admin(store, "ada", today)
+    users.set_own_password(store, admin, "ada's password")
     clerk = users.add_user(
-        store, admin, login="carl", name="Carl", title="", role="clerk", today=today
+        store,
+        admin,
+        login="carl",
+        name="Carl",
+        title="",
+        role="clerk",
+        password="ada's password",
+        today=today,
     )
     add_account(
         store,

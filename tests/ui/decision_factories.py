@@ -36,6 +36,8 @@ class People:
 
 def seed_people(store, today) -> People:
     admin = users.ensure_first_admin(store, "ada", today, name="Ada Admin")
+    users.set_own_password(store, admin, PASSWORD)
+    admin = store.get_user("ada")
     made = {}
     for login, name, title, role in (
         ("carl", "Carl Clerk", "Clerk", "clerk"),
@@ -43,7 +45,14 @@ def seed_people(store, today) -> People:
         ("dora", "Dora Director", "Director of Water Services", "director"),
     ):
         made[role] = users.add_user(
-            store, admin, login=login, name=name, title=title, role=role, today=today
+            store,
+            admin,
+            login=login,
+            name=name,
+            title=title,
+            role=role,
+            password=PASSWORD,
+            today=today,
         )
     for person in (made["reviewer"], made["director"]):
         users.set_own_password(store, person, PASSWORD)
@@ -159,4 +168,15 @@ def sign_with(qtbot, dialog, password: str):
     assert prompt.isVisible()
     qtbot.keyClicks(prompt.password_edit, password)
     qtbot.mouseClick(prompt.ok_button, Qt.MouseButton.LeftButton)
+    return prompt
+
+
+def enter_password(qtbot, dialog, password: str):
+    """Type `password` into the dialog's open password prompt (the act's re-entered
+    password) and press Return; returns the prompt."""
+    prompt = dialog.password_prompt
+    assert prompt is not None, "no password was asked for"
+    assert prompt.isVisible()
+    qtbot.keyClicks(prompt.password_edit, password)
+    qtbot.keyClick(prompt.password_edit, Qt.Key.Key_Return)
     return prompt

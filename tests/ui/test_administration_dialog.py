@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel
 from kcsac.domain.roles import Role
 from kcsac.operations import admin, users
 from kcsac.ui.administration_dialog import AdministrationDialog
-from tests.ui.decision_factories import desk_for
+from tests.ui.decision_factories import PASSWORD, desk_for, enter_password
 
 SECRET = "brand new secret 42"
 
@@ -34,8 +34,11 @@ def test_add_a_user_with_a_role(qtbot, store, people, today):
     qtbot.keyClicks(dialog.name_edit, "Rosa Rivera")
     qtbot.keyClicks(dialog.title_edit, "Engineer II")
     dialog.role_combo.setCurrentIndex(dialog.role_combo.findData("reviewer"))
+    click(qtbot, dialog.save_user_button)
+    assert store.get_user("rrivera") is None  # not before the administrator's password
+    assert "to add the user rrivera" in dialog.password_prompt.intro_label.text()
     with qtbot.waitSignal(dialog.settings_changed):
-        click(qtbot, dialog.save_user_button)
+        enter_password(qtbot, dialog, PASSWORD)
     added = store.get_user("rrivera")
     assert (added.name, added.title, added.role) == ("Rosa Rivera", "Engineer II", "reviewer")
     assert dialog.users_message_label.text() == (
@@ -54,6 +57,14 @@ def test_change_a_users_role_and_deactivate(qtbot, store, people, today):
     dialog.role_combo.setCurrentIndex(dialog.role_combo.findData("reviewer"))
     dialog.active_check.setChecked(False)
     click(qtbot, dialog.save_user_button)
+    prompt = enter_password(qtbot, dialog, "not the password")
+    assert prompt.isVisible(), "a wrong password keeps the prompt open"
+    assert "not correct" in prompt.error_label.text()
+    assert store.get_user("carl").active  # nothing changed
+    prompt.password_edit.clear()
+    qtbot.keyClicks(prompt.password_edit, PASSWORD)
+    qtbot.keyClick(prompt.password_edit, Qt.Key.Key_Return)
+    assert dialog.password_prompt is None
     carl = store.get_user("carl")
     assert carl.role == Role.REVIEWER
     assert not carl.active
@@ -69,8 +80,12 @@ def test_reset_password_is_never_shown_or_logged(qtbot, store, people, today):
     assert prompt.windowTitle() == "Reset the password of rita"
     qtbot.keyClicks(prompt.password_edit, SECRET)
     qtbot.keyClicks(prompt.confirm_edit, SECRET)
+    click(qtbot, prompt.ok_button)
+    # then the administrator's own password, before anything is changed
+    assert "to reset the password of rita" in dialog.password_prompt.intro_label.text()
+    assert users.password_matches(PASSWORD, store.password_hash("rita"))
     with qtbot.waitSignal(dialog.settings_changed):
-        click(qtbot, prompt.ok_button)
+        enter_password(qtbot, dialog, PASSWORD)
     assert dialog.users_message_label.text() == "The password of rita was reset."
     users.check_password(store, store.get_user("rita"), SECRET)  # raises if not reset
     for event in store.audit_events(limit=10_000):
@@ -145,6 +160,8 @@ def test_the_last_administrator_cannot_demote_themselves(qtbot, store, people, t
     dialog.users_table.selectRow(row)
     dialog.role_combo.setCurrentIndex(dialog.role_combo.findData("clerk"))
     click(qtbot, dialog.save_user_button)
+    enter_password(qtbot, dialog, PASSWORD)
+    assert dialog.password_prompt is None
     assert "at least one active administrator" in dialog.users_message_label.text()
     assert store.get_user("ada").role == Role.ADMINISTRATOR
 
@@ -200,6 +217,7 @@ def test_every_users_column_is_visible_at_the_default_size(qtbot, store, people,
         name="Dana Whitfield-Montgomery",
         title="Director of Water Services and Sewer Allowance Credit Program",
         role=Role.REVIEWER,
+        password=PASSWORD,
         today=today,
     )
     dialog = open_dialog(qtbot, store, people.admin, today)

@@ -232,7 +232,13 @@ def test_every_other_operation_is_one_entry_and_none_joins_the_next(
     revoked = entry(
         director,
         lambda: approvals.revoke(
-            store, director, number, from_on=later, reason="meter not read", today=later
+            store,
+            director,
+            number,
+            from_on=later,
+            reason="meter not read",
+            password=PASSWORD,
+            today=later,
         ),
     )
     assert revoked.endswith(f"credit revoked from {later.isoformat()}: meter not read (dora)")
@@ -241,11 +247,15 @@ def test_every_other_operation_is_one_entry_and_none_joins_the_next(
     number = denied_file.number
     assert entry(
         director,
-        lambda: approvals.deny(store, director, number, reasons=["no meter"], today=today),
+        lambda: approvals.deny(
+            store, director, number, reasons=["no meter"], password=PASSWORD, today=today
+        ),
     ).endswith("  denied: no meter (dora)")
     assert entry(
         director,
-        lambda: approvals.reopen(store, director, number, reason="new evidence", today=today),
+        lambda: approvals.reopen(
+            store, director, number, reason="new evidence", password=PASSWORD, today=today
+        ),
     ).endswith(": new evidence (dora)")
     assert entry(
         clerk, lambda: withdraw(store, clerk, number, reason="site sold", today=today)

@@ -162,6 +162,7 @@ def test_first_signature_sets_the_password_then_signs(qtbot, store, people, toda
         name="Dan Deputy",
         title="Deputy Director",
         role="director",
+        password=PASSWORD,
         today=today,
     )
     dialog = open_dialog(qtbot, store, newcomer, app.number, today)
@@ -195,7 +196,12 @@ def test_a_change_by_another_desk_meanwhile_is_shown_and_nothing_is_signed(
     other_desk = open_store(db_path)
     try:
         approvals.deny(
-            other_desk, people.director, app.number, reasons=["no-diversion"], today=today
+            other_desk,
+            people.director,
+            app.number,
+            reasons=["no-diversion"],
+            password=PASSWORD,
+            today=today,
         )
     finally:
         other_desk.close()

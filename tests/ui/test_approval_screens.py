@@ -219,7 +219,9 @@ def test_denial_dialog_screen(qtbot, store, people, today, tmp_path):
 
 def test_reopen_dialog_screen(qtbot, store, people, today, tmp_path):
     app = seed_file(store, people, today)
-    approvals.deny(store, people.director, app.number, reasons=["storm-sewer"], today=today)
+    approvals.deny(
+        store, people.director, app.number, reasons=["storm-sewer"], password=PASSWORD, today=today
+    )
     dialog = ReopenDialog(desk_for(store, people.director, today), app.number)
     dialog.reason_edit.setPlainText("Drain rerouted to the sanitary sewer; photos received")
     check_and_shoot(qtbot, dialog, "reopen_dialog.png", tmp_path)

@@ -209,7 +209,14 @@ def decided_files(store, today):
         backdated_reason="paper signature recorded late",
     )
     denied = seed_file(store, people, today, account="1000-02", storm=True)
-    approvals.deny(store, people.director, denied.number, reasons=["storm-sewer"], today=today)
+    approvals.deny(
+        store,
+        people.director,
+        denied.number,
+        reasons=["storm-sewer"],
+        password=PASSWORD,
+        today=today,
+    )
     waiting = seed_file(store, people, today, account="1000-03")
     return [approved.number, denied.number, waiting.number]
 

@@ -8,7 +8,7 @@ from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.ui.denial_dialog import DenialDialog
 from kcsac.ui.qt_convert import to_qdate
-from tests.ui.decision_factories import desk_for, seed_file
+from tests.ui.decision_factories import PASSWORD, desk_for, enter_password, seed_file
 
 
 def open_dialog(qtbot, store, actor, number, today) -> DenialDialog:
@@ -40,8 +40,9 @@ def test_denial_stores_the_checked_reasons_with_citations_and_free_text(
     assert storm.checkState() == Qt.CheckState.Checked
     assert dialog.deny_button.isEnabled()
     qtbot.keyClicks(dialog.other_reasons_edit, "Roof drains tie into the wash bay (site review)")
+    qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(dialog.denied) as denied:
-        qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
+        enter_password(qtbot, dialog, PASSWORD)
     decision = denied.args[0]
     stored = store.decisions(app.number)
     assert [d.kind for d in stored] == [DecisionKind.DENIAL]
@@ -95,8 +96,9 @@ def test_a_decision_date_before_the_received_date_is_shown_naming_both(qtbot, st
     assert not dialog.deny_button.isEnabled()
     dialog.decided_on_edit.setDate(to_qdate(dt.date(2026, 7, 26)))
     assert not dialog.date_message_label.isVisible()
+    qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(dialog.denied) as denied:
-        qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
+        enter_password(qtbot, dialog, PASSWORD)
     assert denied.args[0].decided_on == dt.date(2026, 7, 26)
     assert denied.args[0].reasons == ("Irrigation meter not installed per plan",)
 
@@ -124,8 +126,9 @@ def test_only_free_text_is_enough_and_blank_lines_are_ignored(qtbot, store, peop
     dialog = open_dialog(qtbot, store, people.director, app.number, today)
     dialog.other_reasons_edit.setPlainText("\n  \nNo diversion shown (site visit)\n")
     assert dialog.reasons() == ["No diversion shown (site visit)"]
+    qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(dialog.denied):
-        qtbot.mouseClick(dialog.deny_button, Qt.MouseButton.LeftButton)
+        enter_password(qtbot, dialog, PASSWORD)
     assert store.decisions(app.number)[0].reasons == ("No diversion shown (site visit)",)
 
 
@@ -160,6 +163,11 @@ def test_denying_by_keyboard_alone(qtbot, store, people, today):
     qtbot.keyClick(dialog.reasons_list, Qt.Key.Key_Down)  # second reason: storm sewer
     qtbot.keyClick(dialog.reasons_list, Qt.Key.Key_Space)
     assert dialog.reasons() == ["storm-sewer"]
-    with qtbot.waitSignal(dialog.denied):  # the mnemonic clicks about 100 ms later
-        qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(dialog, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.password_prompt is not None)  # the mnemonic clicks later
+    prompt = dialog.password_prompt
+    qtbot.waitUntil(prompt.password_edit.hasFocus)
+    qtbot.keyClicks(prompt.password_edit, PASSWORD)
+    with qtbot.waitSignal(dialog.denied):
+        qtbot.keyClick(prompt.password_edit, Qt.Key.Key_Return)
     assert store.get_application(app.number).status is Status.DENIED

@@ -27,7 +27,8 @@ def test_main_window_opens_with_its_title(qtbot, store, db_path):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert window.windowTitle() == "kcsac - Sewer Allowance Credit" == WINDOW_TITLE
+    assert WINDOW_TITLE == "kcsac - Sewer Allowance Credit"
+    assert window.windowTitle() == f"{WINDOW_TITLE} - {window.user_label.text()}"
 
 
 def test_qt_and_cli_agree_on_the_data_folder(qapp):

@@ -163,7 +163,12 @@ def test_a_denied_file_can_be_reopened_and_its_letter_printed(
     qtbot, store, db_path, director, awaiting_decision
 ):
     approvals.deny(
-        store, director, awaiting_decision, reasons=["Site does not divert water"], today=TODAY
+        store,
+        director,
+        awaiting_decision,
+        reasons=["Site does not divert water"],
+        password="director-secret",
+        today=TODAY,
     )
     window = window_for(qtbot, store, db_path, director)
     window.select_number(awaiting_decision)

@@ -15,7 +15,13 @@ from kcsac.operations.payments import record_payment
 from kcsac.ui.approval_dialog import ApprovalDialog
 from kcsac.ui.ownership_change_dialog import OwnershipChangeDialog
 from kcsac.ui.qt_convert import to_qdate
-from tests.ui.decision_factories import PASSWORD, approved_file, desk_for, sign_with
+from tests.ui.decision_factories import (
+    PASSWORD,
+    approved_file,
+    desk_for,
+    enter_password,
+    sign_with,
+)
 
 TRANSFER = dt.date(2026, 9, 15)
 
@@ -123,8 +129,9 @@ def test_a_director_decides_the_nonresident_fee_with_a_reason(
     qtbot.keyClicks(dialog.fee_edit, "0")
     assert not dialog.record_button.isEnabled()  # a decided fee needs its reason
     qtbot.keyClicks(dialog.fee_reason_edit, "ordinance sets none; no fee charged")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(dialog.recorded) as recorded:
-        qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+        enter_password(qtbot, dialog, PASSWORD)
     change = recorded.args[0]
     assert change.fee_cents == 0
     assert "ordinance sets none; no fee charged" in change.fee_note
@@ -169,6 +176,7 @@ def test_a_refused_last_step_records_nothing_and_recording_again_works_once(
     emitted = []
     dialog.recorded.connect(emitted.append)
     qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    enter_password(qtbot, dialog, PASSWORD)  # the director's fee: their password
     assert dialog.isVisible()
     assert "The fee cannot be negative" in dialog.error_label.text()
     assert dialog.error_label.isVisibleTo(dialog)
@@ -179,8 +187,9 @@ def test_a_refused_last_step_records_nothing_and_recording_again_works_once(
 
     dialog.fee_edit.clear()
     qtbot.keyClicks(dialog.fee_edit, "0")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(dialog.recorded) as recorded:
-        qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+        enter_password(qtbot, dialog, PASSWORD)
     change = recorded.args[0]
     assert emitted == [change]
     assert change.fee_cents == 0

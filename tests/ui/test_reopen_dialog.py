@@ -7,13 +7,15 @@ from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.operations import approvals
 from kcsac.ui.reopen_dialog import ReopenDialog
-from tests.ui.decision_factories import desk_for, seed_file
+from tests.ui.decision_factories import PASSWORD, desk_for, enter_password, seed_file
 
 
 @pytest.fixture
 def denied(store, people, today):
     app = seed_file(store, people, today)
-    approvals.deny(store, people.director, app.number, reasons=["storm-sewer"], today=today)
+    approvals.deny(
+        store, people.director, app.number, reasons=["storm-sewer"], password=PASSWORD, today=today
+    )
     return store.get_application(app.number)
 
 
@@ -31,8 +33,9 @@ def test_director_reopens_with_a_reason(qtbot, store, people, today, denied):
     assert not dialog.reopen_button.isEnabled()
     qtbot.keyClicks(dialog.reason_edit, "Drain rerouted to the sanitary sewer; photos received")
     assert dialog.reopen_button.isEnabled()
+    qtbot.mouseClick(dialog.reopen_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(dialog.reopened) as reopened:
-        qtbot.mouseClick(dialog.reopen_button, Qt.MouseButton.LeftButton)
+        enter_password(qtbot, dialog, PASSWORD)
     app = reopened.args[0]
     assert app.status is not Status.DENIED
     assert store.get_application(denied.number).status is app.status

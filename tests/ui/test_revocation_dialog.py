@@ -9,7 +9,7 @@ from kcsac.domain.records import DecisionKind
 from kcsac.domain.status import Status
 from kcsac.ui.qt_convert import to_qdate
 from kcsac.ui.revocation_dialog import RevocationDialog
-from tests.ui.decision_factories import approved_file, desk_for
+from tests.ui.decision_factories import PASSWORD, approved_file, desk_for, enter_password
 
 
 @pytest.fixture
@@ -33,8 +33,9 @@ def test_director_revokes_from_a_date_with_a_listed_reason(qtbot, store, people,
     assert dialog.last_day_label.text() == "2026-09-30"
     dialog.reason_combo.setCurrentIndex(0)
     assert dialog.reason() == "Failure to report meter readings"
+    qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(dialog.revoked) as revoked:
-        qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
+        enter_password(qtbot, dialog, PASSWORD)
     app = revoked.args[0]
     assert app.status is Status.REVOKED
     assert app.ended_on == dt.date(2026, 9, 30)
@@ -52,6 +53,8 @@ def test_a_typed_reason_and_a_date_before_the_credit_is_refused(
     assert dialog.revoke_button.isEnabled()
     dialog.from_on_edit.setDate(to_qdate(dt.date(2026, 7, 1)))
     qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
+    enter_password(qtbot, dialog, PASSWORD)
+    assert dialog.password_prompt is None
     assert "must be after the effective date 2026-08-01" in dialog.error_label.text()
     assert store.get_application(approved.number).status is Status.APPROVED
 
@@ -82,6 +85,7 @@ def test_a_future_revocation_date_is_shown_with_today_and_revoke_is_disabled(
     assert (app.status, app.ended_on) == (Status.APPROVED, None)
     dialog.from_on_edit.setDate(to_qdate(today))
     assert not dialog.date_message_label.isVisible()
+    qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(dialog.revoked):
-        qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
+        enter_password(qtbot, dialog, PASSWORD)
     assert store.get_application(approved.number).ended_on == dt.date(2026, 8, 19)

@@ -20,6 +20,7 @@ from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.main_window import MainWindow
 from kcsac.ui.record_payment_dialog import RecordPaymentDialog
 from kcsac.ui.set_fee_dialog import SetFeeDialog
+from tests.ui.decision_factories import enter_password
 from tests.ui.desk_factories import make_paid, make_submitted, monthly_consumption
 
 TODAY = dt.date(2026, 8, 20)
@@ -123,6 +124,13 @@ def test_the_director_sets_the_fee_with_a_reason_then_it_can_be_paid(
     qtbot.keyClicks(dialog.reason_edit, "Same as the resident fee, memo 2026-08-19")
     assert dialog.ok_button.isEnabled()
     qtbot.keyClick(dialog.reason_edit, Qt.Key.Key_Return)  # OK is the default button
+    assert store.get_application(number).fee_cents is None  # not before the password
+    prompt = enter_password(qtbot, dialog, "not it")
+    assert "not correct" in prompt.error_label.text()
+    assert store.get_application(number).fee_cents is None
+    prompt.password_edit.clear()
+    qtbot.keyClicks(prompt.password_edit, "director-secret")
+    qtbot.keyClick(prompt.password_edit, Qt.Key.Key_Return)
     assert dialog.result() == dialog.DialogCode.Accepted
 
     stored = store.get_application(number)
@@ -179,10 +187,20 @@ def test_a_bad_fee_or_reason_is_refused_next_to_its_field_and_nothing_is_stored(
 
 def test_a_fee_already_set_is_refused_under_the_form(qtbot, store, director, director_desk, early):
     dialog = open_dialog(qtbot, director_desk, early.number)
-    set_fee(store, director, early.number, cents=25000, reason="first", today=TODAY)
+    set_fee(
+        store,
+        director,
+        early.number,
+        cents=25000,
+        reason="first",
+        password="director-secret",
+        today=TODAY,
+    )
     qtbot.keyClicks(dialog.fee_edit, "300")
     qtbot.keyClicks(dialog.reason_edit, "second")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    enter_password(qtbot, dialog, "director-secret")
+    assert dialog.password_prompt is None  # a refusal other than the password closes it
     assert dialog.isVisible()
     assert "is set by the ordinance" in dialog.error_label.text()
     assert store.get_application(early.number).fee_cents == 25000
@@ -243,6 +261,10 @@ def test_the_desk_action_sets_the_fee_and_enables_the_payment(
         dialog.reason_edit.setText("Received before the ordinance took effect; old fee")
         dialog.touch("reason")
         dialog.ok_button.click()
+        prompt = dialog.password_prompt  # a sensitive act: the director's password again
+        assert prompt.intro_label.text().endswith(f"to set the fee of {early.number}.")
+        prompt.password_edit.setText("director-secret")
+        prompt.ok_button.click()
 
     QTimer.singleShot(0, fill_in)
     window.desk_list.applications_view.setFocus()

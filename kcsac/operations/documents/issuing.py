@@ -30,6 +30,7 @@ from kcsac.operations.documents.letters import (
 )
 from kcsac.operations.documents.schedules import build_schedule_document
 from kcsac.operations.errors import Refused
+from kcsac.operations.users import current_user
 from kcsac.storage import Store
 
 APPROVAL = ApprovalLetter.kind
@@ -108,8 +109,9 @@ def _current_decision_id(store: Store, number: str, kind: str) -> int | None:
     return decision.id if decision else None
 
 
-def _need_issuer(actor: str | None, number: str, what: str) -> str:
-    if not actor:  # None or "": not a kcsac user
+def _need_issuer(store: Store, actor: str | None, number: str, what: str) -> str:
+    # None or "": not a kcsac user; a login no longer active is read-only as well
+    if not actor or current_user(store, actor) is None:
         raise Refused(
             f"The {what} of application {number} has not been issued yet, and only a kcsac "
             "user can issue it (you may print documents already issued)"
@@ -129,7 +131,9 @@ def letter_for(store: Store, actor: str | None, number: str, *, today: date) -> 
     existing = latest_issued(store, number, kind)
     if existing is not None and existing.decision_id == decision_id:
         return existing
-    actor = _need_issuer(actor, number, "denial letter" if kind == DENIAL else "approval letter")
+    actor = _need_issuer(
+        store, actor, number, "denial letter" if kind == DENIAL else "approval letter"
+    )
     build = build_denial_letter if kind == DENIAL else build_approval_letter
     return issue(
         store, actor, build(store, number, letter_on=today), today=today, decision_id=decision_id
@@ -145,7 +149,7 @@ def schedule_for(
     existing = latest_issued(store, number, SCHEDULE)
     if existing is not None and existing.decision_id == decision_id and not reissue:
         return existing
-    actor = _need_issuer(actor, number, "adjusted volume schedule")
+    actor = _need_issuer(store, actor, number, "adjusted volume schedule")
     doc = build_schedule_document(store, number, prepared_on=today)
     return issue(store, actor, doc, today=today, decision_id=decision_id)
 

@@ -16,7 +16,7 @@ from kcsac.operations.imports.csv_files import (
     sha256_text,
     width_problem,
 )
-from kcsac.operations.users import require
+from kcsac.operations.users import acting, require
 from kcsac.storage import Store
 
 ACCOUNT_COLUMNS = ("account", "customer", "service_address", "account_class", "customer_class")
@@ -26,7 +26,7 @@ def import_accounts(
     store: Store, actor: User | None, path: Path, *, today: dt.date, skip_bad: bool = False
 ) -> ImportResult:
     """Add or update accounts from the billing system's CSV."""
-    require(actor, Permission.IMPORT, "import files")
+    require(store, actor, Permission.IMPORT, "import files")
     text = read_text(path)
     result = ImportResult(header=ACCOUNT_COLUMNS)
     good: dict[str, tuple[int, Account]] = {}
@@ -68,7 +68,7 @@ def import_accounts(
     if result.bad and not skip_bad:
         return result
     reason = f"imported from {path.name} (sha256 {sha256_text(text)[:12]})"
-    with store.write():
+    with acting(store, actor, Permission.IMPORT, "import files") as actor:
         for _line, acct in good.values():
             current = store.find_account(acct.number)
             if current is None:

@@ -27,7 +27,7 @@ from kcsac.operations.imports.csv_files import (
     sha256_text,
     width_problem,
 )
-from kcsac.operations.users import require
+from kcsac.operations.users import acting, require
 from kcsac.storage import Store
 
 # Above this many lines, the file goes through the bulk path (import_consumption_bulk):
@@ -41,7 +41,7 @@ def import_consumption(
     store: Store, actor: User | None, path: Path, *, today: dt.date, skip_bad: bool = False
 ) -> ImportResult:
     """Water purchased per account and billing period (ccf), keyed by account + start."""
-    require(actor, Permission.IMPORT, "import files")
+    require(store, actor, Permission.IMPORT, "import files")
     text = read_text(path)
     run = import_consumption_bulk if text.count("\n") > BULK_LINES else import_small_file
     with no_cycle_collection():
@@ -103,7 +103,7 @@ def import_small_file(
     bad_lines = {b.line for b in result.bad}
     added = [row for line, row in new if line not in bad_lines]
     replaced = [row for line, row in changed if line not in bad_lines]
-    with store.write():
+    with acting(store, actor, Permission.IMPORT, "import files") as actor:
         store.replace_consumption(added + replaced)
         result.added, result.changed = len(added), len(replaced)
         result.unchanged = sum(1 for line in unchanged if line not in bad_lines)

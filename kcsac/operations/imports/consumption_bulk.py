@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kcsac.domain.records import User
+from kcsac.domain.roles import Permission
 from kcsac.operations.imports.consumption_rows import (
     CONSUMPTION_COLUMNS,
     audit_consumption,
@@ -35,6 +36,7 @@ from kcsac.operations.imports.csv_files import (
     text_lines,
     width_problem,
 )
+from kcsac.operations.users import acting
 from kcsac.storage import Store
 
 # Rows the bulk path reads and checks at a time: big enough for the column-wise checks to
@@ -120,7 +122,7 @@ def import_consumption_bulk(
         if result.bad and not skip_bad:
             return result
         staging.keep(compared.keep)
-        with store.write():
+        with acting(store, actor, Permission.IMPORT, "import files") as actor:
             staging.write()
             result.added = staging.count - compared.rows + compared.added
             result.changed, result.unchanged = compared.changed, compared.unchanged
