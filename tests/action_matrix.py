@@ -58,6 +58,8 @@ def build(folder: Path) -> Matrix:
     store = open_store(path)
     try:
         admin = users.ensure_first_admin(store, "ada", RECEIVED, name="Ada Admin")
+        users.set_own_password(store, admin, PASSWORD)
+        admin = store.get_user("ada")
         people = {"ada": admin}
         for login, role in ROLES.items():
             if login != "ada":
@@ -68,14 +70,21 @@ def build(folder: Path) -> Matrix:
                     name=login.title(),
                     title=role,
                     role=role,
+                    password=PASSWORD,
                     today=RECEIVED,
                 )
         for login in ROLES:
-            users.set_own_password(store, people[login], PASSWORD)
+            if login != "ada":
+                users.set_own_password(store, people[login], PASSWORD)
         files = _files(store, people)
         gone = store.get_user("gone")
         users.change_user(
-            store, admin, dataclasses.replace(gone, active=False), reason="left", today=TODAY
+            store,
+            admin,
+            dataclasses.replace(gone, active=False),
+            reason="left",
+            password=PASSWORD,
+            today=TODAY,
         )
         people = {login: store.get_user(login) for login in ROLES}
     finally:
@@ -212,7 +221,9 @@ def _files(store, people) -> dict[str, str]:
     files["amendment pending"] = approved()
     determine(files["amendment pending"])
     files["denied"] = filed()
-    approvals.deny(store, director, files["denied"], reasons=["no-diversion"], today=TODAY)
+    approvals.deny(
+        store, director, files["denied"], reasons=["no-diversion"], password=PASSWORD, today=TODAY
+    )
     files["withdrawn, fee owed"] = filed()
     withdraw(store, clerk, files["withdrawn, fee owed"], reason="applicant moved", today=TODAY)
     files["withdrawn draft"] = create_application(
@@ -221,7 +232,13 @@ def _files(store, people) -> dict[str, str]:
     withdraw(store, clerk, files["withdrawn draft"], reason="filed twice", today=TODAY)
     files["revoked"] = approved()
     approvals.revoke(
-        store, director, files["revoked"], from_on=TODAY, reason="business closed", today=TODAY
+        store,
+        director,
+        files["revoked"],
+        from_on=TODAY,
+        reason="business closed",
+        password=PASSWORD,
+        today=TODAY,
     )
     files["ended"] = approved()
     files["ownership change, approved"] = _ownership_change(store, people, files["ended"])

@@ -75,7 +75,9 @@ def attempt(store, action: Action, actor, number: str) -> None:
     elif action is Action.APPROVE:
         approvals.approve(store, actor, number, password=PASSWORD, today=TODAY)
     elif action is Action.DENY:
-        approvals.deny(store, actor, number, reasons=["no-diversion"], today=TODAY)
+        approvals.deny(
+            store, actor, number, reasons=["no-diversion"], password=PASSWORD, today=TODAY
+        )
     elif action is Action.OWNERSHIP:
         create_ownership_change(
             store,
@@ -86,11 +88,13 @@ def attempt(store, action: Action, actor, number: str) -> None:
             today=TODAY,
         )
     elif action is Action.SET_FEE:
-        set_fee(store, actor, number, cents=30000, reason="decided", today=TODAY)
+        set_fee(store, actor, number, cents=30000, reason="decided", password=PASSWORD, today=TODAY)
     elif action is Action.REOPEN:
-        approvals.reopen(store, actor, number, reason="new facts", today=TODAY)
+        approvals.reopen(store, actor, number, reason="new facts", password=PASSWORD, today=TODAY)
     elif action is Action.REVOKE:
-        approvals.revoke(store, actor, number, from_on=TODAY, reason="closed", today=TODAY)
+        approvals.revoke(
+            store, actor, number, from_on=TODAY, reason="closed", password=PASSWORD, today=TODAY
+        )
     else:  # pragma: no cover - the list below names only these
         raise AssertionError(action)
 
@@ -185,7 +189,7 @@ def test_the_check_names_the_same_reason_as_the_desk_for_a_read_only_login(matri
     try:
         number = matrix.files["reviews missing"]
         with pytest.raises(NotPermitted) as error:
-            permits.require_action(None, Action.REVIEW)
+            permits.require_action(store, None, Action.REVIEW)
         assert str(error.value) == domain_answer(store, Action.REVIEW, None, number).reason
         assert "read-only for you" in str(error.value)
     finally:

@@ -40,6 +40,7 @@ def second_reviewer(store, people, today):
         name="Sam Second",
         title="Engineer",
         role="reviewer",
+        password=PASSWORD,
         today=today,
     )
     users.set_own_password(store, sam, PASSWORD)

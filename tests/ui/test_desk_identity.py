@@ -149,7 +149,9 @@ def test_a_desk_opened_as_director_cannot_sign_after_a_demotion_elsewhere(
     seen = when_modal(ApprovalDialog, try_to_sign)
     window.action("approve").trigger()
     [(blockers, can_sign)] = seen
-    assert "You cannot sign approvals: the user dora is deactivated." in blockers
+    assert any(
+        b.startswith("You cannot sign approvals: the user dora is deactivated") for b in blockers
+    )
     assert not can_sign
     # The operation refuses whatever object the desk still holds ...
     with pytest.raises(NotPermitted, match="the user dora is deactivated"):
@@ -173,7 +175,10 @@ def test_an_open_approval_dialog_is_refused_at_the_signature_naming_why(
     demote_and_deactivate(db_path, "dora", today)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert dialog.password_prompt is None  # not asked: refused first, by the stored role
-    assert "You cannot sign approvals: the user dora is deactivated." in dialog.blockers()
+    assert any(
+        b.startswith("You cannot sign approvals: the user dora is deactivated")
+        for b in dialog.blockers()
+    )
     assert not dialog.sign_button.isEnabled()
     assert store.decisions(app.number) == []
 
