@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
 from kcsac.domain.category import Category
-from kcsac.domain.records import ApplicationDetail, DecisionKind
+from kcsac.domain.records import ApplicationDetail
 from kcsac.domain.roles import Permission
 from kcsac.domain.status import Status
 from kcsac.operations import queries
@@ -213,9 +213,18 @@ DESK_ACTIONS: tuple[DeskAction, ...] = (
         "schedule",
         "Adjusted volume &schedule…",
         "Ctrl+Shift+P",
-        "The adjusted volume schedule of the approved credit (PDF)",
+        "The credit's schedule: its issued versions, a preview (issues nothing), issue",
         "_on_schedule_action",
         "D&ocuments",
+    ),
+    DeskAction(
+        "issue_cycle",
+        "&Issue schedules with new periods…",
+        "Ctrl+Shift+I",
+        "Issue a new version of every schedule that has new billing periods",
+        "_on_issue_cycle_action",
+        "D&ocuments",
+        changes=True,
     ),
     DeskAction(
         "export",
@@ -421,11 +430,9 @@ def update_desk_actions(
     actions["revoke"].setEnabled(ctx.may(Permission.REVOKE) and status is Status.APPROVED)
     decided = (Status.APPROVED, Status.DENIED, Status.REVOKED, Status.ENDED)
     actions["letter"].setEnabled(status in decided)  # issued ones print read-only too
-    actions["schedule"].setEnabled(
-        status in (Status.APPROVED, Status.REVOKED, Status.ENDED)
-        and reviewable
-        and (not ctx.read_only or _schedule_issued(ctx, detail))
-    )
+    # Looking, previewing and reprinting write nothing: a read-only login may too.
+    actions["schedule"].setEnabled(status in (Status.APPROVED, Status.REVOKED, Status.ENDED))
+    actions["issue_cycle"].setEnabled(not ctx.read_only)
     actions["export"].setEnabled(not ctx.read_only and listed > 0)
     actions["administration"].setEnabled(ctx.may(Permission.ADMINISTER))
 
@@ -441,21 +448,3 @@ def explain(actions: dict[str, QAction], name: str, why: str) -> None:
         spec = next(s for s in DESK_ACTIONS if s.name == name)
         action.setToolTip(spec.tooltip())
         action.setStatusTip(spec.tip)
-
-
-def _schedule_issued(context: DeskContext, detail: ApplicationDetail | None) -> bool:
-    """An adjusted volume schedule of the current approval is stored (so a read-only
-    login can print it; only a kcsac user can issue one)."""
-    if detail is None:
-        return False
-    from kcsac.domain.documents import ScheduleDocument
-
-    approvals = [
-        d for d in detail.decisions if d.kind in (DecisionKind.APPROVAL, DecisionKind.AMENDMENT)
-    ]
-    # Only the decision it belongs to: reading every stored snapshot on each selection
-    # was the slowest part of switching queues for a read-only login.
-    issued_for = queries.latest_document_decision(
-        context.store, detail.application.number, ScheduleDocument.kind
-    )
-    return bool(approvals) and issued_for == approvals[-1].id

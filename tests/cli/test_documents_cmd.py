@@ -88,13 +88,15 @@ def test_not_a_kcsac_user_may_print_but_not_issue(
     # The letter was issued when the director signed, so anyone may print it ...
     assert main(["--db", str(db_path), "letter", approved, "--out", str(tmp_path / "a.pdf")]) == 0
     assert "issued 2026-08-20 by dora" in capsys.readouterr().out
-    # ... but the schedule is issued at its first print, and only by a kcsac user.
+    # ... but a schedule is issued only when asked, and only by a kcsac user.
     out = ["--out", str(tmp_path / "s.pdf")]
     assert main(["--db", str(db_path), "schedule-pdf", approved, *out]) == 3
+    assert "no schedule issued yet; --issue issues version 1" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "schedule-pdf", approved, "--issue", *out]) == 3
     assert "only a kcsac user can issue it" in capsys.readouterr().err
     assert not (tmp_path / "s.pdf").exists()
     monkeypatch.setenv("LOGNAME", "dora")
-    assert main(["--db", str(db_path), "schedule-pdf", approved, *out]) == 0
+    assert main(["--db", str(db_path), "schedule-pdf", approved, "--issue", *out]) == 0
     monkeypatch.setenv("LOGNAME", "stranger")
     again = ["--out", str(tmp_path / "t.pdf")]
     assert main(["--db", str(db_path), "schedule-pdf", approved, *again]) == 0
@@ -106,12 +108,12 @@ def test_not_a_kcsac_user_may_print_but_not_issue(
 def test_schedule_pdf(decided, db_path, tmp_path) -> None:
     approved, denied, _ = decided
     out = tmp_path / "schedule.pdf"
-    assert main(["--db", str(db_path), "schedule-pdf", approved, "--out", str(out)]) == 0
+    assert main(["--db", str(db_path), "schedule-pdf", approved, "--issue", "--out", str(out)]) == 0
     text = all_text(out.read_bytes())
     assert missing(text, ["Adjusted volume schedule", "20/31", "$119.85", "$1,118.55"]) == []
     assert PdfReader(io.BytesIO(out.read_bytes())).pages[0].mediabox.width > 700  # landscape
-    status = main(["--db", str(db_path), "schedule-pdf", denied, "--out", str(tmp_path / "d.pdf")])
-    assert status == 3
+    d = ["--out", str(tmp_path / "d.pdf")]
+    assert main(["--db", str(db_path), "schedule-pdf", denied, "--issue", *d]) == 3
 
 
 def test_bad_out_paths_are_named(decided, db_path, tmp_path, capsys) -> None:

@@ -259,7 +259,8 @@ def test_demo_schedule_pdf_and_billing_export_agree_on_a_metered_credit(
     first = next(r for r in rows if r["method"] == "sewer-meter" and "/" in r["factor"])
     monkeypatch.setenv("LOGNAME", "demo-director")
     pdf = tmp_path / "s.pdf"
-    assert main(["schedule-pdf", first["application"], "--out", str(pdf), "--db", str(db)]) == 0
+    command = ["schedule-pdf", first["application"], "--issue", "--out", str(pdf)]
+    assert main([*command, "--db", str(db)]) == 0
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout

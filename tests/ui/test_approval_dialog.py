@@ -315,18 +315,3 @@ def test_the_preview_runs_from_the_signature_date_when_periods_exist(qtbot, stor
     dialog.signed_on_edit.setDate(to_qdate(dt.date(2026, 8, 10)))
     august = dialog.schedule_model.index(0, 0).data(dialog.schedule_model.ROW_ROLE)
     assert august.days_credited == 22
-
-
-def test_the_preview_caption_names_the_periods_it_leaves_out(store):
-    """A metered credit whose meter was not read for some periods: the caption says which
-    periods are left out and why, so the rows shown add up to what the caption promises."""
-    from kcsac.operations.demo import load_demo
-    from kcsac.ui.approval_dialog import schedule_if_signed_on
-
-    load_demo(store)
-    app = store.get_application("SAC-2026-0014")  # a sewer meter activated in July
-    schedule, caption = schedule_if_signed_on(store, app, dt.date(2026, 11, 23))
-    assert schedule is not None
-    assert caption.startswith(f"Illustration over the last {len(schedule.rows) + 2} billing")
-    assert caption.count(" left out: ") == 2
-    assert "Period 2026-05-01 to 2026-05-31 left out: meter" in caption
