@@ -277,7 +277,7 @@ class FastPricing:
         self.tables = tuple(tables)
         self._pricers: dict[tuple[CustomerClass, DeterminationTerms], PeriodPricer] = {}
         self._shapes: dict[CustomerClass, dict] = {}
-        self._service: dict[tuple[CustomerClass, date, date], int | None] = {}
+        self._service: dict[CustomerClass, dict[tuple[date, date], int | None]] = {}
 
     def pricer(self, customer_class: CustomerClass, terms: DeterminationTerms) -> PeriodPricer:
         found = self._pricers.get((customer_class, terms))
@@ -288,14 +288,17 @@ class FastPricing:
             )
         return found
 
+    def services(self, customer_class: CustomerClass) -> dict[tuple[date, date], int | None]:
+        """(start, end) -> the period's service charge in cents, filled by `service`."""
+        return self._service.setdefault(customer_class, {})
+
     def service(self, customer_class: CustomerClass, start: date, end: date) -> int | None:
-        key = (customer_class, start, end)
-        if key not in self._service:
+        found = self.services(customer_class)
+        key = (start, end)
+        if key not in found:
             parts = segments(start, end, start, self.tables)
-            self._service[key] = (
-                None if parts is None else cents(service_dollars(customer_class, parts))
-            )
-        return self._service[key]
+            found[key] = None if parts is None else cents(service_dollars(customer_class, parts))
+        return found[key]
 
 
 def credit_history(
@@ -330,14 +333,18 @@ def credit_history(
         raise RuleRefused(f"no rate table on {spans[0].start.isoformat()}")  # pragma: no cover
     mode = rounding or table.volume_rounding
     work = _Work(customer_class, spans, limits, tables, mode, fast)
-    by_period: dict[tuple[date, date], list[tuple[int, PeriodItem]]] = {}
-    for index, given in enumerate(inputs):
-        for item in given.periods:
-            by_period.setdefault((item.start, item.end), []).append((index, item))
+    if len(inputs) == 1:  # one set of terms: its periods, in date order, one line each
+        grouped = [[(0, item)] for item in sorted(inputs[0].periods, key=_period_key)]
+    else:
+        by_period: dict[tuple[date, date], list[tuple[int, PeriodItem]]] = {}
+        for index, given in enumerate(inputs):
+            for item in given.periods:
+                by_period.setdefault((item.start, item.end), []).append((index, item))
+        grouped = [by_period[key] for key in sorted(by_period)]
     lines: list[CreditLine] = []
     left: list[LeftOut] = []
-    for key in sorted(by_period):
-        found = work.line(by_period[key])
+    for items in grouped:
+        found = work.line(items)
         (left if isinstance(found, LeftOut) else lines).append(found)  # type: ignore[arg-type]
     return CreditHistory(
         customer_class, spans, tuple(lines), tuple(left), mode, limits, tables, tuple(inputs)
@@ -363,9 +370,27 @@ class _Work:
         self.mode = mode
         self.fast = fast
         self._rows: dict[tuple[int, date, date, date], ScheduleRow | LeftOut] = {}
+        # The fast path's per-span pricer (None: the engine prices that span's lines).
+        self._pricers: list[PeriodPricer | None] = [
+            fast.pricer(customer_class, span.terms)
+            if fast is not None
+            and mode is VolumeRounding.PRO_RATA
+            and span.terms.method in (Method.PERCENTAGE, Method.FIXED)
+            else None
+            for span in spans
+        ]
+        self._services = fast.services(customer_class) if fast is not None else {}
+        self._no_concentrations = (NO_CONCENTRATIONS,) if limits is not None else ()
 
     # -- one billing period ---------------------------------------------------------------
     def line(self, items: list[tuple[int, PeriodItem]]) -> CreditLine | LeftOut:
+        if len(items) == 1:  # the common case: one set of terms, to the period's end
+            index, item = items[0]
+            span = self.spans[index]
+            if not isinstance(item, LeftOut) and (span.end is None or span.end >= item.end):
+                quick = self._fast_line(index, item)
+                if quick is not None:
+                    return quick
         first_item = items[0][1]
         start, end = first_item.start, first_item.end
         reasons = [item.reason for _, item in items if isinstance(item, LeftOut)]
@@ -569,28 +594,30 @@ class _Work:
 
     # -- the billing hand-off's fast paths ---------------------------------------------
     def _fastable(self, index: int, item: PeriodItem) -> bool:
-        if self.fast is None or self.mode is not VolumeRounding.PRO_RATA:
-            return False
-        if self.spans[index].terms.method not in (Method.PERCENTAGE, Method.FIXED):
+        if self._pricers[index] is None:
             return False
         # with concentrations the engine prices the surcharge
         return not (isinstance(item, PeriodInput) and None not in (item.bod, item.ss, item.og))
 
     def _fast_line(self, index: int, item: PeriodItem) -> CreditLine | None:
         """An ordinary line by PeriodPricer, or None (the engine takes it)."""
-        if not self._fastable(index, item):
+        pricer = self._pricers[index]
+        if pricer is None or (
+            type(item) is PeriodInput and None not in (item.bod, item.ss, item.og)
+        ):
             return None
-        assert self.fast is not None
         span = self.spans[index]
-        s = self.fast.pricer(self.customer_class, span.terms).figures(
-            span.start, item.start, item.end, item.purchased_ccf
-        )
-        service = self.fast.service(self.customer_class, item.start, item.end)
+        start, end = item.start, item.end
+        s = pricer.figures(span.start, start, end, item.purchased_ccf)
+        service = self._services.get((start, end))
+        if service is None:
+            assert self.fast is not None
+            service = self.fast.service(self.customer_class, start, end)
         if s is None or service is None or s.days_credited == 0:
             return None
-        flags = (NO_CONCENTRATIONS, *s.flags) if self.limits is not None else s.flags
-        first = max(span.start, item.start)
-        part = LinePart(span, first, item.end, s.diverted_ccf, s.credited_ccf, None)
+        flags = self._no_concentrations + s.flags if self._no_concentrations else s.flags
+        first = span.start if span.start > start else start
+        part = LinePart(span, first, end, s.diverted_ccf, s.credited_ccf, None)
         return CreditLine(
             item.start,
             item.end,
@@ -694,6 +721,10 @@ def _from_row(row: ScheduleRow, piece, span: TermsInForce) -> CreditLine:
         row.billed_exact,
         row.diverted_exact,
     )
+
+
+def _period_key(item: PeriodItem) -> tuple[date, date]:
+    return (item.start, item.end)
 
 
 def _period_input(item: PeriodItem) -> PeriodInput:

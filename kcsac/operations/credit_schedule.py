@@ -197,15 +197,18 @@ def history_of(
     inputs = []
     for span in spans:
         touching = [p for p in periods if span.touches(p.start, p.end)]
-        before = [p for p in touching if p.start < first]
-        touching = [p for p in touching if p.start >= first]
-        items: list[PeriodItem]
+        items: list[PeriodItem] = [
+            LeftOut(p.start, p.end, f"it starts before {first.isoformat()}")
+            for p in touching
+            if p.start < first
+        ]
+        if items:
+            touching = [p for p in touching if p.start >= first]
         if span.terms.method in _METERED and metered is not None:
-            items = metered(span, touching)
+            items += metered(span, touching)
         else:
-            items = [Purchase(p.start, p.end, p.ccf) for p in touching]
-        items += [LeftOut(p.start, p.end, f"it starts before {first.isoformat()}") for p in before]
-        inputs.append(SpanInput(span, tuple(sorted(items, key=lambda i: i.start))))
+            items += [Purchase(p.start, p.end, p.ccf) for p in touching]
+        inputs.append(SpanInput(span, tuple(items)))  # in date order, as `periods`
     return credit_history(customer_class, inputs, limits=limits, fast=fast)
 
 

@@ -189,6 +189,8 @@ def _billing_values(
 
 def _in_order(history):
     """The history's lines and left-out periods in date order."""
+    if not history.left_out:
+        return history.lines
     return sorted((*history.lines, *history.left_out), key=lambda x: (x[0], x[1]))
 
 

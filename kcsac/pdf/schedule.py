@@ -107,7 +107,7 @@ def _story(s: ScheduleDocument, fingerprint: str, preview: bool = False) -> list
         ),
         Gap(1, 3),
         para(s.volume_rounding_label, "small", width=width),
-        para("Billing periods", "subheading-table", width=width),
+        *_periods_heading(s, width),
         _table(s, width),
     ]
     if not s.has_surcharge and s.surcharge_note:
@@ -137,6 +137,15 @@ def _story(s: ScheduleDocument, fingerprint: str, preview: bool = False) -> list
     return story
 
 
+def _periods_heading(s: ScheduleDocument, width: float) -> list[Flowable]:
+    """The table's heading. A schedule with versions or several terms keeps it with the
+    table's first rows (never alone at a page's foot); one issued before them lays out as
+    it did, so its reprint stays byte-identical."""
+    if not (s.version or s.terms):
+        return [para("Billing periods", "subheading-table", width=width)]
+    return section("Billing periods", width, min_space=5 * styles.BODY_LEADING + 40)
+
+
 def _terms(s: ScheduleDocument, width: float) -> list[Flowable]:
     """The terms in force over the credit's life, when an amendment made more than one:
     each row of the table below names the terms it was credited under."""
@@ -144,11 +153,14 @@ def _terms(s: ScheduleDocument, width: float) -> list[Flowable]:
         return []
     rows = []
     for t in s.terms:
-        until = f" to {t.in_force_to.isoformat()}" if t.in_force_to else " on"
+        if t.in_force_to is None:
+            in_force = f"from {t.in_force_from.isoformat()}"
+        else:
+            in_force = f"{t.in_force_from.isoformat()} to {t.in_force_to.isoformat()}"
         rows.append(
             [
                 t.label,
-                f"{t.in_force_from.isoformat()}{until}",
+                in_force,
                 format_date_long(t.signed_on),
                 t.method_label,
                 "; ".join(f"{p.label}: {p.value}" for p in t.parameters),

@@ -42,7 +42,7 @@ class ScheduleCycleProgress(QProgressDialog):
         store = self.context.store
         numbers = credits_with_new_periods(store)
         if not numbers or self.wasCanceled():
-            self.close()
+            self.hide()  # hide, not close: closing a progress dialog means "cancel"
             return None
         self.setRange(0, len(numbers))
         self.setValue(0)
@@ -55,7 +55,7 @@ class ScheduleCycleProgress(QProgressDialog):
             progress=self._progress,
             cancelled=self._cancelled,
         )
-        self.close()
+        self.hide()
         return self.result_value
 
     def _progress(self, done: int, total: int) -> None:

@@ -207,3 +207,61 @@ def test_export_letters_usage_errors(db_path, tmp_path, capsys) -> None:
         )
     assert stop.value.code == 2
     assert "is not a date" in capsys.readouterr().err
+
+
+def test_schedule_versions_from_the_command_line(decided, db_path, tmp_path, capsys) -> None:
+    """--preview issues nothing; --issue freezes version 1 and, with nothing new, issues no
+    second; new billing periods make version 2; --list lists both (the newest is the
+    customer's); --version reprints any of them byte-identical."""
+    approved, _, _ = decided
+    db = ["--db", str(db_path)]
+    preview = tmp_path / "preview.pdf"
+    assert main([*db, "schedule-pdf", approved, "--preview", "--out", str(preview)]) == 0
+    assert "PREVIEW, NOT ISSUED" in all_text(preview.read_bytes())
+    assert "(a preview, not issued)" in capsys.readouterr().out
+    assert main([*db, "schedule-pdf", approved, "--list"]) == 0
+    assert capsys.readouterr().out == f"{approved}: no schedule issued yet\n"
+    v1 = tmp_path / "v1.pdf"
+    assert main([*db, "schedule-pdf", approved, "--issue", "--out", str(v1)]) == 0
+    assert "schedule version 1 (issued)" in capsys.readouterr().err
+    again = tmp_path / "again.pdf"
+    assert main([*db, "schedule-pdf", approved, "--issue", "--out", str(again)]) == 0
+    assert "schedule version 1 (unchanged, newest)" in capsys.readouterr().err
+    assert again.read_bytes() == v1.read_bytes()
+    from kcsac.storage import open_store
+
+    store = open_store(db_path)
+    account = store.get_application(approved).account
+    store.put_consumption(
+        [ConsumptionPeriod(account, dt.date(2026, 9, 1), dt.date(2026, 9, 30), Decimal(110))]
+    )
+    store.close()
+    assert main([*db, "issue-schedules", "--month", "2026-09", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{approved}: schedule version 2 issued, written to " in out
+    assert "1 schedule(s) issued, 0 unchanged, 0 not issued; 1 PDF file(s) in" in out
+    v2 = tmp_path / f"{approved}-schedule-v2.pdf"
+    assert "Version 2, issued" in all_text(v2.read_bytes())
+    assert main([*db, "schedule-pdf", approved, "--list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in listed] == [
+        f"{approved} version 1",
+        f"{approved} version 2 (the customer's)",
+    ]
+    assert "periods 2026-08-01 to 2026-09-30" in listed[1]
+    reprint = tmp_path / "reprint.pdf"
+    assert main([*db, "schedule-pdf", approved, "--version", "1", "--out", str(reprint)]) == 0
+    assert reprint.read_bytes() == v1.read_bytes()
+    newest = tmp_path / "newest.pdf"
+    assert main([*db, "schedule-pdf", approved, "--out", str(newest)]) == 0
+    assert newest.read_bytes() == v2.read_bytes()
+    assert main([*db, "schedule-pdf", approved, "--version", "3", "--out", str(newest)]) == 3
+    assert "there is no version 3" in capsys.readouterr().err
+    assert main([*db, "issue-schedules"]) == 0
+    assert "0 schedule(s) issued" in capsys.readouterr().out
+
+
+def test_issue_schedules_needs_a_kcsac_user(decided, db_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("LOGNAME", "stranger")
+    assert main(["--db", str(db_path), "issue-schedules"]) == 3
+    assert "only a kcsac user can issue schedules" in capsys.readouterr().err

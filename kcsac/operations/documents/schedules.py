@@ -32,8 +32,8 @@ from kcsac.operations.errors import Refused
 from kcsac.storage import Store
 
 NO_SURCHARGE_LIMITS = (
-    f"No high-concentration surcharge is shown: the normal-sewage limits of {o.ART_IV} it is "
-    "computed from are not set."
+    "No high-concentration surcharge is shown: it is computed from the normal-sewage limits "
+    f"of {o.ART_IV}, which are not set."
 )
 NO_SURCHARGE_CONCENTRATIONS = (
     "No high-concentration surcharge is shown: no BOD, SS or O&G concentrations are on record "
@@ -148,6 +148,11 @@ def schedule_document_from(
     notes = history.notes
     if surcharge_note:  # said once, where the surcharge would be, not again in the notes
         notes = tuple(n for n in notes if n != NO_LIMITS_NOTE)
+    if several:  # one note for every set of terms' effective date (the table lists them)
+        notes = (
+            _effective_note(history.spans[0].start),
+            *(n for n in notes if not n.startswith("Effective ")),
+        )
     current = history.spans[-1]
     terms = tuple(
         ScheduleTerms(
@@ -187,6 +192,15 @@ def schedule_document_from(
         terms=terms if several else (),
         version=version,
         version_note=version_note,
+    )
+
+
+def _effective_note(first: date) -> str:
+    return (
+        f"Effective {first.isoformat()}, the date of the director's signature "
+        f"({o.cites(o.SEC_60_2_2_C, o.SEC_60_3_A_6)}); each amendment takes effect on its own "
+        "signature date. The credit is prospective only: f is the share of each period's days "
+        "on or after the date its terms took effect."
     )
 
 
@@ -291,12 +305,15 @@ def worked_example(history: CreditHistory) -> tuple[str, ...]:
     p = format_ccf(r.purchased_ccf)
     d = format_ccf(r.diverted_ccf) if r.diverted_ccf is not None else None
     terms = span.terms
-    covers = (
-        f"from the activation reading on {r.metered_from.isoformat()} to {r.end.isoformat()} "
-        f"({_days(r.metered_days)})"
-        if r.metered_from is not None
-        else f"over the whole period ({_days(r.days)})"
-    )
+    if r.metered_from is None:
+        covers = f"over the whole period ({_days(r.days)})"
+    elif r.metered_from == r.end:
+        covers = f"from the activation reading on {r.end.isoformat()} (1 day)"
+    else:
+        covers = (
+            f"from the activation reading on {r.metered_from.isoformat()} to "
+            f"{r.end.isoformat()} ({_days(r.metered_days)})"
+        )
     match terms.method:
         case Method.PERCENTAGE:
             lines.append(f"Diverted D = P × p = {p} ccf × {terms.percent}% = {d} ccf.")
