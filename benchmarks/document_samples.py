@@ -14,8 +14,10 @@ from decimal import Decimal
 
 from kcsac.domain import ordinance as o
 from kcsac.domain.category import Category
-from kcsac.domain.credit_history import SpanInput, credit_history
+from kcsac.domain.credit_history import credit_history
+from kcsac.domain.credit_lines import SpanInput
 from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.determination import DeterminationTerms, PeriodInput
 from kcsac.domain.documents import (
     Addressee,
     ApprovalLetter,
@@ -29,7 +31,6 @@ from kcsac.domain.fees import application_fee
 from kcsac.domain.method import Method
 from kcsac.domain.money import format_usd
 from kcsac.domain.records import Determination, Meter, MeterRole, MeterUnit
-from kcsac.domain.schedule import DeterminationTerms, PeriodInput
 from kcsac.domain.signed_terms import TermsInForce
 from kcsac.operations.documents.schedules import schedule_document_from
 from kcsac.operations.documents.wording import (

@@ -182,12 +182,18 @@ def _backup(args: argparse.Namespace) -> int:
         return EXIT_FILE
     try:
         made = backups.backup(store, args.dest)
+        head = backups.backup_head(made)
     except StoreError as exc:
         print(f"kcsac: {exc}", file=sys.stderr)
         return EXIT_FILE
     finally:
         store.close()
     print(f"backup written to {made}")
+    if head is not None:
+        print(
+            f"audit chain head {head.short}: keep the backup (or this line) away from the "
+            f"database; `kcsac audit verify --against {made}` checks the live file against it"
+        )
     return EXIT_OK
 
 

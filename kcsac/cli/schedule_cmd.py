@@ -15,21 +15,20 @@ from typing import TextIO
 from kcsac.cli import EXIT_DATA, EXIT_FILE, EXIT_OK, EXIT_RULE, EXIT_USAGE
 from kcsac.cli.fee_cmd import add_class_option, iso_date, one_line_errors
 from kcsac.domain.customer_class import CustomerClass
-from kcsac.domain.determination import period_problems
+from kcsac.domain.determination import (
+    DeterminationTerms,
+    check_terms,
+    parse_period_field,
+    period_problems,
+)
 from kcsac.domain.eligibility import adjustment_problem
 from kcsac.domain.fees import no_table_reason
 from kcsac.domain.method import Method
 from kcsac.domain.money import format_plain, format_usd
 from kcsac.domain.periods_csv import Coverage, CsvProblem, PeriodReader, parse_decimal
 from kcsac.domain.rates import VolumeRounding, rate_table_on
-from kcsac.domain.schedule import (
-    AdjustedSchedule,
-    DeterminationTerms,
-    RowFigures,
-    ScheduleStream,
-    check_terms,
-    parse_period_field,
-)
+from kcsac.domain.schedule import AdjustedSchedule
+from kcsac.domain.schedule_stream import RowFigures, ScheduleStream
 from kcsac.domain.surcharge import SurchargeLimits, check_limits
 from kcsac.domain.volume import format_ccf, round_half_up
 
@@ -49,9 +48,10 @@ def _decimal(text: str) -> Decimal:
 
 def _limits(text: str) -> tuple[Decimal, Decimal, Decimal]:
     parts = [parse_decimal(p) for p in text.split(",")]
-    if len(parts) != 3 or None in parts:
+    numbers = [p for p in parts if p is not None]
+    if len(parts) != 3 or len(numbers) != 3:
         raise argparse.ArgumentTypeError(f"{text!r} is not BOD,SS,OG (three numbers in mg/L)")
-    return parts[0], parts[1], parts[2]  # type: ignore[return-value]
+    return numbers[0], numbers[1], numbers[2]
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -159,7 +159,8 @@ def handle(args: argparse.Namespace) -> int:
     terms = DeterminationTerms(Method(args.method), args.percent, args.fixed_ccf)
     limits = None
     if args.limits is not None:
-        limits = SurchargeLimits(*args.limits, citation=args.limits_citation)
+        bod, ss, og = args.limits  # _limits gives three
+        limits = SurchargeLimits(bod, ss, og, citation=args.limits_citation)
     usage = [f"{PROG}: {_OPTION.get(p.field, p.field)}: {p.message}" for p in check_terms(terms)]
     if limits is not None:
         usage += [f"{PROG}: --limits: {p.message}" for p in check_limits(limits)]
@@ -243,9 +244,9 @@ def _price_file(
         found = period_problems(0, p, terms, customer_class=customer_class)
         overlap = coverage.add(p)
         if found or overlap:
-            for problem in found:
-                column = (parse_period_field(problem.field) or (0, ""))[1]
-                problems.add(CsvProblem(row.line, column, problem.message, problem.citation))
+            for issue in found:
+                column = (parse_period_field(issue.field) or (0, ""))[1]
+                problems.add(CsvProblem(row.line, column, issue.message, issue.citation))
             if overlap:
                 problems.add(CsvProblem(row.line, "start", overlap))
             continue

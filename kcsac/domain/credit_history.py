@@ -15,31 +15,42 @@ changed) or for good. Each billing period that touches the run is ONE billing li
   price(B), each rounded once (RULES.md, "The adjusted volume").
 
 A period that cannot be priced (a meter not read, D above P, no rate table) is left out
-whole, with its reason: never a part of a period. `credit_history` computes the lines;
-`double_credits` finds the periods two credits of one account credit twice (rule 6).
+whole, with its reason: never a part of a period. The line types are in
+kcsac.domain.credit_lines; rule 6's combined check is kcsac.domain.double_credits.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import NamedTuple
 
+from kcsac.domain.credit_lines import (
+    ENDS_INSIDE,
+    NO_CONCENTRATIONS,
+    CreditLine,
+    FastPricing,
+    LeftOut,
+    LinePart,
+    PeriodItem,
+    Priced,
+    SpanInput,
+    shown_volume,
+    totals_of,
+)
 from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.determination import (
-    DeterminationTerms,
     PeriodInput,
     check_periods,
     fixed_diversion,
 )
 from kcsac.domain.method import Method
+from kcsac.domain.period_pricer import PeriodPricer
 from kcsac.domain.pricing import (
     Segment,
     cents,
     segments,
-    service_dollars,
     surcharge_on_segments,
     volume_dollars,
 )
@@ -47,7 +58,6 @@ from kcsac.domain.problems import RuleRefused
 from kcsac.domain.rates import RATE_TABLES, RateTable, VolumeRounding, rate_table_on
 from kcsac.domain.schedule import (
     AdjustedSchedule,
-    PeriodPricer,
     RateUsed,
     ScheduleRow,
     ScheduleTotals,
@@ -55,118 +65,8 @@ from kcsac.domain.schedule import (
 )
 from kcsac.domain.signed_terms import TermsInForce
 from kcsac.domain.surcharge import Concentrations, SurchargeLimits
-from kcsac.domain.volume import round_half_up, to_decimal
 
-NO_CONCENTRATIONS = "no concentrations: surcharge not computed"  # the engine's flag
-ENDS_INSIDE = "credit ends {} inside this period: only the days to then are credited (reading)"
 _DAY = timedelta(days=1)
-
-
-class Purchase(NamedTuple):
-    """A billing period's purchase, for a method without meters (a PeriodInput costs more
-    to make, and half a million of them are made for the billing hand-off)."""
-
-    start: date
-    end: date
-    purchased_ccf: Decimal
-
-
-class LeftOut(NamedTuple):
-    """A billing period the history cannot price, and why."""
-
-    start: date
-    end: date
-    reason: str
-
-    @property
-    def note(self) -> str:
-        return f"Period {self.start.isoformat()} to {self.end.isoformat()} left out: {self.reason}."
-
-
-PeriodItem = PeriodInput | Purchase | LeftOut
-
-
-@dataclass(frozen=True)
-class SpanInput:
-    """One set of terms and the billing periods that touch it (in date order): the engine's
-    input for each, or why it has none (e.g. a meter not read yet)."""
-
-    span: TermsInForce
-    periods: tuple[PeriodItem, ...]
-
-
-class LinePart(NamedTuple):
-    """The days of a billing period under one set of terms, and what they credit."""
-
-    span: TermsInForce
-    first: date
-    last: date
-    diverted_ccf: Decimal | None  # the period's D under these terms
-    credited_ccf: Decimal
-    credited_exact: Fraction | None
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-
-class CreditLine(NamedTuple):
-    """One billing period of a credit: one line on the schedule and in the billing hand-off.
-
-    Volumes as the engine shows them (exact when they terminate within 6 places, else
-    half-up to 6); the *_exact fractions are None on a line priced by the integer path
-    (the billing hand-off's). `row` is the engine's own row when the line is one set of
-    terms to the period's end."""
-
-    start: date
-    end: date
-    days: int
-    days_credited: int
-    purchased_ccf: Decimal
-    diverted_ccf: Decimal | None  # None when the parts' D differ
-    credited_ccf: Decimal
-    billed_ccf: Decimal
-    service_charge_cents: int
-    volume_charge_unadjusted_cents: int
-    volume_charge_cents: int
-    credit_cents: int
-    surcharge_cents: int | None
-    flags: tuple[str, ...]
-    parts: tuple[LinePart, ...]
-    row: ScheduleRow | None = None
-    metered_from: date | None = None
-    sewer_ccf: Decimal | None = None
-    credited_exact: Fraction | None = None
-    billed_exact: Fraction | None = None
-    diverted_exact: Fraction | None = None
-
-    @property
-    def key(self) -> tuple[date, date]:
-        return (self.start, self.end)
-
-    @property
-    def factor(self) -> Fraction:
-        """Days credited over the period's days (the share f)."""
-        return Fraction(self.days_credited, self.days)
-
-    @property
-    def factor_text(self) -> str:
-        """`20/31`: days credited over the period's days."""
-        return f"{self.days_credited}/{self.days}"
-
-    @property
-    def metered_days(self) -> int:
-        """The days the metered volumes cover (all the period's days unless metered_from)."""
-        return self.days if self.metered_from is None else (self.end - self.metered_from).days + 1
-
-    @property
-    def determinations(self) -> tuple[int, ...]:
-        return tuple(p.span.determination_id for p in self.parts)
-
-    @property
-    def split(self) -> bool:
-        """The period is credited under more than one set of terms."""
-        return len(self.parts) > 1
 
 
 @dataclass(frozen=True)
@@ -243,62 +143,6 @@ class CreditHistory:
         ]
         left = tuple(sorted((*self.left_out, *dropped), key=lambda x: (x.start, x.end)))
         return replace(self, lines=kept, left_out=left)
-
-
-def totals_of(lines: Sequence[CreditLine]) -> ScheduleTotals:
-    surcharges = [line.surcharge_cents for line in lines]
-    return ScheduleTotals(
-        days=sum(line.days for line in lines),
-        purchased_ccf=sum((line.purchased_ccf for line in lines), Decimal(0)),
-        credited_ccf=sum((line.credited_ccf for line in lines), Decimal(0)),
-        billed_ccf=sum((line.billed_ccf for line in lines), Decimal(0)),
-        service_charge_cents=sum(line.service_charge_cents for line in lines),
-        volume_charge_unadjusted_cents=sum(line.volume_charge_unadjusted_cents for line in lines),
-        volume_charge_cents=sum(line.volume_charge_cents for line in lines),
-        credit_cents=sum(line.credit_cents for line in lines),
-        surcharge_cents=None if None in surcharges else sum(surcharges),  # type: ignore[arg-type]
-    )
-
-
-def shown_volume(value: Fraction) -> Decimal:
-    """A volume as the engine shows it: exact when it terminates within 6 places, else
-    rounded half-up to 6 (kcsac.domain.schedule's rule for its rows)."""
-    exact = to_decimal(value)
-    rounded = round_half_up(value)
-    return exact if exact == rounded else rounded
-
-
-class FastPricing:
-    """Caches for pricing many credits' ordinary lines by the engine's integer path
-    (PeriodPricer, the same figures as build_schedule: tests/domain compare them). One
-    instance serves a whole billing hand-off."""
-
-    def __init__(self, tables: Sequence[RateTable] = RATE_TABLES) -> None:
-        self.tables = tuple(tables)
-        self._pricers: dict[tuple[CustomerClass, DeterminationTerms], PeriodPricer] = {}
-        self._shapes: dict[CustomerClass, dict] = {}
-        self._service: dict[CustomerClass, dict[tuple[date, date], int | None]] = {}
-
-    def pricer(self, customer_class: CustomerClass, terms: DeterminationTerms) -> PeriodPricer:
-        found = self._pricers.get((customer_class, terms))
-        if found is None:
-            shapes = self._shapes.setdefault(customer_class, {})
-            found = self._pricers[(customer_class, terms)] = PeriodPricer(
-                customer_class, terms, self.tables, shapes=shapes
-            )
-        return found
-
-    def services(self, customer_class: CustomerClass) -> dict[tuple[date, date], int | None]:
-        """(start, end) -> the period's service charge in cents, filled by `service`."""
-        return self._service.setdefault(customer_class, {})
-
-    def service(self, customer_class: CustomerClass, start: date, end: date) -> int | None:
-        found = self.services(customer_class)
-        key = (start, end)
-        if key not in found:
-            parts = segments(start, end, start, self.tables)
-            found[key] = None if parts is None else cents(service_dollars(customer_class, parts))
-        return found[key]
 
 
 def credit_history(
@@ -396,18 +240,19 @@ class _Work:
         reasons = [item.reason for _, item in items if isinstance(item, LeftOut)]
         if reasons:
             return LeftOut(start, end, "; ".join(dict.fromkeys(reasons)))
-        pieces = []
-        for index, item in items:
+        pieces: list[tuple[int, Priced, date, date]] = []
+        for index, given in items:
+            assert not isinstance(given, LeftOut)  # returned above
             span = self.spans[index]
             first = max(span.start, start)
             last = end if span.end is None else min(span.end, end)
-            pieces.append((index, item, first, last))
+            pieces.append((index, given, first, last))
         if len(pieces) == 1 and pieces[0][3] == end:
-            index, item, _, _ = pieces[0]
-            quick = self._fast_line(index, item)
+            index, priced, _, _ = pieces[0]
+            quick = self._fast_line(index, priced)
             if quick is not None:
                 return quick
-            row = self._row(index, item, self.spans[index].start)
+            row = self._row(index, priced, self.spans[index].start)
             if isinstance(row, LeftOut):
                 return row
             return _from_row(row, pieces[0], self.spans[index])
@@ -417,7 +262,7 @@ class _Work:
         return self._merged(pieces)
 
     # -- the engine ----------------------------------------------------------------------
-    def _row(self, index: int, item: PeriodItem, effective_on: date) -> ScheduleRow | LeftOut:
+    def _row(self, index: int, item: Priced, effective_on: date) -> ScheduleRow | LeftOut:
         """The engine's row of `item` under span `index`'s terms from `effective_on`."""
         key = (index, item.start, item.end, effective_on)
         found = self._rows.get(key)
@@ -442,15 +287,13 @@ class _Work:
             self._rows[key] = found
         return found
 
-    def _from(self, index: int, item: PeriodItem, day: date) -> ScheduleRow | LeftOut:
+    def _from(self, index: int, item: Priced, day: date) -> ScheduleRow | LeftOut:
         """The engine's row crediting span `index`'s terms from `day` (the span's own
         start when that is the first day it credits in the period: the same row)."""
         span_start = self.spans[index].start
         return self._row(index, item, span_start if day == max(span_start, item.start) else day)
 
-    def _credited(
-        self, index: int, item: PeriodItem, first: date, last: date
-    ) -> Fraction | LeftOut:
+    def _credited(self, index: int, item: Priced, first: date, last: date) -> Fraction | LeftOut:
         """What span `index`'s terms credit on the days first..last of the period: the
         engine's credited volume from `first` less the engine's from the day after `last`."""
         row = self._from(index, item, first)
@@ -537,7 +380,7 @@ class _Work:
 
     def _line(
         self,
-        item: PeriodItem,
+        item: Priced,
         parts: list[LinePart],
         flags: list[str],
         credited: Fraction,
@@ -593,13 +436,13 @@ class _Work:
         )
 
     # -- the billing hand-off's fast paths ---------------------------------------------
-    def _fastable(self, index: int, item: PeriodItem) -> bool:
+    def _fastable(self, index: int, item: Priced) -> bool:
         if self._pricers[index] is None:
             return False
         # with concentrations the engine prices the surcharge
         return not (isinstance(item, PeriodInput) and None not in (item.bod, item.ss, item.og))
 
-    def _fast_line(self, index: int, item: PeriodItem) -> CreditLine | None:
+    def _fast_line(self, index: int, item: Priced) -> CreditLine | None:
         """An ordinary line by PeriodPricer, or None (the engine takes it)."""
         pricer = self._pricers[index]
         if pricer is None or (
@@ -608,7 +451,10 @@ class _Work:
             return None
         span = self.spans[index]
         start, end = item.start, item.end
-        s = pricer.figures(span.start, start, end, item.purchased_ccf)
+        purchased = item.purchased_ccf
+        if type(purchased) is not Decimal:  # an exact Fraction: the engine prices it
+            return None
+        s = pricer.figures(span.start, start, end, purchased)
         service = self._services.get((start, end))
         if service is None:
             assert self.fast is not None
@@ -656,7 +502,7 @@ class _Work:
         for index, _item, first, last in pieces:
             terms = self.spans[index].terms
             if terms.method is Method.PERCENTAGE:
-                d = purchased * Fraction(terms.percent) / 100  # type: ignore[arg-type]
+                d = purchased * Fraction(terms.percent or 0) / 100
             else:
                 d = fixed_diversion(terms, days, month)
                 if d > purchased:
@@ -727,7 +573,7 @@ def _period_key(item: PeriodItem) -> tuple[date, date]:
     return (item.start, item.end)
 
 
-def _period_input(item: PeriodItem) -> PeriodInput:
+def _period_input(item: Priced) -> PeriodInput:
     if isinstance(item, PeriodInput):
         return item
     return PeriodInput(item.start, item.end, item.purchased_ccf)
@@ -735,66 +581,3 @@ def _period_input(item: PeriodItem) -> PeriodInput:
 
 def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
-
-
-# --- rule 6: one account's credits never credit the same water twice -------------------------
-
-
-@dataclass(frozen=True)
-class AccountCredit:
-    """A credit of an account, for the combined-diversion check: which use of water it
-    credits (an ownership change: the use of the credit it carries on), its days in force,
-    and its lines."""
-
-    number: str
-    use: str
-    start: date
-    end: date | None
-    lines: tuple[CreditLine, ...]
-
-
-def double_credits(
-    this: AccountCredit, others: Iterable[AccountCredit]
-) -> dict[tuple[date, date], str]:
-    """The periods of `this` that the account's credits credit twice (RULES.md rule 6, a
-    reading): two credits of the same use in force on the same days, or credits whose
-    credited volumes together exceed the water purchased. Each message names both credits;
-    the caller leaves the period out (never credited twice)."""
-    others = [o for o in others if o.number != this.number]
-    found: dict[tuple[date, date], str] = {}
-    by_period = {o.number: {line.key: line for line in o.lines} for o in others}
-    for line in this.lines:
-        together = line.credited_ccf
-        with_whom: list[str] = []
-        for other in others:
-            theirs = by_period[other.number].get(line.key)
-            if theirs is None:
-                continue
-            overlap = _overlap(this, other, line.start, line.end)
-            if other.use == this.use and overlap is not None:
-                found[line.key] = (
-                    f"credited twice: {this.number} and {other.number} both credit the "
-                    f"{this.use} water of this account on {overlap[0].isoformat()} to "
-                    f"{overlap[1].isoformat()}; one credit per use of water (rule 6, a "
-                    "reading): not credited until one of them is amended or ended"
-                )
-                break
-            together += theirs.credited_ccf
-            with_whom.append(other.number)
-        else:
-            if with_whom and together > line.purchased_ccf:
-                names = " and ".join([this.number, *with_whom])
-                found[line.key] = (
-                    f"credited twice: {names} together credit {together} ccf, more than the "
-                    f"{line.purchased_ccf} ccf purchased (rule 6, a reading): not credited "
-                    "until the director corrects one of them"
-                )
-    return found
-
-
-def _overlap(
-    a: AccountCredit, b: AccountCredit, start: date, end: date
-) -> tuple[date, date] | None:
-    first = max(a.start, b.start, start)
-    last = min(x for x in (a.end, b.end, end) if x is not None)
-    return (first, last) if first <= last else None

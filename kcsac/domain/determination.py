@@ -177,6 +177,14 @@ def _period_value_problems(p: PeriodInput) -> list[tuple[str, str]]:
     return found
 
 
+def _minus(a: Volume, b: Volume) -> Volume:
+    """a - b exactly: two Decimals stay a Decimal (as entered); with a Fraction (a volume
+    read in gallons) both are Fractions, as Decimal - Fraction is not defined."""
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return a - b
+    return Fraction(a) - Fraction(b)
+
+
 def _method_problems(
     i: int,
     p: PeriodInput,
@@ -205,7 +213,7 @@ def _method_problems(
                 f"diverted_ccf {p.diverted_ccf} exceeds purchased_ccf {p.purchased_ccf}",
             )
         elif p.makeup_ccf is not None and p.blowdown_ccf is not None:
-            evaporated = p.makeup_ccf - p.blowdown_ccf
+            evaporated = _minus(p.makeup_ccf, p.blowdown_ccf)
             if 0 <= p.purchased_ccf < evaporated and p.blowdown_ccf >= 0:
                 add(
                     "makeup_ccf",
@@ -216,7 +224,8 @@ def _method_problems(
             add("sewer_ccf", "sewer_ccf is missing (the sewer meter's volume in the period)")
     elif method is Method.FIXED and terms.fixed_ccf is not None and p.end >= p.start:
         table = rate_table_on(max(p.start, first_effective_on(tables)), tables)
-        month = table.month_for(customer_class).amount  # type: ignore[union-attr]
+        assert table is not None  # on or after the first table's date
+        month = table.month_for(customer_class).amount
         diverted = fixed_diversion(terms, p.days, month)
         if 0 <= p.purchased_ccf < diverted:
             add(

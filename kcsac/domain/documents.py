@@ -364,7 +364,7 @@ def _decode(tp: Any, raw: Any, where: str) -> Any:
             raise ValueError(f"document snapshot: {where} should be a list")
         (item_type, _ellipsis) = typing.get_args(tp)
         return tuple(_decode(item_type, item, f"{where}[{i}]") for i, item in enumerate(raw))
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(raw, dict):
             raise ValueError(f"document snapshot: {where} should be an object")
         hints = typing.get_type_hints(tp)

@@ -43,6 +43,7 @@ def parse_usd(text: str) -> Cents | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         return None
-    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
+    exponent = value.as_tuple().exponent  # 'n', 'N' or 'F' when not finite
+    if not isinstance(exponent, int) or exponent < -2:
         return None
     return Cents(int(value * _HUNDRED))

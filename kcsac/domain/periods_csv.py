@@ -18,8 +18,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TextIO
 
+from kcsac.domain.determination import PeriodInput
 from kcsac.domain.method import Method
-from kcsac.domain.schedule import PeriodInput
 
 REQUIRED_COLUMNS = ("start", "end", "purchased_ccf")
 OPTIONAL_COLUMNS = (

@@ -308,7 +308,9 @@ def _match(
     for used in tries:
         found_kinds = dict(kinds)
         for i in used:
-            kind = rule.action.fullmatch(rows[i].action).groupdict().get("kind")
+            found = rule.action.fullmatch(rows[i].action)
+            assert found is not None  # _fits matched each row of `used`
+            kind = found.groupdict().get("kind")
             if kind is not None:
                 found_kinds["kind"] = kind
         rest = _match(steps, rows, start, at + len(used), found_kinds, step + 1)

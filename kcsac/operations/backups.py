@@ -3,16 +3,27 @@
 import datetime as dt
 from pathlib import Path
 
+from kcsac.domain.integrity import AuditHead
 from kcsac.domain.roles import Role
 from kcsac.operations.admin import backup_settings
 from kcsac.operations.errors import NotPermitted
-from kcsac.storage import Store
+from kcsac.storage import Store, open_store
 from kcsac.storage import backup as sqlite_backup
 
 
 def backup(store: Store, dest: Path) -> Path:
     """A consistent copy of the open database (works while other windows use it)."""
     return store.backup_to(Path(dest).expanduser())
+
+
+def backup_head(path: Path) -> AuditHead | None:
+    """The audit chain's head a backup file holds (read from the file itself): kept outside
+    the live database, it anchors it (`kcsac audit verify --against` / `--head`)."""
+    copy = open_store(path, read_only=True)
+    try:
+        return copy.audit_head()
+    finally:
+        copy.close()
 
 
 def default_backup_folder(store: Store) -> Path | None:

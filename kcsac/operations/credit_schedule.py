@@ -19,19 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from kcsac.domain.category import Category
-from kcsac.domain.credit_history import (
-    AccountCredit,
-    CreditHistory,
-    FastPricing,
-    LeftOut,
-    PeriodItem,
-    Purchase,
-    SpanInput,
-    credit_history,
-    double_credits,
-)
+from kcsac.domain.credit_history import CreditHistory, credit_history
+from kcsac.domain.credit_lines import FastPricing, LeftOut, PeriodItem, Purchase, SpanInput
 from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.determination import DeterminationTerms
+from kcsac.domain.double_credits import AccountCredit, double_credits
 from kcsac.domain.method import Method
 from kcsac.domain.problems import InputError, Problem, RuleRefused
 from kcsac.domain.rates import first_effective_on

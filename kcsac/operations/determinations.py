@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from kcsac.domain.category import Category
+from kcsac.domain.determination import DeterminationTerms, check_terms
 from kcsac.domain.method import Method
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import (
@@ -13,7 +14,6 @@ from kcsac.domain.records import (
     User,
 )
 from kcsac.domain.roles import Permission
-from kcsac.domain.schedule import DeterminationTerms, check_terms
 from kcsac.domain.status import Status
 from kcsac.operations.errors import InvalidInput, Refused
 from kcsac.operations.progress import refresh_status

@@ -1,7 +1,17 @@
-"""Refusals the operations raise; all are RecordError, so the desk catches one type."""
+"""Refusals the operations raise; all are RecordError, so the desk catches one type.
+
+StoreError (a database file kcsac cannot use) is not a refusal: it is here so that the desk
+catches it without importing kcsac.storage."""
 
 from kcsac.domain.records import RecordError
-from kcsac.storage.errors import DatabaseBusy, Duplicate, NotFound, StaleRecord, WriteFailed
+from kcsac.storage.errors import (
+    DatabaseBusy,
+    Duplicate,
+    NotFound,
+    StaleRecord,
+    StoreError,
+    WriteFailed,
+)
 
 
 class NotPermitted(RecordError):  # noqa: N818 - domain words read better
@@ -38,6 +48,7 @@ __all__ = [
     "NotPermitted",
     "Refused",
     "StaleRecord",
+    "StoreError",
     "WriteFailed",
     "WrongPassword",
 ]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from kcsac.domain.credit_history import CreditLine, FastPricing, LeftOut
+from kcsac.domain.credit_lines import CreditLine, FastPricing, LeftOut
 from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.money import format_plain
 from kcsac.domain.problems import InputError, Problem, RuleRefused

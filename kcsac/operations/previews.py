@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kcsac.domain.category import Category
-from kcsac.domain.credit_history import CreditHistory, CreditLine
+from kcsac.domain.credit_history import CreditHistory
+from kcsac.domain.credit_lines import CreditLine
 from kcsac.domain.determination import DeterminationTerms
 from kcsac.domain.schedule import ScheduleTotals
 from kcsac.domain.status import Status

@@ -15,17 +15,18 @@ from weakref import WeakKeyDictionary
 from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-_FILL_OPS: dict = {}  # colour (or colour name) -> its operator
+_FILL_OPS: dict[Color | str, str] = {}  # colour (or colour name) -> its operator
 
 
 def fill_op(color: Color | str) -> str:
     """`r g b rg`: what reportlab writes to set an opaque RGB fill colour (or a named one)."""
-    op = _FILL_OPS.get(color)  # type: ignore[arg-type]  (colours and names hash)
+    op = _FILL_OPS.get(color)  # colours and names hash
     if op is not None:
         return op
-    op = _FILL_OPS[color] = _fill_op(color)  # type: ignore[index]
+    op = _FILL_OPS[color] = _fill_op(color)
     return op
 
 
@@ -72,7 +73,7 @@ class TextBlock:
             encoded = _ENCODED[doc] = {}
         self._encoded = encoded
         self._code = ["BT", f"1 0 0 1 {fp_str(x, y)} Tm"]  # as canvas.beginText(x, y)
-        self._font = None
+        self._font: TTFont | None = None
         self._tail = ""
         self._subset = -1
 
@@ -101,6 +102,8 @@ class TextBlock:
     def out(self, text: str, *, line: bool = False) -> None:
         """As PDFTextObject.textOut (or textLine when `line`)."""
         font, doc = self._font, self._doc
+        if font is None:
+            raise ValueError("fasttext: set_font() comes before the first text")
         key = (font.fontName, text)
         pieces = self._encoded.get(key)
         if pieces is None:

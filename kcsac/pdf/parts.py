@@ -175,7 +175,9 @@ class TextTable(Table):
     left/right at the top, are drawn by Table as usual.
     """
 
-    _texts: list | None = None
+    # (font, size, leading, colour, x, y, text) of each cell drawn as a line, while draw()
+    # runs; None otherwise.
+    _texts: list[tuple] | None = None
 
     def draw(self) -> None:
         self._texts = []
@@ -201,8 +203,9 @@ class TextTable(Table):
 
     def _drawCell(self, cellval, cellstyle, pos, size) -> None:  # noqa: N802 (reportlab's name)
         style = cellstyle
+        texts = self._texts
         if (
-            self._texts is None
+            texts is None
             or style.alignment not in ("LEFT", "RIGHT")
             or style.valign != "TOP"
             or style.href
@@ -215,7 +218,9 @@ class TextTable(Table):
         if isinstance(cellval, tuple | list) and len(cellval) == 1:
             cellval = cellval[0]  # how Table keeps a flowable cell
         if isinstance(cellval, Paragraph):
-            if style.alignment != "LEFT" or not self._paragraph_lines(cellval, style, pos, size):
+            if style.alignment != "LEFT" or not self._paragraph_lines(
+                cellval, style, pos, size, texts
+            ):
                 super()._drawCell(cellval, cellstyle, pos, size)
             return
         if not isinstance(cellval, str) or "\n" in cellval:
@@ -229,11 +234,9 @@ class TextTable(Table):
             x = col_x + width - style.rightPadding
             x -= stringWidth(cellval, style.fontname, style.fontsize)
         y = row_y + height - style.topPadding - style.fontsize  # where Table puts it
-        self._texts.append(
-            (style.fontname, style.fontsize, style.leading, style.color, x, y, cellval)
-        )
+        texts.append((style.fontname, style.fontsize, style.leading, style.color, x, y, cellval))
 
-    def _paragraph_lines(self, cell: Paragraph, style, pos, size) -> bool:
+    def _paragraph_lines(self, cell: Paragraph, style, pos, size, texts: list[tuple]) -> bool:
         """A wrapped single-style paragraph cell (a header that takes two lines) as lines of
         the table's text object, where Table and Paragraph would draw them; False when the
         paragraph is anything else (then Table draws it)."""
@@ -260,9 +263,7 @@ class TextTable(Table):
         right = para_style.alignment == TA_RIGHT
         for free, words in lines.lines:
             line_x = x + free if right else x
-            self._texts.append(
-                (font, font_size, leading, lines.textColor, line_x, y, " ".join(words))
-            )
+            texts.append((font, font_size, leading, lines.textColor, line_x, y, " ".join(words)))
             y -= leading
         return True
 

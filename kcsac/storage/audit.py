@@ -53,7 +53,9 @@ def append(conn: sqlite3.Connection, fields: dict, operation: int | None = None)
         ":entity_id, :application, :before, :after, :reason, :prev_hash, :hash, :operation)",
         values,
     )
-    return int(cursor.lastrowid), operation
+    seq = cursor.lastrowid
+    assert seq is not None  # set by every INSERT
+    return seq, operation
 
 
 def append_many(conn: sqlite3.Connection, rows: list[dict]) -> int:

@@ -130,24 +130,53 @@ def _replace_damaged(source: sqlite3.Connection, dest: Path) -> None:
 
 
 def _keep_before_restore(dest: Path, now: dt.datetime) -> Path:
+    """The safety copy, written under a temporary name and renamed when complete: a restore
+    killed half-way never leaves a broken copy under the name one would restore from."""
+    remove_leftovers(dest.parent, "kcsac-before-restore-*.part", now)
     stamp = now.strftime("%Y%m%d-%H%M%S")
     kept = dest.with_name(f"kcsac-before-restore-{stamp}.db")
     n = 1
     while kept.exists():
         kept = dest.with_name(f"kcsac-before-restore-{stamp}-{n}.db")
         n += 1
+    part = kept.with_name(kept.name + ".part")
+    wal = dest.with_name(dest.name + "-wal")
     try:
-        conn = sqlite3.connect(f"file:{dest}?mode=ro", uri=True)
         try:
-            _copy(conn, kept)  # consistent even while the app has it open
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        shutil.copy2(dest, kept)  # damaged (why one restores): keep its bytes as they are
-        wal = dest.with_name(dest.name + "-wal")
-        if wal.exists():
-            shutil.copy2(wal, kept.with_name(kept.name + "-wal"))
+            conn = sqlite3.connect(f"file:{dest}?mode=ro", uri=True)
+            try:
+                _copy(conn, part)  # consistent even while the app has it open
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            part.unlink(missing_ok=True)
+            shutil.copy2(dest, part)  # damaged (why one restores): keep its bytes as they are
+            if wal.exists():
+                shutil.copy2(wal, kept.with_name(kept.name + "-wal"))
+        part.replace(kept)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
     return kept
+
+
+LEFTOVER_AGE = dt.timedelta(hours=1)  # far longer than any backup takes
+
+
+def remove_leftovers(folder: Path, pattern: str, now: dt.datetime) -> list[Path]:
+    """Delete the temporary files of backups or restores that were killed (`pattern`, e.g.
+    "kcsac-*.db.part") once they are older than LEFTOVER_AGE: a younger one may be another
+    desk's backup still being written. Returns what was removed."""
+    removed = []
+    for part in folder.glob(pattern):
+        try:
+            written = dt.datetime.fromtimestamp(part.stat().st_mtime, dt.UTC)
+            if now - written > LEFTOVER_AGE:
+                part.unlink()
+                removed.append(part)
+        except OSError:
+            continue  # gone already, or not ours to delete: the next rotation tries again
+    return removed
 
 
 def role_of(path: Path, login: str) -> tuple[int, str | None]:
@@ -178,6 +207,7 @@ def auto_backup(conn: sqlite3.Connection, folder: Path, keep: int, now: dt.datet
         dest = folder / f"{backup_name(now)[:-3]}-{n}.db"
         n += 1
     made = backup(conn, dest)
+    remove_leftovers(folder, "kcsac-*.db.part", now)
     dated = sorted((order, p) for p in folder.iterdir() if (order := _backup_order(p)) is not None)
     ours = [p for _, p in dated]
     for old in ours[: max(0, len(ours) - keep)]:

@@ -442,6 +442,63 @@ def _sealed_at_upgrade(at: str, action: str, entity: str, entity_id: str, after:
     }
 
 
+# The words a category is found by (frozen here: a later change of wording is a new
+# migration). A status is found by its own words ("awaiting fee", "in review").
+_M012_CATEGORY_WORDS = {
+    "car-wash": "car wash",
+    "laundry": "laundry",
+    "evaporation": "evaporation coolers chillers cooling towers",
+    "irrigation": "irrigation",
+    "ownership-change": "ownership change",
+    "water-to-product": "water to product",
+    "other": "other process consumption",
+    "sewer-metering": "sewer metering",
+}
+
+
+def m012_search_category_and_status(db: sqlite_utils.Database) -> None:
+    """The desk's search finds a file by its category and status words too (issue 16):
+    the index gains both columns, kept by triggers like the others."""
+    category = (
+        "CASE {col} "
+        + " ".join(f"WHEN '{key}' THEN '{words}'" for key, words in _M012_CATEGORY_WORDS.items())
+        + " ELSE replace({col}, '-', ' ') END"
+    )
+    status = "replace({col}, '-', ' ')"
+    columns = "rowid, number, account, customer, address, category, status"
+
+    def values(prefix: str) -> str:
+        return (
+            f"{prefix}id, {prefix}number, {prefix}account, c.customer, c.service_address, "
+            f"{category.format(col=prefix + 'category')}, {status.format(col=prefix + 'status')}"
+        )
+
+    for statement in (
+        "DROP TRIGGER applications_search_insert",
+        "DROP TRIGGER applications_search_update",
+        "DROP TRIGGER accounts_search_update",
+        "DROP TABLE application_search",
+        "CREATE VIRTUAL TABLE application_search USING fts5(number, account, customer, "
+        "address, category, status, prefix = '1 2 3')",
+        f"INSERT INTO application_search ({columns}) SELECT {values('a.')} "
+        "FROM applications a JOIN accounts c ON c.number = a.account",
+        "CREATE TRIGGER applications_search_insert AFTER INSERT ON applications BEGIN "
+        f"INSERT INTO application_search ({columns}) SELECT {values('NEW.')} "
+        "FROM accounts c WHERE c.number = NEW.account; END",
+        "CREATE TRIGGER applications_search_update AFTER UPDATE OF account, category, status "
+        "ON applications BEGIN DELETE FROM application_search WHERE rowid = NEW.id; "
+        f"INSERT INTO application_search ({columns}) SELECT {values('NEW.')} "
+        "FROM accounts c WHERE c.number = NEW.account; END",
+        "CREATE TRIGGER accounts_search_update AFTER UPDATE OF customer, service_address "
+        "ON accounts BEGIN DELETE FROM application_search WHERE rowid IN "
+        "(SELECT id FROM applications WHERE account = NEW.number); "
+        f"INSERT INTO application_search ({columns}) SELECT {values('a.')} "
+        "FROM applications a JOIN accounts c ON c.number = a.account "
+        "WHERE a.account = NEW.number; END",
+    ):
+        db.execute(statement)
+
+
 # In the order they apply; append only.
 STEPS = (
     m001_meta,
@@ -455,6 +512,7 @@ STEPS = (
     m009_audit_operation,
     m010_status_counts,
     m011_tamper_evidence,
+    m012_search_category_and_status,
 )
 KNOWN = tuple(step.__name__ for step in STEPS)
 

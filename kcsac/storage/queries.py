@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import Enum
@@ -11,6 +10,7 @@ from typing import Generic, NamedTuple, TypeVar
 from kcsac.domain.category import Category
 from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.records import ApplicationExportRow, ApplicationSummary, Determination
+from kcsac.domain.search import Term, parse_search
 from kcsac.domain.signed_terms import SignedDecision
 from kcsac.domain.status import Status
 from kcsac.storage import convert
@@ -38,7 +38,6 @@ _FEW = 15000  # below this many matching rows, fetch and sort them; above, walk 
 _FEW_SEARCH = 2000
 _ACCOUNT_SORTS = {"customer", "service_address", "customer_class"}
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 _SELECT = (
     "SELECT a.number, a.account, c.customer, c.service_address, a.category, c.customer_class, "
@@ -50,12 +49,34 @@ _SELECT = (
 _SELECT_BY_ID = _SELECT.replace(" FROM ", ", a.id FROM ", 1)
 
 
-def match_expression(search: str) -> str | None:
-    """Every word of the search as a prefix: 'main 12' -> '"main"* AND "12"*'."""
-    tokens = _TOKEN.findall(search)
-    if not tokens:
-        return None
-    return " AND ".join(f'"{t}"*' for t in tokens)
+def match_expressions(search: str) -> tuple[str | None, str | None]:
+    """The FTS5 expressions of a search (kcsac.domain.search says what it means): what must
+    match ('main 12' -> '"main"* AND "12"*') and what must not (None: nothing)."""
+    query = parse_search(search)
+    must = " AND ".join(
+        "(" + " OR ".join(_fts_term(t) for t in group) + ")"
+        if len(group) > 1
+        else _fts_term(group[0])
+        for group in query.must
+    )
+    must_not = " OR ".join(_fts_term(t) for t in query.must_not)
+    return must or None, must_not or None
+
+
+def _fts_group(group: tuple[Term, ...]) -> str:
+    """Terms joined by OR (one term stands alone)."""
+    if len(group) == 1:
+        return _fts_term(group[0])
+    return "(" + " OR ".join(_fts_term(t) for t in group) + ")"
+
+
+def _fts_term(term: Term) -> str:
+    """A term in FTS5's syntax: every word as the start of a word, or a phrase whose last
+    word is a start. Words are runs of letters and digits, so no quoting is needed."""
+    if term.phrase:
+        return '"' + " ".join(term.words) + '" *'
+    words = [f'"{w}"*' for w in term.words]
+    return words[0] if len(words) == 1 else "(" + " AND ".join(words) + ")"
 
 
 E = TypeVar("E", bound=Enum)
@@ -119,13 +140,19 @@ class QueriesMixin(StoreCore):
         else:
             clauses.append(f"{plus}a.status = ?")
             params.append(Status(queue).value)
-        match = match_expression(search or "")
+        match, excluded = match_expressions(search or "")
         if match is not None:
             clauses.append(
                 f"{plus}a.id IN (SELECT rowid FROM application_search "
                 "WHERE application_search MATCH ?)"
             )
             params.append(match)
+        if excluded is not None:
+            clauses.append(
+                f"{plus}a.id NOT IN (SELECT rowid FROM application_search "
+                "WHERE application_search MATCH ?)"
+            )
+            params.append(excluded)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         return where, params
 
@@ -137,7 +164,7 @@ class QueriesMixin(StoreCore):
         if not where:
             return False
         # With a search the probe runs the full-text match too, so it stops sooner.
-        few = _FEW_SEARCH if match_expression(search or "") else _FEW
+        few = _FEW_SEARCH if match_expressions(search or "")[0] else _FEW
         n = self.conn.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM applications a{where} LIMIT ?)",
             (*params, few),
@@ -281,14 +308,11 @@ class QueriesMixin(StoreCore):
             "SELECT d.application AS signed_for, d.id AS decision_id, d.kind AS signed_kind, "
             "d.determination_id AS decision_names, d.effective_on AS signed_effective, "
             "d.snapshot_json AS snapshot_text, d.snapshot_sha256 AS snapshot_sha, "
+            # the snapshot's pieces, parsed once by SQLite: [determination, signed_on,
+            # category, transfer_on] as a JSON array (NULL for text that is not JSON)
             "CASE WHEN json_valid(d.snapshot_json) THEN json_extract(d.snapshot_json, "
-            "'$.determination') END AS signed_determination, "
-            "CASE WHEN json_valid(d.snapshot_json) THEN json_extract(d.snapshot_json, "
-            "'$.signed_on') END AS signed_on, "
-            "CASE WHEN json_valid(d.snapshot_json) THEN json_extract(d.snapshot_json, "
-            "'$.application.category') END AS signed_category, "
-            "CASE WHEN json_valid(d.snapshot_json) THEN json_extract(d.snapshot_json, "
-            "'$.application.details.transfer_on') END AS signed_transfer, t.* "
+            "'$.determination', '$.signed_on', '$.application.category', "
+            "'$.application.details.transfer_on') END AS signed_pieces, t.* "
             "FROM decisions d LEFT JOIN determinations t ON t.id = d.determination_id "
             "WHERE d.kind IN ('approval', 'amendment') AND d.effective_on IS NOT NULL "
             f"{where}ORDER BY d.id",
@@ -297,11 +321,13 @@ class QueriesMixin(StoreCore):
         names = [c[0] for c in cursor.description]
         for values in cursor:
             row = dict(zip(names, values, strict=True))
-            signed = row["signed_determination"]
+            pieces = row["signed_pieces"]
             try:
-                parsed = json.loads(signed) if isinstance(signed, str) else None
+                determination, signed_on, category, transfer_on = (
+                    json.loads(pieces) if isinstance(pieces, str) else (None,) * 4
+                )
             except ValueError:
-                parsed = None
+                determination = signed_on = category = transfer_on = None
             decision = SignedDecision(
                 decision_id=row["decision_id"],
                 kind=row["signed_kind"],
@@ -309,10 +335,10 @@ class QueriesMixin(StoreCore):
                 effective_on=dt.date.fromisoformat(row["signed_effective"]),
                 snapshot_text=row["snapshot_text"] or "",
                 snapshot_sha256=row["snapshot_sha"] or "",
-                signed=parsed,
-                signed_on=row["signed_on"],
-                category=row["signed_category"],
-                transfer_on=row["signed_transfer"],
+                signed=determination,
+                signed_on=signed_on,
+                category=category,
+                transfer_on=transfer_on,
             )
             stored = convert.determination(row) if row["id"] is not None else None
             found.setdefault(row["signed_for"], []).append((decision, stored))

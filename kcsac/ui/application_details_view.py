@@ -1,5 +1,6 @@
 """ApplicationDetailsView: one file's summary, what blocks its next step, and its timeline."""
 
+import datetime as dt
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -176,12 +177,25 @@ def _cell(value: str | list[str]) -> str:
     return "<br>".join(escape(line) for line in value) if isinstance(value, list) else escape(value)
 
 
+def local_time(at: str) -> tuple[str, str]:
+    """An audit time (UTC, ISO) as this computer's local time: ("2026-08-20 09:15", "CDT");
+    text that is not a time is shown as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return at, ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M"), local.tzname() or ""
+
+
 def _timeline_item(entry: TimelineEntry) -> QListWidgetItem:
-    when = entry.at.replace("T", " ")[:16]
+    when, zone = local_time(entry.at)
     what = entry.summary()
     item = QListWidgetItem(f"{when}  {what} ({entry.actor})")
     changes = "\n".join(entry.change_lines())
-    item.setToolTip(f"{what}, by {entry.actor} at {when} UTC\n{changes}")
+    item.setToolTip(f"{what}, by {entry.actor} at {when} {zone}".rstrip() + f"\n{changes}")
     item.setData(Qt.ItemDataRole.UserRole, entry.action)
     item.setData(AUDIT_SEQ_ROLE, [event.seq for event in entry.events])
     return item

@@ -8,7 +8,7 @@ from pathlib import Path
 from kcsac.domain.records import ApplicationDetail, User
 from kcsac.domain.roles import Permission, can
 from kcsac.operations import queries
-from kcsac.storage import Store
+from kcsac.operations.database import Store
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ row changed because the clerk is typing, so the details may wait for a pause), `
 (nothing listed) and `search_entered()` (Return in the search box: no more waiting).
 """
 
-import re
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, QObject, QSize, Qt, QTimer, Signal, Slot
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.records import ApplicationSummary
+from kcsac.domain.search import parse_search
 from kcsac.domain.status import Status
 from kcsac.operations import queries
 from kcsac.ui.applications_table_model import ApplicationsTableModel
@@ -33,8 +33,6 @@ from kcsac.ui.desk_context import DeskContext
 
 SEARCH_DELAY_MS = 150  # debounce: one query after the clerk pauses, not one per key
 MIN_SEARCH_CHARS = 2
-_WORD = re.compile(r"\w+")  # the words the search index holds (storage splits the same way)
-_EVERY_ROW = "SAC"  # the first word of every application number
 COUNT_DELAY_MS = 600  # the exact count of a long result, once typing has really stopped
 
 # (label, queue key for the query) in the order of the left pane: one queue per status, so
@@ -89,7 +87,13 @@ class DeskList(QObject):
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("search_edit")
-        self.search_edit.setPlaceholderText("Number, account, customer or address")
+        self.search_edit.setPlaceholderText(
+            "Number, account, customer, address, category or status"
+        )
+        self.search_edit.setToolTip(
+            "Every word must match the start of a word of the file. OR between two words: "
+            'either. -word: leave out. "a phrase": its words in order. Esc clears.'
+        )
         self.search_edit.setAccessibleName("Search applications")
         self.search_edit.setClearButtonEnabled(True)
         search_label = QLabel("&Search:")
@@ -187,19 +191,11 @@ class DeskList(QObject):
         return fetch
 
     def search_text(self) -> str:
-        """What is searched for, without words that would match every application.
-
-        Every application number starts with the word SAC (SAC-2026-0001), so a word that
-        begins that word ("s", "sa", "sac") matches every row: dropping it from the AND of
-        words changes no result, and saves a scan of the whole index. One character alone
-        also matches nearly everything, so it waits for the next key.
-        """
-        words = [
-            w
-            for w in _WORD.findall(self.search_edit.text())
-            if not _EVERY_ROW.startswith(w.upper())
-        ]
-        text = " ".join(words)
+        """What is searched for, in its plain form (kcsac.domain.search says how a search
+        reads: all words, OR, -word, "a phrase"; words every application number has are
+        dropped, as they narrow nothing). One character alone matches nearly everything, so
+        it waits for the next key."""
+        text = str(parse_search(self.search_edit.text()))
         return text if len(text) >= MIN_SEARCH_CHARS else ""
 
     def query(self, *, typing: bool = False) -> None:

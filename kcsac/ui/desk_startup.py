@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from kcsac import __version__, paths
 from kcsac.domain.records import RecordError
 from kcsac.operations import users
-from kcsac.storage import Store
+from kcsac.operations.database import Store
 from kcsac.ui.main_window import MainWindow
 from kcsac.ui.startup_checks import StartupChecks, start_after_first_paint
 

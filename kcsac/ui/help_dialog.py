@@ -26,7 +26,9 @@ HELP_TOPICS: dict[str, HelpTopic] = {
         _RESIDENT_AND_NONRESIDENT,
         (o.FEE_BEFORE_ADJUSTMENT, o.EFFECTIVE_ON_SIGNATURE),
         "Queues on the left, the applications in the middle (type to search by number, account, "
-        "customer or address), the selected file on the right with what blocks its next step.",
+        "customer, address, category or status: every word must match; OR between two words "
+        'finds either, -word leaves out, "a phrase" keeps its words in order), the selected '
+        "file on the right with what blocks its next step.",
     ),
     "account": HelpTopic(
         "Account and eligibility",

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMessageBox, QSplitt
 from kcsac.domain.records import ApplicationDetail, RecordError, User
 from kcsac.domain.roles import Role
 from kcsac.domain.status import Status
-from kcsac.storage import Store
+from kcsac.operations.database import Store
 from kcsac.ui.desk_actions import (
     DESK_ACTIONS,
     build_desk_actions,

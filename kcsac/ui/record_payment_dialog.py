@@ -10,9 +10,8 @@ from kcsac.domain.dates import before_received_problems, future_date_problems
 from kcsac.domain.money import format_usd, parse_usd
 from kcsac.domain.problems import Problem
 from kcsac.domain.status import Status
-from kcsac.operations.errors import InvalidInput
+from kcsac.operations.errors import InvalidInput, StaleRecord
 from kcsac.operations.payments import PAYMENT_METHODS, record_payment
-from kcsac.storage.errors import StaleRecord
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child

@@ -20,8 +20,8 @@ from kcsac.domain.dates import before_received_problems, future_date_problems
 from kcsac.domain.problems import Problem
 from kcsac.domain.records import RecordError, ReviewKind, ReviewResult
 from kcsac.domain.workflow import latest_reviews, required_reviews
+from kcsac.operations.errors import StoreError
 from kcsac.operations.reviews import attachment_content, attachments, record_review
-from kcsac.storage import StoreError
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from kcsac.domain.credit_history import CreditLine
+from kcsac.domain.credit_lines import CreditLine
 from kcsac.domain.money import format_usd
 from kcsac.domain.volume import format_ccf, round_half_up
 

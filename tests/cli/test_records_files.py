@@ -274,3 +274,16 @@ def test_demo_schedule_pdf_and_billing_export_agree_on_a_metered_credit(
     assert two(first["billed_ccf"]) in cells
     assert cells[-1] == f"${Decimal(first['credit']):,}"
     assert Decimal(first["credit"]) > 0
+
+
+def test_backup_prints_the_chain_head_it_holds_and_verify_checks_it(tmp_path, demo_db, capsys):
+    dest = tmp_path / "anchor.db"
+    assert main(["backup", str(dest), "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    [line] = [x for x in out.splitlines() if x.startswith("audit chain head ")]
+    head = line.split()[3].rstrip(":")
+    store = open_store(demo_db, read_only=True)
+    assert head == store.audit_head().short
+    store.close()
+    assert main(["audit", "verify", "--head", head, "--db", str(demo_db)]) == 0
+    assert capsys.readouterr().out.strip() == "ok"

@@ -677,9 +677,10 @@ def test_a_long_file_is_streamed_with_the_figures_of_the_engine(capsys, csv_file
     from decimal import Decimal
 
     from kcsac.domain.customer_class import CustomerClass
+    from kcsac.domain.determination import DeterminationTerms, PeriodInput
     from kcsac.domain.method import Method
     from kcsac.domain.money import format_plain
-    from kcsac.domain.schedule import DeterminationTerms, PeriodInput, build_schedule
+    from kcsac.domain.schedule import build_schedule
     from kcsac.domain.volume import format_ccf
 
     first = date(2026, 5, 1)

@@ -8,18 +8,11 @@ from fractions import Fraction
 
 import pytest
 
-from kcsac.domain.credit_history import (
-    ENDS_INSIDE,
-    AccountCredit,
-    FastPricing,
-    LeftOut,
-    Purchase,
-    SpanInput,
-    credit_history,
-    double_credits,
-)
+from kcsac.domain.credit_history import credit_history
+from kcsac.domain.credit_lines import ENDS_INSIDE, FastPricing, LeftOut, Purchase, SpanInput
 from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.determination import DeterminationTerms, PeriodInput
+from kcsac.domain.double_credits import AccountCredit, double_credits
 from kcsac.domain.method import Method
 from kcsac.domain.rates import VolumeRounding
 from kcsac.domain.schedule import build_schedule

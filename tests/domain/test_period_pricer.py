@@ -8,14 +8,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.determination import DeterminationTerms, PeriodInput
 from kcsac.domain.method import Method
+from kcsac.domain.period_pricer import PeriodPricer
 from kcsac.domain.problems import InputError, RuleRefused
-from kcsac.domain.schedule import (
-    DeterminationTerms,
-    PeriodInput,
-    PeriodPricer,
-    build_schedule,
-)
+from kcsac.domain.schedule import build_schedule
 
 FIRST = date(2026, 5, 1)
 CLASSES = st.sampled_from(list(CustomerClass))

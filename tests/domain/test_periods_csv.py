@@ -8,6 +8,7 @@ from itertools import pairwise
 
 import pytest
 
+from kcsac.domain.determination import PeriodInput
 from kcsac.domain.method import Method
 from kcsac.domain.periods_csv import (
     Coverage,
@@ -16,7 +17,6 @@ from kcsac.domain.periods_csv import (
     parse_iso_date,
     parse_periods_csv,
 )
-from kcsac.domain.schedule import PeriodInput
 
 
 def test_reads_periods_with_their_lines():

@@ -8,22 +8,21 @@ from fractions import Fraction
 import pytest
 
 from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.determination import (
+    DeterminationTerms,
+    PeriodInput,
+    check_periods,
+    check_terms,
+    parse_period_field,
+    period_field,
+)
 from kcsac.domain.method import Method
 from kcsac.domain.pricing import price_volume
 from kcsac.domain.problems import InputError, RuleRefused
 from kcsac.domain.rates import ORDINANCE_260209, Figure, VolumeRounding
-from kcsac.domain.schedule import (
-    DeterminationTerms,
-    PeriodInput,
-    build_schedule,
-    check_periods,
-    check_terms,
-    credited_line,
-    parse_period_field,
-    period_field,
-)
+from kcsac.domain.schedule import build_schedule, credited_line
 from kcsac.domain.surcharge import Concentrations, SurchargeLimits, surcharge_dollars
-from kcsac.domain.volume import ft3_to_ccf
+from kcsac.domain.volume import ft3_to_ccf, gal_to_ccf
 
 CC = CustomerClass
 D = Decimal
@@ -397,6 +396,21 @@ def test_check_periods(terms, rows, expected_field, text):
     with pytest.raises(InputError) as caught:
         schedule(terms=terms, periods=rows)
     assert caught.value.problems == problems
+
+
+def test_make_up_in_gallons_with_blow_down_in_ccf_is_checked_exactly():
+    # A meter read in gallons gives a Fraction; Decimal - Fraction is not defined, so the
+    # check subtracts them as Fractions (it raised TypeError before).
+    june = date(2026, 6, 1), date(2026, 6, 30)
+    makeup = gal_to_ccf(D(18701))  # 25 ccf less 0.0013 gallons' worth
+    over = PeriodInput(*june, D(10), makeup_ccf=makeup, blowdown_ccf=D(5))
+    [problem] = check_periods([over], DEDUCT)
+    assert problem.field == "periods[0].makeup_ccf"
+    assert f"make-up minus blow-down {makeup - 5} exceeds purchased_ccf 10" in problem.message
+    within = PeriodInput(*june, D(30), makeup_ccf=makeup, blowdown_ccf=D(5))
+    assert check_periods([within], DEDUCT) == []
+    [row] = schedule(terms=DEDUCT, periods=[within]).rows
+    assert row.diverted_exact == makeup - 5
 
 
 def test_overlap_inside_a_long_period_is_found():

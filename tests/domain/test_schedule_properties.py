@@ -8,9 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.determination import DeterminationTerms, PeriodInput
 from kcsac.domain.method import Method
 from kcsac.domain.rates import VolumeRounding
-from kcsac.domain.schedule import DeterminationTerms, PeriodInput, build_schedule
+from kcsac.domain.schedule import build_schedule
 
 FIRST = date(2026, 5, 1)
 CLASSES = st.sampled_from(

@@ -9,17 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.determination import DeterminationTerms, PeriodInput
 from kcsac.domain.method import Method
 from kcsac.domain.problems import InputError
 from kcsac.domain.rates import RATE_TABLES, VolumeRounding
-from kcsac.domain.schedule import (
-    DeterminationTerms,
-    PeriodInput,
-    QuickRows,
-    RowFigures,
-    ScheduleStream,
-    build_schedule,
-)
+from kcsac.domain.schedule import build_schedule
+from kcsac.domain.schedule_stream import QuickRows, RowFigures, ScheduleStream
 from kcsac.domain.surcharge import SurchargeLimits
 
 FIRST = date(2026, 5, 1)

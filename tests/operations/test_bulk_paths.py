@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from benchmarks.seeding import seed
-from kcsac.domain.credit_history import LeftOut
+from kcsac.domain.credit_lines import LeftOut
 from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.records import Account, ConsumptionPeriod, User
 from kcsac.domain.roles import Role

@@ -169,3 +169,52 @@ def test_export_rows_stream_each_application_with_its_account(seeded):
     assert {r.balance_cents for r in exported} >= {None, 0}
     assert any(r.balance_cents for r in exported)
     assert any(r.ended_on for r in exported)
+
+
+def _numbers(store, search: str) -> set[str]:
+    return {s.number for s in queries.list_applications(store, None, search, limit=5000)}
+
+
+def test_search_words_or_minus_and_phrases(seeded):
+    """Issue 16: `car AND wash` found 0 where `car wash` found 2; `-wash` was ignored;
+    `OR` found 0; category and status were not searched."""
+    every = _numbers(seeded, "")
+    car_wash = {
+        s.number
+        for s in queries.list_applications(seeded, None, limit=5000)
+        if s.category.value == "car-wash"
+    }
+    laundry = {
+        s.number
+        for s in queries.list_applications(seeded, None, limit=5000)
+        if s.category.value == "laundry"
+    }
+    assert car_wash
+    assert laundry
+    assert _numbers(seeded, "car wash") >= car_wash
+    assert _numbers(seeded, "car AND wash") == _numbers(seeded, "car wash")
+    assert _numbers(seeded, '"car wash"') >= car_wash
+    assert _numbers(seeded, "laundry OR car") >= car_wash | laundry
+    assert _numbers(seeded, "-wash") == every - _numbers(seeded, "wash")
+    assert not _numbers(seeded, "-wash") & car_wash
+    assert queries.count_applications(seeded, None, "laundry OR car") == len(
+        _numbers(seeded, "laundry OR car")
+    )
+
+
+def test_search_finds_the_status_words(seeded):
+    in_review = {s.number for s in queries.list_applications(seeded, "in-review", limit=5000)}
+    assert in_review
+    assert _numbers(seeded, '"in review"') >= in_review
+    awaiting = _numbers(seeded, "awaiting fee")
+    assert awaiting >= {
+        s.number for s in queries.list_applications(seeded, "awaiting-fee", limit=5000)
+    }
+
+
+def test_search_follows_a_status_change(seeded):
+    number = queries.list_applications(seeded, "in-review", limit=1)[0].number
+    assert number in _numbers(seeded, '"in review"')
+    seeded.conn.execute("UPDATE applications SET status = 'denied' WHERE number = ?", (number,))
+    assert number not in _numbers(seeded, '"in review"')
+    assert number in _numbers(seeded, "denied")

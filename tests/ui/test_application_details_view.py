@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 
 from kcsac.domain.records import ReviewKind
@@ -347,3 +348,28 @@ def test_every_demo_summary_shows_whole_at_1280_by_800(qtbot, tmp_path):
     assert cut_off == []
     window.close()
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [
+        ("America/Chicago", ("2026-08-20 09:15", "CDT")),
+        ("America/Chicago", ("2026-12-02 08:15", "CST")),
+        ("UTC", ("2026-08-20 14:15", "UTC")),
+    ],
+)
+def test_the_timeline_shows_local_time(monkeypatch, zone, shown):
+    """Issue 16: the timeline was in UTC. Audit times are stored in UTC and shown in the
+    desk's own time zone (Kansas City: Central time)."""
+    import time
+
+    from kcsac.ui.application_details_view import local_time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        stored = "2026-12-02T14:15:00+00:00" if shown[1] == "CST" else "2026-08-20T14:15:00+00:00"
+        assert local_time(stored) == shown
+    finally:
+        monkeypatch.undo()
+        time.tzset()

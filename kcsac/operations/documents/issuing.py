@@ -180,8 +180,10 @@ def render_preview(doc: ScheduleDocument) -> bytes:
 
 def _unchanged(issued: ScheduleDocument, fresh: ScheduleDocument) -> bool:
     """The same schedule but for its date and version: nothing new to issue."""
-    same = {"prepared_on": fresh.prepared_on, "version": 0, "version_note": ""}
-    return dataclasses.replace(issued, **same) == dataclasses.replace(fresh, **same)
+    day = fresh.prepared_on
+    return dataclasses.replace(
+        issued, prepared_on=day, version=0, version_note=""
+    ) == dataclasses.replace(fresh, prepared_on=day, version=0, version_note="")
 
 
 def issue_schedule(

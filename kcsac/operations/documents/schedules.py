@@ -9,7 +9,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from kcsac.domain import ordinance as o
-from kcsac.domain.credit_history import NO_CONCENTRATIONS, CreditHistory, CreditLine
+from kcsac.domain.credit_history import CreditHistory
+from kcsac.domain.credit_lines import NO_CONCENTRATIONS, CreditLine
 from kcsac.domain.documents import (
     Addressee,
     Parameter,
@@ -23,7 +24,8 @@ from kcsac.domain.method import Method
 from kcsac.domain.money import format_usd
 from kcsac.domain.rates import VolumeRounding
 from kcsac.domain.records import Determination
-from kcsac.domain.schedule import NO_LIMITS_NOTE, credited_line
+from kcsac.domain.schedule import credited_line
+from kcsac.domain.schedule_notes import NO_LIMITS_NOTE
 from kcsac.domain.signed_terms import TermsInForce
 from kcsac.domain.volume import format_ccf, round_half_up
 from kcsac.operations.credit_schedule import credit_schedule
@@ -262,8 +264,8 @@ def _example(history: CreditHistory) -> tuple[CreditLine, TermsInForce] | None:
     plain = [line for line in history.lines if line.row is not None]
     partial = [line for line in plain if 0 < line.days_credited < line.days]
     credited = [line for line in plain if line.credit_cents > 0]
-    line = (partial or credited or plain or [None])[0]
-    return None if line is None else (line, line.parts[0].span)
+    found = partial or credited or plain
+    return (found[0], found[0].parts[0].span) if found else None
 
 
 def _rate(history: CreditHistory, label: str, on: date) -> Decimal | None:
