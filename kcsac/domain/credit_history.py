@@ -187,8 +187,11 @@ def credit_history(
         grouped = [by_period[key] for key in sorted(by_period)]
     lines: list[CreditLine] = []
     left: list[LeftOut] = []
+    quick = work.fast_line if len(inputs) == 1 else None
     for items in grouped:
-        found = work.line(items)
+        found = quick(0, items[0][1]) if quick is not None else None  # the hand-off's hot path
+        if found is None:
+            found = work.line(items)
         (left if isinstance(found, LeftOut) else lines).append(found)  # type: ignore[arg-type]
     return CreditHistory(
         customer_class, spans, tuple(lines), tuple(left), mode, limits, tables, tuple(inputs)
@@ -441,6 +444,16 @@ class _Work:
             return False
         # with concentrations the engine prices the surcharge
         return not (isinstance(item, PeriodInput) and None not in (item.bod, item.ss, item.og))
+
+    def fast_line(self, index: int, item: PeriodItem) -> CreditLine | None:
+        """A period under span `index` alone, to its end, priced by PeriodPricer; None when
+        it is anything else (left out, split, ended inside, not for the fast path)."""
+        if self._pricers[index] is None or type(item) is LeftOut:
+            return None
+        end = self.spans[index].end
+        if end is not None and end < item.end:
+            return None
+        return self._fast_line(index, item)  # type: ignore[arg-type]
 
     def _fast_line(self, index: int, item: Priced) -> CreditLine | None:
         """An ordinary line by PeriodPricer, or None (the engine takes it)."""

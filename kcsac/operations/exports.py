@@ -17,7 +17,7 @@ from kcsac.domain.credit_lines import CreditLine, FastPricing, LeftOut
 from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.money import format_plain
 from kcsac.domain.problems import InputError, Problem, RuleRefused
-from kcsac.domain.signed_terms import chain_spans
+from kcsac.domain.signed_terms import TermsInForce, chain_spans
 from kcsac.operations.admin import surcharge_limits
 from kcsac.operations.credit_schedule import (
     checked_terms,
@@ -212,18 +212,19 @@ def _line_row(head: tuple[str, str, str], line: CreditLine, rounding: str) -> li
     determination (and method) it was credited under, "13;14"."""
     parts = line.parts
     if len(parts) == 1:
-        span = parts[0].span
-        determination, method = str(span.determination_id), span.terms.method.value
+        span_text = _span_text(parts[0].span)
     else:
-        determination = ";".join(str(p.span.determination_id) for p in parts)
-        method = ";".join(dict.fromkeys(p.span.terms.method.value for p in parts))
+        first, last = _span_text(parts[0].span), _span_text(parts[-1].span)
+        span_text = (
+            ";".join(str(p.span.determination_id) for p in parts),
+            ";".join(dict.fromkeys(p.span.terms.method.value for p in parts)),
+            first[2],
+            last[3],
+        )
     diverted = line.diverted_ccf
     return [
         *head,
-        determination,
-        method,
-        _day(parts[0].span.start),
-        _day(parts[-1].span.end),
+        *span_text,
         _day(line.start),
         _day(line.end),
         str(line.days),
@@ -238,6 +239,27 @@ def _line_row(head: tuple[str, str, str], line: CreditLine, rounding: str) -> li
         rounding,
         "; ".join(line.flags),
     ]
+
+
+def _span_text(span: TermsInForce) -> tuple[str, str, str, str]:
+    """(determination, method, credit_from, credit_to) of a set of terms, formatted once
+    (a credit's lines share its terms)."""
+    known = _SPAN_TEXT.get(id(span))  # by identity: hashing the terms costs more
+    if known is not None and known[0] is span:
+        return known[1]
+    text = (
+        str(span.determination_id),
+        span.terms.method.value,
+        _day(span.start),
+        _day(span.end),
+    )
+    if len(_SPAN_TEXT) > 4096:
+        _SPAN_TEXT.clear()
+    _SPAN_TEXT[id(span)] = (span, text)
+    return text
+
+
+_SPAN_TEXT: dict[int, tuple[TermsInForce, tuple[str, str, str, str]]] = {}
 
 
 def _left_out_row(head, spans, left: LeftOut, ccf) -> list[str]:

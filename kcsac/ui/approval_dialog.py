@@ -350,6 +350,11 @@ class ApprovalDialog(DecisionDialog):
         preview = signing_preview(self._store, self._number, today=self._today, signed_on=signed_on)
         self.schedule = preview
         caption = preview.caption if preview.ok else preview.message or preview.caption
+        if preview.double_credits:  # rule 6: said first, in red, with both credits named
+            caption = f"Error: {len(preview.double_credits)} period(s) credited twice. {caption}"
+        self.schedule_caption_label.setStyleSheet(
+            "color: darkred;" if preview.double_credits else ""
+        )
         self.schedule_caption_label.setText(caption)
         self.schedule_model.set_rows(preview.lines)
         t = preview.totals
