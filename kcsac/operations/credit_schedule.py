@@ -283,7 +283,15 @@ def _double_credits(
     today: dt.date | None,
     through: dt.date | None,
 ) -> dict:
-    others = [n for n in store.credits_on_account(app.account) if n != app.number]
+    # An ownership change carries its prior credit on (the prior ends the day before the
+    # transfer when it is signed): the two are one credit moving, never a double credit.
+    related = {app.number, app.details.get("prior_application", "")}
+    others = [
+        n
+        for n in store.credits_on_account(app.account)
+        if n not in related
+        and store.get_application(n).details.get("prior_application", "") != app.number
+    ]
     if not others:
         return {}
     this = AccountCredit(
