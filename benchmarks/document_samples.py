@@ -8,11 +8,14 @@ snapshots are put together by the same helpers that issue real documents
 fixed (or passed in): the same call always gives the same snapshot, whatever the clock says.
 """
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from kcsac.domain import ordinance as o
 from kcsac.domain.category import Category
+from kcsac.domain.credit_history import credit_history
+from kcsac.domain.credit_lines import SpanInput
 from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.determination import DeterminationTerms, PeriodInput
 from kcsac.domain.documents import (
@@ -28,7 +31,7 @@ from kcsac.domain.fees import application_fee
 from kcsac.domain.method import Method
 from kcsac.domain.money import format_usd
 from kcsac.domain.records import Determination, Meter, MeterRole, MeterUnit
-from kcsac.domain.schedule import build_schedule
+from kcsac.domain.signed_terms import TermsInForce
 from kcsac.operations.documents.schedules import schedule_document_from
 from kcsac.operations.documents.wording import (
     DUTY_ACCESS,
@@ -257,22 +260,15 @@ def schedule(periods: int = 4, *, prepared_on: date | None = None) -> ScheduleDo
     klass, category = CustomerClass.RESIDENT, Category.CAR_WASH
     terms = DeterminationTerms(Method.PERCENTAGE, CAR_WASH_PERCENT, None)
     inputs = monthly_periods(date(2026, 8, 1), CAR_WASH_PURCHASED_CCF, periods)
-    adjusted = build_schedule(
-        customer_class=klass, effective_on=CAR_WASH_SIGNED_ON, terms=terms, periods=inputs
-    )
-    determination = Determination(
-        id=1,
-        application="SAC-2026-0001",
-        method=Method.PERCENTAGE,
-        percent=CAR_WASH_PERCENT,
-        justification=CAR_WASH_JUSTIFICATION,
-    )
+    span = TermsInForce(1, terms, CAR_WASH_SIGNED_ON, None, CAR_WASH_SIGNED_ON)
+    span = replace(span, justification=CAR_WASH_JUSTIFICATION)
+    history = credit_history(klass, [SpanInput(span, tuple(inputs))])
     return schedule_document_from(
-        adjusted,
+        history,
         application_no="SAC-2026-0001",
         addressee=RESIDENT,
         category_label=category.label,
-        method_params=method_parameters(determination, category),
+        category=category,
         prepared_on=prepared_on or inputs[-1].end + timedelta(days=1),
     )
 
@@ -289,15 +285,13 @@ def metered_schedule(*, prepared_on: date = date(2026, 7, 6)) -> ScheduleDocumen
         makeup_ccf=Decimal("52.50"),
         blowdown_ccf=Decimal("14.25"),
     )
-    adjusted = build_schedule(
-        customer_class=klass, effective_on=COOLING_SIGNED_ON, terms=terms, periods=[period]
-    )
-    determination = Determination(id=2, application="SAC-2026-0002", method=Method.DEDUCT_METER)
+    span = TermsInForce(2, terms, COOLING_SIGNED_ON, None, COOLING_SIGNED_ON)
+    history = credit_history(klass, [SpanInput(span, (period,))])
     return schedule_document_from(
-        adjusted,
+        history,
         application_no="SAC-2026-0002",
         addressee=NONRESIDENT,
         category_label=category.label,
-        method_params=method_parameters(determination, category),
+        category=category,
         prepared_on=prepared_on,
     )

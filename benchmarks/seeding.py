@@ -4,11 +4,16 @@ import datetime as dt
 import functools
 import itertools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from kcsac.domain.category import Category
-from kcsac.domain.customer_class import CustomerClass
+from kcsac.domain.customer_class import AccountClass, CustomerClass
 from kcsac.domain.fees import application_fee
+from kcsac.domain.method import Method
+from kcsac.domain.records import Account, Determination, SacApplication, User
+from kcsac.domain.signed_snapshot import signed_snapshot
+from kcsac.domain.status import Status
 from kcsac.storage import bulk_audit
 from kcsac.storage.store import Store
 
@@ -139,9 +144,49 @@ def _terms(i: int, k: int = 0) -> tuple[str, str | None, str | None]:
     return "percentage", (str(p // 10) if p % 10 == 0 else f"{p // 10}.{p % 10}"), None
 
 
-def _credit(i: int, number: str, status: str, signed: dt.date, ids, out: _Batch) -> str | None:
-    """The locked determination(s) and signed decision(s) of a credited file, as
-    kcsac.operations.approvals writes them; returns ended_on (revoked/ended) or None."""
+_SIGNER_USER = User(_SIGNER[0], "Seed Director", "Director", _SIGNER[1])
+
+
+def _signed(app: SacApplication, account: Account, d: tuple, day: dt.date) -> tuple[str, str]:
+    """(sha256, text) of the snapshot the signature on `day` would store, as
+    operations.approvals takes it (the determination unlocked, no reviews or payments)."""
+    determination = Determination(
+        d[0],
+        d[1],
+        Method(d[2]),
+        None if d[3] is None else Decimal(d[3]),
+        None if d[4] is None else Decimal(d[4]),
+        d[5],
+        d[6],
+        dt.date.fromisoformat(d[7]),
+        False,
+        d[9],
+    )
+    snap = signed_snapshot(
+        application=app,
+        account=account,
+        determination=determination,
+        reviews=(),
+        payments=(),
+        signed_on=day,
+        signer=_SIGNER_USER,
+    )
+    return snap.sha256, snap.text
+
+
+def _credit(
+    i: int,
+    number: str,
+    status: str,
+    signed: dt.date,
+    ids,
+    out: _Batch,
+    app: SacApplication,
+    account: Account,
+) -> str | None:
+    """The locked determination(s) and signed decision(s) of a credited file, with the
+    signed snapshots, as kcsac.operations.approvals writes them; returns ended_on
+    (revoked/ended) or None."""
     who, role = _SIGNER
     signatures = [(signed, "approval")]
     if status == "approved" and i % 23 == 0:  # a few credits were amended since
@@ -151,22 +196,35 @@ def _credit(i: int, number: str, status: str, signed: dt.date, ids, out: _Batch)
         method, percent, fixed = _terms(i, k)
         det_id = next(ids)
         entered = day - dt.timedelta(days=10)
-        out.determinations.append(
-            (
-                det_id,
-                number,
-                method,
-                percent,
-                fixed,
-                f"seeded {method} determination",
-                who,
-                entered.isoformat(),
-                1,
-                previous,
-            )
+        determination = (
+            det_id,
+            number,
+            method,
+            percent,
+            fixed,
+            f"seeded {method} determination",
+            who,
+            entered.isoformat(),
+            1,
+            previous,
         )
+        out.determinations.append(determination)
+        as_signed = app if k == 0 else replace(app, status=Status.APPROVED, effective_on=signed)
+        digest, text = _signed(as_signed, account, determination, day)
         out.decisions.append(
-            (number, kind, who, role, day.isoformat(), _STAMP, det_id, day.isoformat(), "")
+            (
+                number,
+                kind,
+                who,
+                role,
+                day.isoformat(),
+                _STAMP,
+                det_id,
+                day.isoformat(),
+                "",
+                digest,
+                text,
+            )
         )
         previous = det_id
     if status == "revoked":
@@ -182,6 +240,8 @@ def _credit(i: int, number: str, status: str, signed: dt.date, ids, out: _Batch)
                 None,
                 from_on.isoformat(),
                 "seeded revocation",
+                "",
+                "",
             )
         )
         return (from_on - dt.timedelta(days=1)).isoformat()
@@ -198,6 +258,8 @@ def _credit(i: int, number: str, status: str, signed: dt.date, ids, out: _Batch)
                 None,
                 None,
                 f"credit moved to a new owner from {transfer.isoformat()}",
+                "",
+                "",
             )
         )
         return (transfer - dt.timedelta(days=1)).isoformat()
@@ -232,10 +294,30 @@ def _rows(first: int, count: int, periods: int, ids, out: _Batch) -> None:
         year = 2026 + i // 9000  # ~9,000 applications a year keeps numbers realistic
         app_number = f"SAC-{year}-{i % 9000 + 1:04d}"
         effective = ended = None
+        details = {"seeded": "yes"}
         if status in ("approved", "revoked", "ended"):
             signed = received + dt.timedelta(days=30)
             effective = signed.isoformat()
-            ended = _credit(i, app_number, status, signed, ids, out)
+            if category == "ownership-change":  # takes effect on its transfer date
+                details["transfer_on"] = effective
+            as_signed = SacApplication(
+                app_number,
+                Category(category),
+                Status.AWAITING_DECISION,
+                number,
+                received,
+                details=details,
+                fee_cents=fee,
+                paid_cents=paid,
+            )
+            account = Account(
+                number,
+                customer,
+                address,
+                AccountClass("industrial" if i % 11 == 0 else "commercial"),
+                CustomerClass(_CLASSES[i % 9]),
+            )
+            ended = _credit(i, app_number, status, signed, ids, out, as_signed, account)
         out.apps.append(
             (
                 app_number,
@@ -244,7 +326,7 @@ def _rows(first: int, count: int, periods: int, ids, out: _Batch) -> None:
                 number,
                 None if status == "draft" else received.isoformat(),
                 0,
-                json.dumps({"seeded": "yes"}),
+                json.dumps(details),
                 "{}",
                 None if status == "draft" else fee,
                 "",
@@ -318,7 +400,8 @@ def seed(
             )
             conn.executemany(
                 "INSERT INTO decisions (application, kind, decided_by, role, decided_on, "
-                "recorded_at, determination_id, effective_on, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                "recorded_at, determination_id, effective_on, note, snapshot_sha256, "
+                "snapshot_json) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 out.decisions,
             )
             if since is not None:

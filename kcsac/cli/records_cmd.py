@@ -152,6 +152,7 @@ def _export(args: argparse.Namespace) -> int:
     store = open_or_explain(getattr(args, "db", None), read_only=True)
     if store is None:
         return EXIT_FILE
+    refused: list[str] = []
     try:
         if args.what == "applications":
             count = exports.export_to_file(
@@ -161,13 +162,16 @@ def _export(args: argparse.Namespace) -> int:
             count = exports.export_to_file(
                 args.file, lambda fh: exports.export_billing(store, fh, through=args.through)
             )
+            refused = exports.billing_refusals(store)
     except OSError as exc:
         print(f"kcsac: {args.file}: cannot write ({exc.strerror})", file=sys.stderr)
         return EXIT_FILE
     finally:
         store.close()
     print(f"{count} row(s) written to {args.file}")
-    return EXIT_OK
+    for message in refused:  # written as one row each, with no figures
+        print(f"kcsac: credit refused: {message}", file=sys.stderr)
+    return EXIT_RULE if refused else EXIT_OK
 
 
 def _backup(args: argparse.Namespace) -> int:

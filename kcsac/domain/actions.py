@@ -421,19 +421,11 @@ def _letter(facts: FileFacts, _user: User | None) -> Refusal | None:
 
 
 def _schedule(facts: FileFacts, user: User | None) -> Refusal | None:
+    """Looking at a credit's schedule versions, previewing and reprinting write nothing, so
+    anyone may; issuing a version asks its own question in the schedule's window."""
     app = facts.application
-    if app.category is Category.OWNERSHIP_CHANGE:
-        return Refusal(
-            f"Application {app.number} is an ownership change; its credit's schedule is "
-            "not printed from it"
-        )
     if app.status not in (Status.APPROVED, Status.REVOKED, Status.ENDED):
         return Refusal(f"{_is(app)}; a schedule is printed for an approved credit")
-    if user is None and not facts.schedule_issued:
-        return Refusal(
-            "The schedule of this approval is not issued yet, and only a kcsac user can "
-            "issue it; kcsac is read-only for you"
-        )
     return None
 
 

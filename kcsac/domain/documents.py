@@ -26,6 +26,13 @@ AUTHOR = ISSUER  # PDF metadata author
 SCHEMA_VERSION = 1  # bump when a snapshot's fields change; old snapshots keep their version
 
 
+def added_later(default: Any) -> Any:
+    """A field added after the first snapshots were stored: written to the JSON only when it
+    differs from `default`, so every snapshot stored before it re-encodes to the same text
+    (and the same sha256) and reprints byte-identical."""
+    return dataclasses.field(default=default, metadata={"added_later": True})
+
+
 @dataclass(frozen=True)
 class Addressee:
     """Who the document is for and which account it concerns."""
@@ -195,6 +202,21 @@ class ScheduleLine:
     credit_cents: int
     surcharge_cents: int | None = None
     note: str = ""
+    # Which terms in force the period was credited under ("1", "1 + 2": ScheduleTerms.label)
+    terms: str = added_later("")
+
+
+@dataclass(frozen=True)
+class ScheduleTerms:
+    """One set of terms in force over the credit's life, as a schedule prints them."""
+
+    label: str  # "1", "2", ... in signing order
+    determination: str  # the determination's number in kcsac
+    signed_on: date
+    in_force_from: date
+    in_force_to: date | None  # None: still in force
+    method_label: str
+    parameters: tuple[Parameter, ...]
 
 
 @dataclass(frozen=True)
@@ -238,6 +260,12 @@ class ScheduleDocument(_Snapshot):
     ordinance: str
     citations: tuple[str, ...]
     surcharge_note: str = ""  # why there is no surcharge column, when there is none
+    # Every set of terms in force over the credit's life (an amendment adds one).
+    terms: tuple[ScheduleTerms, ...] = added_later(())
+    # The issued version of this credit's schedule (1, 2, ... per billing cycle); 0 for a
+    # schedule issued before versions were numbered, or a preview never issued.
+    version: int = added_later(0)
+    version_note: str = added_later("")  # e.g. "replaces version 1 of August 15, 2026"
 
     @property
     def has_surcharge(self) -> bool:
@@ -307,7 +335,11 @@ _MONTHS = (
 
 def _encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: _encode(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not (f.metadata.get("added_later") and getattr(value, f.name) == f.default)
+        }
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple | list):

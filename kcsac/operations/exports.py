@@ -10,21 +10,22 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TextIO
 
+from kcsac.domain.credit_lines import CreditLine, FastPricing, LeftOut
 from kcsac.domain.customer_class import CustomerClass
-from kcsac.domain.determination import DeterminationTerms
 from kcsac.domain.money import format_plain
-from kcsac.domain.period_pricer import PeriodPricer
-from kcsac.domain.problems import InputError, RuleRefused
-from kcsac.domain.rates import VolumeRounding
-from kcsac.domain.records import DecisionKind, Determination, SacApplication
-from kcsac.domain.schedule import build_schedule
-from kcsac.operations.meters import MeteredPeriod, period_inputs
+from kcsac.domain.problems import InputError, Problem, RuleRefused
+from kcsac.domain.signed_terms import TermsInForce, chain_spans
+from kcsac.operations.admin import surcharge_limits
+from kcsac.operations.credit_schedule import (
+    checked_terms,
+    credit_schedule,
+    history_of,
+    metered_inputs,
+)
+from kcsac.operations.errors import Refused
 from kcsac.storage import Store
 
 APPLICATION_COLUMNS = (
@@ -101,57 +102,30 @@ def export_applications(store: Store, out: TextIO) -> int:
     return count
 
 
-@dataclass(frozen=True)
-class CreditSpan:
-    """One determination in force over [start, end] (end None: still in force)."""
-
-    determination: Determination
-    start: dt.date
-    end: dt.date | None
-
-
-def credit_spans(store: Store, app: SacApplication) -> list[CreditSpan]:
-    """The signed determinations of a credit and the days each was in force."""
-    signed = [
-        (d.effective_on, d.determination_id)
-        for d in store.decisions(app.number)
-        if d.kind in (DecisionKind.APPROVAL, DecisionKind.AMENDMENT)
-        and d.effective_on is not None
-        and d.determination_id is not None  # as credit_spans_bulk's join
-    ]
-    spans = []
-    for i, (effective_on, determination_id) in enumerate(signed):
-        end = app.ended_on
-        if i + 1 < len(signed):
-            end = signed[i + 1][0] - dt.timedelta(days=1)
-        spans.append(CreditSpan(store.get_determination(determination_id), effective_on, end))
-    return spans
-
-
-def period_input(
-    store: Store,
-    app: SacApplication,
-    terms: DeterminationTerms,
-    start: dt.date,
-    end: dt.date,
-    ccf: Decimal,
-) -> MeteredPeriod:
-    """One billing period for the engine, metered volumes from the readings (or why it is
-    left out): meters.period_inputs, the computation the schedule document uses too."""
-    period = SimpleNamespace(start=start, end=end, ccf=ccf)
-    return period_inputs(store, terms.method, app.number, [period], app.effective_on)[0]
-
-
 def billing_rows(
     store: Store, *, through: dt.date | None = None, quick: bool = True
 ) -> Iterator[dict[str, str]]:
-    """One row per approved credit, determination in force, and billing period it touches.
+    """One row per credit and billing period it touches (BILLING_COLUMNS), from each
+    credit's history as signed (operations.credit_schedule: the schedule's own lines).
 
-    Every credit's spans come from one query and its periods from one streaming query, and
-    ordinary periods are priced by the engine's PeriodPricer (integer arithmetic, the same
-    figures). quick=False prices every period with build_schedule."""
+    Every credit's signed terms come from one query and its periods from one streaming
+    query; ordinary periods are priced by the engine's integer path (the same figures).
+    quick=False prices every period with build_schedule."""
     for values in _billing_values(store, through=through, quick=quick):
         yield dict(zip(BILLING_COLUMNS, values, strict=True))
+
+
+def billing_refusals(store: Store) -> list[str]:
+    """One line per credit the billing hand-off refuses: its records disagree with what was
+    signed (the hand-off writes such a credit as one row with no figures, "refused: ...")."""
+    found = []
+    for number, signed in store.credit_spans_bulk().items():
+        try:
+            for decision, row in signed:
+                checked_terms(number, decision, row)
+        except Refused as exc:
+            found.append(str(exc))
+    return found
 
 
 def _billing_values(
@@ -164,46 +138,60 @@ def _billing_values(
 ) -> Iterator[list[str]]:
     """billing_rows' rows as lists in BILLING_COLUMNS order (what the CSV writer takes),
     of the credits with row id in [from_id, before_id) when given."""
-    spans_of = store.credit_spans_bulk(from_id=from_id, before_id=before_id)
-    pricers: dict[tuple[CustomerClass, DeterminationTerms], PeriodPricer] = {}
-    shapes: dict[CustomerClass, dict] = {}  # days and rates per (effective date, period)
+    signed_of = store.credit_spans_bulk(from_id=from_id, before_id=before_id)
+    shared = store.shared_credit_accounts()  # rule 6: these go through credit_schedule
+    limits = surcharge_limits(store)
+    fast = FastPricing() if quick else None
     for number, account, class_text, ended_text, periods in store.credited_consumption(
         through=through, from_id=from_id, before_id=before_id
     ):
-        spans = spans_of.get(number)
-        if not spans:
+        signed = signed_of.get(number)
+        if not signed:
             continue
-        customer_class = CustomerClass(class_text)
-        ended_on = dt.date.fromisoformat(ended_text) if ended_text else None
-        for i, (start, d) in enumerate(spans):
-            end = ended_on
-            if i + 1 < len(spans):
-                end = spans[i + 1][0] - dt.timedelta(days=1)
-            span = CreditSpan(d, start, end)
-            terms = DeterminationTerms(d.method, d.percent, d.fixed_ccf)
-            pricer = pricers.get((customer_class, terms)) if quick else None
-            if quick and pricer is None:
-                shared = shapes.setdefault(customer_class, {})
-                pricer = pricers[(customer_class, terms)] = PeriodPricer(
-                    customer_class, terms, shapes=shared
-                )
-            head = (
-                number,
-                account,
-                customer_class.value,
-                str(d.id),
-                terms.method.value,
-                start.isoformat(),
-                end.isoformat() if end else "",
+        head = (number, account, class_text)
+        try:
+            spans = chain_spans(
+                [checked_terms(number, decision, row) for decision, row in signed],
+                dt.date.fromisoformat(ended_text) if ended_text else None,
             )
+            if account in shared:
+                found = credit_schedule(store, number, through=through)
+                history, problems = found.history, found.problems
+            else:
+                problems = ()
+                history = history_of(
+                    CustomerClass(class_text),
+                    spans,
+                    periods,
+                    metered=metered_inputs(store, number, spans),
+                    limits=limits,
+                    fast=fast,
+                )
+        except Refused as exc:
+            yield [*head, *_EMPTY_REFUSED, f"refused: {exc}"]
+            continue
+        except (RuleRefused, InputError) as exc:
+            history, problems = None, (Problem("", str(exc)),)
+        if history is None:
+            why = "; ".join(str(p) for p in problems)
             for p in periods:
-                if p.end < start or (end and p.start > end):
-                    continue
-                row = None if pricer is None else _quick_row(pricer, head, span, p)
-                if row is None:
-                    app = store.get_application(number)  # the general engine's inputs
-                    row = list(_billing_row(store, app, customer_class, span, terms, p).values())
-                yield row
+                if any(s.touches(p.start, p.end) for s in spans):
+                    yield _left_out_row(head, spans, LeftOut(p.start, p.end, why), p.ccf)
+            continue
+        rounding = history.volume_rounding.value
+        purchased = {(p.start, p.end): p.ccf for p in periods}
+        for line in _in_order(history):
+            if isinstance(line, LeftOut):
+                yield _left_out_row(head, spans, line, purchased.get((line.start, line.end)))
+            else:
+                yield _line_row(head, line, rounding)
+
+
+def _in_order(history):
+    """The history's lines and left-out periods in date order."""
+    if not history.left_out:
+        return history.lines
+    return sorted((*history.lines, *history.left_out), key=lambda x: (x[0], x[1]))
 
 
 @functools.cache
@@ -213,114 +201,89 @@ def _factor_text(num: int, den: int) -> str:
     return str(num) if den == 1 else f"{num}/{den}"
 
 
-def _quick_row(pricer: PeriodPricer, head: tuple, span: CreditSpan, p) -> list[str] | None:
-    """The row _billing_row writes (as a list in BILLING_COLUMNS order), from PeriodPricer's
-    figures; None when the general engine is needed. `head`: the span's own seven columns
-    (application .. credit_to), formatted once per span."""
-    s = pricer.figures(span.start, p.start, p.end, p.ccf)
-    if s is None:
-        return None
-    notes = s.flags
-    credited, billed, credit = s.credited_ccf, s.billed_ccf, s.credit_cents
-    volume = s.volume_charge_cents
-    credited_days = s.days_credited
-    if span.end is not None and span.end < p.end:
-        after = pricer.figures(span.end + _DAY, p.start, p.end, p.ccf)
-        if after is None:
-            return None
-        credited = s.credited_ccf - after.credited_ccf
-        billed = s.purchased_ccf - credited
-        credit = s.credit_cents - after.credit_cents
-        volume = s.volume_charge_unadjusted_cents - credit
-        credited_days -= after.days_credited
-        notes = (*notes, ENDS_INSIDE.format(span.end.isoformat()))
+@functools.lru_cache(maxsize=1 << 12)
+def _day(day: dt.date | None) -> str:
+    """A date's ISO text ("" for none), each date formatted once."""
+    return "" if day is None else day.isoformat()
+
+
+def _line_row(head: tuple[str, str, str], line: CreditLine, rounding: str) -> list[str]:
+    """A history line as the hand-off's row: a period split between terms names every
+    determination (and method) it was credited under, "13;14"."""
+    parts = line.parts
+    if len(parts) == 1:
+        span_text = _span_text(parts[0].span)
+    else:
+        first, last = _span_text(parts[0].span), _span_text(parts[-1].span)
+        span_text = (
+            ";".join(str(p.span.determination_id) for p in parts),
+            ";".join(dict.fromkeys(p.span.terms.method.value for p in parts)),
+            first[2],
+            last[3],
+        )
+    diverted = line.diverted_ccf
     return [
         *head,
-        p.start_iso,
-        p.end_iso,
-        str(s.days),
-        _factor_text(credited_days, s.days),
-        str(p.ccf),
-        str(s.diverted_ccf),
-        str(credited),
-        str(billed),
-        _plain(s.volume_charge_unadjusted_cents),
-        _plain(volume),
-        _plain(credit),
-        _PRO_RATA,
-        "; ".join(notes),
+        *span_text,
+        _day(line.start),
+        _day(line.end),
+        str(line.days),
+        _factor_text(line.days_credited, line.days),
+        str(line.purchased_ccf),
+        "" if diverted is None else str(diverted),
+        str(line.credited_ccf),
+        str(line.billed_ccf),
+        _plain(line.volume_charge_unadjusted_cents),
+        _plain(line.volume_charge_cents),
+        _plain(line.credit_cents),
+        rounding,
+        "; ".join(line.flags),
     ]
 
 
-_DAY = dt.timedelta(days=1)
+def _span_text(span: TermsInForce) -> tuple[str, str, str, str]:
+    """(determination, method, credit_from, credit_to) of a set of terms, formatted once
+    (a credit's lines share its terms)."""
+    known = _SPAN_TEXT.get(id(span))  # by identity: hashing the terms costs more
+    if known is not None and known[0] is span:
+        return known[1]
+    text = (
+        str(span.determination_id),
+        span.terms.method.value,
+        _day(span.start),
+        _day(span.end),
+    )
+    if len(_SPAN_TEXT) > 4096:
+        _SPAN_TEXT.clear()
+    _SPAN_TEXT[id(span)] = (span, text)
+    return text
+
+
+_SPAN_TEXT: dict[int, tuple[TermsInForce, tuple[str, str, str, str]]] = {}
+
+
+def _left_out_row(head, spans, left: LeftOut, ccf) -> list[str]:
+    """A period the history could not price: no figures, the reason in the notes."""
+    touching = [s for s in spans if s.touches(left.start, left.end)] or list(spans[-1:])
+    return [
+        *head,
+        ";".join(str(s.determination_id) for s in touching),
+        ";".join(dict.fromkeys(s.terms.method.value for s in touching)),
+        _day(touching[0].start),
+        _day(touching[-1].end),
+        _day(left.start),
+        _day(left.end),
+        str((left.end - left.start).days + 1),
+        "",
+        "" if ccf is None else str(ccf),
+        *[""] * 7,
+        f"not computed: {left.reason}",
+    ]
+
+
 # Amounts repeat across half a million rows: format each once (money.format_plain's text).
 _plain = functools.lru_cache(maxsize=1 << 16)(format_plain)
-_PRO_RATA = str(VolumeRounding.PRO_RATA)
-ENDS_INSIDE = "credit ends {} inside this period: the two partial credits are subtracted (reading)"
-
-
-def _billing_row(
-    store, app, customer_class: CustomerClass, span: CreditSpan, terms, p
-) -> dict[str, str]:
-    row = {
-        "application": app.number,
-        "account": app.account,
-        "customer_class": customer_class.value,
-        "determination": str(span.determination.id),
-        "method": terms.method.value,
-        "credit_from": span.start.isoformat(),
-        "credit_to": span.end.isoformat() if span.end else "",
-        "period_start": p.start.isoformat(),
-        "period_end": p.end.isoformat(),
-        "days": str((p.end - p.start).days + 1),
-        "purchased_ccf": str(p.ccf),
-    }
-    metered = period_input(store, app, terms, p.start, p.end, p.ccf)
-    if metered.period is None:
-        # Left out of the schedule for the same reason: no figures, the reason in the notes.
-        row["notes"] = f"not computed: {metered.left_out}"
-        return {c: row.get(c, "") for c in BILLING_COLUMNS}
-    period = metered.period
-    try:
-        schedule = build_schedule(
-            customer_class=customer_class, effective_on=span.start, terms=terms, periods=[period]
-        )
-        s = schedule.rows[0]
-        notes = list(s.flags)
-        credited, billed, credit = s.credited_ccf, s.billed_ccf, s.credit_cents
-        volume = s.volume_charge_cents
-        factor = s.factor
-        if span.end is not None and span.end < p.end:
-            # The credit ends inside the period: credit for [start, end] is the credit from
-            # `start` less the credit from the day after `end` (same terms, same period).
-            after = build_schedule(
-                customer_class=customer_class,
-                effective_on=span.end + dt.timedelta(days=1),
-                terms=terms,
-                periods=[period],
-            ).rows[0]
-            credited = s.credited_ccf - after.credited_ccf
-            billed = s.purchased_ccf - credited
-            credit = s.credit_cents - after.credit_cents
-            volume = s.volume_charge_unadjusted_cents - credit
-            factor = s.factor - after.factor
-            notes.append(ENDS_INSIDE.format(span.end.isoformat()))
-        row.update(
-            factor=f"{factor.numerator}/{factor.denominator}"
-            if factor.denominator != 1
-            else str(factor.numerator),
-            diverted_ccf="" if s.diverted_ccf is None else str(s.diverted_ccf),
-            credited_ccf=str(credited),
-            billed_ccf=str(billed),
-            volume_charge_unadjusted=format_plain(s.volume_charge_unadjusted_cents),
-            volume_charge=format_plain(volume),
-            credit=format_plain(credit),
-            volume_rounding=str(schedule.volume_rounding),
-            notes="; ".join(notes),
-        )
-    except (InputError, RuleRefused) as exc:
-        row["notes"] = f"not computed: {exc}"
-    return {c: row.get(c, "") for c in BILLING_COLUMNS}
+_EMPTY_REFUSED = ("",) * (len(BILLING_COLUMNS) - 4)
 
 
 # From this many credits on, export_billing computes the second half in a second process

@@ -17,7 +17,6 @@ password (set at first use) and calls `operations.approvals.approve`, which chec
 a wrong password signs nothing.
 """
 
-import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt, Signal, Slot
@@ -42,19 +41,14 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.category import Category
-from kcsac.domain.determination import DeterminationTerms
 from kcsac.domain.money import format_usd
-from kcsac.domain.problems import InputError, RuleRefused
 from kcsac.domain.records import Account, Blocker, Decision, RecordError, SacApplication
 from kcsac.domain.roles import Permission, Role
-from kcsac.domain.schedule import AdjustedSchedule, build_schedule
 from kcsac.domain.status import Status
 from kcsac.domain.workflow import latest_reviews, required_reviews
 from kcsac.operations import approvals
-from kcsac.operations.admin import surcharge_limits
-from kcsac.operations.database import Store
-from kcsac.operations.documents.schedules import schedule_periods
 from kcsac.operations.documents.wording import method_parameters
+from kcsac.operations.previews import SchedulePreview, signing_preview
 from kcsac.operations.signing_rules import blockers_to_sign
 from kcsac.ui.busy import busy
 from kcsac.ui.decision_dialog import DecisionDialog, esc
@@ -64,59 +58,8 @@ from kcsac.ui.qt_convert import from_qdate, to_qdate
 from kcsac.ui.schedule_table_model import ScheduleTableModel
 
 HELP_TOPIC = "determination"  # the effective date is the signature date (the closest topic)
-PREVIEW_PERIODS = 6  # billing periods shown when none falls after the signature date yet
 NOTHING_BLOCKS = "Nothing blocks signing."
 NOTHING_BUT_THE_DATE = "Only the signature date blocks signing: see its message under the date."
-
-
-def schedule_if_signed_on(
-    store: Store, app: SacApplication, effective_on: dt.date
-) -> tuple[AdjustedSchedule | None, str]:
-    """The schedule the determination would give, and a caption saying what it covers.
-
-    Billing periods after the effective date rarely exist yet when the director signs, so the
-    preview then runs over the account's last PREVIEW_PERIODS periods as an illustration.
-    """
-    # an ownership change carries over the prior credit's determination
-    source = app.details.get("prior_application", "") if _is_ownership_change(app) else ""
-    determinations = store.determinations(source or app.number)
-    if not determinations:
-        return None, "No determination entered: nothing to preview."
-    determination = determinations[-1]
-    history = store.consumption(app.account)
-    if not history:
-        return None, "No billing periods imported for this account: nothing to preview."
-    if any(c.end >= effective_on for c in history):
-        start = effective_on
-        caption = f"Billing periods from the effective date {effective_on.isoformat()}."
-    else:
-        recent = sorted(history, key=lambda c: c.start)[-PREVIEW_PERIODS:]
-        start = recent[0].start
-        caption = (
-            f"Illustration over the last {len(recent)} billing periods (from "
-            f"{start.isoformat()}); the credit itself starts on the effective date."
-        )
-    try:
-        periods, left_out = schedule_periods(
-            store, dataclasses.replace(app, effective_on=start, ended_on=None), determination
-        )
-        if not periods:
-            return None, " ".join(left_out) or "No billing period can be priced yet."
-        account = store.get_account(app.account)
-        schedule = build_schedule(
-            customer_class=account.customer_class,
-            effective_on=start,
-            terms=DeterminationTerms(
-                determination.method, determination.percent, determination.fixed_ccf
-            ),
-            periods=periods,
-            limits=surcharge_limits(store),
-        )
-    except (RuleRefused, InputError, RecordError) as exc:
-        return None, f"No preview: {exc}"
-    if left_out:  # metered periods not read yet: say which, so the rows shown add up
-        caption += " " + " ".join(left_out)
-    return schedule, caption
 
 
 def _is_ownership_change(app: SacApplication) -> bool:
@@ -136,7 +79,8 @@ class ApprovalDialog(DecisionDialog):
         # reload() reads the file itself (again after a refusal): `app` is not kept here
         self._blockers: list[Blocker] = []
         self.decision: Decision | None = None
-        self.schedule: AdjustedSchedule | None = None
+        self.schedule: SchedulePreview | None = None
+        self._refusal: RecordError | None = None
         # what the operation refused at the last signing attempt; cleared when the date or
         # its reason changes (the signer is correcting it)
         self._refused: list[Blocker] = []
@@ -399,15 +343,21 @@ class ApprovalDialog(DecisionDialog):
                 0, 0, QTableWidgetItem("An ownership change carries over the prior reviews")
             )
 
-    def _fill_schedule(self, effective_on: dt.date) -> None:
-        schedule, caption = schedule_if_signed_on(self._store, self._app, effective_on)
-        self.schedule = schedule
+    def _fill_schedule(self, signed_on: dt.date) -> None:
+        preview = signing_preview(self._store, self._number, today=self._today, signed_on=signed_on)
+        self.schedule = preview
+        caption = preview.caption if preview.ok else preview.message or preview.caption
+        if preview.double_credits:  # rule 6: said first, in red, with both credits named
+            caption = f"Error: {len(preview.double_credits)} period(s) credited twice. {caption}"
+        self.schedule_caption_label.setStyleSheet(
+            "color: darkred;" if preview.double_credits else ""
+        )
         self.schedule_caption_label.setText(caption)
-        self.schedule_model.set_rows(schedule.rows if schedule else [])
-        if schedule is None:
+        self.schedule_model.set_rows(preview.lines)
+        t = preview.totals
+        if not preview.ok or t is None:
             self.schedule_totals_label.setText("")
             return
-        t = schedule.totals
         self.schedule_totals_label.setText(
             f"Totals over {t.days} days: volume charge "
             f"{format_usd(t.volume_charge_unadjusted_cents)} before, "
@@ -457,18 +407,17 @@ class ApprovalDialog(DecisionDialog):
         signed_on = self.signed_on()
         past = signed_on < self._today
         self.backdated_reason_edit.setEnabled(past)
-        effective_on = signed_on
         if _is_ownership_change(self._app):
             transfer = self._app.details.get("transfer_on", "")
             try:
-                effective_on = dt.date.fromisoformat(transfer)
+                dt.date.fromisoformat(transfer)
             except ValueError:
                 self.effective_label.setText("(transfer date not entered)")
             else:
                 self.effective_label.setText(f"{transfer} (the transfer date)")
         else:
             self.effective_label.setText(f"{signed_on.isoformat()} (the signature date)")
-        self._fill_schedule(effective_on)
+        self._fill_schedule(signed_on)
         self._forget_refusal()
 
     @Slot()

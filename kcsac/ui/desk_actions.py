@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
-from kcsac.domain.actions import Action, available_actions
+from kcsac.domain.actions import READ_ONLY, Action, available_actions
 from kcsac.domain.records import ApplicationDetail
 from kcsac.domain.status import Status
 from kcsac.operations import queries
@@ -213,9 +213,18 @@ DESK_ACTIONS: tuple[DeskAction, ...] = (
         "schedule",
         "Adjusted volume &schedule…",
         "Ctrl+Shift+P",
-        "The adjusted volume schedule of the approved credit (PDF)",
+        "The credit's schedule: its issued versions, a preview (issues nothing), issue",
         "_on_schedule_action",
         "D&ocuments",
+    ),
+    DeskAction(
+        "issue_cycle",
+        "&Issue schedules with new periods…",
+        "Ctrl+Shift+I",
+        "Issue a new version of every schedule that has new billing periods",
+        "_on_issue_cycle_action",
+        "D&ocuments",
+        changes=True,
     ),
     DeskAction(
         "export",
@@ -395,6 +404,9 @@ def update_desk_actions(
     for action, why in answer.items():
         explain(actions, action.value, why or "")
         actions[action.value].setEnabled(why is None)
+    # A billing cycle's batch issue is not about one file: any kcsac user may run it.
+    explain(actions, "issue_cycle", "" if not context.read_only else READ_ONLY)
+    actions["issue_cycle"].setEnabled(not context.read_only)
 
 
 def explain(actions: dict[str, QAction], name: str, why: str) -> None:

@@ -1,6 +1,5 @@
 """DeterminationDialog: method and parameters, with a live preview of the adjusted schedule."""
 
-import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QDate, QTimer
@@ -18,13 +17,12 @@ from PySide6.QtWidgets import (
 from kcsac.domain.determination import DeterminationTerms, check_terms
 from kcsac.domain.method import Method
 from kcsac.domain.money import format_usd
-from kcsac.domain.problems import InputError, Problem, RuleRefused
-from kcsac.domain.records import ApplicationDetail, Determination, RecordError, SacApplication
-from kcsac.domain.schedule import AdjustedSchedule, build_schedule
+from kcsac.domain.problems import Problem
+from kcsac.domain.records import ApplicationDetail, SacApplication
 from kcsac.domain.status import Status
 from kcsac.domain.volume import format_ccf
 from kcsac.operations.determinations import enter_determination
-from kcsac.operations.documents.schedules import schedule_periods
+from kcsac.operations.previews import SchedulePreview, determination_preview
 from kcsac.ui.desk_context import DeskContext
 from kcsac.ui.form_dialog import FormDialog
 from kcsac.ui.forms import child
@@ -53,7 +51,7 @@ class DeterminationDialog(FormDialog):
         self.resize(1120, 680)
         self.application = app
         self.account = detail.account
-        self.schedule: AdjustedSchedule | None = None
+        self.schedule: SchedulePreview | None = None
         form = self.form
         self.method_combo = child(form, QComboBox, "method_combo")
         self.percent_edit = child(form, QLineEdit, "percent_edit")
@@ -121,11 +119,11 @@ class DeterminationDialog(FormDialog):
         self._preview_timer.timeout.connect(self.update_preview)
 
     def _default_effective_on(self, detail: ApplicationDetail) -> dt.date:
-        """The signature date if signed, else today: a credit starts when the director signs
-        (today, or a paper signature's day, which is never before the received application
-        and its reviews), so an earlier preview would credit periods that never can be."""
-        if detail.application.effective_on:
-            return detail.application.effective_on
+        """Today: a credit starts when the director signs (today, or a paper signature's
+        day, never before the received application and its reviews), so an earlier preview
+        would credit periods that never can be; an amendment of a running credit takes
+        effect on its own signature, the periods before it staying under the signed terms
+        (RULES.md, "A credit over time")."""
         return self.context.today()
 
     def _edited(self, key: str) -> None:
@@ -172,7 +170,8 @@ class DeterminationDialog(FormDialog):
 
     # -- preview ------------------------------------------------------------------------------
     def update_preview(self) -> None:
-        """Build the schedule with the engine over the account's billing periods."""
+        """The schedule these terms would give (operations.previews: the credit's own
+        schedule, with the surcharge limits, the meters and the terms signed before)."""
         self._preview_timer.stop()
         self.schedule = None
         terms = self.terms()
@@ -182,25 +181,22 @@ class DeterminationDialog(FormDialog):
             self.notes_label.setText("Enter the method's parameter to see the schedule.")
             return
         effective_on = from_qdate(self.effective_on_edit.date())
-        app = dataclasses.replace(self.application, effective_on=effective_on)
-        determination = Determination(0, app.number, terms.method, terms.percent, terms.fixed_ccf)
-        try:
-            periods, left_out = schedule_periods(self.context.store, app, determination)
-            schedule = build_schedule(
-                customer_class=self.account.customer_class,
-                effective_on=effective_on,
-                terms=terms,
-                periods=periods,
-            )
-        except (InputError, RuleRefused, RecordError) as exc:
+        preview = determination_preview(
+            self.context.store,
+            self.application.number,
+            today=self.context.today(),
+            terms=terms,
+            effective_on=effective_on,
+        )
+        totals = preview.totals
+        if preview.history is None or totals is None:
             self.preview_model.set_rows([])
             self.totals_label.setText("")
-            self.notes_label.setText(f"No preview: {exc}")
+            self.notes_label.setText(f"No preview: {preview.message}")
             self.notes_label.setToolTip("")
             return
-        self.schedule = schedule
-        self.preview_model.set_rows(schedule.rows)
-        totals = schedule.totals
+        self.schedule = preview
+        self.preview_model.set_rows(preview.lines)
         self.totals_label.setText(
             f"<b>Totals:</b> {totals.days} days, purchased {format_ccf(totals.purchased_ccf)} "
             f"ccf, credited {format_ccf(totals.credited_ccf)} ccf, billed "
@@ -209,8 +205,9 @@ class DeterminationDialog(FormDialog):
             f"{format_usd(totals.volume_charge_unadjusted_cents)}: <b>credit "
             f"{format_usd(totals.credit_cents)}</b>"
         )
-        notes = list(schedule.notes)
-        if not periods:
+        notes = list(preview.notes)
+        left_out = preview.left_out
+        if not preview.lines:
             notes.insert(0, "No billing periods on or after this date for the account.")
         if left_out:  # one line per period and meter: summarised here, all in the tooltip
             notes.append(f"{len(left_out)} period(s) left out, e.g. {left_out[0]}")

@@ -390,11 +390,28 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_schedule_action(self) -> None:
-        self._preview_document("schedule")
+        """The credit's schedule versions: look, preview (issues nothing), issue, reprint."""
+        from kcsac.ui.schedule_versions_dialog import ScheduleVersionsDialog
+
+        number = self.selected_number()
+        if not number:
+            return
+        ScheduleVersionsDialog(self.context, number, self).exec()
+        self.refresh_detail()
+
+    @Slot()
+    def _on_issue_cycle_action(self) -> None:
+        """The billing cycle's batch: every schedule with new periods gets its next version."""
+        from kcsac.ui.schedule_cycle_progress import ScheduleCycleProgress
+
+        progress = ScheduleCycleProgress(self.context, self)
+        progress.run()
+        QMessageBox.information(self, "Schedules with new periods", progress.summary())
+        self.refresh()
 
     def _preview_document(self, which: str) -> None:
-        """Issue the document if it is not yet (audited), then show the stored one."""
-        from kcsac.operations.documents.issuing import letter_for, render_issued, schedule_for
+        """Issue the letter if it is not yet (audited), then show the stored one."""
+        from kcsac.operations.documents.issuing import letter_for, render_issued
         from kcsac.ui.document_preview_dialog import DocumentPreviewDialog
 
         number = self.selected_number()
@@ -403,10 +420,7 @@ class MainWindow(QMainWindow):
         store = self.context.store
         actor = self.context.user.login if self.context.user else None
         try:
-            if which == "letter":
-                issued = letter_for(store, actor, number, today=self.context.today())
-            else:
-                issued = schedule_for(store, actor or "", number, today=self.context.today())
+            issued = letter_for(store, actor, number, today=self.context.today())
             pdf = render_issued(issued)
         except RecordError as exc:
             QMessageBox.warning(self, "No document", str(exc))

@@ -1,4 +1,5 @@
-"""ScheduleTableModel: the rows of an adjusted volume schedule, for the determination preview."""
+"""ScheduleTableModel: the lines of a credit's schedule, for the determination and signing
+previews (operations.previews)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,8 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from kcsac.domain.credit_lines import CreditLine
 from kcsac.domain.money import format_usd
-from kcsac.domain.schedule import ScheduleRow
 from kcsac.domain.volume import format_ccf, round_half_up
 
 DISPLAY_PLACES = 2
@@ -30,7 +31,7 @@ def _factor(value: Fraction) -> str:
 @dataclass(frozen=True)
 class Column:
     header: str
-    text: Callable[[ScheduleRow], str]
+    text: Callable[[CreditLine], str]
     tip: str = ""
 
 
@@ -49,15 +50,15 @@ COLUMNS: tuple[Column, ...] = (
 
 
 class ScheduleTableModel(QAbstractTableModel):
-    """Read-only; `ROW_ROLE` gives the engine's ScheduleRow."""
+    """Read-only; `ROW_ROLE` gives the engine's CreditLine."""
 
     ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ScheduleRow] = []
+        self._rows: list[CreditLine] = []
 
-    def set_rows(self, rows: list[ScheduleRow] | tuple[ScheduleRow, ...]) -> None:
+    def set_rows(self, rows: list[CreditLine] | tuple[CreditLine, ...]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()

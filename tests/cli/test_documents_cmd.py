@@ -108,12 +108,14 @@ def test_not_a_kcsac_user_may_print_but_not_issue(
     out = ["--out", str(tmp_path / "a.pdf")]
     assert stranger(["--db", str(db_path), "letter", approved, *out]) == 0
     assert "issued 2026-08-20 by dora" in capsys.readouterr().out
-    # ... but the schedule is issued at its first print, and only by a kcsac user.
+    # ... but a schedule is issued only when asked, and only by a kcsac user.
     out = ["--out", str(tmp_path / "s.pdf")]
     assert stranger(["--db", str(db_path), "schedule-pdf", approved, *out]) == 3
+    assert "no schedule issued yet; --issue issues version 1" in capsys.readouterr().err
+    assert stranger(["--db", str(db_path), "schedule-pdf", approved, "--issue", *out]) == 3
     assert "only a kcsac user can issue it" in capsys.readouterr().err
     assert not (tmp_path / "s.pdf").exists()
-    assert main(["--db", str(db_path), "schedule-pdf", approved, *out]) == 0
+    assert main(["--db", str(db_path), "schedule-pdf", approved, "--issue", *out]) == 0
     again = ["--out", str(tmp_path / "t.pdf")]
     assert stranger(["--db", str(db_path), "schedule-pdf", approved, *again]) == 0
     assert (tmp_path / "s.pdf").read_bytes() == (tmp_path / "t.pdf").read_bytes()
@@ -125,12 +127,12 @@ def test_not_a_kcsac_user_may_print_but_not_issue(
 def test_schedule_pdf(decided, db_path, tmp_path) -> None:
     approved, denied, _ = decided
     out = tmp_path / "schedule.pdf"
-    assert main(["--db", str(db_path), "schedule-pdf", approved, "--out", str(out)]) == 0
+    assert main(["--db", str(db_path), "schedule-pdf", approved, "--issue", "--out", str(out)]) == 0
     text = all_text(out.read_bytes())
     assert missing(text, ["Adjusted volume schedule", "20/31", "$119.85", "$1,118.55"]) == []
     assert PdfReader(io.BytesIO(out.read_bytes())).pages[0].mediabox.width > 700  # landscape
-    status = main(["--db", str(db_path), "schedule-pdf", denied, "--out", str(tmp_path / "d.pdf")])
-    assert status == 3
+    d = ["--out", str(tmp_path / "d.pdf")]
+    assert main(["--db", str(db_path), "schedule-pdf", denied, "--issue", *d]) == 3
 
 
 def test_bad_out_paths_are_named(decided, db_path, tmp_path, capsys) -> None:
@@ -224,3 +226,61 @@ def test_export_letters_usage_errors(db_path, tmp_path, capsys) -> None:
         )
     assert stop.value.code == 2
     assert "is not a date" in capsys.readouterr().err
+
+
+def test_schedule_versions_from_the_command_line(decided, db_path, tmp_path, capsys) -> None:
+    """--preview issues nothing; --issue freezes version 1 and, with nothing new, issues no
+    second; new billing periods make version 2; --list lists both (the newest is the
+    customer's); --version reprints any of them byte-identical."""
+    approved, _, _ = decided
+    db = ["--db", str(db_path)]
+    preview = tmp_path / "preview.pdf"
+    assert main([*db, "schedule-pdf", approved, "--preview", "--out", str(preview)]) == 0
+    assert "PREVIEW, NOT ISSUED" in all_text(preview.read_bytes())
+    assert "(a preview, not issued)" in capsys.readouterr().out
+    assert main([*db, "schedule-pdf", approved, "--list"]) == 0
+    assert capsys.readouterr().out == f"{approved}: no schedule issued yet\n"
+    v1 = tmp_path / "v1.pdf"
+    assert main([*db, "schedule-pdf", approved, "--issue", "--out", str(v1)]) == 0
+    assert "schedule version 1 (issued)" in capsys.readouterr().err
+    again = tmp_path / "again.pdf"
+    assert main([*db, "schedule-pdf", approved, "--issue", "--out", str(again)]) == 0
+    assert "schedule version 1 (unchanged, newest)" in capsys.readouterr().err
+    assert again.read_bytes() == v1.read_bytes()
+    from kcsac.storage import open_store
+
+    store = open_store(db_path)
+    account = store.get_application(approved).account
+    store.put_consumption(
+        [ConsumptionPeriod(account, dt.date(2026, 9, 1), dt.date(2026, 9, 30), Decimal(110))]
+    )
+    store.close()
+    assert main([*db, "issue-schedules", "--month", "2026-09", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{approved}: schedule version 2 issued, written to " in out
+    assert "1 schedule(s) issued, 0 unchanged, 0 not issued; 1 PDF file(s) in" in out
+    v2 = tmp_path / f"{approved}-schedule-v2.pdf"
+    assert "Version 2, issued" in all_text(v2.read_bytes())
+    assert main([*db, "schedule-pdf", approved, "--list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in listed] == [
+        f"{approved} version 1",
+        f"{approved} version 2 (the customer's)",
+    ]
+    assert "periods 2026-08-01 to 2026-09-30" in listed[1]
+    reprint = tmp_path / "reprint.pdf"
+    assert main([*db, "schedule-pdf", approved, "--version", "1", "--out", str(reprint)]) == 0
+    assert reprint.read_bytes() == v1.read_bytes()
+    newest = tmp_path / "newest.pdf"
+    assert main([*db, "schedule-pdf", approved, "--out", str(newest)]) == 0
+    assert newest.read_bytes() == v2.read_bytes()
+    assert main([*db, "schedule-pdf", approved, "--version", "3", "--out", str(newest)]) == 3
+    assert "there is no version 3" in capsys.readouterr().err
+    assert main([*db, "issue-schedules"]) == 0
+    assert "0 schedule(s) issued" in capsys.readouterr().out
+
+
+def test_issue_schedules_needs_a_kcsac_user(decided, db_path, capsys) -> None:
+    # The OS account running the tests is not a kcsac user here.
+    assert kcsac_main(["--db", str(db_path), "issue-schedules"]) == 3
+    assert "only a kcsac user can issue schedules" in capsys.readouterr().err

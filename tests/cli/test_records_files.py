@@ -261,7 +261,7 @@ def test_demo_schedule_pdf_and_billing_export_agree_on_a_metered_credit(
     first = next(r for r in rows if r["method"] == "sewer-meter" and "/" in r["factor"])
     director = as_user(monkeypatch, "demo-director", DEMO_PASSWORD)  # as the README says
     pdf = tmp_path / "s.pdf"
-    schedule = ["schedule-pdf", first["application"], "--out", str(pdf), "--db", str(db)]
+    schedule = ["schedule-pdf", first["application"], "--issue", "--out", str(pdf), "--db", str(db)]
     assert main([*director, *schedule]) == 0
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True

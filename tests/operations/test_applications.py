@@ -260,19 +260,21 @@ def test_readings_lower_than_before_need_a_replacement_mark(store, people, today
     assert [r.value for r in store.readings(meter.id)] == [5000, 20]
 
 
-def test_schedule_preview_uses_the_stored_periods(store, people, today):
+def test_the_signing_preview_uses_the_stored_periods(store, people, today):
     app = make_file(store, people, today)
     store.put_consumption(
         [ConsumptionPeriod(app.account, dt.date(2026, 8, 1), dt.date(2026, 8, 31), Decimal(96))]
     )
-    preview = previews.schedule_preview(store, app.number, today=dt.date(2026, 8, 12))
+    preview = previews.signing_preview(
+        store, app.number, today=today, signed_on=dt.date(2026, 8, 12)
+    )
     assert preview.ok
-    [row] = preview.schedule.rows
+    [row] = preview.lines
     assert row.credit_cents == 11985  # RULES.md worked example 1
     empty = make_file(store, people, today, account="1000-02")
-    missing = previews.schedule_preview(store, empty.number, today=today)
+    missing = previews.signing_preview(store, empty.number, today=today, signed_on=today)
     assert not missing.ok
-    assert "No consumption periods" in missing.problems[0].message
+    assert "No billing periods imported" in missing.message
 
 
 def test_a_payment_is_reversed_not_edited(store, people, today):

@@ -9,29 +9,34 @@ from decimal import Decimal
 import pytest
 
 from benchmarks.seeding import seed
+from kcsac.domain.credit_lines import LeftOut
 from kcsac.domain.customer_class import AccountClass, CustomerClass
-from kcsac.domain.determination import DeterminationTerms
 from kcsac.domain.records import Account, ConsumptionPeriod, User
 from kcsac.domain.roles import Role
 from kcsac.operations import exports
+from kcsac.operations.credit_schedule import credit_schedule
+from kcsac.operations.errors import Refused
 from kcsac.operations.imports import consumption, consumption_bulk, consumption_rows, csv_files
 from kcsac.storage import open_store
 
 
-def _straightforward_rows(store):
-    """The billing export as first written: per credit, its records one query at a time,
-    and build_schedule for every period."""
+def _straightforward_rows(store, through=None):
+    """The billing export the straightforward way: per credit, its schedule from the one
+    operation (operations.credit_schedule, records read one query at a time, every period
+    priced by build_schedule), its lines in date order."""
     for number in store.credited_numbers():
         app = store.get_application(number)
-        account = store.get_account(app.account)
-        periods = store.consumption(app.account)
-        for span in exports.credit_spans(store, app):
-            d = span.determination
-            terms = DeterminationTerms(d.method, d.percent, d.fixed_ccf)
-            for p in periods:
-                if p.end < span.start or (span.end and p.start > span.end):
-                    continue
-                yield exports._billing_row(store, app, account.customer_class, span, terms, p)
+        head = (number, app.account, store.get_account(app.account).customer_class.value)
+        found = credit_schedule(store, number, through=through)
+        if found.history is None:
+            continue
+        history = found.history
+        for line in sorted((*history.lines, *history.left_out), key=lambda x: (x[0], x[1])):
+            if isinstance(line, LeftOut):
+                values = exports._left_out_row(head, found.spans, line, None)
+            else:
+                values = exports._line_row(head, line, history.volume_rounding.value)
+            yield dict(zip(exports.BILLING_COLUMNS, values, strict=True))
 
 
 @pytest.fixture
@@ -53,7 +58,9 @@ def test_billing_rows_equal_the_straightforward_export(seeded):
 
 def test_billing_rows_through_a_date_leave_later_periods_out(seeded):
     through = dt.date(2026, 10, 1)
-    want = [r for r in _straightforward_rows(seeded) if r["period_start"] <= "2026-10-01"]
+    want = list(_straightforward_rows(seeded, through))
+    assert want
+    assert all(r["period_start"] <= "2026-10-01" for r in want)
     assert list(exports.billing_rows(seeded, through=through)) == want
 
 
@@ -66,21 +73,30 @@ def test_the_two_process_export_writes_the_same_file(seeded):
     assert one.getvalue().count("\n") == n1 + 1
 
 
-def test_a_metered_credit_falls_back_to_the_engine(seeded):
-    """A determination the quick path does not price (deduct meter, no meters) is still
-    exported, with the engine's own note."""
-    number = seeded.credited_numbers()[0]
-    det_id = seeded.credit_spans_bulk()[number][0][1].id
-    seeded.conn.execute("DROP TRIGGER determinations_locked")  # test data only
-    seeded.conn.execute(
-        "UPDATE determinations SET method = 'deduct-meter', percent = NULL, fixed_ccf = NULL "
-        "WHERE id = ?",
-        (det_id,),
+def test_a_determination_changed_outside_kcsac_is_refused_by_name(seeded):
+    """Issue 13: the hand-off read the editable determinations row, not what was signed: a
+    signed percentage changed behind kcsac's back (8 -> 95 in the issue) raised the credit
+    while the letter still said 8 %. Now the credit is one row, "refused: ...", naming the
+    application and the field, and no figure; the other credits are untouched."""
+    before = list(exports.billing_rows(seeded))
+    number = next(r["application"] for r in before if r["method"] == "percentage" and r["credit"])
+    [(decision, row)] = seeded.credit_spans_bulk()[number][:1]
+    seeded.conn.execute("DROP TRIGGER determinations_locked")  # the tampering, for the test
+    seeded.conn.execute("UPDATE determinations SET percent = '95' WHERE id = ?", (row.id,))
+    after = list(exports.billing_rows(seeded))
+    [refused] = [r for r in after if r["application"] == number]
+    assert refused["notes"] == (
+        f"refused: {number}: determination {row.id}'s percent is 95 in the records but "
+        f"{row.percent} as signed on {decision.effective_on.isoformat()}; the record was "
+        "changed outside kcsac; restore a backup (kcsac audit verify)"
     )
-    rows = [r for r in exports.billing_rows(seeded) if r["application"] == number]
-    assert rows
-    assert rows == [r for r in _straightforward_rows(seeded) if r["application"] == number]
-    assert all(r["method"] == "deduct-meter" for r in rows if r["determination"] == str(det_id))
+    assert refused["credit"] == refused["credited_ccf"] == ""
+    assert [r for r in after if r["application"] != number] == [
+        r for r in before if r["application"] != number
+    ]
+    assert exports.billing_refusals(seeded) == [refused["notes"].removeprefix("refused: ")]
+    with pytest.raises(Refused, match=f"{number}: determination {row.id}'s percent is 95"):
+        credit_schedule(seeded, number)
 
 
 # --- consumption import: the one-pass path for big files and the per-account path agree ---

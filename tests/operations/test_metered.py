@@ -9,15 +9,14 @@ from fractions import Fraction
 import pytest
 
 from kcsac.domain.category import Category
-from kcsac.domain.determination import DeterminationTerms
 from kcsac.domain.records import ConsumptionPeriod, MeterRole, MeterUnit
-from kcsac.domain.schedule import build_schedule
 from kcsac.domain.status import Status
 from kcsac.domain.volume import round_half_up
 from kcsac.operations import approvals, meters
+from kcsac.operations.credit_schedule import credit_schedule
 from kcsac.operations.demo import load_demo
 from kcsac.operations.determinations import enter_determination
-from kcsac.operations.documents.schedules import build_schedule_document, schedule_periods
+from kcsac.operations.documents.schedules import build_schedule_document
 from kcsac.operations.exports import billing_rows
 from kcsac.storage import open_store
 from tests.operations.conftest import PASSWORD, make_file
@@ -40,18 +39,9 @@ def _export(store, number: str) -> dict[str, dict[str, str]]:
 
 
 def _engine_rows(store, number: str):
-    """The schedule's own engine rows (full precision) and its left-out notes."""
-    app = store.get_application(number)
-    determination = store.determinations(number)[-1]
-    periods, notes = schedule_periods(store, app, determination)
-    account = store.get_account(app.account)
-    schedule = build_schedule(
-        customer_class=account.customer_class,
-        effective_on=app.effective_on,
-        terms=DeterminationTerms(determination.method),
-        periods=periods,
-    )
-    return schedule.rows, notes
+    """The credit's schedule lines (full precision) and its left-out notes."""
+    found = credit_schedule(store, number)
+    return found.history.lines, list(found.notes)
 
 
 def assert_schedule_matches_export(store, number: str) -> int:
@@ -381,25 +371,33 @@ def test_a_meter_added_to_a_running_credit_leaves_the_periods_before_it_alone(de
         store.close()
 
 
-def test_an_amended_credits_schedule_starts_with_the_amendment_as_the_export_does(demo_db):
-    """SAC-2026-0013: 20 % from 2026-07-09, amended to 10 % from 2026-08-23. The schedule
-    issued with the amendment covers its terms from 08-23 on, with the export's figures for
-    that determination; it used to apply 10 % back to July (July $98.58 against $197.16)."""
+def test_an_amended_credits_schedule_shows_its_whole_history_as_the_export_does(demo_db):
+    """Issue 14: SAC-2026-0013, 20 % from 2026-07-09, amended to 10 % from 2026-08-23. The
+    hand-off credited $638.55 over four rows (two for August, each with the full unadjusted
+    $1,548.00) while the schedule showed $221.67 and said an earlier schedule "was issued
+    with them" when none was. Now: every period under the terms in force for it, August one
+    line (22 days at 20 % + 9 days at 10 %, the purchase and its unadjusted charge once), and
+    the schedule's total is the hand-off's."""
     store = open_store(demo_db)
     try:
         number = "SAC-2026-0013"
-        amendment = [d for d in store.decisions(number) if d.effective_on][-1]
+        first, amendment = [d for d in store.decisions(number) if d.effective_on]
         doc = build_schedule_document(store, number, prepared_on=PREPARED)
-        exported = {
-            r["period_start"]: r
-            for r in billing_rows(store)
-            if r["application"] == number and r["determination"] == str(amendment.determination_id)
-        }
+        exported = _export(store, number)
         assert [r.start.isoformat() for r in doc.rows] == sorted(exported)
+        assert len(exported) == 3  # July, August (one line), September
         for row in doc.rows:
             assert row.credit_cents == _cents(exported[row.start.isoformat()]["credit"])
-        assert doc.rows[0].start <= amendment.effective_on <= doc.rows[0].end
-        assert any(n.startswith("Terms as amended, in force from 2026-08-23") for n in doc.notes)
+        assert doc.totals.credit_cents == 63855  # $638.55, as the hand-off
+        august = exported["2026-08-01"]
+        assert august["determination"] == f"{first.determination_id};{amendment.determination_id}"
+        assert august["volume_charge_unadjusted"] == "1548.00"
+        # credited = 24 x 22/31 + 12 x 9/31 ccf = 20.516129 ccf; price(B) once
+        assert august["credited_ccf"] == "20.516129"
+        assert august["credit"] == "264.66"
+        assert [r.terms for r in doc.rows] == ["1", "1 + 2", "2"]
+        assert [t.in_force_from for t in doc.terms] == [first.effective_on, amendment.effective_on]
+        assert not any("was issued with them" in n for n in doc.notes)
     finally:
         store.close()
 

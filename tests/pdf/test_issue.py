@@ -180,7 +180,7 @@ def test_no_letter_before_a_decision(store, people, today) -> None:
 def test_schedule_needs_billing_periods(store, people, today) -> None:
     app = make_file(store, people, today)
     approvals.approve(store, people.director, app.number, password=PASSWORD, today=today)
-    with pytest.raises(Refused, match="no billing periods on or after the effective date"):
+    with pytest.raises(Refused, match="no billing period on or after the effective date"):
         schedule_for(store, "dora", app.number, today=today)
 
 

@@ -130,7 +130,11 @@ def test_pdf_package_imports_no_operations() -> None:
 
 
 def test_a_schedule_without_limits_says_so_once() -> None:
-    """No limits entered: the document's surcharge note says so; the notes do not repeat it."""
+    """No limits entered: the document's surcharge note says so, in the customer's words
+    (issue 14: not "have not been entered in kcsac"); the notes do not repeat it."""
     doc = samples.schedule()
-    assert "have not been entered" in doc.surcharge_note
+    assert doc.surcharge_note.startswith("No high-concentration surcharge is shown")
+    assert "are not set" in doc.surcharge_note
+    assert "kcsac" not in doc.surcharge_note
+    assert "entered" not in doc.surcharge_note
     assert not [n for n in doc.notes if "urcharge" in n]

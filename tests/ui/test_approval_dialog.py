@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from kcsac.domain.records import ConsumptionPeriod, DecisionKind
 from kcsac.domain.status import Status
-from kcsac.operations import users
+from kcsac.operations import approvals, users
 from kcsac.ui.approval_dialog import ApprovalDialog
 from kcsac.ui.password_prompt import PasswordMode
 from kcsac.ui.qt_convert import to_qdate
@@ -323,16 +323,49 @@ def test_the_preview_runs_from_the_signature_date_when_periods_exist(qtbot, stor
     assert august.days_credited == 22
 
 
-def test_the_preview_caption_names_the_periods_it_leaves_out(store):
-    """A metered credit whose meter was not read for some periods: the caption says which
-    periods are left out and why, so the rows shown add up to what the caption promises."""
-    from kcsac.operations.demo import load_demo
-    from kcsac.ui.approval_dialog import schedule_if_signed_on
+def test_a_period_credited_twice_is_an_error_in_the_signing_preview(qtbot, store, people, today):
+    """Rule 6: a car wash (60 %) signed on the account; the laundry (50 %) awaiting its
+    signature would credit 110 ccf of September's 100: the preview says so first, naming
+    both credits, and September is not among its rows."""
+    from kcsac.operations.determinations import enter_determination
+    from tests.operations.conftest import make_file
 
-    load_demo(store)
-    app = store.get_application("SAC-2026-0014")  # a sewer meter activated in July
-    schedule, caption = schedule_if_signed_on(store, app, dt.date(2026, 11, 23))
-    assert schedule is not None
-    assert caption.startswith(f"Illustration over the last {len(schedule.rows) + 2} billing")
-    assert caption.count(" left out: ") == 2
-    assert "Period 2026-05-01 to 2026-05-31 left out: meter" in caption
+    numbers = []
+    for category, percent in (("car-wash", "60"), ("laundry", "50")):
+        app = make_file(store, people, today, category=category, determination=False)
+        enter_determination(
+            store,
+            people.reviewer,
+            app.number,
+            method="percentage",
+            percent=percent,
+            justification="measured",
+            today=dt.date(2026, 7, 15),
+        )
+        numbers.append(app.number)
+    wash, laundry = numbers
+    approvals.approve(
+        store,
+        people.director,
+        wash,
+        password=PASSWORD,
+        today=today,
+        signed_on=dt.date(2026, 8, 1),
+        backdated_reason="paper signature",
+    )
+    account = store.get_application(wash).account
+    store.put_consumption(
+        [
+            ConsumptionPeriod(account, dt.date(2026, 8, 1), dt.date(2026, 8, 31), Decimal(100)),
+            ConsumptionPeriod(account, dt.date(2026, 9, 1), dt.date(2026, 9, 30), Decimal(100)),
+        ]
+    )
+    dialog = open_dialog(qtbot, store, people.director, laundry, today)
+    caption = dialog.schedule_caption_label.text()
+    assert caption.startswith("Error: 1 period(s) credited twice.")
+    assert f"credited twice: {laundry} and {wash} together credit" in caption
+    assert "darkred" in dialog.schedule_caption_label.styleSheet()
+    rows = [
+        dialog.schedule_model.index(r, 0).data() for r in range(dialog.schedule_model.rowCount())
+    ]
+    assert rows == ["2026-08-01 to 2026-08-31"]

@@ -134,15 +134,20 @@ def test_the_preview_starts_today_not_before_the_application_was_received(
     dialog.method_combo.setCurrentIndex(dialog.method_combo.findData(Method.FIXED.value))
     qtbot.keyClicks(dialog.fixed_ccf_edit, "10")
     qtbot.waitUntil(lambda: dialog.schedule is not None, timeout=2000)
-    credited = [row for row in dialog.schedule.rows if row.days_credited]
+    credited = [row for row in dialog.schedule.lines if row.days_credited]
     assert credited, "the period holding today is credited from today"
     assert all(row.end >= today for row in credited)
 
 
-def test_a_signed_credit_previews_from_its_effective_date(qtbot, store, reviewer_desk):
+def test_an_amendment_previews_from_today_after_the_signed_terms(qtbot, store, reviewer_desk):
+    """An amendment takes effect on its own signature: the preview runs the new terms from
+    today, the periods before it under the terms signed (it used to apply the new terms
+    back to the first effective date)."""
     app = make_approved_record(store, reviewer_desk.user)
     dialog = open_dialog(qtbot, reviewer_desk, app.number)
-    assert dialog.effective_on_edit.date().toPython() == app.effective_on
+    today = reviewer_desk.today()
+    assert dialog.effective_on_edit.date().toPython() == today
+    assert app.effective_on < today
 
 
 def test_two_desks_saving_terms_the_second_is_told_who_saved_meanwhile(

@@ -14,7 +14,6 @@ from kcsac.operations.documents.issuing import (
     SCHEDULE,
     issued_documents,
     latest_issued,
-    schedule_for,
 )
 from kcsac.operations.reviews import record_review
 from kcsac.ui.main_window import MainWindow
@@ -138,7 +137,7 @@ def test_every_decision_and_document_action_opens_its_dialog(
         "amend_determination_action": ["AmendmentDialog"],
         "ownership_change_action": ["OwnershipChangeDialog"],
         "revoke_action": ["RevocationDialog"],
-        "adjusted_volume_schedule_action": ["DocumentPreviewDialog"],
+        "adjusted_volume_schedule_action": ["ScheduleVersionsDialog"],
         "export_letters_and_schedules_action": ["BatchExportDialog"],
     }
 
@@ -214,7 +213,24 @@ def approved_without_schedule(store, director, number):
     return number
 
 
-def test_a_read_only_login_gets_the_schedule_only_once_issued(
+def test_looking_at_the_schedule_issues_nothing(qtbot, store, db_path, director, awaiting_decision):
+    """Issue 14: Ctrl+Shift+P issued and froze the schedule at the first look (one period,
+    1/30 credited), and the customer's schedule never showed later periods. Now it opens
+    the credit's versions; nothing is issued until asked."""
+    number = approved_without_schedule(store, director, awaiting_decision)
+    window = window_for(qtbot, store, db_path, director)
+    window.select_number(number)
+    seen = press_and_capture(
+        qtbot,
+        window,
+        Qt.Key.Key_P,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert seen == ["ScheduleVersionsDialog"]
+    assert latest_issued(store, number, SCHEDULE) is None, "looking issued nothing"
+
+
+def test_a_read_only_login_may_look_at_the_schedule_but_not_issue_it(
     qtbot, store, db_path, director, awaiting_decision
 ):
     number = approved_without_schedule(store, director, awaiting_decision)
@@ -223,9 +239,20 @@ def test_a_read_only_login_gets_the_schedule_only_once_issued(
     visitor.show()
     visitor.select_number(number)
     assert visitor.detail.application.number == number  # loads the first row's details now
-    assert "only a kcsac user can issue it" in visitor.action("schedule").statusTip()
+    assert visitor.action("letter").isEnabled(), "the letter was issued at signing"
+    assert visitor.action("schedule").isEnabled(), (
+        "looking, previewing and reprinting write nothing"
+    )
+    assert not visitor.action("issue_cycle").isEnabled()
+    assert capture_modal(visitor.action("schedule")) == ["ScheduleVersionsDialog"]
+    assert len(issued_documents(store, number)) == 1, "nothing was issued"
 
-    schedule_for(store, director.login, number, today=TODAY)  # issued by the director
-    visitor.refresh_detail()  # the actions follow: a read-only login may print it now
-    assert capture_modal(visitor.action("schedule")) == ["DocumentPreviewDialog"]
-    assert len(issued_documents(store, number)) == 2, "nothing more was issued"
+
+def test_a_kcsac_user_may_issue_the_schedule(
+    qtbot, store, db_path, clerk, director, awaiting_decision
+):
+    number = approved_without_schedule(store, director, awaiting_decision)
+    window = window_for(qtbot, store, db_path, clerk)
+    window.select_number(number)
+    assert window.action("schedule").isEnabled()
+    assert window.action("issue_cycle").isEnabled()

@@ -90,7 +90,7 @@ def test_resident_change_costs_600_and_approval_moves_the_credit(
     assert signing.blockers() == ["Nothing blocks signing."]
     # the prior credit's terms (15 %), from the transfer date: 16 of September's 30 days
     assert signing.schedule_caption_label.text().endswith("effective date 2026-09-15.")
-    september = signing.schedule.rows[0]
+    september = signing.schedule.lines[0]
     assert (september.days_credited, september.diverted_ccf) == (16, Decimal("13.5"))
     assert signing.effective_label.text() == "2026-09-15 (the transfer date)"
     with qtbot.waitSignal(signing.approved):

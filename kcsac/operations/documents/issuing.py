@@ -5,11 +5,19 @@ sha256; the PDF's own sha256 goes into the audit trail. Re-printing renders the 
 snapshot, never the current records, so a letter printed a year later is the letter that was
 sent. The approval and denial letters are issued by `operations.approvals` inside the signing
 (or denial) transaction, dated the decision; `letter_for` returns that stored letter and only
-issues one itself for decisions recorded before kcsac did so. Schedules are issued at their
-first print. Qt-free: the desk and the CLI call the same functions.
+issues one itself for decisions recorded before kcsac did so.
+
+Schedules are issued per billing cycle (RULES.md, "A credit over time"): looking at one
+(`preview_schedule`) never issues it; `issue_schedule` freezes version N covering the billing
+periods known, and a later issue makes version N+1 only when the figures changed (new
+periods, a reading since); every version reprints byte-identical (`schedule_versions`), and
+the newest is the customer's (`schedule_for`). Qt-free: the desk and the CLI call the same
+functions.
 """
 
+import dataclasses
 import hashlib
+from dataclasses import dataclass
 from datetime import date
 
 from kcsac.domain.documents import (
@@ -18,6 +26,7 @@ from kcsac.domain.documents import (
     Document,
     IssuedDocument,
     ScheduleDocument,
+    format_date_long,
 )
 from kcsac.domain.records import (
     DecisionKind,
@@ -96,7 +105,7 @@ def letter_kind(store: Store, number: str) -> str:
     )
 
 
-def _current_decision_id(store: Store, number: str, kind: str) -> int | None:
+def current_decision_id(store: Store, number: str, kind: str) -> int | None:
     kinds = (
         (DecisionKind.DENIAL,)
         if kind == DENIAL
@@ -127,7 +136,7 @@ def letter_for(store: Store, actor: str | None, number: str, *, today: date) -> 
     `actor` None (not a kcsac user) may print issued letters but not issue new ones.
     """
     kind = letter_kind(store, number)
-    decision_id = _current_decision_id(store, number, kind)
+    decision_id = current_decision_id(store, number, kind)
     existing = latest_issued(store, number, kind)
     if existing is not None and existing.decision_id == decision_id:
         return existing
@@ -140,18 +149,81 @@ def letter_for(store: Store, actor: str | None, number: str, *, today: date) -> 
     )
 
 
-def schedule_for(
-    store: Store, actor: str | None, number: str, *, today: date, reissue: bool = False
-) -> IssuedDocument:
-    """The issued schedule of the current approval; issued now if not yet (or `reissue`,
-    e.g. after new billing periods were imported)."""
-    decision_id = _current_decision_id(store, number, APPROVAL)
-    existing = latest_issued(store, number, SCHEDULE)
-    if existing is not None and existing.decision_id == decision_id and not reissue:
-        return existing
-    actor = _need_issuer(store, actor, number, "adjusted volume schedule")
-    doc = build_schedule_document(store, number, prepared_on=today)
-    return issue(store, actor, doc, today=today, decision_id=decision_id)
+@dataclass(frozen=True)
+class ScheduleIssue:
+    """What `issue_schedule` did: the version now newest, and whether it is new."""
+
+    document: IssuedDocument
+    version: int
+    new: bool
+
+
+def schedule_versions(store: Store, number: str) -> list[IssuedDocument]:
+    """Every issued version of `number`'s schedule, oldest first: version i is item i-1."""
+    return [d for d in issued_documents(store, number) if d.kind == SCHEDULE]
+
+
+def version_of(versions: list[IssuedDocument], doc: IssuedDocument) -> int:
+    """The version number of `doc` among `versions` (1-based, in issue order)."""
+    return next(i for i, d in enumerate(versions, 1) if d.id == doc.id)
+
+
+def preview_schedule(
+    store: Store, number: str, *, today: date, through: date | None = None
+) -> ScheduleDocument:
+    """The schedule as it would be issued today, never stored (a preview)."""
+    return build_schedule_document(store, number, prepared_on=today, through=through)
+
+
+def render_preview(doc: ScheduleDocument) -> bytes:
+    """A preview's PDF: marked as a preview, not issued, on every page."""
+    from kcsac.pdf.schedule import render_schedule  # reportlab loads when a document is made
+
+    return render_schedule(doc, preview=True)
+
+
+def _unchanged(issued: ScheduleDocument, fresh: ScheduleDocument) -> bool:
+    """The same schedule but for its date and version: nothing new to issue."""
+    day = fresh.prepared_on
+    return dataclasses.replace(
+        issued, prepared_on=day, version=0, version_note=""
+    ) == dataclasses.replace(fresh, prepared_on=day, version=0, version_note="")
+
+
+def issue_schedule(
+    store: Store, actor: str | None, number: str, *, today: date, through: date | None = None
+) -> ScheduleIssue:
+    """Freeze the next version of `number`'s schedule, covering the billing periods known
+    (starting on or before `through`, when given); when the figures are those of the newest
+    version, nothing is issued and that version is returned (`new` False)."""
+    with store.write():  # the version number and the check hold until it is stored
+        versions = schedule_versions(store, number)
+        latest = versions[-1] if versions else None
+        version = len(versions) + 1
+        note = ""
+        if latest is not None:
+            note = f"replaces version {version - 1} of {format_date_long(latest.issued_on)}"
+        doc = build_schedule_document(
+            store, number, prepared_on=today, through=through, version=version, version_note=note
+        )
+        snapshot = latest.snapshot if latest is not None else None
+        if isinstance(snapshot, ScheduleDocument) and _unchanged(snapshot, doc):
+            assert latest is not None
+            return ScheduleIssue(latest, version - 1, False)
+        actor = _need_issuer(store, actor, number, "adjusted volume schedule")
+        decision_id = current_decision_id(store, number, APPROVAL)
+        issued = issue(store, actor, doc, today=today, decision_id=decision_id)
+    return ScheduleIssue(issued, version, True)
+
+
+def schedule_for(store: Store, actor: str | None, number: str, *, today: date) -> IssuedDocument:
+    """The customer's schedule: the newest issued version. A new version is issued now when
+    none was, or when the newest predates the decision in force (an amendment signed since):
+    e.g. exporting a decision's documents to send them."""
+    versions = schedule_versions(store, number)
+    if versions and versions[-1].decision_id == current_decision_id(store, number, APPROVAL):
+        return versions[-1]
+    return issue_schedule(store, actor, number, today=today).document
 
 
 def render_issued(doc: IssuedDocument) -> bytes:

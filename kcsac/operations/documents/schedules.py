@@ -1,79 +1,46 @@
-"""The adjusted volume schedule of an approved credit: its billing periods priced by the
-engine, every figure as printed, and one period's arithmetic worked through."""
+"""The adjusted volume schedule of a credit: its whole history (operations.credit_schedule,
+the computation the billing hand-off uses too) with every figure as printed, the terms in
+force over its life, and one period's arithmetic worked through."""
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 from kcsac.domain import ordinance as o
-from kcsac.domain.determination import DeterminationTerms, PeriodInput
+from kcsac.domain.credit_history import CreditHistory
+from kcsac.domain.credit_lines import NO_CONCENTRATIONS, CreditLine
 from kcsac.domain.documents import (
     Addressee,
     Parameter,
     RateLine,
     ScheduleDocument,
     ScheduleLine,
+    ScheduleTerms,
     ScheduleTotals,
 )
 from kcsac.domain.method import Method
 from kcsac.domain.money import format_usd
-from kcsac.domain.problems import InputError, RuleRefused
-from kcsac.domain.rates import VolumeRounding, first_effective_on
-from kcsac.domain.records import (
-    DecisionKind,
-    Determination,
-    SacApplication,
-)
-from kcsac.domain.schedule import AdjustedSchedule, ScheduleRow, build_schedule, with_rows
+from kcsac.domain.rates import VolumeRounding
+from kcsac.domain.records import Determination
+from kcsac.domain.schedule import credited_line
 from kcsac.domain.schedule_notes import NO_LIMITS_NOTE
+from kcsac.domain.signed_terms import TermsInForce
 from kcsac.domain.volume import format_ccf, round_half_up
-from kcsac.operations.admin import surcharge_limits
-from kcsac.operations.documents.letters import last_decision
+from kcsac.operations.credit_schedule import credit_schedule
 from kcsac.operations.documents.wording import addressee_for, method_parameters, section_for
 from kcsac.operations.errors import Refused
-from kcsac.operations.exports import ENDS_INSIDE
-from kcsac.operations.meters import period_inputs
 from kcsac.storage import Store
 
-
-def schedule_periods(store: Store, app: SacApplication, determination: Determination):
-    """Billing periods of the account from the effective date on, with the meters' use.
-
-    Returns (periods, notes): periods the schedule can price, and a note for each period
-    left out (not read yet, or before kcsac's first rate table). The meters' volumes come
-    from meters.period_inputs, the computation the billing export uses too.
-    """
-    account = store.get_account(app.account)
-    effective_on = app.effective_on
-    assert effective_on is not None
-    first = first_effective_on()
-    notes: list[str] = []
-    kept = []
-    for c in store.consumption(account.number):
-        if c.end < effective_on or (app.ended_on and c.start > app.ended_on):
-            continue
-        if c.start < first:
-            notes.append(f"Period {_label(c)} left out: it starts before {first.isoformat()}.")
-            continue
-        kept.append(c)
-    periods: list[PeriodInput] = []
-    for c, metered in zip(
-        kept,
-        period_inputs(store, determination.method, app.number, kept, effective_on),
-        strict=True,
-    ):
-        if metered.period is None:
-            notes.append(left_out_note(c.start, c.end, metered.left_out))
-        else:
-            periods.append(metered.period)
-    return periods, notes
-
-
-def _label(c) -> str:
-    return f"{c.start.isoformat()} to {c.end.isoformat()}"
+NO_SURCHARGE_LIMITS = (
+    "No high-concentration surcharge is shown: it is computed from the normal-sewage limits "
+    f"of {o.ART_IV}, which are not set."
+)
+NO_SURCHARGE_CONCENTRATIONS = (
+    "No high-concentration surcharge is shown: no BOD, SS or O&G concentrations are on record "
+    f"for these billing periods ({o.ART_IV})."
+)
 
 
 def left_out_note(start: date, end: date, reason: str) -> str:
@@ -81,20 +48,70 @@ def left_out_note(start: date, end: date, reason: str) -> str:
     return f"Period {start.isoformat()} to {end.isoformat()} left out: {reason}."
 
 
+def build_schedule_document(
+    store: Store,
+    number: str,
+    *,
+    prepared_on: date,
+    through: date | None = None,
+    version: int = 0,
+    version_note: str = "",
+) -> ScheduleDocument:
+    """The adjusted volume schedule of a signed credit: every billing period (starting on
+    or before `through`, when given) under the terms in force for it, as signed."""
+    app = store.get_application(number)
+    if app.effective_on is None:
+        raise Refused(
+            f"Application {number} is {app.status.label.lower()}; a schedule needs a signed "
+            "approval (the effective date)",
+            citation=o.SEC_60_2_2_C,
+        )
+    found = credit_schedule(store, number, today=prepared_on, through=through)
+    history = found.history
+    if history is None or not history.lines:
+        why = "; ".join(
+            [*(str(p) for p in found.problems), *(found.notes if history is not None else ())]
+        )
+        raise Refused(
+            f"Application {number}: no billing period on or after the effective date "
+            f"{app.effective_on.isoformat()} can be put in a schedule"
+            + (f" ({why})" if why else "; import the account's consumption first")
+        )
+    account = store.get_account(app.account)
+    return schedule_document_from(
+        history,
+        application_no=number,
+        addressee=addressee_for(account),
+        category_label=app.category.label,
+        category=app.category,
+        prepared_on=prepared_on,
+        version=version,
+        version_note=version_note,
+    )
+
+
 def schedule_document_from(
-    schedule: AdjustedSchedule,
+    history: CreditHistory,
     *,
     application_no: str,
     addressee: Addressee,
     category_label: str,
-    method_params: tuple[Parameter, ...],
+    category,
     prepared_on: date,
-    extra_notes: Sequence[str] = (),
+    version: int = 0,
+    version_note: str = "",
 ) -> ScheduleDocument:
-    """A schedule snapshot from the engine's AdjustedSchedule: every figure as printed."""
-    rows = tuple(_row(r) for r in schedule.rows)
-    t = schedule.totals
-    diverted_total = sum((r.diverted_ccf or Decimal(0) for r in schedule.rows), Decimal(0))
+    """A schedule snapshot from a credit's history: every figure as printed."""
+    labels = {span: str(i + 1) for i, span in enumerate(history.spans)}
+    several = len(history.spans) > 1
+    no_concentrations = bool(history.lines) and all(
+        NO_CONCENTRATIONS in line.flags for line in history.lines
+    )
+    rows = tuple(_row(line, labels if several else {}, no_concentrations) for line in history.lines)
+    t = history.totals
+    diverted_total = sum(
+        (line.diverted_ccf or Decimal(0) for line in history.lines if not line.split), Decimal(0)
+    )
     totals = ScheduleTotals(
         days=t.days,
         purchased_ccf=_ccf(t.purchased_ccf),
@@ -114,34 +131,52 @@ def schedule_document_from(
             citation=r.figure.citation,
             effective_on=r.effective_on,
         )
-        for r in schedule.rates_used
+        for r in history.rates_used
     )
-    mode = schedule.volume_rounding
+    mode = history.volume_rounding
     rates += (RateLine("Volume rounding", f"{mode.value}: {mode.label}", o.SEC_78_4_1, None),)
-    section = section_for(schedule.customer_class)
+    section = section_for(history.customer_class)
     citations = [section]
-    for r in schedule.rates_used:
+    for r in history.rates_used:
         if r.figure.citation not in citations:
             citations.append(r.figure.citation)
-    citations += [o.SEC_78_4_1, *dict.fromkeys(schedule.ordinances or (o.ORDINANCE,))]
+    citations += [o.SEC_78_4_1, *dict.fromkeys(history.ordinances or (o.ORDINANCE,))]
     surcharge_note = ""
-    if t.surcharge_cents is None and schedule.limits is None:
-        surcharge_note = (
-            "No high-concentration surcharge is shown: the normal-sewage limits of "
-            f"{o.ART_IV} have not been entered in kcsac."
-        )
-    notes = schedule.notes
+    if t.surcharge_cents is None:
+        if history.limits is None:
+            surcharge_note = NO_SURCHARGE_LIMITS
+        elif no_concentrations:
+            surcharge_note = NO_SURCHARGE_CONCENTRATIONS
+    notes = history.notes
     if surcharge_note:  # said once, where the surcharge would be, not again in the notes
         notes = tuple(n for n in notes if n != NO_LIMITS_NOTE)
+    if several:  # one note for every set of terms' effective date (the table lists them)
+        notes = (
+            _effective_note(history.spans[0].start),
+            *(n for n in notes if not n.startswith("Effective ")),
+        )
+    current = history.spans[-1]
+    terms = tuple(
+        ScheduleTerms(
+            label=labels[span],
+            determination=str(span.determination_id),
+            signed_on=span.signed_on or span.start,
+            in_force_from=span.start,
+            in_force_to=span.end,
+            method_label=span.terms.method.label,
+            parameters=_parameters(span, category),
+        )
+        for span in history.spans
+    )
     return ScheduleDocument(
         prepared_on=prepared_on,
         application_no=application_no,
         addressee=addressee,
         category_label=category_label,
-        customer_class_label=schedule.customer_class.label,
-        method_label=schedule.method.label,
-        method_parameters=method_params,
-        effective_on=schedule.effective_on,
+        customer_class_label=history.customer_class.label,
+        method_label=current.terms.method.label,
+        method_parameters=_parameters(current, category),
+        effective_on=history.spans[0].start,
         volume_rounding=mode.value,
         volume_rounding_label=(
             f"Volume rounding used: {mode.value} ({mode.label}). Each charge is computed "
@@ -150,13 +185,33 @@ def schedule_document_from(
         rates=rates,
         rows=rows,
         totals=totals,
-        worked_example=worked_example(schedule),
-        notes=(*notes, *extra_notes),
+        worked_example=worked_example(history),
+        notes=(*notes, *(x.note for x in history.left_out)),
         section=section,
         ordinance=o.ORDINANCE,
         citations=tuple(citations),
         surcharge_note=surcharge_note,
+        terms=terms if several else (),
+        version=version,
+        version_note=version_note,
     )
+
+
+def _effective_note(first: date) -> str:
+    return (
+        f"Effective {first.isoformat()}, the date of the director's signature "
+        f"({o.cites(o.SEC_60_2_2_C, o.SEC_60_3_A_6)}); each amendment takes effect on its own "
+        "signature date. The credit is prospective only: f is the share of each period's days "
+        "on or after the date its terms took effect."
+    )
+
+
+def _parameters(span: TermsInForce, category) -> tuple[Parameter, ...]:
+    t = span.terms
+    d = Determination(
+        span.determination_id, "", t.method, t.percent, t.fixed_ccf, span.justification
+    )
+    return method_parameters(d, category)
 
 
 def _ccf(value: Decimal) -> str:
@@ -171,121 +226,114 @@ def _figure_text(amount: Decimal, unit: str, label: str) -> str:
     return f"${amount:,.{places}f} {unit}"
 
 
-def _row(r: ScheduleRow) -> ScheduleLine:
+def _row(line: CreditLine, labels: dict, no_concentrations: bool) -> ScheduleLine:
+    flags = [f for f in line.flags if not (no_concentrations and f == NO_CONCENTRATIONS)]
     return ScheduleLine(
-        start=r.start,
-        end=r.end,
-        days=r.days,
-        purchased_ccf=_ccf(r.purchased_ccf),
-        diverted_ccf=_ccf(r.diverted_ccf) if r.diverted_ccf is not None else "–",
-        credited_share=_share(r),
-        credited_ccf=_ccf(r.credited_ccf),
-        billed_ccf=_ccf(r.billed_ccf),
-        service_charge_cents=r.service_charge_cents,
-        volume_charge_unadjusted_cents=r.volume_charge_unadjusted_cents,
-        volume_charge_cents=r.volume_charge_cents,
-        credit_cents=r.credit_cents,
-        surcharge_cents=r.surcharge_cents,
-        note="; ".join(r.flags),
+        start=line.start,
+        end=line.end,
+        days=line.days,
+        purchased_ccf=_ccf(line.purchased_ccf),
+        diverted_ccf=_ccf(line.diverted_ccf) if line.diverted_ccf is not None else "–",
+        credited_share=_share(line),
+        credited_ccf=_ccf(line.credited_ccf),
+        billed_ccf=_ccf(line.billed_ccf),
+        service_charge_cents=line.service_charge_cents,
+        volume_charge_unadjusted_cents=line.volume_charge_unadjusted_cents,
+        volume_charge_cents=line.volume_charge_cents,
+        credit_cents=line.credit_cents,
+        surcharge_cents=line.surcharge_cents,
+        note="; ".join(flags),
+        terms=" + ".join(labels[p.span] for p in line.parts) if labels else "",
     )
 
 
-def _share(r: ScheduleRow) -> str:
-    if r.days_credited == 0:
+def _share(line: CreditLine) -> str:
+    if line.days_credited == 0:
         return "0"
-    if r.days_credited == r.days:
+    if line.days_credited == line.days:
         return "1"
-    return r.factor_text
+    return line.factor_text
 
 
-def _ended_inside(
-    schedule: AdjustedSchedule, ended_on: date, periods: Sequence[PeriodInput], limits
-) -> AdjustedSchedule:
-    """A credit revoked or ended inside a period: that period's credit is the credit from
-    the effective date less the credit from the day after the end, as the billing export
-    computes it (exports.ENDS_INSIDE)."""
-    rows = list(schedule.rows)
-    for i, (row, p) in enumerate(zip(rows, periods, strict=True)):
-        if not row.start <= ended_on < row.end:
-            continue
-        after = build_schedule(
-            customer_class=schedule.customer_class,
-            effective_on=ended_on + timedelta(days=1),
-            terms=schedule.terms,
-            periods=[p],
-            limits=limits,
-        ).rows[0]
-        credited = row.credited_ccf - after.credited_ccf
-        credited_exact = row.credited_exact - after.credited_exact
-        credit = row.credit_cents - after.credit_cents
-        flags = [*row.flags, ENDS_INSIDE.format(ended_on.isoformat())]
-        if row.surcharge_cents is not None:
-            flags.append("surcharge not computed for a credit ending inside the period")
-        rows[i] = replace(
-            row,
-            days_credited=row.days_credited - after.days_credited,
-            factor=row.factor - after.factor,
-            credited_ccf=credited,
-            billed_ccf=row.purchased_ccf - credited,
-            credited_exact=credited_exact,
-            billed_exact=Fraction(p.purchased_ccf) - credited_exact,
-            volume_charge_cents=row.volume_charge_unadjusted_cents - credit,
-            credit_cents=credit,
-            surcharge_cents=None,
-            flags=tuple(flags),
-        )
-    return with_rows(schedule, rows)
+# --- the worked example ------------------------------------------------------------------------
 
 
-def _example_row(schedule: AdjustedSchedule) -> ScheduleRow | None:
-    # A period the credit ends inside is not the example: its f is not "days on or after".
-    rows = [r for r in schedule.rows if not any(f.startswith("credit ends ") for f in r.flags)]
-    partial = [r for r in rows if 0 < r.days_credited < r.days]
-    credited = [r for r in rows if r.credit_cents > 0]
-    return (partial or credited or list(rows) or [None])[0]
+def _example(history: CreditHistory) -> tuple[CreditLine, TermsInForce] | None:
+    """A period worked through: one under a single set of terms from its start or a day
+    inside it (its f is "days on or after"), preferring one the terms start inside."""
+    plain = [line for line in history.lines if line.row is not None]
+    partial = [line for line in plain if 0 < line.days_credited < line.days]
+    credited = [line for line in plain if line.credit_cents > 0]
+    found = partial or credited or plain
+    return (found[0], found[0].parts[0].span) if found else None
 
 
-def _rate(schedule: AdjustedSchedule, label: str) -> Decimal | None:
-    for r in schedule.rates_used:
-        if r.label == label:
-            return r.figure.amount
-    return None
+def _rate(history: CreditHistory, label: str, on: date) -> Decimal | None:
+    found = None
+    for r in history.rates_used:
+        if r.label == label and r.effective_on <= on:
+            found = r.figure.amount
+    return found
 
 
-def worked_example(schedule: AdjustedSchedule) -> tuple[str, ...]:
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def worked_example(history: CreditHistory) -> tuple[str, ...]:
     """One period's arithmetic, line by line, from the engine's own figures."""
-    r = _example_row(schedule)
-    if r is None:
+    found = _example(history)
+    if found is None:
         return ()
+    line, span = found
+    r = line.row
+    assert r is not None
     usd = format_usd
-    lines = [
-        f"Period {r.start.isoformat()} to {r.end.isoformat()}: {r.days} days, of which "
-        f"{r.days_credited} are on or after the effective date "
-        f"{schedule.effective_on.isoformat()}, so the credited share f = {r.factor_text}"
-        f"{' = 1' if r.days_credited == r.days else ''}.",
-    ]
+    first = history.spans[0] == span
+    since = (
+        f"the effective date {span.start.isoformat()}"
+        if first
+        else f"{span.start.isoformat()}, when the terms signed that day took effect"
+    )
+    if r.days_credited == r.days:
+        share = f"all {_days(r.days)} are on or after {since}, so the credited share f = 1."
+    else:
+        verb = "is" if r.days_credited == 1 else "are"
+        share = (
+            f"{_days(r.days)}, of which {r.days_credited} {verb} on or after {since}, so the "
+            f"credited share f = {r.factor_text}."
+        )
+    lines = [f"Period {r.start.isoformat()} to {r.end.isoformat()}: {share}"]
     p = format_ccf(r.purchased_ccf)
     d = format_ccf(r.diverted_ccf) if r.diverted_ccf is not None else None
-    match schedule.method:
+    terms = span.terms
+    if r.metered_from is None:
+        covers = f"over the whole period ({_days(r.days)})"
+    elif r.metered_from == r.end:
+        covers = f"from the activation reading on {r.end.isoformat()} (1 day)"
+    else:
+        covers = (
+            f"from the activation reading on {r.metered_from.isoformat()} to "
+            f"{r.end.isoformat()} ({_days(r.metered_days)})"
+        )
+    match terms.method:
         case Method.PERCENTAGE:
-            lines.append(f"Diverted D = P × p = {p} ccf × {schedule.terms.percent}% = {d} ccf.")
+            lines.append(f"Diverted D = P × p = {p} ccf × {terms.percent}% = {d} ccf.")
         case Method.FIXED:
-            lines.append(f"Diverted D = {schedule.terms.fixed_ccf} ccf × {r.days} / 30 = {d} ccf.")
+            lines.append(f"Diverted D = {terms.fixed_ccf} ccf × {r.days} / 30 = {d} ccf.")
         case Method.DEDUCT_METER:
-            lines.append(f"Diverted D = the metered use in the period = {d} ccf.")
+            lines.append(f"Diverted D = the meters' use {covers} = {d} ccf.")
         case Method.SEWER_METER:
             s = format_ccf(r.sewer_ccf) if r.sewer_ccf is not None else "?"
-            lines.append(f"Sewer meter S = {s} ccf; diverted D = P − S = {d} ccf.")
-    credited = format_ccf(r.credited_ccf)
+            lines.append(
+                f"Sewer meter S = its volume {covers} = {s} ccf; diverted D = P − S = {d} ccf."
+            )
+    lines.append(credited_line(r, terms.method))
     billed = format_ccf(r.billed_ccf)
-    lines.append(
-        f"Credited = D × f = {d} × {r.factor_text} = {credited} ccf; billed sewer volume "
-        f"B = P − D × f = {p} − {credited} = {billed} ccf."
-    )
-    rate = _rate(schedule, "volume charge")
+    rate = _rate(history, "volume charge", r.start)
     if rate is not None and "spans two rate tables" not in " ".join(r.flags):
         rate_text = f"${rate:,.2f}"
-        if schedule.volume_rounding is VolumeRounding.WHOLE_CCF_UP:
+        if history.volume_rounding is VolumeRounding.WHOLE_CCF_UP:
             b_whole = math.ceil(r.billed_exact)
             p_whole = math.ceil(Fraction(r.purchased_ccf))
             lines.append(
@@ -308,8 +356,8 @@ def worked_example(schedule: AdjustedSchedule) -> tuple[str, ...]:
         f"Sewer Allowance Credit = {usd(r.volume_charge_unadjusted_cents)} − "
         f"{usd(r.volume_charge_cents)} = {usd(r.credit_cents)}."
     )
-    service = _rate(schedule, "service charge")
-    if service is not None:
+    service = _rate(history, "service charge", r.start)
+    if service is not None and "spans two rate tables" not in " ".join(r.flags):
         lines.append(
             f"Service charge = ${service:,.2f} × {r.days} / 30 = "
             f"{usd(r.service_charge_cents)} (not changed by the credit)."
@@ -319,66 +367,11 @@ def worked_example(schedule: AdjustedSchedule) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def build_schedule_document(store: Store, number: str, *, prepared_on: date) -> ScheduleDocument:
-    """The adjusted volume schedule of an approved application, from its billing periods."""
-    app = store.get_application(number)
-    decision = last_decision(store, number, (DecisionKind.APPROVAL, DecisionKind.AMENDMENT))
-    if decision is None or app.effective_on is None:
-        raise Refused(
-            f"Application {number} is {app.status.label.lower()}; a schedule needs a signed "
-            "approval (the effective date)",
-            citation=o.SEC_60_2_2_C,
-        )
-    account = store.get_account(app.account)
-    determination = (
-        store.get_determination(decision.determination_id)
-        if decision.determination_id is not None
-        else store.determinations(number)[-1]
-    )
-    # An amendment's terms are in force from its own signature: the schedule issued with it
-    # starts there (the periods before it were credited under the earlier terms, as the
-    # billing export splits them), never the new terms back to the first effective date.
-    in_force_from = decision.effective_on or app.effective_on
-    amended = in_force_from != app.effective_on
-    if amended:
-        app = replace(app, effective_on=in_force_from)
-    periods, left_out = schedule_periods(store, app, determination)
-    if amended:
-        left_out = (
-            f"Terms as amended, in force from {in_force_from.isoformat()}; the periods before "
-            "that date were credited under the earlier terms (their schedule was issued with "
-            "them).",
-            *left_out,
-        )
-    if not periods:
-        raise Refused(
-            f"Application {number}: no billing periods on or after the effective date "
-            f"{app.effective_on.isoformat()} to put in a schedule; import the account's "
-            "consumption first (kcsac import consumption)"
-        )
-    terms = DeterminationTerms(determination.method, determination.percent, determination.fixed_ccf)
-    try:
-        schedule = build_schedule(
-            customer_class=account.customer_class,
-            effective_on=app.effective_on,
-            terms=terms,
-            periods=periods,
-            limits=surcharge_limits(store),
-        )
-    except RuleRefused as exc:
-        raise Refused(f"Application {number}: {exc}", citation=exc.citation) from exc
-    except InputError as exc:
-        raise Refused(
-            f"Application {number}: the billing periods have problems", exc.problems
-        ) from exc
-    if app.ended_on is not None:
-        schedule = _ended_inside(schedule, app.ended_on, periods, surcharge_limits(store))
-    return schedule_document_from(
-        schedule,
-        application_no=number,
-        addressee=addressee_for(account),
-        category_label=app.category.label,
-        method_params=method_parameters(determination, app.category),
-        prepared_on=prepared_on,
-        extra_notes=left_out,
-    )
+__all__: Sequence[str] = (
+    "NO_SURCHARGE_CONCENTRATIONS",
+    "NO_SURCHARGE_LIMITS",
+    "build_schedule_document",
+    "left_out_note",
+    "schedule_document_from",
+    "worked_example",
+)
