@@ -1,7 +1,7 @@
 """What every letter shares: its head (date, the customer's address beside the Water Services
-contact block, the reference table, the salutation), its sections, and its close (the last
-paragraph kept with the closing and signature, the enclosure line, the fingerprint block with
-the audit chain's head at issue).
+contact block, the reference table, the subject line, the salutation), its sections, and its
+close (the last paragraph kept with the closing and signature, the enclosure line, the
+fingerprint block with the audit chain's head at issue).
 
 A letter never ends with a page holding only its closing: its last section (the sections
 cited), the last paragraph, the closing, the signature, the enclosure line and the
@@ -59,8 +59,8 @@ def render_letter(
 
 
 def head(s: Letter, rows: Sequence[tuple[str, str]], heading: str) -> list[Flowable]:
-    """Date, address (with the contact block beside it, when entered), reference table,
-    salutation and the letter's heading."""
+    """Date, address (with the contact block beside it, when entered), reference table, the
+    letter's heading (its subject line) and the salutation."""
     return [
         para(format_date_long(s.letter_on), "body", width=WIDTH),
         Gap(1, 6),
@@ -77,9 +77,9 @@ def head(s: Letter, rows: Sequence[tuple[str, str]], heading: str) -> list[Flowa
             ],
             WIDTH,
         ),
-        Gap(1, 10),
+        Gap(1, 8),
+        para(heading, "heading", width=WIDTH),  # the subject line, before the salutation
         para(f"Dear {s.addressee.customer_name}:", "body", width=WIDTH),
-        para(heading, "heading", width=WIDTH),
     ]
 
 

@@ -36,12 +36,12 @@ def _story(s: RevocationLetter, fingerprint: str) -> list[Flowable]:
                 (
                     f" the Sewer Allowance Credit of application {s.application_no}, in effect "
                     f"since {format_date_long(s.credit_effective_on)}, under {s.section} "
-                    f"({s.ordinance}). The credit ends ",
+                    f"({s.ordinance}). No credit applies ",
                     False,
                 ),
                 (f"from {revoked}", True),
                 (
-                    f": the last day credited is {format_date_long(s.last_credited_on)}. "
+                    f"; the last day credited is {format_date_long(s.last_credited_on)}. "
                     f"The director decided this on {format_date_long(s.decided_on)}.",
                     False,
                 ),

@@ -61,6 +61,8 @@ class WaterServicesContactTab(QWidget):
         self.email_edit = QLineEdit()
         self.email_edit.setObjectName("contact_email_edit")
         self.email_edit.setAccessibleName("E-mail address customers write to")
+        for edit in (self.address_edit, self.phone_edit, self.email_edit):
+            edit.setMaximumWidth(520)
         form = QFormLayout()
         form.addRow(_buddy("&Address (up to 4 lines):", self.address_edit), self.address_edit)
         form.addRow(_buddy("&Phone:", self.phone_edit), self.phone_edit)
