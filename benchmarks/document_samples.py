@@ -20,10 +20,14 @@ from kcsac.domain.customer_class import CustomerClass
 from kcsac.domain.determination import DeterminationTerms, PeriodInput
 from kcsac.domain.documents import (
     Addressee,
+    AmendmentLetter,
     ApprovalLetter,
+    Contact,
     DenialLetter,
+    EndingLetter,
     PaymentLine,
     Reason,
+    RevocationLetter,
     ScheduleDocument,
     Signature,
 )
@@ -39,14 +43,43 @@ from kcsac.operations.documents.wording import (
     DUTY_READINGS,
     DUTY_STORM,
     DUTY_TESTS,
+    ENCLOSURE_SCHEDULE,
+    amendment_on_bills,
     approval_citations,
+    approval_on_bills,
+    ending_citations,
+    ending_on_bills,
     meter_lines,
     method_parameters,
+    next_steps_after_ending,
+    next_steps_after_revocation,
+    revocation_citations,
+    revocation_on_bills,
     section_for,
 )
 
 DIRECTOR = "Renée Okafor-Nguyễn"
 DIRECTOR_TITLE = "Director of Water Services"
+
+# An example contact block, as an administrator would enter it (a fictional 555 number and
+# the reserved .example domain: kcsac ships no contact block of its own).
+CONTACT = Contact(
+    address_lines=("Sewer Allowance Credit Program", "4800 E 63rd St", "Kansas City, MO 64130"),
+    phone="816-555-0142",
+    email="sac@kcwater.example",
+)
+# An example audit chain head at issue, as a letter prints it (SEQ:HASH16).
+AUDIT_HEAD = "4127:3f2a9c1b4d5e6f70"
+
+# An amendment of example 1: 15 % became 20 % (two more bays), signed 2026-10-20.
+CAR_WASH_AMENDED_ON = date(2026, 10, 20)
+CAR_WASH_AMENDED_PERCENT = Decimal(20)
+# A revocation of example 2's credit from 2026-11-01 (decided 2026-10-28).
+COOLING_REVOKED_FROM = date(2026, 11, 1)
+COOLING_REVOKED_ON = date(2026, 10, 28)
+# Example 1's credit ended by an ownership change on 2026-12-01 (signed 2026-11-24).
+CAR_WASH_TRANSFER_ON = date(2026, 12, 1)
+CAR_WASH_TRANSFER_SIGNED_ON = date(2026, 11, 24)
 
 # RULES.md example 1: a resident car wash, 15 % diverted, the director signed on 2026-08-12.
 CAR_WASH_SIGNED_ON = date(2026, 8, 12)
@@ -166,6 +199,11 @@ def approval_letter(*, letter_on: date = CAR_WASH_SIGNED_ON) -> ApprovalLetter:
         ordinance=o.ORDINANCE,
         citations=approval_citations(klass),  # as an issued letter cites them
         signature=_signature(CAR_WASH_SIGNED_ON),
+        on_bills=approval_on_bills(determination.method, CAR_WASH_SIGNED_ON),
+        enclosures=(ENCLOSURE_SCHEDULE,),
+        contact=CONTACT,
+        audit_head=AUDIT_HEAD,
+        issued_on=letter_on,
     )
 
 
@@ -194,6 +232,11 @@ def metered_approval_letter(*, letter_on: date = COOLING_SIGNED_ON) -> ApprovalL
         ordinance=o.ORDINANCE,
         citations=approval_citations(klass),  # as an issued letter cites them
         signature=_signature(COOLING_SIGNED_ON),
+        on_bills=approval_on_bills(determination.method, COOLING_SIGNED_ON),
+        enclosures=(ENCLOSURE_SCHEDULE,),
+        contact=CONTACT,
+        audit_head=AUDIT_HEAD,
+        issued_on=letter_on,
     )
 
 
@@ -237,6 +280,115 @@ def denial_letter(*, letter_on: date = IRRIGATION_DECIDED_ON) -> DenialLetter:
         signature=_signature(IRRIGATION_DECIDED_ON),
         fee_assessed_cents=fee,
         fee_paid_cents=paid,
+        contact=CONTACT,
+        audit_head=AUDIT_HEAD,
+        issued_on=letter_on,
+    )
+
+
+def amendment_letter(*, letter_on: date = CAR_WASH_AMENDED_ON) -> AmendmentLetter:
+    """Example 1's credit amended: 20 % from the amendment's signature date (was 15 %)."""
+    klass, category = CustomerClass.RESIDENT, Category.CAR_WASH
+    before = Determination(
+        id=1,
+        application="SAC-2026-0001",
+        method=Method.PERCENTAGE,
+        percent=CAR_WASH_PERCENT,
+        justification=CAR_WASH_JUSTIFICATION,
+    )
+    after = Determination(
+        id=3,
+        application="SAC-2026-0001",
+        method=Method.PERCENTAGE,
+        percent=CAR_WASH_AMENDED_PERCENT,
+        justification="Two more bays with reclaim, inspected 2026-10-06.",
+        amends=1,
+    )
+    return AmendmentLetter(
+        letter_on=letter_on,
+        application_no="SAC-2026-0001",
+        addressee=RESIDENT,
+        category_label=category.label,
+        customer_class_label=klass.label,
+        credit_effective_on=CAR_WASH_SIGNED_ON,
+        effective_on=CAR_WASH_AMENDED_ON,
+        previous_method_label=before.method.label,
+        previous_parameters=method_parameters(before, category),
+        previous_effective_on=CAR_WASH_SIGNED_ON,
+        method_label=after.method.label,
+        method_parameters=method_parameters(after, category),
+        meters=(),
+        duties=(DUTY_NOTIFY, DUTY_STORM, DUTY_ACCESS),
+        on_bills=amendment_on_bills(CAR_WASH_AMENDED_ON),
+        enclosures=(ENCLOSURE_SCHEDULE,),
+        section=section_for(klass),
+        ordinance=o.ORDINANCE,
+        citations=approval_citations(klass),
+        signature=_signature(CAR_WASH_AMENDED_ON),
+        contact=CONTACT,
+        audit_head=AUDIT_HEAD,
+        issued_on=letter_on,
+    )
+
+
+def revocation_letter(
+    *, letter_on: date = COOLING_REVOKED_ON, reason: str | None = None
+) -> RevocationLetter:
+    """Example 2's credit revoked from 2026-11-01: readings not reported (or `reason`)."""
+    klass, category = CustomerClass.NONRESIDENT_DIRECT, Category.EVAPORATION
+    return RevocationLetter(
+        letter_on=letter_on,
+        application_no="SAC-2026-0002",
+        addressee=NONRESIDENT,
+        category_label=category.label,
+        customer_class_label=klass.label,
+        credit_effective_on=COOLING_SIGNED_ON,
+        revoked_from=COOLING_REVOKED_FROM,
+        last_credited_on=COOLING_REVOKED_FROM - timedelta(days=1),
+        decided_on=COOLING_REVOKED_ON,
+        reason=Reason(
+            reason
+            or "Failure to report meter readings: no make-up or blow-down readings were "
+            "reported for the billing periods of August, September and October 2026, after "
+            "two written requests.",
+            "",
+        ),
+        on_bills=revocation_on_bills(COOLING_REVOKED_FROM),
+        next_steps=next_steps_after_revocation("SAC-2026-0002"),
+        section=section_for(klass),
+        ordinance=o.ORDINANCE,
+        citations=revocation_citations(klass),
+        signature=_signature(COOLING_REVOKED_ON),
+        contact=CONTACT,
+        audit_head=AUDIT_HEAD,
+        issued_on=letter_on,
+    )
+
+
+def ending_letter(*, letter_on: date = CAR_WASH_TRANSFER_SIGNED_ON) -> EndingLetter:
+    """Example 1's credit ended: the property changed owners on 2026-12-01."""
+    klass, category = CustomerClass.RESIDENT, Category.CAR_WASH
+    ended_on = CAR_WASH_TRANSFER_ON - timedelta(days=1)
+    new = "SAC-2026-0031"
+    return EndingLetter(
+        letter_on=letter_on,
+        application_no="SAC-2026-0001",
+        addressee=RESIDENT,
+        category_label=category.label,
+        customer_class_label=klass.label,
+        credit_effective_on=CAR_WASH_SIGNED_ON,
+        ended_on=ended_on,
+        transfer_on=CAR_WASH_TRANSFER_ON,
+        new_application_no=new,
+        on_bills=ending_on_bills(ended_on, CAR_WASH_TRANSFER_ON, new),
+        next_steps=next_steps_after_ending("SAC-2026-0001", new),
+        section=section_for(klass),
+        ordinance=o.ORDINANCE,
+        citations=ending_citations(klass),
+        signature=_signature(CAR_WASH_TRANSFER_SIGNED_ON),
+        contact=CONTACT,
+        audit_head=AUDIT_HEAD,
+        issued_on=letter_on,
     )
 
 

@@ -33,18 +33,25 @@ from kcsac.operations.documents.schedule_cycle import issue_new_schedules
 from kcsac.operations.errors import NotFound, Refused
 from kcsac.storage import Store
 
-STATUSES = {"approved": Status.APPROVED, "denied": Status.DENIED}
+STATUSES = {
+    "approved": Status.APPROVED,
+    "denied": Status.DENIED,
+    "revoked": Status.REVOKED,
+    "ended": Status.ENDED,
+}
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     letter = subparsers.add_parser(
         "letter",
         parents=[common],
-        help="the approval or denial letter of an application, as PDF",
-        description="Write the letter of APPLICATION_NO's decision (approval or denial) as a "
-        "PDF. A letter issued before is re-printed from its stored snapshot; otherwise it is "
-        "issued now. Exit status: 1 file or database problem, 2 usage (unknown application), "
-        "3 no decision yet or not allowed.",
+        help="the letter of an application's decision, as PDF",
+        description="Write the letter of APPLICATION_NO's decision as a PDF: the approval (or "
+        "latest amendment) of an approved credit, the denial, the revocation of a revoked "
+        "credit, the ending of a credit ended by an ownership change. A letter issued before "
+        "is re-printed from its stored snapshot; otherwise it is issued now. Exit status: 1 "
+        "file or database problem, 2 usage (unknown application), 3 no decision yet or not "
+        "allowed.",
     )
     letter.add_argument("number", metavar="APPLICATION_NO", help="e.g. SAC-2026-0001")
     letter.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
@@ -100,7 +107,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         parents=[common],
         help="letters (and schedules) of many applications into a folder",
         description="Write the letters of every application with STATUS decided on or after "
-        "DATE into DIR as APPLICATION_NO-KIND.pdf, with the schedules of approvals.",
+        "DATE into DIR as APPLICATION_NO-KIND.pdf, with the schedules that approval and "
+        "amendment letters enclose.",
     )
     export.add_argument("--status", choices=sorted(STATUSES), required=True)
     export.add_argument("--since", type=iso_date, default=None, metavar="DATE")

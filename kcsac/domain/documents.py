@@ -6,7 +6,10 @@ wording of duties and reasons. The PDF renderers only lay a snapshot out, so re-
 stored snapshot a year later gives the same document even if rates or records changed since.
 
 `to_json()` is canonical (sorted keys, no spaces beyond the separators, ASCII-only escapes), so
-the stored text and its sha256 are reproducible; `from_json()` reverses it exactly.
+the stored text and its sha256 are reproducible; `from_json()` reverses it exactly. A field
+added to a snapshot after letters were issued without it is declared with `metadata=ADDED`: it is
+left out of the JSON while it holds its default, so a letter stored before the field existed
+encodes to the very text (and sha256) it was stored with.
 """
 
 import dataclasses
@@ -14,7 +17,7 @@ import hashlib
 import json
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Self
 
@@ -24,6 +27,10 @@ PROGRAM = "Sewer Allowance Credit Program"
 AUTHOR = ISSUER  # PDF metadata author
 
 SCHEMA_VERSION = 1  # bump when a snapshot's fields change; old snapshots keep their version
+
+
+# The same, as a field's metadata: `field(default=..., metadata=ADDED)`.
+ADDED = types.MappingProxyType({"added_later": True})
 
 
 def added_later(default: Any) -> Any:
@@ -41,6 +48,15 @@ class Addressee:
     mailing_lines: tuple[str, ...]  # the postal address under the name
     service_address: str
     account_no: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Water Services' contact block, as the administrator entered it (printed as given)."""
+
+    address_lines: tuple[str, ...]
+    phone: str
+    email: str
 
 
 @dataclass(frozen=True)
@@ -160,6 +176,15 @@ class ApprovalLetter(_Snapshot):
     notes: tuple[str, ...] = ()
     # Why the credit starts on `effective_on` (an ownership change starts on the transfer date).
     effective_basis: str = "the date the director signed this determination"
+    # Added after letters were issued without them (see `ADDED`): how the credit shows on the
+    # customer's bills; what is enclosed ("adjusted volume schedule"); Water Services' contact
+    # block, when entered; the audit chain's head at issue ("SEQ:HASH16"); the day it was
+    # issued (the PDF's dates).
+    on_bills: tuple[str, ...] = field(default=(), metadata=ADDED)
+    enclosures: tuple[str, ...] = field(default=(), metadata=ADDED)
+    contact: Contact | None = field(default=None, metadata=ADDED)
+    audit_head: str = field(default="", metadata=ADDED)
+    issued_on: date | None = field(default=None, metadata=ADDED)
 
 
 @dataclass(frozen=True)
@@ -182,6 +207,96 @@ class DenialLetter(_Snapshot):
     signature: Signature
     fee_assessed_cents: int | None = None
     fee_paid_cents: int = 0
+    # Added after letters were issued without them (see `ADDED`).
+    contact: Contact | None = field(default=None, metadata=ADDED)
+    audit_head: str = field(default="", metadata=ADDED)
+    issued_on: date | None = field(default=None, metadata=ADDED)
+
+
+@dataclass(frozen=True)
+class AmendmentLetter(_Snapshot):
+    """An amendment of a credit's determination: the new terms from the amendment's own
+    signature date; periods (and days of periods) before it stay under the earlier terms."""
+
+    kind: ClassVar[str] = "amendment-letter"
+
+    letter_on: date
+    application_no: str
+    addressee: Addressee
+    category_label: str
+    customer_class_label: str
+    credit_effective_on: date  # when the credit itself began (its first signature)
+    effective_on: date  # the amendment's signature date: the new terms apply from it
+    previous_method_label: str
+    previous_parameters: tuple[Parameter, ...]
+    previous_effective_on: date  # when the earlier terms took effect
+    method_label: str
+    method_parameters: tuple[Parameter, ...]
+    meters: tuple[MeterLine, ...]
+    duties: tuple[str, ...]
+    on_bills: tuple[str, ...]
+    enclosures: tuple[str, ...]
+    section: str
+    ordinance: str
+    citations: tuple[str, ...]
+    signature: Signature
+    contact: Contact | None = None
+    audit_head: str = ""
+    issued_on: date | None = None
+
+
+@dataclass(frozen=True)
+class RevocationLetter(_Snapshot):
+    """The revocation of a credit: from which day, why, and on what authority."""
+
+    kind: ClassVar[str] = "revocation-letter"
+
+    letter_on: date
+    application_no: str
+    addressee: Addressee
+    category_label: str
+    customer_class_label: str
+    credit_effective_on: date
+    revoked_from: date  # the first day without the credit
+    last_credited_on: date  # the day before
+    decided_on: date
+    reason: Reason
+    on_bills: tuple[str, ...]
+    next_steps: tuple[str, ...]
+    section: str
+    ordinance: str
+    citations: tuple[str, ...]
+    signature: Signature
+    contact: Contact | None = None
+    audit_head: str = ""
+    issued_on: date | None = None
+
+
+@dataclass(frozen=True)
+class EndingLetter(_Snapshot):
+    """The end of a credit because the property changed owners: the credit moved to the new
+    owner's application from the transfer date; the old one ended the day before."""
+
+    kind: ClassVar[str] = "ending-letter"
+
+    letter_on: date
+    application_no: str
+    addressee: Addressee
+    category_label: str
+    customer_class_label: str
+    credit_effective_on: date
+    ended_on: date  # the last day credited
+    transfer_on: date  # the first day of the new owner's credit
+    new_application_no: str
+    on_bills: tuple[str, ...]
+    next_steps: tuple[str, ...]
+    section: str
+    ordinance: str
+    citations: tuple[str, ...]
+    signature: Signature
+    contact: Contact | None = None
+    audit_head: str = ""
+    issued_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -272,9 +387,18 @@ class ScheduleDocument(_Snapshot):
         return any(row.surcharge_cents is not None for row in self.rows)
 
 
-Document = ApprovalLetter | DenialLetter | ScheduleDocument
-DOCUMENT_TYPES: dict[str, type[ApprovalLetter | DenialLetter | ScheduleDocument]] = {
-    cls.kind: cls for cls in (ApprovalLetter, DenialLetter, ScheduleDocument)
+Letter = ApprovalLetter | DenialLetter | AmendmentLetter | RevocationLetter | EndingLetter
+LETTER_TYPES: tuple[type[Letter], ...] = (
+    ApprovalLetter,
+    DenialLetter,
+    AmendmentLetter,
+    RevocationLetter,
+    EndingLetter,
+)
+LETTER_KINDS = frozenset(cls.kind for cls in LETTER_TYPES)
+Document = Letter | ScheduleDocument
+DOCUMENT_TYPES: dict[str, type[Document]] = {
+    cls.kind: cls for cls in (*LETTER_TYPES, ScheduleDocument)
 }
 
 

@@ -2,8 +2,10 @@
 
 ORDINANCE = "Ordinance 260209"
 
-# Kansas City Code of Ordinances, ch. 60, as re-enacted by Ordinance 260209.
-SEC_60_2_1_A = "Code sec. 60-2(1)a"
+# Kansas City Code of Ordinances, ch. 60, as re-enacted by Ordinance 260209. One style for
+# every level: parenthesised, as the ordinance itself writes "60-2 (2)(b)" (its lettered
+# paragraphs "a." are written "(a)" here, as everywhere else).
+SEC_60_2_1_A = "Code sec. 60-2(1)(a)"
 SEC_60_2_2 = "Code sec. 60-2(2)"
 SEC_60_2_2_B = "Code sec. 60-2(2)(b)"
 SEC_60_2_2_C = "Code sec. 60-2(2)(c)"
@@ -31,6 +33,10 @@ def cites(*citations: str) -> str:
         return "Code secs. " + ", ".join(c.removeprefix(_PREFIX) for c in citations)
     return "; ".join(citations)
 
+
+# kcsac's one wording of the ordinance's definition of a month (60-2(4), 60-3(b): "a time
+# period of approximately 30 days") and of the proration; every document says it this way.
+MONTH_ABOUT_30_DAYS = "a month is about 30 days; charges are prorated per day"
 
 # The ordinance's words, quoted exactly (a test checks each against the ordinance text).
 COMMERCIAL_ACCOUNTS = (

@@ -142,8 +142,7 @@ def schedule_notes(
         f"({o.cites(o.SEC_60_2_2_C, o.SEC_60_3_A_6)}): the credit is prospective only; f is the "
         "share of each period's days on or after that date.",
         method_note(terms),
-        "Charges are prorated per day: a month is 30 days "
-        f"({o.cites(o.SEC_60_2_4, o.SEC_60_3_B)}).",
+        f"{o.MONTH_ABOUT_30_DAYS.capitalize()} ({o.cites(o.SEC_60_2_4, o.SEC_60_3_B)}).",
     ]
     if limits is None:
         notes.append(NO_LIMITS_NOTE)

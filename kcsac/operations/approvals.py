@@ -297,19 +297,28 @@ def _refuse_decision_date(problems: list[Problem]) -> None:
 
 
 def _freeze_letter(store: Store, actor: User, decision: Decision, *, today: dt.date) -> None:
-    """Issue the decision's letter inside the signing transaction, dated the signature (or
+    """Issue the decision's letter inside the deciding transaction, dated the signature (or
     decision) date: printing it later re-renders this snapshot, so an edit to the account
-    after signing never changes what was decided. Issued the day it is keyed (`today`)."""
+    after signing never changes what was decided. Issued the day it is keyed (`today`).
+    An approved ownership change also freezes the earlier owner's letter: their credit ended.
+    """
     # Cold start, not a cycle (the documents never import this module): the documents
     # bring the schedule engine and the export's period split (~80 ms of imports; reportlab
     # loads later still, at the first render), needed only when a letter is made, so the
     # denial, reopening and revocation dialogs open without them.
     from kcsac.operations.documents.issuing import issue
-    from kcsac.operations.documents.letters import build_approval_letter, build_denial_letter
+    from kcsac.operations.documents.letters import build_letter, last_decision
 
-    build = build_denial_letter if decision.kind is DecisionKind.DENIAL else build_approval_letter
-    letter = build(store, decision.application, letter_on=decision.decided_on)
-    issue(store, actor.login, letter, today=today, decision_id=decision.id)
+    decisions = [decision]
+    app = store.get_application(decision.application)
+    if decision.kind is DecisionKind.APPROVAL and app.category is Category.OWNERSHIP_CHANGE:
+        prior = str(app.details.get("prior_application", ""))
+        ended = last_decision(store, prior, (DecisionKind.OWNERSHIP_CHANGE,)) if prior else None
+        if ended is not None:
+            decisions.append(ended)
+    for made in decisions:
+        letter = build_letter(store, made, letter_on=made.decided_on, issued_on=today)
+        issue(store, actor.login, letter, today=today, decision_id=made.id)
 
 
 def reopen(
@@ -379,7 +388,7 @@ def revoke(
                     )
                 ]
             )
-        store.add_decision(
+        decision = store.add_decision(
             Decision(
                 0,
                 number,
@@ -394,13 +403,15 @@ def revoke(
             actor.login,
             reason=reason.strip(),
         )
-        return store.save_application(
+        revoked = store.save_application(
             moved(app, Status.REVOKED, ended_on=from_on - dt.timedelta(days=1)),
             expected_version=app.version,
             actor=actor.login,
             action=f"credit revoked from {from_on.isoformat()}",
             reason=reason.strip(),
         )
+        _freeze_letter(store, actor, decision, today=today)
+        return revoked
 
 
 def revocation_date_problems(from_on: dt.date, today: dt.date) -> list[Problem]:

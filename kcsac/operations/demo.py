@@ -5,13 +5,14 @@ import itertools
 from decimal import Decimal
 
 from kcsac.domain.category import Category
+from kcsac.domain.documents import LETTER_KINDS
 from kcsac.domain.records import ConsumptionPeriod, MeterRole, MeterUnit
 from kcsac.domain.status import Status
 from kcsac.domain.volume import FT3_PER_CCF, GAL_PER_CCF
 from kcsac.operations import approvals, meters, users
 from kcsac.operations.accounts import add_account, update_account
 from kcsac.operations.determinations import enter_determination
-from kcsac.operations.documents.issuing import APPROVAL, DENIAL, issued_documents
+from kcsac.operations.documents.issuing import issued_documents
 from kcsac.operations.errors import Refused
 from kcsac.operations.intake import create_application, submit_application, withdraw
 from kcsac.operations.payments import record_payment
@@ -242,13 +243,13 @@ def _load(store: Store, clock: _DemoClock) -> dict[str, int]:
 
 
 def _letters(store: Store) -> int:
-    """How many letters were issued: every approval and denial froze its letter when it was
-    signed (operations.approvals), so there is nothing left to issue here."""
+    """How many letters were issued: every decision froze its letter when it was made
+    (operations.approvals), so there is nothing left to issue here."""
     return sum(
         1
         for summary in store.list_summaries(limit=1000)
         for doc in issued_documents(store, summary.number)
-        if doc.kind in (APPROVAL, DENIAL)
+        if doc.kind in LETTER_KINDS
     )
 
 

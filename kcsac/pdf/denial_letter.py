@@ -5,19 +5,8 @@ from reportlab.platypus import Flowable
 
 from kcsac.domain.documents import DenialLetter, format_date_long
 from kcsac.domain.money import format_usd
-from kcsac.pdf import styles
-from kcsac.pdf.page import PageSetup, build_pdf
-from kcsac.pdf.parts import (
-    Gap,
-    bullets,
-    date_and_address,
-    grid,
-    para,
-    reference_table,
-    rich,
-    section,
-    signature_block,
-)
+from kcsac.pdf.letter import LONG_TEXT, WIDTH, close, head, render_letter
+from kcsac.pdf.parts import Gap, grid, para, rich, section
 
 TITLE = "Sewer Allowance Credit: denial"
 
@@ -25,37 +14,18 @@ TITLE = "Sewer Allowance Credit: denial"
 def render_denial_letter(snapshot: DenialLetter) -> bytes:
     """The denial letter as PDF bytes; the same snapshot always gives the same bytes."""
     fingerprint = snapshot.sha256()
-    setup = PageSetup(
+    return render_letter(
+        snapshot,
         title=TITLE,
-        subject=f"Denial of application {snapshot.application_no}, "
-        f"account {snapshot.addressee.account_no}",
-        reference=f"Application {snapshot.application_no}",
+        subject="Denial of application",
+        story=_story(snapshot, fingerprint),
         fingerprint=fingerprint,
-        footer_note=snapshot.ordinance,
     )
-    return build_pdf(setup, _story(snapshot, fingerprint))
 
 
 def _story(s: DenialLetter, fingerprint: str) -> list[Flowable]:
-    width = styles.LETTER_PORTRAIT[0] - styles.MARGIN_LEFT - styles.MARGIN_RIGHT
     story: list[Flowable] = [
-        *date_and_address(format_date_long(s.letter_on), s.addressee),
-        reference_table(
-            [
-                ("Application no.", s.application_no),
-                ("Account no.", s.addressee.account_no),
-                ("Service address", s.addressee.service_address),
-                ("Category", s.category_label),
-                ("Customer class", s.customer_class_label),
-            ],
-            width,
-        ),
-        Gap(1, 8),
-        para(
-            "Your Sewer Allowance Credit application is denied",
-            "heading",
-            width=styles.LETTER_TEXT_WIDTH,
-        ),
+        *head(s, (), "Your Sewer Allowance Credit application is denied"),
         rich(
             [
                 (
@@ -72,28 +42,39 @@ def _story(s: DenialLetter, fingerprint: str) -> list[Flowable]:
                 ),
             ]
         ),
-        *section("Reasons", styles.LETTER_TEXT_WIDTH),
-        grid(
-            ["", "Reason", "Section"],
-            [[str(i), r.message, r.citation] for i, r in enumerate(s.reasons, start=1)],
-            [0.3 * inch, width - 2.5 * inch, 2.2 * inch],
-        ),
+        *section("Reasons", WIDTH),
+        *_reasons(s),
     ]
     if s.fee_assessed_cents is not None:
-        story.append(Gap(1, 6))
-        story.append(
+        story += [
+            Gap(1, 6),
             para(
                 f"Application fee assessed: {format_usd(s.fee_assessed_cents)}; "
                 f"paid: {format_usd(s.fee_paid_cents)}.",
                 "body",
-                width=styles.LETTER_TEXT_WIDTH,
-            )
-        )
+                width=WIDTH,
+            ),
+        ]
     story += [
-        *section("What you can do next", styles.LETTER_TEXT_WIDTH),
-        *bullets(s.next_steps),
-        *section("Sections cited", styles.LETTER_TEXT_WIDTH),
-        *bullets(s.citations),
-        *signature_block("Sincerely,", s.signature, fingerprint, signed_label="Decided on"),
+        *close(
+            s, fingerprint, signed_label="Decided on", keep=("What you can do next", s.next_steps)
+        ),
     ]
     return story
+
+
+def _reasons(s: DenialLetter) -> list[Flowable]:
+    """The reasons in a table with their sections; numbered paragraphs when one is long
+    enough to need a page break inside it (a table row cannot run over a page)."""
+    if all(len(r.message) <= LONG_TEXT for r in s.reasons):
+        return [
+            grid(
+                ["", "Reason", "Section"],
+                [[str(i), r.message, r.citation] for i, r in enumerate(s.reasons, start=1)],
+                [0.3 * inch, WIDTH - 2.5 * inch, 2.2 * inch],
+            )
+        ]
+    return [
+        para(f"{i}. {r.message}" + (f" ({r.citation})" if r.citation else ""), "body", width=WIDTH)
+        for i, r in enumerate(s.reasons, start=1)
+    ]

@@ -3,6 +3,7 @@
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from reportlab.lib.units import inch
@@ -28,13 +29,18 @@ class PageSetup:
     pagesize: tuple[float, float] = styles.LETTER_PORTRAIT
     side_margin: float = styles.MARGIN_LEFT
     top_margin: float = styles.MARGIN_TOP
+    # The PDF's CreationDate and ModDate: the day the document was issued (midnight UTC).
+    # None keeps reportlab's fixed invariant date (2000-01-01).
+    created_on: date | None = None
 
 
 def build_pdf(setup: PageSetup, story: Sequence[Flowable]) -> bytes:
     """Lay `story` out on US Letter pages with kcsac's letterhead; return the PDF bytes.
 
-    `invariant=1` fixes the creation date and document id, so the same story gives the same
-    bytes every time (the sha256 of an issued PDF can be checked later by re-rendering).
+    `invariant=1` fixes the document id and the dates, so the same story gives the same
+    bytes every time (the sha256 of an issued PDF can be checked later by re-rendering); the
+    dates are `setup.created_on`, the day the document was issued, so a re-print carries the
+    issue date too, never the day it is re-printed.
     """
     styles.register_fonts()
     buffer = io.BytesIO()
@@ -148,6 +154,9 @@ class _NumberedCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._setup = setup
         self._saved_pages: list[dict] = []
+        if setup.created_on is not None:
+            stamp = "D:" + setup.created_on.strftime("%Y%m%d") + "000000+00'00'"
+            self.setDateFormatter(lambda *_ymdhms: stamp)
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
         self._saved_pages.append(dict(self.__dict__))

@@ -1,4 +1,5 @@
-"""Pieces the letters share: address block, reference table, lists, signature block."""
+"""Pieces the documents share: paragraphs and lines, sections, reference table, lists, grids.
+What only letters share (head, contact block, closing) is in kcsac.pdf.letter."""
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -18,7 +19,6 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tables import CellStyle
 
-from kcsac.domain.documents import Addressee, Signature, format_date_long
 from kcsac.pdf import richtext, styles
 from kcsac.pdf.fasttext import TextBlock, draw_string, set_canvas_fill
 
@@ -380,18 +380,6 @@ def markup(text: str, style: str = "body") -> Paragraph:
     return Paragraph(text, styles.paragraph_styles()[style])
 
 
-def date_and_address(letter_on_text: str, addressee: Addressee) -> list[Flowable]:
-    """The letter's date, then the customer's name and postal address."""
-    width = styles.LETTER_TEXT_WIDTH
-    lines = [addressee.customer_name, *addressee.mailing_lines]
-    return [
-        para(letter_on_text, "body", width=width),
-        Gap(1, 6),
-        *(para(line, "body-tight", width=width) for line in lines),
-        Gap(1, 11),
-    ]
-
-
 class _Cell(CellStyle):
     """A table cell's style with kcsac's defaults as class attributes: what a table style's
     commands for every cell would set, without a command run over each cell (a 12-period
@@ -527,31 +515,3 @@ def grid(
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, styles.BRAND))
     table.setStyle(TableStyle(commands))
     return table
-
-
-def signature_block(
-    closing: str, signature: Signature, fingerprint: str, *, signed_label: str
-) -> list[Flowable]:
-    """Closing, signer, title, signature date and the snapshot's sha256, kept on one page."""
-    st = styles.paragraph_styles()
-    width = styles.LETTER_TEXT_WIDTH
-    parts: list[Flowable] = [
-        _NewPageIfLess(styles.SIGNATURE_MIN_SPACE),  # the block stays on one page
-        Gap(1, 8),
-        para(closing, "body-tight", width=width),
-        Gap(1, 20),
-        runs([(signature.signer_name, True)], "body-tight", width=width),
-        para(signature.signer_title, "body-tight", width=width),
-        para("Kansas City Water Services", "body-tight", width=width),
-        para(f"{signed_label} {format_date_long(signature.signed_on)}", "body-tight", width=width),
-        Gap(1, 8),
-        # Two flowables, not one paragraph with a line break: the first is the same in every
-        # letter (its layout is shared), the fingerprint is one line.
-        paragraph(
-            "This letter is printed from the record kept when it was issued. That record's "
-            "fingerprint (sha256) is:",
-            st["small-tight"],
-        ),
-        para(fingerprint, "small", width=width),
-    ]
-    return parts

@@ -44,6 +44,7 @@ TABLE_SIZE = 7.6
 TABLE_LEADING = 9.2
 HEADING_SIZE = 12.5
 SUBHEADING_SIZE = 10
+CONTACT_SIZE = 8.5  # the Water Services contact block beside the customer's address
 
 # A calm blue for the mark and rules; grey for secondary text; a light band for table headers.
 BRAND = colors.HexColor("#1F4E79")
@@ -54,7 +55,6 @@ RULE = colors.HexColor("#9AA7B4")
 
 # A section heading starts a new page when less than this is left (see parts.section).
 SECTION_MIN_SPACE = 1.1 * inch
-SIGNATURE_MIN_SPACE = 2.0 * inch  # closing to fingerprint
 
 LETTERHEAD_BAND_HEIGHT = 0.16 * inch
 MARK_SIZE = 0.62 * inch

@@ -1,16 +1,17 @@
-"""AdministrationDialog: users and roles, password resets, surcharge limits, backup settings.
+"""AdministrationDialog: users and roles, password resets, surcharge limits, backup settings,
+the Water Services contact block letters print.
 
     dialog = AdministrationDialog(context, parent=main_window)
     # context: kcsac.ui.desk_context.DeskContext (store, the administrator or None, today)
     dialog.settings_changed.connect(...)   # emitted after every saved change (refresh views)
     dialog.exec()
 
-Three tabs. Each change goes through an operation (`operations.users`, `operations.admin`),
-which checks the administrator's permission and writes the audit trail; refusals are shown on
-the tab. Every change to users, roles or passwords asks the administrator's own password again
-(a PasswordGate). A reset password is typed twice in a PasswordPrompt and handed to the
-operation: it is never shown, put in a message, or logged (the audit row only says it was
-reset).
+Four tabs (the contact block's is a WaterServicesContactTab). Each change goes through an
+operation (`operations.users`, `operations.admin`), which checks the administrator's
+permission and writes the audit trail; refusals are shown on the tab. Every change to users,
+roles or passwords asks the administrator's own password again (a PasswordGate). A reset
+password is typed twice in a PasswordPrompt and handed to the operation: it is never shown,
+put in a message, or logged (the audit row only says it was reset).
 """
 
 import dataclasses
@@ -46,6 +47,7 @@ from kcsac.ui.field_messages import GOOD_COLOR, MESSAGE_COLOR, mark_as_message
 from kcsac.ui.password_gate import PasswordGate
 from kcsac.ui.password_prompt import PasswordPrompt
 from kcsac.ui.qt_convert import decimal_problem, parse_decimal
+from kcsac.ui.water_services_contact_tab import WaterServicesContactTab
 
 _USER_COLUMNS = ("Login", "Name", "Title", "Role", "Active", "Password")
 
@@ -73,6 +75,9 @@ class AdministrationDialog(QDialog):
         self.tabs.addTab(self._build_users_tab(), "&Users and roles")
         self.tabs.addTab(self._build_limits_tab(), "&Surcharge limits")
         self.tabs.addTab(self._build_backup_tab(), "&Backup")
+        self.contact_tab = WaterServicesContactTab(context)
+        self.contact_tab.saved.connect(self.settings_changed)
+        self.tabs.addTab(self.contact_tab, "Water Serv&ices contact")
         self.close_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close = self.close_buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setText("&Close")

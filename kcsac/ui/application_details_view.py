@@ -1,6 +1,7 @@
 """ApplicationDetailsView: one file's summary, what blocks its next step, and its timeline."""
 
 import datetime as dt
+import re
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -17,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from kcsac.domain.actions import NextStep
-from kcsac.domain.records import ApplicationDetail
+from kcsac.domain.records import ApplicationDetail, DecisionKind
+from kcsac.domain.status import Status
 from kcsac.domain.timeline import TimelineEntry, group_timeline
 from kcsac.ui.qt_convert import date_text, money_text
 
@@ -154,6 +156,7 @@ def summary_html(detail: ApplicationDetail) -> str:
         rows.append(("Fee basis", app.fee_note))
     if app.effective_on:
         rows.append(("Effective", date_text(app.effective_on)))
+    _credit_end(detail, rows)
     done = [
         f"{r.kind.label} {r.result.value} {date_text(r.reviewed_on)}"
         + (f" (attached: {', '.join(r.attachments)})" if r.attachments else "")
@@ -179,6 +182,33 @@ def summary_html(detail: ApplicationDetail) -> str:
     )
     # The full width: the values wrap less, so the summary is shorter.
     return f"<table width='100%' cellspacing='0' cellpadding='0'>{cells}</table>"
+
+
+def _credit_end(detail: ApplicationDetail, rows: list) -> None:
+    """A revoked credit's revocation date and reason, an ended credit's end date and why:
+    the effective row gains the last day credited, one row says why (kept short, so the
+    summary still shows whole at the desk's default size)."""
+    app = detail.application
+    kinds = {Status.REVOKED: DecisionKind.REVOCATION, Status.ENDED: DecisionKind.OWNERSHIP_CHANGE}
+    wanted = kinds.get(app.status)
+    if wanted is None:
+        return
+    found = [d for d in detail.decisions if d.kind is wanted]
+    last = found[-1] if found else None
+    if rows[-1][0] == "Effective" and app.ended_on:
+        rows[-1] = ("Effective", f"{rows[-1][1]} to {date_text(app.ended_on)}")
+    if app.status is Status.REVOKED:
+        start = last.effective_on if last is not None else None
+        note = last.note if last is not None and last.note else "no reason recorded"
+        rows.append(("Revoked", f"from {date_text(start)}: {note}" if start else note))
+        return
+    moved = _MOVED.search(last.note) if last is not None else None
+    rows.append(
+        ("Ended", f"ownership change, now {moved.group(1)}" if moved else "ownership change")
+    )
+
+
+_MOVED = re.compile(r"credit moved to (\S+)")
 
 
 def _cell(value: str | list[str]) -> str:

@@ -100,6 +100,18 @@ HELP_TOPICS: dict[str, HelpTopic] = {
         "Choose the method and its parameters; the preview shows the adjusted volume schedule "
         "over the account's consumption history from the preview date.",
     ),
+    "water_services_contact": HelpTopic(
+        "Water Services contact on letters",
+        "",
+        (),
+        "Every letter (approval, denial, amendment, revocation, ending) prints this block "
+        "beside the customer's address and in its last paragraph, so the customer knows whom "
+        "to call or write. The ordinance sets no contact: until an administrator enters the "
+        "postal address (up to four lines), the phone number and the e-mail address here, "
+        "letters leave the block out and only ask the customer to write to Kansas City Water "
+        "Services. A letter keeps the block it was issued with: a change applies to letters "
+        "issued afterwards. Each change is kept in the audit trail.",
+    ),
 }
 
 
@@ -128,11 +140,11 @@ class HelpDialog(QDialog):
 
 
 def help_html(topic: HelpTopic) -> str:
+    advice = f"<h3>{escape(topic.title)}</h3><p>{escape(topic.advice)}</p>"
+    if not topic.quotes:  # a setting the ordinance says nothing about
+        return advice
     quotes = "".join(f"<blockquote>“{escape(q)}”</blockquote>" for q in topic.quotes)
-    return (
-        f"<h3>{escape(topic.title)}</h3><p>{escape(topic.advice)}</p>"
-        f"<p><b>{escape(o.ORDINANCE)}, {escape(topic.citation)}:</b></p>{quotes}"
-    )
+    return f"{advice}<p><b>{escape(o.ORDINANCE)}, {escape(topic.citation)}:</b></p>{quotes}"
 
 
 def install_help_shortcut(widget: QWidget, topic: str) -> QShortcut:

@@ -46,13 +46,21 @@ def test_demo_has_every_category_and_status_and_a_sound_audit(demo_db):
     assert all(d.decided_by == "demo-director" for d in signed)
     assert all(d.snapshot_sha256 for d in signed)
     issued = [d for r in rows for d in store.documents(r.number)]
-    assert {d.kind for d in issued} == {"approval-letter", "denial-letter"}
+    # Every decision froze its letter: the demo's amended, revoked and ended credits too.
+    assert {d.kind for d in issued} == {
+        "approval-letter",
+        "denial-letter",
+        "amendment-letter",
+        "revocation-letter",
+        "ending-letter",
+    }
     store.close()
 
 
 def test_demo_is_deterministic(tmp_path, demo_db):
     """Every audit row the same but for the sha256 binding each password hash (a password
-    hash has a random salt, so its sha256 differs from run to run)."""
+    hash has a random salt, so its sha256 differs from run to run) and the sha256 of each
+    letter, which prints the audit chain's head at issue (a chain that binds those hashes)."""
     again = tmp_path / "again.db"
     assert main(["demo", "--db", str(again)]) == 0
 
@@ -61,10 +69,13 @@ def test_demo_is_deterministic(tmp_path, demo_db):
             "SELECT at, actor, action, entity, entity_id, application, before, after, reason "
             "FROM audit ORDER BY seq"
         )
-        return [
-            tuple(re.sub(r'"password_sha256":"[0-9a-f]{64}"', "", str(v)) for v in row)
-            for row in rows
-        ]
+        out = []
+        for row in rows:
+            values = [re.sub(r'"password_sha256":"[0-9a-f]{64}"', "", str(v)) for v in row]
+            if "-letter " in values[2]:  # "approval-letter issued", "... PDF rendered"
+                values = [re.sub(r'sha256":"[0-9a-f]{64}"', "", v) for v in values]
+            out.append(tuple(values))
+        return out
 
     first, second = trail(demo_db), trail(again)
     assert len(first) > 400

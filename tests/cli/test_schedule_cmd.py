@@ -182,7 +182,7 @@ def test_readable_table(capsys, csv_file):
     assert total.split()[-3] == "$274.65"  # credit 119.85 + 154.80; then "not set"
     assert "Volume rounding: pro-rata" in out
     assert "$32.02 per month" in out
-    assert "Code sec. 60-2(1)a" in out
+    assert "Code sec. 60-2(1)(a)" in out
     assert "$12.90 per ccf" in out
     assert "Code sec. 60-2(2) " in out
     assert "(reading" in out

@@ -9,7 +9,7 @@ TEXT = (Path(__file__).parent / "data" / "ordinance_260209.md").read_text().repl
 # Each citation kcsac uses, and the passage of the ordinance it points at (first marker
 # included, second excluded). The passages do not overlap.
 SECTIONS = {
-    "Code sec. 60-2(1)a": ("a. Sanitary sewer.", "b. Wastewater discharge"),
+    "Code sec. 60-2(1)(a)": ("a. Sanitary sewer.", "b. Wastewater discharge"),
     "Code sec. 60-2(2)": ("(2) *Volume charges.*", "a. Water supplied"),
     "Code sec. 60-2(2)(b)": ("b. Residential accounts.", "- c. Commercial and industrial"),
     "Code sec. 60-2(2)(c)": ("c. Commercial and industrial", "- (3) *Commercial"),

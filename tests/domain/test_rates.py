@@ -51,7 +51,7 @@ def test_every_table_figure_cites_a_section_of_the_ordinance():
 @pytest.mark.parametrize(
     ("customer_class", "service", "volume", "citations"),
     [
-        (CC.RESIDENT, "32.02", "12.90", ("Code sec. 60-2(1)a", "Code sec. 60-2(2)")),
+        (CC.RESIDENT, "32.02", "12.90", ("Code sec. 60-2(1)(a)", "Code sec. 60-2(2)")),
         (CC.NONRESIDENT_DIRECT, "45.10", "17.17", ("Code sec. 60-3(a)(4)",) * 2),
         (CC.NONRESIDENT_UNMETERED, "20.43", "7.00", ("Code sec. 60-3(a)(2)",) * 2),
         (CC.NONRESIDENT_METERED, None, "4.70", (None, "Code sec. 60-3(a)(1)")),

@@ -235,7 +235,7 @@ def test_no_credit_before_the_effective_date():
 def test_rates_used_carry_citations():
     s = schedule(periods=[period("2026-06-01", "2026-06-30", 10)])
     labels = {u.label: u for u in s.rates_used}
-    assert labels["service charge"].figure.citation == "Code sec. 60-2(1)a"
+    assert labels["service charge"].figure.citation == "Code sec. 60-2(1)(a)"
     assert labels["volume charge"].figure.amount == D("12.90")
     assert labels["volume charge"].ordinance == "Ordinance 260209"
     assert labels["month"].figure.citation == "Code sec. 60-2(4)"

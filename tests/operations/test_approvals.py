@@ -12,6 +12,7 @@ from kcsac.operations import approvals, ownership
 from kcsac.operations.accounts import add_account, update_account
 from kcsac.operations.determinations import enter_determination
 from kcsac.operations.documents.issuing import (
+    AMENDMENT,
     APPROVAL,
     DENIAL,
     issue,
@@ -562,8 +563,10 @@ def test_an_amendment_freezes_its_own_letter(store, people, ready, today):
     letters = issued_documents(store, ready.number)
     assert [d.decision_id for d in letters] == [first.id, amended.id]
     assert letters[1].snapshot.letter_on == later
+    assert letters[1].kind == AMENDMENT
     assert letters[1].snapshot.method_parameters[0].value.startswith("20%")
-    assert any("amendment" in n for n in letters[1].snapshot.notes)
+    assert letters[1].snapshot.previous_parameters[0].value.startswith("15%")
+    assert letters[1].snapshot.effective_on == later
     assert letter_for(store, None, ready.number, today=later).id == letters[1].id
 
 

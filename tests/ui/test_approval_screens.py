@@ -262,6 +262,7 @@ def test_ownership_change_dialog_screen(qtbot, store, people, today, tmp_path):
         (0, "administration_dialog.png"),
         (1, "administration_dialog_limits.png"),
         (2, "administration_dialog_backup.png"),
+        (3, "administration_dialog_contact.png"),
     ],
 )
 def test_administration_dialog_screens(qtbot, store, people, today, tmp_path, tab, filename):

@@ -1,16 +1,21 @@
-"""Batch export: the letters (and schedules) of many applications written into a folder."""
+"""Batch export: the letters (and schedules) of many applications written into a folder.
+Each file gets the letter its state calls for: an approved credit its approval (or latest
+amendment) letter with the schedule, a denied file its denial, a revoked or ended credit its
+revocation or ending letter."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kcsac.domain.records import (
-    DecisionKind,
-)
 from kcsac.domain.status import Status
-from kcsac.operations.documents.issuing import APPROVAL, letter_for, render_issued, schedule_for
-from kcsac.operations.documents.letters import last_decision
+from kcsac.operations.documents.issuing import (
+    ENCLOSES_SCHEDULE,
+    letter_for,
+    render_issued,
+    schedule_for,
+)
+from kcsac.operations.documents.letters import LETTER_DECISIONS, last_decision
 from kcsac.operations.errors import Refused
 from kcsac.operations.queries import count_applications, list_applications
 from kcsac.storage import Store
@@ -36,7 +41,8 @@ def export_documents(
     progress: Callable[[int, int], None] = lambda done, total: None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> ExportResult:
-    """Write each application's letter (and, for approvals, its schedule) into `folder`.
+    """Write each application's letter (and, for an approval or amendment letter, the
+    schedule it encloses) into `folder`.
 
     Letters not yet issued are issued now. `progress(done, total)` is called after each
     application; `cancelled()` is checked before each, and a cancel keeps what was written.
@@ -52,7 +58,7 @@ def export_documents(
             return ExportResult(tuple(written), tuple(skipped), cancelled=True)
         try:
             docs = [letter_for(store, actor, number, today=today)]
-            if schedules and docs[0].kind == APPROVAL:
+            if schedules and docs[0].kind in ENCLOSES_SCHEDULE:
                 try:
                     docs.append(schedule_for(store, actor, number, today=today))
                 except Refused as exc:
@@ -76,12 +82,10 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def decided_since(store: Store, status: Status, since: date | None) -> list[str]:
-    """Numbers of applications now `status` (approved or denied) decided on or after `since`."""
-    kinds = (
-        (DecisionKind.DENIAL,)
-        if status is Status.DENIED
-        else (DecisionKind.APPROVAL, DecisionKind.AMENDMENT)
-    )
+    """Numbers of applications now `status` (approved, denied, revoked or ended) whose
+    decision of that state (the latest approval or amendment, the denial, the revocation,
+    the ownership change) was made on or after `since`."""
+    kinds = LETTER_DECISIONS[status]
     total = count_applications(store, status)
     numbers: list[str] = []
     for summary in list_applications(store, status, limit=max(total, 1)):

@@ -3,8 +3,10 @@
 Issuing a document freezes its snapshot (canonical JSON) in the store with the snapshot's
 sha256; the PDF's own sha256 goes into the audit trail. Re-printing renders the stored
 snapshot, never the current records, so a letter printed a year later is the letter that was
-sent. The approval and denial letters are issued by `operations.approvals` inside the signing
-(or denial) transaction, dated the decision; `letter_for` returns that stored letter and only
+sent. Every decision's letter (approval, denial, amendment, revocation, ending by ownership
+change) is issued by `operations.approvals` inside the deciding transaction, dated the
+decision; `letter_for` returns the letter of the decision the file's state calls for (a
+revoked or ended credit gets its revocation or ending letter, never its approval) and only
 issues one itself for decisions recorded before kcsac did so.
 
 Schedules are issued per billing cycle (RULES.md, "A credit over time"): looking at one
@@ -21,21 +23,24 @@ from dataclasses import dataclass
 from datetime import date
 
 from kcsac.domain.documents import (
+    LETTER_KINDS,
+    AmendmentLetter,
     ApprovalLetter,
     DenialLetter,
     Document,
+    EndingLetter,
     IssuedDocument,
+    RevocationLetter,
     ScheduleDocument,
     format_date_long,
 )
 from kcsac.domain.records import (
     DecisionKind,
 )
-from kcsac.domain.status import Status
 from kcsac.operations.documents.letters import (
-    build_approval_letter,
-    build_denial_letter,
+    build_letter,
     last_decision,
+    letter_decision,
 )
 from kcsac.operations.documents.schedules import build_schedule_document
 from kcsac.operations.errors import Refused
@@ -44,7 +49,19 @@ from kcsac.storage import Store
 
 APPROVAL = ApprovalLetter.kind
 DENIAL = DenialLetter.kind
+AMENDMENT = AmendmentLetter.kind
+REVOCATION = RevocationLetter.kind
+ENDING = EndingLetter.kind
 SCHEDULE = ScheduleDocument.kind
+# The letter kind of each decision kind, and the letters that enclose the schedule.
+LETTER_OF_DECISION = {
+    DecisionKind.APPROVAL: APPROVAL,
+    DecisionKind.AMENDMENT: AMENDMENT,
+    DecisionKind.DENIAL: DENIAL,
+    DecisionKind.REVOCATION: REVOCATION,
+    DecisionKind.OWNERSHIP_CHANGE: ENDING,
+}
+ENCLOSES_SCHEDULE = frozenset({APPROVAL, AMENDMENT})
 
 
 def issued_documents(store: Store, number: str) -> list[IssuedDocument]:
@@ -93,16 +110,8 @@ def issue(
 
 
 def letter_kind(store: Store, number: str) -> str:
-    """Which letter `number` gets: the approval letter or the denial letter."""
-    app = store.get_application(number)
-    if app.status is Status.DENIED:
-        return DENIAL
-    if app.status in (Status.APPROVED, Status.REVOKED, Status.ENDED):
-        return APPROVAL
-    raise Refused(
-        f"Application {number} is {app.status.label.lower()}; a letter is issued once it is "
-        "approved or denied"
-    )
+    """Which letter `number` gets now: that of the decision its state calls for."""
+    return LETTER_OF_DECISION[letter_decision(store, number).kind]
 
 
 def current_decision_id(store: Store, number: str, kind: str) -> int | None:
@@ -129,24 +138,25 @@ def _need_issuer(store: Store, actor: str | None, number: str, what: str) -> str
 
 
 def letter_for(store: Store, actor: str | None, number: str, *, today: date) -> IssuedDocument:
-    """The issued letter of the current decision: the one frozen when it was signed or
-    denied. A decision recorded before letters were frozen at signing gets its letter issued
-    now (dated today).
+    """The issued letter of the decision the file's state calls for: the one frozen when it
+    was decided (approval or amendment for an approved credit, its denial, its revocation,
+    its ending by ownership change). A decision recorded before its letter was frozen gets
+    the letter issued now (dated today).
 
     `actor` None (not a kcsac user) may print issued letters but not issue new ones.
     """
-    kind = letter_kind(store, number)
-    decision_id = current_decision_id(store, number, kind)
-    existing = latest_issued(store, number, kind)
-    if existing is not None and existing.decision_id == decision_id:
-        return existing
-    actor = _need_issuer(
-        store, actor, number, "denial letter" if kind == DENIAL else "approval letter"
-    )
-    build = build_denial_letter if kind == DENIAL else build_approval_letter
-    return issue(
-        store, actor, build(store, number, letter_on=today), today=today, decision_id=decision_id
-    )
+    decision = letter_decision(store, number)
+    frozen = [
+        d
+        for d in issued_documents(store, number)
+        if d.kind in LETTER_KINDS and d.decision_id == decision.id
+    ]
+    if frozen:
+        return frozen[-1]
+    kind = LETTER_OF_DECISION[decision.kind]
+    actor = _need_issuer(store, actor, number, kind.replace("-", " "))
+    letter = build_letter(store, decision, letter_on=today, issued_on=today)
+    return issue(store, actor, letter, today=today, decision_id=decision.id)
 
 
 @dataclass(frozen=True)
